@@ -1,0 +1,116 @@
+"""RBACExtension: wires jupyter-rbac into Jupyter Server.
+
+Linking (before the server builds its web app) installs our Authorizer and, unless another
+identity source is configured, our IdentityProvider, and turns off unauthenticated access.
+Loading opens the store, creates the defaults, applies `c.RBAC.load_roles`, and installs the
+route guard. Starting prints the first admin's one-time login link.
+"""
+
+from __future__ import annotations
+
+from jupyter_server.auth.identity import PasswordIdentityProvider
+from jupyter_server.extension.application import ExtensionApp
+from jupyter_server.utils import url_path_join
+
+from .authorizer import RBACAuthorizer
+from .config import RBAC
+from .guard import RouteGuard
+from .handlers import MeHandler, ScopesHandler
+from .identity import RBACIdentityProvider
+from .policy import Policy
+from .routes import ROUTE_TABLE, RouteTable, rules_from_config
+from .scopes import Catalog, extension_resource
+from .service import FirstAdmin, RBACService
+from .store import Store
+
+
+class RBACConfigError(RuntimeError):
+    """jupyter-rbac cannot enforce its policy with this configuration: the server must not start."""
+
+
+class RBACExtension(ExtensionApp):
+    name = "jupyter_rbac"
+    description = "Role Based Access Control for Jupyter Server"
+    classes = [RBAC]
+    load_other_extensions = True
+
+    def _link_jupyter_server_extension(self, serverapp) -> None:
+        super()._link_jupyter_server_extension(serverapp)
+        # Set before the server instantiates them (its init_configurables runs after linking).
+        serverapp.authorizer_class = RBACAuthorizer
+        if serverapp.identity_provider_class is PasswordIdentityProvider:
+            serverapp.identity_provider_class = RBACIdentityProvider
+        # Every handler needs a signed-in user unless it is explicitly public (login, assets).
+        serverapp.allow_unauthenticated_access = False
+
+    def initialize_settings(self) -> None:
+        serverapp = self.serverapp
+        authorizer = serverapp.authorizer
+        if not isinstance(authorizer, RBACAuthorizer):
+            raise RBACConfigError(
+                f"jupyter-rbac is enabled but the server's authorizer is {type(authorizer).__name__}:"
+                " remove the other ServerApp.authorizer_class setting or disable jupyter_rbac."
+            )
+        self.rbac = RBAC(parent=serverapp, log=self.log)
+        self.catalog = Catalog()
+        self.store = Store.open(self.rbac.db_url)
+        service = RBACService(self.store, self.catalog)
+        service.ensure_defaults()
+        service.load_roles(self.rbac.load_roles)
+        self.first_admin: FirstAdmin | None = service.bootstrap_first_admin(self.rbac.initial_admin)
+        self.policy = Policy(self.store, self.catalog)
+
+        authorizer.policy = self.policy
+        identity_provider = serverapp.identity_provider
+        if isinstance(identity_provider, RBACIdentityProvider):
+            identity_provider.policy = self.policy
+
+        extra = rules_from_config(self.rbac.extra_routes)
+        self.route_table = RouteTable(extra + ROUTE_TABLE, serverapp.base_url)
+        self.guard = RouteGuard(self.route_table, self.policy, authorizer)
+        self.guard.install(serverapp.web_app)
+        self.settings.update(rbac_policy=self.policy, rbac_catalog=self.catalog, rbac_guard=self.guard)
+        self.log.info("jupyter-rbac: policy database %s", self.store.engine.url.render_as_string())
+
+    def initialize_handlers(self) -> None:
+        self.handlers.extend(
+            [
+                (r"/api/rbac/me", MeHandler),
+                (r"/api/rbac/scopes", ScopesHandler),
+            ]
+        )
+
+    def register_extension_resources(self) -> None:
+        """Add to the catalog the `auth_resource` of every handler the server routes to."""
+        for handler_class in iter_handler_classes(self.serverapp.web_app):
+            resource = getattr(handler_class, "auth_resource", None)
+            if isinstance(resource, str) and resource not in self.catalog.resources:
+                owner = handler_class.__module__.split(".")[0]
+                self.catalog.add(extension_resource(resource, owner))
+
+    async def _start_jupyter_server_extension(self, serverapp) -> None:
+        self.register_extension_resources()
+        if self.first_admin is not None:
+            url = url_path_join(serverapp.connection_url, "lab") + f"?token={self.first_admin.login_token}"
+            self.log.info(
+                "\n\n    jupyter-rbac created the first administrator, %r.\n"
+                "    Sign in once with this link (valid for one use, for 24 hours):\n\n        %s\n",
+                self.first_admin.username,
+                url,
+            )
+
+    async def stop_extension(self) -> None:
+        self.store.close()
+
+
+def iter_handler_classes(web_app):
+    """Every handler class in the application's routers (nested routers included)."""
+    pending = [web_app.wildcard_router, web_app.default_router]
+    while pending:
+        router = pending.pop()
+        for rule in router.rules:
+            target = rule.target
+            if hasattr(target, "rules"):
+                pending.append(target)
+            elif isinstance(target, type):
+                yield target

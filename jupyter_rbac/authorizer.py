@@ -1,0 +1,278 @@
+"""RBACAuthorizer: jupyter_server's Authorizer, answered by the policy.
+
+jupyter_server calls `is_authorized(handler, user, action, resource)` from its handlers. We find
+the object the request touches (a path, or the owner of a kernel, terminal or session) and ask
+the user's compiled permissions about that object. Some requests exercise a second resource (a
+new session starts a kernel; a copy reads its source): those need both scopes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from jupyter_server.auth import Authorizer
+from traitlets import Any as AnyTrait
+
+from .scopes import PathError, normalize_path
+
+if TYPE_CHECKING:
+    from jupyter_server.auth import User
+    from tornado.web import RequestHandler
+
+    from .policy import Policy
+
+# Resources whose scopes can be narrowed to objects; the rest are decided by one look-up.
+OBJECT_RESOURCES = frozenset({"contents", "kernels", "sessions", "terminals", "nbconvert"})
+OWNED_KIND = {"kernels": "kernel", "sessions": "session", "terminals": "terminal"}
+# jupyter-collaboration checks `read` before letting a client into a room, then accepts its edits.
+# Until rooms enforce read-only collaborators, entering a document's room needs `write`.
+ACTION_FOR_HANDLER = {("YDocWebSocketHandler", "read"): "write"}
+GLOBAL_AWARENESS_ROOM = "JupyterLab:globalAwareness"
+
+
+@dataclass(frozen=True)
+class Need:
+    """One thing a request must be allowed: an action on a resource, maybe on one object.
+
+    With no object (`path` and `owner` both None), a filtered scope only suffices for reads that
+    list things (the listing is filtered); otherwise the scope must be unfiltered.
+    """
+
+    action: str
+    resource: str
+    path: str | None = None
+    owner: str | None = None
+    has_object: bool = False
+    traversal: bool = False  # a folder on the way to what the user may read is enough
+
+    @property
+    def scope(self) -> str:
+        if self.path is not None:
+            return f"{self.action}:{self.resource}!path={self.path}"
+        if self.owner is not None:
+            return f"{self.action}:{self.resource}!user={self.owner}"
+        return f"{self.action}:{self.resource}"
+
+
+class Unresolvable(Exception):
+    """The request names an object we cannot find or that may not exist (e.g. a path above root)."""
+
+
+class RBACAuthorizer(Authorizer):
+    """Decides every `@authorized` check of jupyter_server (and extensions) from the RBAC policy."""
+
+    policy = AnyTrait(help="The jupyter_rbac Policy, set by the extension when it loads.")
+
+    def is_authorized(self, handler: RequestHandler, user: User, action: str, resource: str) -> bool:
+        """True if `user` may do `action` on `resource` for this request; False gives a 403.
+
+        On False, the scope that was missing is left on the handler for the error response.
+        """
+        if self.policy is None:  # the extension did not load: deny rather than guess
+            return False
+        permissions = self.permissions_for(handler, user)
+        if permissions.is_all:
+            return True
+        action = ACTION_FOR_HANDLER.get((type(handler).__name__, action), action)
+        if resource not in OBJECT_RESOURCES:
+            if permissions.allows(action, resource):
+                return True
+            return _deny(handler, f"{action}:{resource}")
+        try:
+            needs = needs_of_request(self.policy, handler, user.username, action, resource)
+        except Unresolvable as error:
+            return _deny(handler, str(error))
+        for need in needs:
+            if not self._allows(handler, permissions, need):
+                return _deny(handler, need.scope)
+        return True
+
+    def permissions_for(self, handler: RequestHandler, user: User):
+        """The request's permissions: the user's, narrowed by their token's scopes if it has any.
+
+        Compiled once per policy version; looked up once per request and kept on the handler.
+        """
+        permissions = getattr(handler, "_rbac_permissions", None)
+        if permissions is None:
+            token_scopes = getattr(handler, "_rbac_token_scopes", None)
+            if token_scopes is None:
+                permissions = self.policy.permissions(user.username)
+            else:
+                permissions = self.policy.token_permissions(user.username, token_scopes)
+            handler._rbac_permissions = permissions  # type: ignore[attr-defined]
+        return permissions
+
+    def _allows(self, handler: RequestHandler, permissions, need: Need) -> bool:
+        if not need.has_object:
+            if need.action == "read":
+                return permissions.allows_some(need.action, need.resource)
+            return permissions.allows(need.action, need.resource)
+        owner_groups = self.policy.groups_of(need.owner) if need.owner else ()
+        if permissions.allows_object(need.action, need.resource, need.path, need.owner, owner_groups):
+            return True
+        if need.traversal and need.path is not None and permissions.leads_to_path(need.resource, need.path):
+            # Enough to list the folder, showing only what leads on; never enough to open a file.
+            handler._rbac_traversal_only = True  # type: ignore[attr-defined]
+            return True
+        return False
+
+
+def _deny(handler: RequestHandler, scope: str) -> bool:
+    handler._rbac_missing_scope = scope  # type: ignore[attr-defined]
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# What a request needs
+
+
+def needs_of_request(
+    policy: Policy, handler: RequestHandler, username: str, action: str, resource: str
+) -> list[Need]:
+    """Everything this request must be allowed, object by object. Raises Unresolvable."""
+    resolve = _RESOLVERS.get(type(handler).__name__)
+    if resolve is not None:
+        return resolve(policy, handler, username, action)
+    if resource == "contents":
+        return _contents_needs(handler, action, _generic_path(handler))
+    if resource in OWNED_KIND:
+        return _owned_needs(policy, handler, username, action, resource, _generic_id(handler))
+    return [Need(action, resource)]
+
+
+def _path(raw: str | None) -> str:
+    try:
+        return normalize_path(raw or "")
+    except PathError as error:
+        raise Unresolvable(f"{error}") from error
+
+
+def _generic_path(handler: RequestHandler) -> str | None:
+    if "path" in handler.path_kwargs:
+        return handler.path_kwargs["path"]
+    if handler.path_args:
+        return handler.path_args[0]
+    return None
+
+
+def _generic_id(handler: RequestHandler) -> str | None:
+    for key in ("kernel_id", "session_id", "terminal_id", "name"):
+        if key in handler.path_kwargs:
+            return handler.path_kwargs[key]
+    return handler.path_args[0] if handler.path_args else None
+
+
+def _body(handler: RequestHandler) -> dict:
+    """The JSON body, or {} if it is not a JSON object (the handler itself answers 400 then)."""
+    try:
+        body = json.loads(handler.request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _contents_needs(handler: RequestHandler, action: str, raw_path: str | None) -> list[Need]:
+    if raw_path is None:
+        return [Need(action, "contents")]
+    path = _path(raw_path)
+    method = handler.request.method
+    needs = [Need(action, "contents", path, has_object=True, traversal=(method == "GET" and action == "read"))]
+    if type(handler).__name__ == "ContentsHandler":
+        body = _body(handler) if method in ("POST", "PATCH") else {}
+        if method == "POST" and isinstance(body.get("copy_from"), str):
+            needs.append(Need("read", "contents", _path(body["copy_from"]), has_object=True))
+        if method == "PATCH" and isinstance(body.get("path"), str):
+            needs.append(Need("write", "contents", _path(body["path"]), has_object=True))
+    return needs
+
+
+def _owned_needs(
+    policy: Policy, handler: RequestHandler, username: str, action: str, resource: str, object_id: str | None
+) -> list[Need]:
+    kind = OWNED_KIND[resource]
+    if object_id is None:
+        if handler.request.method == "POST":  # creating: the new object will be the user's
+            return [Need(action, resource, owner=username, has_object=True)]
+        return [Need(action, resource)]  # listing: filtered on the way out
+    owned = policy.owner_of(kind, object_id)
+    if owned is None:  # started before jupyter-rbac, or by the server: only unfiltered scopes reach it
+        return [Need(action, resource, has_object=True)]
+    return [Need(action, resource, owned.path, owned.owner, has_object=True)]
+
+
+def _session_needs(policy: Policy, handler: RequestHandler, username: str, action: str) -> list[Need]:
+    session_id = handler.path_kwargs.get("session_id")
+    method = handler.request.method
+    if session_id is None and method != "POST":
+        return [Need(action, "sessions")]
+    body = _body(handler) if method in ("POST", "PATCH") else {}
+    if session_id is None:
+        raw = body.get("path")
+        path = _path(raw) if isinstance(raw, str) else None
+        needs = [Need(action, "sessions", path, username, has_object=True)]
+    else:
+        needs = _owned_needs(policy, handler, username, action, "sessions", session_id)
+    if method in ("POST", "PATCH"):
+        # A session starts (or switches to) a kernel: that needs the kernels scope it exercises.
+        kernel = body.get("kernel") if isinstance(body.get("kernel"), dict) else {}
+        kernel_id = kernel.get("id") if isinstance(kernel.get("id"), str) else None
+        if kernel_id:
+            needs += _owned_needs(policy, handler, username, "write", "kernels", kernel_id)
+        elif method == "POST" or kernel:
+            needs.append(Need("write", "kernels", owner=username, has_object=True))
+    return needs
+
+
+def _nbconvert_file_needs(policy: Policy, handler: RequestHandler, username: str, action: str) -> list[Need]:
+    path = _path(handler.path_kwargs.get("path"))
+    # Exporting a notebook reveals it: the user must also be able to read it.
+    return [
+        Need(action, "nbconvert", path, has_object=True),
+        Need("read", "contents", path, has_object=True),
+    ]
+
+
+def _room_path(handler: RequestHandler, room_id: str) -> str:
+    """The document behind a collaboration room id ("json:notebook:<file id>")."""
+    parts = room_id.split(":", 2)
+    if len(parts) != 3:
+        raise Unresolvable(f"unknown collaboration room {room_id!r}")
+    manager = handler.settings.get("file_id_manager")
+    path = manager.get_path(parts[2]) if manager is not None else None
+    if not path:
+        raise Unresolvable(f"unknown collaboration room {room_id!r}")
+    return path
+
+
+def _room_needs(policy: Policy, handler: RequestHandler, username: str, action: str) -> list[Need]:
+    room_id = handler.path_args[0] if handler.path_args else ""
+    if room_id == GLOBAL_AWARENESS_ROOM:  # presence only, no document
+        return [Need("read", "contents")]
+    return _contents_needs(handler, action, _room_path(handler, room_id))
+
+
+def _file_id_needs(policy: Policy, handler: RequestHandler, username: str, action: str) -> list[Need]:
+    if type(handler).__name__ == "FileIDHandler":
+        raw = handler.get_query_argument("path", None)
+    else:
+        file_id = handler.get_query_argument("id", None)
+        manager = handler.settings.get("file_id_manager")
+        raw = manager.get_path(file_id) if manager is not None and file_id else None
+    if raw is None:
+        return [Need(action, "contents", has_object=True)]
+    return _contents_needs(handler, action, raw)
+
+
+_RESOLVERS: dict[str, Callable[[Policy, Any, str, str], list[Need]]] = {
+    "SessionRootHandler": _session_needs,
+    "SessionHandler": _session_needs,
+    "NbconvertFileHandler": _nbconvert_file_needs,
+    "YDocWebSocketHandler": _room_needs,
+    "UndoRedoHandler": _room_needs,
+    "DocForkHandler": _room_needs,
+    "FileIDHandler": _file_id_needs,
+    "FilePathHandler": _file_id_needs,
+}

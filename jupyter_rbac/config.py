@@ -1,0 +1,57 @@
+"""`c.RBAC`: every setting of jupyter-rbac, shared by the server extension and the command line."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from jupyter_core.paths import jupyter_data_dir
+from traitlets import Dict, List, Unicode, default
+from traitlets.config import LoggingConfigurable
+
+
+class RBAC(LoggingConfigurable):
+    """Role Based Access Control for Jupyter Server."""
+
+    db_url = Unicode(
+        config=True,
+        help="""SQLAlchemy URL of the policy database. Default: a SQLite file `rbac.sqlite` in the
+        Jupyter data directory. Point several servers at one PostgreSQL database
+        (postgresql+psycopg://...) to share one policy.""",
+    )
+
+    @default("db_url")
+    def _default_db_url(self) -> str:
+        return f"sqlite:///{Path(jupyter_data_dir()) / 'rbac.sqlite'}"
+
+    initial_admin = Unicode(
+        config=True,
+        help="""Name of the administrator created on first start with an empty database
+        (default: the name of the user running the server). A one-time login link for them is
+        printed at start.""",
+    )
+
+    @default("initial_admin")
+    def _default_initial_admin(self) -> str:
+        try:
+            return getpass.getuser()
+        except Exception:
+            return "admin"
+
+    load_roles = List(
+        Dict(),
+        config=True,
+        help="""Roles declared in config, applied at every start (as JupyterHub's `load_roles`):
+        a list of {"name": ..., "description": ..., "scopes": [...], "users": [...],
+        "groups": [...]}. A role named here is created or updated; its users and groups are
+        created if missing and given the role. The `admin` role cannot be redefined.""",
+    )
+
+    extra_routes = List(
+        Dict(),
+        config=True,
+        help="""More lines for the route table, checked before the built-in ones, for extensions
+        whose handlers never call the Authorizer: {"pattern": "/my-ext/.*", "resource": "lab"}
+        (the action follows the method: read for GET/HEAD/OPTIONS, write otherwise), or
+        {"pattern": "/my-ext/health", "access": "public"}. Unlisted routes need `all`.""",
+    )

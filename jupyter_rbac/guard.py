@@ -1,0 +1,139 @@
+"""The route guard: every request, on every route, passes the route table before its handler runs.
+
+Installed on the tornado Application's one dispatch point (`get_handler_delegate`), so it also
+covers handlers that extensions add later. Each handler class is wrapped once in a subclass that
+(1) refreshes the policy, (2) checks the route's scope after authentication, (3) answers a
+denial as JSON naming the missing scope, and (4) filters listings on the way out.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import TYPE_CHECKING, Any
+
+from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from tornado import web
+
+from .listings import forget_deleted, shape_response
+from .routes import DEFAULT_RULE, HARMLESS_HANDLERS, RouteTable
+
+if TYPE_CHECKING:
+    from .authorizer import RBACAuthorizer
+    from .policy import Policy
+
+
+class ScopeDenied(web.HTTPError):
+    """403 because the user lacks `missing_scope`."""
+
+    def __init__(self, missing_scope: str):
+        self.missing_scope = missing_scope
+        super().__init__(403, f"Forbidden: you need the scope {missing_scope}")
+
+
+def _qualified_name(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+class RouteGuard:
+    """Decides, for each request, whether its route lets this user through."""
+
+    def __init__(self, table: RouteTable, policy: Policy, authorizer: RBACAuthorizer):
+        self.table = table
+        self.policy = policy
+        self.authorizer = authorizer
+        self._wrapped: dict[type, type] = {}
+
+    def install(self, web_app: web.Application) -> None:
+        dispatch = web_app.get_handler_delegate
+
+        def guarded_dispatch(request, target_class, target_kwargs=None, path_args=None, path_kwargs=None):
+            return dispatch(request, self.guarded(target_class), target_kwargs, path_args, path_kwargs)
+
+        web_app.get_handler_delegate = guarded_dispatch  # type: ignore[method-assign]
+
+    def guarded(self, cls: type) -> type:
+        """`cls` wrapped by the guard (one subclass per class, made on first use)."""
+        wrapped = self._wrapped.get(cls)
+        if wrapped is None:
+            if getattr(cls, "_rbac_guard", None) is self:
+                return cls
+            attributes = {
+                "__module__": cls.__module__,
+                "__qualname__": cls.__qualname__,
+                "__doc__": cls.__doc__,
+                "_rbac_guard": self,
+                "_rbac_harmless": _qualified_name(cls) in HARMLESS_HANDLERS,
+            }
+            wrapped = type(cls.__name__, (GuardedHandler, cls), attributes)
+            self._wrapped[cls] = wrapped
+        return wrapped
+
+    def check(self, handler: web.RequestHandler) -> None:
+        """Raise ScopeDenied (403) unless the route's rule lets this request's user through."""
+        rule = self.table.rule_for(handler.request)
+        if rule.access == "public" or handler._rbac_harmless:  # type: ignore[attr-defined]
+            return
+        user = handler.current_user if isinstance(handler, JupyterHandler) else None
+        if not user:
+            raise web.HTTPError(403, "Forbidden: sign in first")
+        if rule.access == "signed-in":
+            return
+        permissions = self.authorizer.permissions_for(handler, user)
+        action = rule.action_for(handler.request.method or "GET")
+        if rule is DEFAULT_RULE or rule.resource == "*":
+            allowed = permissions.is_all
+            missing = "all"
+        elif rule.authorizer:
+            # the handler's Authorizer call judges the object; here: any grant of the scope at all
+            allowed = permissions.allows_some(action, rule.resource)
+            missing = f"{action}:{rule.resource}"
+        else:
+            allowed = permissions.allows(action, rule.resource)
+            missing = f"{action}:{rule.resource}"
+        if not allowed:
+            raise ScopeDenied(missing)
+
+
+class GuardedHandler:
+    """Mixed in before a handler class by RouteGuard.guarded; never used on its own."""
+
+    _rbac_guard: RouteGuard
+    _rbac_harmless: bool
+
+    async def prepare(self, *args: Any, **kwargs: Any) -> None:
+        guard = self._rbac_guard
+        guard.policy.refresh()  # once per request: see changes made by any process
+        result = super().prepare(*args, **kwargs)  # type: ignore[misc]
+        if inspect.isawaitable(result):
+            await result
+        if self._finished:  # type: ignore[attr-defined]  # e.g. redirected to the login page
+            return
+        guard.check(self)  # type: ignore[arg-type]
+
+    def finish(self, chunk: Any = None) -> Any:
+        policy = self._rbac_guard.policy
+        if isinstance(chunk, (str, bytes)) and chunk and not getattr(self, "_rbac_finishing_error", False):
+            chunk = shape_response(self, policy, chunk)  # type: ignore[arg-type]
+        if self.request.method == "DELETE":  # type: ignore[attr-defined]
+            forget_deleted(self, policy)  # type: ignore[arg-type]
+        return super().finish(chunk)  # type: ignore[misc]
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exception = kwargs.get("exc_info", (None, None, None))[1]
+        missing = getattr(exception, "missing_scope", None) or getattr(self, "_rbac_missing_scope", None)
+        self._rbac_finishing_error = True
+        if status_code == 403 and missing and self._wants_json():
+            message = f"Forbidden: you need the scope {missing}"
+            self.set_header("Content-Type", "application/json")  # type: ignore[attr-defined]
+            self.finish(json.dumps({"message": message, "reason": "Forbidden", "missing_scope": missing}))
+            return
+        if status_code == 403 and missing and isinstance(exception, web.HTTPError):
+            exception.log_message = f"Forbidden: you need the scope {missing}"
+        super().write_error(status_code, **kwargs)  # type: ignore[misc]
+
+    def _wants_json(self) -> bool:
+        if isinstance(self, APIHandler):
+            return True
+        request = self.request  # type: ignore[attr-defined]
+        return "/api/" in request.path or "application/json" in request.headers.get("Accept", "")

@@ -1,0 +1,188 @@
+"""What responses reveal: listings filtered per user, and who started what.
+
+Runs on the way out of the REST handlers that list or create kernels, sessions, terminals and
+folders. The decisions are the policy's (`Permissions`); this module only applies them to JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from .scopes import PathError, normalize_path
+
+if TYPE_CHECKING:
+    from tornado.web import RequestHandler
+
+    from .policy import Policy
+
+JSON = Any
+
+
+def _models(chunk: str | bytes) -> JSON | None:
+    try:
+        return json.loads(chunk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def shape_response(handler: RequestHandler, policy: Policy, chunk: str | bytes) -> str | bytes:
+    """The response body this user may see; records owners of what was just created."""
+    shaper = _SHAPERS.get((type(handler).__name__, handler.request.method))
+    if shaper is None or handler.get_status() >= 300:
+        return chunk
+    model = _models(chunk)
+    if model is None:
+        return chunk
+    shaped = shaper(handler, policy, model)
+    return chunk if shaped is model else json.dumps(shaped)
+
+
+def _permissions(handler: RequestHandler):
+    return getattr(handler, "_rbac_permissions", None)
+
+
+def _owner_allows(handler, policy: Policy, action: str, resource: str, kind: str, object_id, path=None):
+    permissions = _permissions(handler)
+    if permissions is None:
+        return False
+    owned = policy.owner_of(kind, str(object_id))
+    owner = owned.owner if owned else None
+    groups = policy.groups_of(owner) if owner else ()
+    return permissions.allows_object(action, resource, path, owner, groups)
+
+
+def _may_see_path(permissions, path: str) -> bool:
+    return permissions.allows_path("read", "contents", path)
+
+
+# -- listings ------------------------------------------------------------------------------------
+
+
+def _kernels(handler, policy: Policy, models: JSON) -> JSON:
+    if not isinstance(models, list):
+        return models
+    return [m for m in models if _owner_allows(handler, policy, "read", "kernels", "kernel", m.get("id"))]
+
+
+def _sessions(handler, policy: Policy, models: JSON) -> JSON:
+    if not isinstance(models, list):
+        return models
+    return [
+        m
+        for m in models
+        if _owner_allows(handler, policy, "read", "sessions", "session", m.get("id"), _session_path(m))
+    ]
+
+
+def _terminals(handler, policy: Policy, models: JSON) -> JSON:
+    if not isinstance(models, list):
+        return models
+    return [
+        m for m in models if _owner_allows(handler, policy, "read", "terminals", "terminal", m.get("name"))
+    ]
+
+
+def _contents(handler, policy: Policy, model: JSON) -> JSON:
+    """A folder shows only what the user may read or what leads there; a file needs read itself."""
+    permissions = _permissions(handler)
+    if permissions is None or not isinstance(model, dict):
+        return model
+    if getattr(handler, "_rbac_traversal_only", False) and model.get("type") != "directory":
+        handler.set_status(403)
+        missing = f"read:contents!path={model.get('path', '')}"
+        handler._rbac_missing_scope = missing  # type: ignore[attr-defined]
+        return {"message": f"Forbidden: you need the scope {missing}", "missing_scope": missing}
+    if model.get("type") != "directory" or not isinstance(model.get("content"), list):
+        return model
+    if permissions.allows("read", "contents"):
+        return model
+    visible = [
+        entry
+        for entry in model["content"]
+        if _may_see_path(permissions, entry.get("path", ""))
+        or (entry.get("type") == "directory" and permissions.leads_to_path("contents", entry.get("path", "")))
+    ]
+    return {**model, "content": visible}
+
+
+# -- creations and deletions ------------------------------------------------------------------------
+
+
+def _user(handler) -> str | None:
+    user = handler.current_user
+    return getattr(user, "username", None)
+
+
+def _kernel_started(handler, policy: Policy, model: JSON) -> JSON:
+    if isinstance(model, dict) and isinstance(model.get("id"), str) and _user(handler):
+        policy.record_owner("kernel", model["id"], _user(handler))
+    return model
+
+
+def _session_created(handler, policy: Policy, model: JSON) -> JSON:
+    user = _user(handler)
+    if not isinstance(model, dict) or not user or not isinstance(model.get("id"), str):
+        return model
+    policy.record_owner("session", model["id"], user, _session_path(model))
+    kernel = model.get("kernel") or {}
+    if isinstance(kernel.get("id"), str) and policy.owner_of("kernel", kernel["id"]) is None:
+        policy.record_owner("kernel", kernel["id"], user)
+    return model
+
+
+def _session_changed(handler, policy: Policy, model: JSON) -> JSON:
+    owned = policy.owner_of("session", str(model.get("id"))) if isinstance(model, dict) else None
+    if owned is not None:
+        policy.record_owner("session", model["id"], owned.owner, _session_path(model))
+    return _kernel_of_session_owned(handler, policy, model)
+
+
+def _kernel_of_session_owned(handler, policy: Policy, model: JSON) -> JSON:
+    kernel = model.get("kernel") if isinstance(model, dict) else None
+    user = _user(handler)
+    if isinstance(kernel, dict) and isinstance(kernel.get("id"), str) and user:
+        if policy.owner_of("kernel", kernel["id"]) is None:
+            policy.record_owner("kernel", kernel["id"], user)
+    return model
+
+
+def _terminal_started(handler, policy: Policy, model: JSON) -> JSON:
+    if isinstance(model, dict) and model.get("name") is not None and _user(handler):
+        policy.record_owner("terminal", str(model["name"]), _user(handler))
+    return model
+
+
+def _session_path(model: dict) -> str | None:
+    raw = model.get("path") or (model.get("notebook") or {}).get("path")
+    if not isinstance(raw, str):
+        return None
+    try:
+        return normalize_path(raw)
+    except PathError:
+        return None
+
+
+_SHAPERS = {
+    ("MainKernelHandler", "GET"): _kernels,
+    ("MainKernelHandler", "POST"): _kernel_started,
+    ("SessionRootHandler", "GET"): _sessions,
+    ("SessionRootHandler", "POST"): _session_created,
+    ("SessionHandler", "PATCH"): _session_changed,
+    ("TerminalRootHandler", "GET"): _terminals,
+    ("TerminalRootHandler", "POST"): _terminal_started,
+    ("ContentsHandler", "GET"): _contents,
+}
+
+
+def forget_deleted(handler: RequestHandler, policy: Policy) -> None:
+    """After a successful DELETE of a kernel, session or terminal, forget its owner."""
+    name = type(handler).__name__
+    if handler.request.method != "DELETE" or handler.get_status() >= 300:
+        return
+    if name == "KernelHandler":
+        policy.forget_owner("kernel", handler.path_kwargs.get("kernel_id", ""))
+    elif name == "SessionHandler":
+        policy.forget_owner("session", handler.path_kwargs.get("session_id", ""))
+    elif name == "TerminalHandler" and handler.path_args:
+        policy.forget_owner("terminal", handler.path_args[0])

@@ -1,0 +1,147 @@
+"""Effective permissions: the union of a user's roles and their groups' roles, compiled and cached.
+
+A user's permissions are compiled once per (user, groups, policy version). `refresh()` (called
+once per request, by the route guard) notices changes made by any process sharing the database;
+everything else here is in-memory look-ups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from .defaults import EVERYONE_ROLE
+from .scopes import Catalog, Permissions, TokenLimitedPermissions, compile_permissions
+from .store import PolicySnapshot, Store, TokenIdentity
+from .store.repository import hash_token
+
+
+@dataclass(frozen=True)
+class Owned:
+    """Who started a kernel, terminal or session (and, for sessions, the document's path)."""
+
+    owner: str
+    path: str | None = None
+
+
+class Policy:
+    """The policy as this process sees it: a snapshot of the store plus compiled caches."""
+
+    def __init__(self, store: Store, catalog: Catalog, everyone_role: str = EVERYONE_ROLE):
+        self.store = store
+        self.catalog = catalog
+        self.everyone_role = everyone_role
+        self._snapshot: PolicySnapshot = store.snapshot()
+        self._permissions: dict[tuple[str, frozenset[str]], Permissions] = {}
+        self._tokens: dict[str, TokenIdentity | None] = {}
+        self._owned: dict[tuple[str, str], Owned] = {
+            key: Owned(owner) for key, owner in store.owners().items()
+        }
+        store.changed()  # start watching from here
+
+    # -- freshness ---------------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        return self._snapshot.version
+
+    def refresh(self) -> bool:
+        """Reload if any process changed the policy since the last look. True if it changed."""
+        if not self.store.changed():
+            return False
+        if self.store.version() == self._snapshot.version:
+            return False  # a write that was not a policy change (e.g. a kernel's owner)
+        self.reload()
+        return True
+
+    def reload(self) -> None:
+        self._snapshot = self.store.snapshot()
+        self._permissions.clear()
+        self._tokens.clear()
+
+    # -- who is who --------------------------------------------------------------------------
+
+    def knows_user(self, username: str) -> bool:
+        return username in self._snapshot.users
+
+    def display_name(self, username: str) -> str:
+        return self._snapshot.users.get(username) or username
+
+    def groups_of(self, username: str) -> frozenset[str]:
+        return self._snapshot.user_groups.get(username, frozenset())
+
+    def roles_of(self, username: str, extra_groups: Iterable[str] = ()) -> dict[str, list[str]]:
+        """Each role the user holds, with where it comes from ("direct", "everyone", "group:NAME")."""
+        snapshot = self._snapshot
+        provenance: dict[str, list[str]] = {}
+        if self.everyone_role in snapshot.roles:
+            provenance.setdefault(self.everyone_role, []).append("everyone")
+        for role in snapshot.user_roles.get(username, ()):
+            provenance.setdefault(role, []).append("direct")
+        for group in sorted(self.groups_of(username) | frozenset(extra_groups)):
+            for role in snapshot.group_roles.get(group, ()):
+                provenance.setdefault(role, []).append(f"group:{group}")
+        return {role: sources for role, sources in sorted(provenance.items())}
+
+    def scopes_of_role(self, role: str) -> tuple[str, ...]:
+        return self._snapshot.roles.get(role, ())
+
+    # -- permissions -------------------------------------------------------------------------
+
+    def permissions(self, username: str, extra_groups: frozenset[str] = frozenset()) -> Permissions:
+        """The user's compiled permissions (cached until the policy changes)."""
+        key = (username, extra_groups)
+        permissions = self._permissions.get(key)
+        if permissions is None:
+            permissions = self._compile(username, extra_groups)
+            self._permissions[key] = permissions
+        return permissions
+
+    def _compile(self, username: str, extra_groups: frozenset[str]) -> Permissions:
+        groups = self.groups_of(username) | extra_groups
+        scopes: list[str] = []
+        for role in self.roles_of(username, extra_groups):
+            scopes.extend(self._snapshot.roles.get(role, ()))
+        return compile_permissions(self.catalog, scopes, username, groups)
+
+    def token_permissions(
+        self, username: str, token_scopes: tuple[str, ...], extra_groups: frozenset[str] = frozenset()
+    ) -> TokenLimitedPermissions:
+        owner = self.permissions(username, extra_groups)
+        token = compile_permissions(
+            self.catalog, token_scopes, username, self.groups_of(username) | extra_groups
+        )
+        return TokenLimitedPermissions(owner, token)
+
+    # -- tokens ------------------------------------------------------------------------------
+
+    def identify_token(self, secret: str) -> TokenIdentity | None:
+        """Who a token speaks for (cached until the policy changes; expiry checked every time)."""
+        key = hash_token(secret)
+        if key in self._tokens:
+            identity = self._tokens[key]
+        else:
+            identity = self._tokens[key] = self.store.identify_token(secret)
+        if identity is None:
+            return None
+        if identity.expires_at is not None and identity.expires_at <= datetime.now(timezone.utc):
+            return None
+        if identity.one_time:
+            self._tokens.pop(key, None)
+            if not self.store.consume_one_time_token(identity.token_id):
+                return None
+        return identity
+
+    # -- owned resources -----------------------------------------------------------------------
+
+    def owner_of(self, kind: str, resource_id: str) -> Owned | None:
+        return self._owned.get((kind, resource_id))
+
+    def record_owner(self, kind: str, resource_id: str, owner: str, path: str | None = None) -> None:
+        self._owned[(kind, resource_id)] = Owned(owner, path)
+        self.store.set_owner(kind, resource_id, owner)
+
+    def forget_owner(self, kind: str, resource_id: str) -> None:
+        if self._owned.pop((kind, resource_id), None) is not None:
+            self.store.forget_owner(kind, resource_id)

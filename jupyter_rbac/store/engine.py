@@ -1,0 +1,89 @@
+"""Opening the policy database: engine, SQLite pragmas, migrations, and noticing other writers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite files get WAL mode, foreign keys and a busy timeout."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, future=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return engine
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (creates it on an empty database)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def schema_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        try:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except Exception:
+            return None
+
+
+class ChangeWatcher:
+    """Tells cheaply whether anyone may have written to the database since the last look.
+
+    SQLite: `PRAGMA data_version` on a dedicated connection changes when another connection (in
+    this process or another) commits; it reads shared memory, no disk. Elsewhere: the policy
+    version row is read (PostgreSQL adds LISTEN/NOTIFY in its own watcher).
+    """
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._raw = engine.raw_connection() if self._sqlite else None
+        self._last: object = self._read()
+
+    def _read(self) -> object:
+        if self._raw is not None:
+            cursor = self._raw.cursor()
+            try:
+                cursor.execute("PRAGMA data_version")
+                return cursor.fetchone()[0]
+            finally:
+                cursor.close()
+        with self._engine.connect() as connection:
+            return connection.execute(
+                text("SELECT version FROM rbac_policy_state WHERE id = 1")
+            ).scalar()
+
+    def changed(self) -> bool:
+        current = self._read()
+        if current != self._last:
+            self._last = current
+            return True
+        return False
+
+    def close(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
+            self._raw = None

@@ -1,0 +1,140 @@
+"""SQLAlchemy 2 models of the policy database. The schema itself is owned by the Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+role_users = Table(
+    "rbac_role_users",
+    Base.metadata,
+    Column("role_id", ForeignKey("rbac_roles.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("rbac_users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+role_groups = Table(
+    "rbac_role_groups",
+    Base.metadata,
+    Column("role_id", ForeignKey("rbac_roles.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ForeignKey("rbac_groups.id", ondelete="CASCADE"), primary_key=True),
+)
+
+group_members = Table(
+    "rbac_group_members",
+    Base.metadata,
+    Column("group_id", ForeignKey("rbac_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("rbac_users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Role(Base):
+    __tablename__ = "rbac_roles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    users: Mapped[list[User]] = relationship(secondary=role_users, back_populates="roles")
+    groups: Mapped[list[Group]] = relationship(secondary=role_groups, back_populates="roles")
+
+
+class User(Base):
+    __tablename__ = "rbac_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    display_name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    roles: Mapped[list[Role]] = relationship(secondary=role_users, back_populates="users")
+    groups: Mapped[list[Group]] = relationship(secondary=group_members, back_populates="members")
+    tokens: Mapped[list[Token]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Group(Base):
+    __tablename__ = "rbac_groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    roles: Mapped[list[Role]] = relationship(secondary=role_groups, back_populates="groups")
+    members: Mapped[list[User]] = relationship(secondary=group_members, back_populates="groups")
+
+
+class Token(Base):
+    """An API token. Only a hash of the secret is stored; the secret is shown once, at creation."""
+
+    __tablename__ = "rbac_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("rbac_users.id", ondelete="CASCADE"))
+    hashed: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(8))
+    note: Mapped[str] = mapped_column(Text, default="")
+    # None: every scope of the owner; else a subset, intersected with the owner's on every request
+    scopes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    one_time: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class ResourceOwner(Base):
+    """Who started a kernel, terminal or session: what `!user=` and `!group=` filters match."""
+
+    __tablename__ = "rbac_resource_owners"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    resource_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEvent(Base):
+    __tablename__ = "rbac_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(512), default="")
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class PolicyState(Base):
+    """One row: the policy version, bumped by every change so every process can notice it."""
+
+    __tablename__ = "rbac_policy_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
