@@ -18,6 +18,7 @@ from .guard import RouteGuard
 from .handlers import MeHandler, ScopesHandler
 from .identity import RBACIdentityProvider
 from .policy import Policy
+from .route_report import iter_routes
 from .routes import ROUTE_TABLE, RouteTable, rules_from_config
 from .scopes import Catalog, extension_resource
 from .service import FirstAdmin, RBACService
@@ -82,7 +83,7 @@ class RBACExtension(ExtensionApp):
 
     def register_extension_resources(self) -> None:
         """Add to the catalog the `auth_resource` of every handler the server routes to."""
-        for handler_class in iter_handler_classes(self.serverapp.web_app):
+        for _pattern, handler_class in iter_routes(self.serverapp.web_app):
             resource = getattr(handler_class, "auth_resource", None)
             if isinstance(resource, str) and resource not in self.catalog.resources:
                 owner = handler_class.__module__.split(".")[0]
@@ -102,15 +103,3 @@ class RBACExtension(ExtensionApp):
     async def stop_extension(self) -> None:
         self.store.close()
 
-
-def iter_handler_classes(web_app):
-    """Every handler class in the application's routers (nested routers included)."""
-    pending = [web_app.wildcard_router, web_app.default_router]
-    while pending:
-        router = pending.pop()
-        for rule in router.rules:
-            target = rule.target
-            if hasattr(target, "rules"):
-                pending.append(target)
-            elif isinstance(target, type):
-                yield target

@@ -62,6 +62,7 @@ DEFAULT_ROLES: tuple[DefaultRole, ...] = (
             "write:lab",
             "read:api",
             "execute:events",
+            "execute:lsp",
         ),
     ),
 )

@@ -100,6 +100,7 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
     # -- jupyter-collaboration and jupyter-server-fileid: the Authorizer checks the document ----------
     _scope(r"/api/collaboration/(room|session|fork|timeline|undo_redo)/.*", "contents", "collaboration rooms and sessions", True),
     _scope(r"/api/fileid/(id|path)", "contents", "file ids", True),
+    _scope(r"/lsp/.*", "lsp", "language servers (jupyter-lsp)", True),
     # -- jupyter-rbac's own API: its handlers call the Authorizer ------------------------------------
     _signed_in(r"/api/rbac/scopes", "the scope catalog (names and descriptions, no data)"),
     # -- JupyterLab: never calls the Authorizer -----------------------------------------------------

@@ -162,6 +162,13 @@ BUILTIN_RESOURCES: tuple[Resource, ...] = (
         execute="Install, enable and disable JupyterLab extensions and rebuild JupyterLab.",
     ),
     _resource(
+        "lsp",
+        "Language servers (jupyter-lsp, shipped with JupyterLab): completion, hints, diagnostics.",
+        read="See which language servers are available.",
+        write="Same as execute.",
+        execute="Start and talk to language servers (they run as the server's user).",
+    ),
+    _resource(
         "roles",
         "jupyter-rbac roles: named sets of scopes.",
         read="See roles and who holds them.",

@@ -25,7 +25,17 @@ def rbac_config() -> dict:
 @pytest.fixture
 def jp_server_config(rbac_db_url, rbac_config):
     return {
-        "ServerApp": {"jpserver_extensions": {"jupyter_rbac": True, "jupyter_server_terminals": True}},
+        # What a user gets from `pip install jupyter-rbac jupyterlab jupyter-collaboration`.
+        "ServerApp": {
+            "jpserver_extensions": {
+                "jupyter_rbac": True,
+                "jupyter_server_terminals": True,
+                "jupyterlab": True,
+                "jupyter_lsp": True,
+                "jupyter_server_fileid": True,
+                "jupyter_server_ydoc": True,
+            }
+        },
         "RBAC": {"db_url": rbac_db_url, "initial_admin": "admin", **rbac_config},
     }
 
