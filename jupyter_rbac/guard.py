@@ -133,7 +133,7 @@ class GuardedHandler:
         super().write_error(status_code, **kwargs)  # type: ignore[misc]
 
     def _wants_json(self) -> bool:
+        """JSON for APIs and scripts; an HTML error page for a browser navigating to a page."""
         if isinstance(self, APIHandler):
             return True
-        request = self.request  # type: ignore[attr-defined]
-        return "/api/" in request.path or "application/json" in request.headers.get("Accept", "")
+        return "text/html" not in self.request.headers.get("Accept", "")  # type: ignore[attr-defined]

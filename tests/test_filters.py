@@ -1,0 +1,237 @@
+"""Filters narrow scopes to paths and owners; listings show each user only what they may see."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.fixture
+def tree(jp_root_dir):
+    for path in (
+        "shared/devs/plan.md",
+        "shared/devs/deep/er/notes.txt",
+        "shared/analysts/report.md",
+        "home/alice/mine.txt",
+        "home/bob/his.txt",
+        "secret.txt",
+    ):
+        target = jp_root_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path)
+    return jp_root_dir
+
+
+@pytest.fixture
+def team_role(rbac):
+    rbac.store.create_role(
+        "team",
+        [
+            "read:contents!path=shared/{group}/**",
+            "write:contents!path=shared/{group}/**",
+            "write:contents!path=home/{user}/**",
+        ],
+    )
+    return "team"
+
+
+@pytest.fixture
+def alice(make_user, team_role):
+    return make_user("alice", roles=[team_role], groups=["devs"])
+
+
+def text_file(content="new"):
+    return {"type": "file", "format": "text", "content": content}
+
+
+async def test_double_star_reaches_any_depth(alice, tree):
+    status, _ = await alice.get("api", "contents", "shared", "devs", "x.txt")
+    assert status == 404  # allowed through; the file just does not exist
+    status, _ = await alice.put("api", "contents", "shared", "devs", "deep", "er", "c.txt", body=text_file())
+    assert status == 201
+    assert (tree / "shared/devs/deep/er/c.txt").read_text() == "new"
+
+
+async def test_group_template_grants_each_group_its_folder(make_user, team_role, tree):
+    dev = make_user("dana", roles=[team_role], groups=["devs"])
+    status, model = await dev.get("api", "contents", "shared", "devs", "deep", "er", "notes.txt")
+    assert status == 200 and model["content"] == "shared/devs/deep/er/notes.txt"
+    status, error = await dev.get("api", "contents", "shared", "analysts", "report.md")
+    assert status == 403
+    assert error["missing_scope"] == "read:contents!path=shared/analysts/report.md"
+
+
+async def test_user_template_grants_only_own_home(alice, tree):
+    status, _ = await alice.put("api", "contents", "home", "alice", "new.txt", body=text_file())
+    assert status == 201
+    assert (tree / "home/alice/new.txt").read_text() == "new"
+    status, error = await alice.put("api", "contents", "home", "bob", "his.txt", body=text_file("overwritten"))
+    assert status == 403
+    assert error["missing_scope"] == "write:contents!path=home/bob/his.txt"
+    assert (tree / "home/bob/his.txt").read_text() == "home/bob/his.txt"
+
+
+async def test_paths_cannot_escape_through_dot_dot(alice, tree):
+    status, _ = await alice.get("api", "contents", "shared/devs/../../secret.txt")
+    assert status in (403, 404)
+    status, _ = await alice.get("files", "shared", "devs", "..", "..", "secret.txt")
+    assert status in (403, 404)
+
+
+async def test_rename_needs_write_on_the_destination(make_user, team_role, tree):
+    dev = make_user("dan", roles=[team_role], groups=["devs"])
+    status, error = await dev.patch("api", "contents", "shared", "devs", "plan.md", body={"path": "secret-plan.md"})
+    assert status == 403
+    assert error["missing_scope"] == "write:contents!path=secret-plan.md"
+    assert (tree / "shared/devs/plan.md").exists()
+    status, _ = await dev.patch(
+        "api", "contents", "shared", "devs", "plan.md", body={"path": "shared/devs/plan2.md"}
+    )
+    assert status == 200
+
+
+async def test_copy_needs_read_on_the_source(make_user, team_role, tree):
+    dev = make_user("dora", roles=[team_role], groups=["devs"])
+    status, error = await dev.post("api", "contents", "shared", "devs", body={"copy_from": "secret.txt"})
+    assert status == 403
+    assert error["missing_scope"] == "read:contents!path=secret.txt"
+
+
+async def test_parent_folders_show_only_the_way_to_permitted_paths(make_user, team_role, tree):
+    dev = make_user("dave", roles=[team_role], groups=["devs"])
+    status, root = await dev.get("api", "contents", "")
+    assert status == 200
+    # home/ leads to home/dave/ (the role's {user} folder), shared/ to shared/devs/
+    assert sorted(entry["name"] for entry in root["content"]) == ["home", "shared"]
+    status, home = await dev.get("api", "contents", "home")
+    assert home["content"] == []  # alice's and bob's homes stay hidden
+    status, shared = await dev.get("api", "contents", "shared")
+    assert [entry["name"] for entry in shared["content"]] == ["devs"]
+    status, developer = await dev.get("api", "contents", "shared", "devs")
+    assert sorted(entry["name"] for entry in developer["content"]) == ["deep", "plan.md"]
+
+
+async def test_a_file_on_the_way_is_not_readable(make_user, rbac, tree):
+    rbac.store.create_role("deep-only", ["read:contents!path=shared/devs/deep/**"])
+    dev = make_user("deb", roles=["deep-only"])
+    status, _ = await dev.get("api", "contents", "shared", "devs")
+    assert status == 200
+    status, error = await dev.get("api", "contents", "shared", "devs", "plan.md")
+    assert status == 403
+    assert error["missing_scope"] == "read:contents!path=shared/devs/plan.md"
+
+
+async def test_single_star_is_one_segment(make_user, rbac, tree):
+    rbac.store.create_role("top-md", ["read:contents!path=shared/*/plan.md"])
+    user = make_user("sam", roles=["top-md"])
+    assert (await user.get("api", "contents", "shared", "devs", "plan.md"))[0] == 200
+    assert (await user.get("api", "contents", "shared", "devs", "deep", "er", "notes.txt"))[0] == 403
+
+
+async def test_files_and_nbconvert_follow_path_filters(make_user, rbac, tree):
+    (tree / "shared/devs/nb.ipynb").write_text(
+        json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
+    (tree / "nb.ipynb").write_text((tree / "shared/devs/nb.ipynb").read_text())
+    rbac.store.create_role("dev-reader", ["read:contents!path=shared/devs/**", "read:nbconvert"])
+    user = make_user("fay", roles=["dev-reader"])
+    assert (await user.get("files", "shared", "devs", "plan.md"))[0] == 200
+    assert (await user.get("files", "secret.txt"))[0] == 403
+    assert (await user.get("nbconvert", "html", "shared", "devs", "nb.ipynb"))[0] == 200
+    status, error = await user.get("nbconvert", "html", "nb.ipynb")
+    assert status == 403 and error["missing_scope"] == "read:contents!path=nb.ipynb"
+
+
+# -- owners ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def own_kernels_role(rbac):
+    rbac.store.create_role("own-kernels", ["execute:kernels!user={user}", "read:kernelspecs"])
+    return "own-kernels"
+
+
+async def test_owner_filter_reaches_only_own_kernels(make_user, own_kernels_role):
+    ann = make_user("ann", roles=[own_kernels_role])
+    ben = make_user("ben", roles=[own_kernels_role])
+    status, kernel = await ann.post("api", "kernels", body={"name": "python3"})
+    assert status == 201
+    assert (await ann.get("api", "kernels", kernel["id"]))[0] == 200
+    status, error = await ben.get("api", "kernels", kernel["id"])
+    assert status == 403 and error["missing_scope"] == f"read:kernels!user=ann"
+    assert (await ben.post("api", "kernels", kernel["id"], "interrupt"))[0] == 403
+    assert (await ben.delete("api", "kernels", kernel["id"]))[0] == 403
+    with pytest.raises(Exception) as refused:
+        await ben.websocket("api", "kernels", kernel["id"], "channels")
+    assert getattr(refused.value, "code", None) == 403
+    connection = await ann.websocket("api", "kernels", kernel["id"], "channels")
+    connection.close()
+
+
+async def test_kernel_listing_shows_each_user_their_own(make_user, own_kernels_role, admin):
+    ann = make_user("ann", roles=[own_kernels_role])
+    ben = make_user("ben", roles=[own_kernels_role])
+    _, a_kernel = await ann.post("api", "kernels", body={"name": "python3"})
+    _, b_kernel = await ben.post("api", "kernels", body={"name": "python3"})
+    assert [k["id"] for k in (await ann.get("api", "kernels"))[1]] == [a_kernel["id"]]
+    assert [k["id"] for k in (await ben.get("api", "kernels"))[1]] == [b_kernel["id"]]
+    assert {k["id"] for k in (await admin.get("api", "kernels"))[1]} == {a_kernel["id"], b_kernel["id"]}
+
+
+async def test_group_filter_shares_kernels_within_a_group(make_user, rbac):
+    rbac.store.create_role("team-kernels", ["execute:kernels!group={group}"])
+    ann = make_user("ann", roles=["team-kernels"], groups=["lab-a"])
+    amy = make_user("amy", roles=["team-kernels"], groups=["lab-a"])
+    zed = make_user("zed", roles=["team-kernels"], groups=["lab-b"])
+    _, kernel = await ann.post("api", "kernels", body={"name": "python3"})
+    assert (await amy.get("api", "kernels", kernel["id"]))[0] == 200
+    assert (await zed.get("api", "kernels", kernel["id"]))[0] == 403
+
+
+async def test_a_session_also_needs_the_kernel_it_starts(make_user, rbac, tree):
+    rbac.store.create_role("sessions-only", ["write:sessions", "read:contents"])
+    user = make_user("sol", roles=["sessions-only"])
+    body = {"path": "secret.txt", "type": "file", "name": "secret.txt", "kernel": {"name": "python3"}}
+    status, error = await user.post("api", "sessions", body=body)
+    assert status == 403
+    assert error["missing_scope"] == "write:kernels!user=sol"
+
+
+async def test_a_session_cannot_attach_to_someone_elses_kernel(make_user, own_kernels_role, rbac, tree):
+    rbac.store.create_role("own-sessions", ["write:sessions!user={user}"])
+    ann = make_user("ann", roles=[own_kernels_role, "own-sessions"])
+    ben = make_user("ben", roles=[own_kernels_role, "own-sessions"])
+    _, kernel = await ann.post("api", "kernels", body={"name": "python3"})
+    body = {"path": "x.ipynb", "type": "notebook", "name": "x.ipynb", "kernel": {"id": kernel["id"]}}
+    status, error = await ben.post("api", "sessions", body=body)
+    assert status == 403 and error["missing_scope"] == "write:kernels!user=ann"
+
+
+async def test_session_and_terminal_listings_are_filtered(make_user, rbac, tree):
+    rbac.store.create_role(
+        "own-things",
+        ["write:sessions!user={user}", "execute:kernels!user={user}", "execute:terminals!user={user}"],
+    )
+    ann = make_user("ann", roles=["own-things"])
+    ben = make_user("ben", roles=["own-things"])
+    body = {"path": "a.ipynb", "type": "notebook", "name": "a.ipynb", "kernel": {"name": "python3"}}
+    status, session = await ann.post("api", "sessions", body=body)
+    assert status == 201
+    assert [s["id"] for s in (await ann.get("api", "sessions"))[1]] == [session["id"]]
+    assert (await ben.get("api", "sessions"))[1] == []
+    assert (await ben.get("api", "sessions", session["id"]))[0] == 403
+    status, terminal = await ann.post("api", "terminals")
+    assert status == 200
+    assert [t["name"] for t in (await ann.get("api", "terminals"))[1]] == [terminal["name"]]
+    assert (await ben.get("api", "terminals"))[1] == []
+    assert (await ben.delete("api", "terminals", terminal["name"]))[0] == 403
+    assert (await ann.delete("api", "terminals", terminal["name"]))[0] == 204
+
+
+async def test_owners_survive_in_the_store(make_user, own_kernels_role, rbac):
+    ann = make_user("ann", roles=[own_kernels_role])
+    _, kernel = await ann.post("api", "kernels", body={"name": "python3"})
+    assert rbac.store.owners()[("kernel", kernel["id"])] == "ann"
+    assert (await ann.delete("api", "kernels", kernel["id"]))[0] == 204
+    assert ("kernel", kernel["id"]) not in rbac.store.owners()
