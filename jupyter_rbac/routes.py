@@ -159,6 +159,10 @@ class RouteTable:
     def _lookup(self, path: str) -> RouteRule:
         relative = self.relative(path)
         if relative is None:
+            # Outside base_url the server serves only assets (favicon, robots.txt): public rules only.
+            for regex, rule in self._compiled:
+                if rule.access == "public" and regex.match(path):
+                    return rule
             return DEFAULT_RULE
         for regex, rule in self._compiled:
             if regex.match(relative):

@@ -1,0 +1,78 @@
+"""Every route of the running server is public by list, or guarded by a scope: none is forgotten."""
+
+from __future__ import annotations
+
+import pytest
+
+from jupyter_rbac.route_report import route_report
+from jupyter_rbac.routes import DEFAULT_RULE
+
+
+def test_every_route_is_public_or_guarded(jp_serverapp, rbac):
+    entries = route_report(jp_serverapp.web_app, rbac.route_table)
+    handlers = {entry.handler for entry in entries}
+    # the server we walk really has JupyterLab, jupyter-collaboration and jupyter-rbac in it
+    assert "jupyterlab_server.handlers.LabHandler" in handlers
+    assert "jupyter_server_ydoc.handlers.YDocWebSocketHandler" in handlers
+    assert "jupyter_rbac.handlers.me.MeHandler" in handlers
+    unmapped = [f"{e.pattern} [{e.handler}]" for e in entries if not e.covered]
+    assert unmapped == [], "routes neither public nor guarded:\n" + "\n".join(unmapped)
+    assert len(entries) > 60
+
+
+def test_unmapped_routes_are_denied_to_all_but_all(rbac):
+    assert rbac.route_table.rule_for_path(rbac.route_table.base_url + "some/new/extension") is DEFAULT_RULE
+
+
+@pytest.fixture
+def rbac_config():
+    return {"extra_routes": [{"pattern": r"/rbac-test-ext/.*", "resource": "lab"}]}
+
+
+async def test_an_extension_route_without_authorizer_is_guarded(jp_serverapp, make_user, admin):
+    """A handler that checks nothing itself still gets the route's scope, or `all` if unmapped."""
+    from jupyter_server.base.handlers import JupyterHandler
+    from tornado import web
+
+    class Unchecked(JupyterHandler):
+        @web.authenticated
+        def get(self):
+            self.finish("secret")
+
+    base = jp_serverapp.base_url
+    jp_serverapp.web_app.add_handlers(
+        ".*$", [(f"{base}rbac-test-ext/page", Unchecked), (f"{base}unlisted-ext/page", Unchecked)]
+    )
+    nobody = make_user("nobody-at-all")
+    lab_reader = make_user("reader", roles=["viewer"])
+    assert (await nobody.get("unlisted-ext", "page"))[0] == 403
+    assert (await lab_reader.get("unlisted-ext", "page"))[0] == 403
+    assert (await admin.get("unlisted-ext", "page"))[0] == 200
+    assert (await lab_reader.get("rbac-test-ext", "page"))[0] == 200  # read:lab, from extra_routes
+    status, error = await lab_reader.post("rbac-test-ext", "page")
+    assert status == 403 and error["missing_scope"] == "write:lab"
+
+
+async def test_public_routes_need_no_login(jp_fetch):
+    response = await jp_fetch("api", headers={"Authorization": ""})
+    assert response.code == 200
+    response = await jp_fetch("login", headers={"Authorization": ""})
+    assert response.code == 200
+
+
+async def test_guarded_routes_need_a_login(jp_fetch):
+    from tornado.httpclient import HTTPClientError
+
+    for parts in (("api", "contents"), ("lab", "api", "settings"), ("api", "rbac", "me")):
+        with pytest.raises(HTTPClientError) as refused:
+            await jp_fetch(*parts, headers={"Authorization": ""})
+        assert refused.value.code == 403, parts
+
+
+async def test_lab_page_redirects_a_stranger_to_login(jp_fetch):
+    from tornado.httpclient import HTTPClientError
+
+    with pytest.raises(HTTPClientError) as redirected:
+        await jp_fetch("lab", headers={"Authorization": ""}, follow_redirects=False)
+    assert redirected.value.code == 302
+    assert "/login" in redirected.value.response.headers["Location"]
