@@ -1,0 +1,79 @@
+"""A change to the policy takes effect on the next request: in this process, and from another."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from jupyter_rbac.store import Store
+
+TEXT = {"type": "file", "format": "text", "content": "x"}
+
+
+def rbac_cli(db_url: str, *args: str) -> str:
+    """`jupyter rbac ...` in a separate process, on the same database."""
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyter_rbac.cli", "--db-url", db_url, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+async def test_granting_a_role_applies_on_the_next_request(rbac, viewer):
+    assert (await viewer.put("api", "contents", "x.txt", body=TEXT))[0] == 403
+    rbac.store.assign_role("editor", users=["vera"])
+    assert (await viewer.put("api", "contents", "x.txt", body=TEXT))[0] == 201
+
+
+async def test_revoking_a_role_applies_on_the_next_request(rbac, editor):
+    assert (await editor.put("api", "contents", "x.txt", body=TEXT))[0] == 201
+    rbac.store.unassign_role("editor", users=["eddie"])
+    assert (await editor.put("api", "contents", "x.txt", body=TEXT))[0] == 403
+
+
+async def test_editing_a_role_applies_to_every_holder(rbac, viewer, make_user):
+    other = make_user("olga", roles=["viewer"])
+    rbac.store.update_role("viewer", scopes=["read:lab"])
+    assert (await viewer.get("api", "contents"))[0] == 403
+    assert (await other.get("api", "contents"))[0] == 403
+
+
+async def test_group_membership_applies_on_the_next_request(rbac, nobody):
+    assert (await nobody.get("api", "contents"))[0] == 403
+    rbac.store.add_members("analyst", ["nora"])
+    assert (await nobody.get("api", "contents"))[0] == 200
+    rbac.store.remove_members("analyst", ["nora"])
+    assert (await nobody.get("api", "contents"))[0] == 403
+
+
+async def test_a_change_from_another_process_applies_on_the_next_request(rbac_db_url, viewer):
+    assert (await viewer.put("api", "contents", "y.txt", body=TEXT))[0] == 403
+    rbac_cli(rbac_db_url, "role", "assign", "editor", "--user", "vera")
+    assert (await viewer.put("api", "contents", "y.txt", body=TEXT))[0] == 201
+
+
+async def test_a_token_created_by_another_process_works_at_once(rbac_db_url, make_user, jp_fetch):
+    make_user("tom", roles=["viewer"])
+    token = rbac_cli(rbac_db_url, "token", "create", "tom").strip()
+    response = await jp_fetch("api", "contents", headers={"Authorization": f"token {token}"})
+    assert response.code == 200
+
+
+async def test_a_second_store_on_the_same_file_sees_the_change(rbac, rbac_db_url, editor):
+    other = Store.open(rbac_db_url)  # another connection pool, as another server would have
+    try:
+        other.unassign_role("editor", users=["eddie"])
+    finally:
+        other.close()
+    assert (await editor.put("api", "contents", "z.txt", body=TEXT))[0] == 403
+
+
+async def test_the_policy_survives_a_restart(rbac_db_url, rbac):
+    rbac.store.create_role("kept", ["read:contents"], "survives restarts")
+    reopened = Store.open(rbac_db_url)
+    try:
+        assert reopened.get_role("kept").scopes == ["read:contents"]
+    finally:
+        reopened.close()

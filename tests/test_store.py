@@ -1,0 +1,141 @@
+"""The policy store on real databases: a SQLite file (WAL) and a PostgreSQL server."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from jupyter_rbac.errors import Conflict, InvalidInput, NotFound
+from jupyter_rbac.scopes import Catalog
+from jupyter_rbac.service import RBACService
+from jupyter_rbac.store import Store
+from jupyter_rbac.store.models import Base
+
+from .postgres import PostgresCluster, server_bindir
+
+_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    bindir = server_bindir()
+    if bindir is None:
+        pytest.fail("PostgreSQL server binaries are missing: apt-get install -y postgresql (.ci/run does)")
+    cluster = PostgresCluster(bindir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'policy.sqlite'}"
+    return request.getfixturevalue("postgres").create_database(f"rbac_{next(_names)}")
+
+
+@pytest.fixture
+def store(db_url):
+    store = Store.open(db_url)
+    yield store
+    store.close()
+
+
+def test_migrations_build_exactly_the_models(store):
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_sqlite_uses_wal(tmp_path):
+    path = tmp_path / "wal.sqlite"
+    Store.open(f"sqlite:///{path}").close()
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_defaults_are_created_once(store):
+    service = RBACService(store, Catalog())
+    service.ensure_defaults()
+    service.ensure_defaults()
+    roles = {role.name: role for role in store.list_roles()}
+    assert set(roles) == {"admin", "user", "viewer", "runner", "editor"}
+    assert roles["admin"].scopes == ["all"] and roles["admin"].groups == ["admin"]
+    assert roles["editor"].groups == ["developer"] and roles["runner"].groups == ["analyst"]
+
+
+def test_every_change_bumps_the_version_and_is_audited(store):
+    before = store.version()
+    store.create_user("u1")
+    store.create_role("r1", ["read:contents"])
+    store.assign_role("r1", users=["u1"])
+    assert store.version() == before + 3
+    actions = [event["action"] for event in store.audit_events(3)]
+    assert actions == ["role.assign", "role.create", "user.create"]
+
+
+def test_a_failed_change_loses_nothing(store):
+    store.create_user("keep")
+    version = store.version()
+    with pytest.raises(NotFound):
+        store.assign_role("no-such-role", users=["keep"])
+    with pytest.raises(Conflict):
+        store.create_user("keep")
+    assert store.version() == version
+    assert store.user_exists("keep")
+
+
+def test_bad_names_are_refused(store):
+    for name in ("", "../x", "a/b", "*", "x" * 200, ".hidden"):
+        with pytest.raises(InvalidInput):
+            store.create_user(name)
+
+
+def test_deleting_a_user_deletes_their_tokens_and_assignments(store):
+    store.create_user("gone")
+    store.create_role("r", [])
+    store.assign_role("r", users=["gone"])
+    _, token = store.create_token("gone")
+    store.delete_user("gone")
+    assert store.identify_token(token) is None
+    assert store.get_role("r").users == []
+
+
+def test_tokens_are_stored_hashed(store, db_url):
+    store.create_user("t")
+    _, token = store.create_token("t")
+    with store.engine.connect() as connection:
+        from sqlalchemy import text
+
+        stored = [row[0] for row in connection.execute(text("SELECT hashed FROM rbac_tokens"))]
+    assert token not in stored and len(stored[0]) == 64
+    assert store.identify_token(token).username == "t"
+
+
+def test_one_time_token_is_consumed_once(store):
+    store.create_user("o")
+    token_id, _ = store.create_token("o", one_time=True)
+    assert store.consume_one_time_token(token_id) is True
+    assert store.consume_one_time_token(token_id) is False
+
+
+def test_another_connection_pool_notices_changes(store, db_url):
+    watcher = Store.open(db_url)
+    try:
+        watcher.changed()
+        assert watcher.changed() is False
+        store.create_user("noticed")
+        assert watcher.changed() is True
+        assert "noticed" in watcher.snapshot().users
+    finally:
+        watcher.close()
+
+
+def test_owners_are_kept(store):
+    store.set_owner("kernel", "k1", "ann")
+    store.set_owner("kernel", "k1", "ben")  # a reused id belongs to whoever started it last
+    assert store.owners() == {("kernel", "k1"): "ben"}
+    store.forget_owner("kernel", "k1")
+    assert store.owners() == {}
