@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from jupyter_server.auth import Authorizer
-from traitlets import Any as AnyTrait
 
 from .scopes import PathError, normalize_path
 
@@ -33,12 +31,11 @@ ACTION_FOR_HANDLER = {("YDocWebSocketHandler", "read"): "write"}
 GLOBAL_AWARENESS_ROOM = "JupyterLab:globalAwareness"
 
 
-@dataclass(frozen=True)
-class Need:
+class Need(NamedTuple):
     """One thing a request must be allowed: an action on a resource, maybe on one object.
 
-    With no object (`path` and `owner` both None), a filtered scope only suffices for reads that
-    list things (the listing is filtered); otherwise the scope must be unfiltered.
+    Without an object, a filtered scope only suffices for reads that list things (the listing
+    is filtered on the way out); otherwise the scope must be unfiltered.
     """
 
     action: str
@@ -64,7 +61,9 @@ class Unresolvable(Exception):
 class RBACAuthorizer(Authorizer):
     """Decides every `@authorized` check of jupyter_server (and extensions) from the RBAC policy."""
 
-    policy = AnyTrait(help="The jupyter_rbac Policy, set by the extension when it loads.")
+    # The jupyter_rbac Policy, set by the extension when it loads. A plain attribute, not a
+    # trait: it is read on every request, and trait access costs more than the check itself.
+    policy: Policy | None = None
 
     def is_authorized(self, handler: RequestHandler, user: User, action: str, resource: str) -> bool:
         """True if `user` may do `action` on `resource` for this request; False gives a 403.

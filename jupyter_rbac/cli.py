@@ -59,11 +59,9 @@ def cmd_user_create(args) -> None:
 
 def cmd_user_list(args) -> None:
     service, _ = _open(args)
-    snapshot = service.store.snapshot()
-    for name in sorted(snapshot.users):
-        roles = sorted(snapshot.user_roles.get(name, ()))
-        groups = sorted(snapshot.user_groups.get(name, ()))
-        print(f"{name}\troles: {', '.join(roles) or '-'}\tgroups: {', '.join(groups) or '-'}")
+    for user in service.store.list_users():
+        roles, groups = ", ".join(sorted(user.roles)) or "-", ", ".join(sorted(user.groups)) or "-"
+        print(f"{user.name}\troles: {roles}\tgroups: {groups}")
 
 
 def cmd_token_create(args) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 from .defaults import EVERYONE_ROLE
 from .scopes import Catalog, Permissions, TokenLimitedPermissions, compile_permissions
-from .store import PolicySnapshot, Store, TokenIdentity
+from .store import PolicySnapshot, Store, TokenIdentity, UserRecord
 from .store.repository import hash_token
 
 
@@ -35,6 +35,7 @@ class Policy:
         self._snapshot: PolicySnapshot = store.snapshot()
         self._permissions: dict[tuple[str, frozenset[str]], Permissions] = {}
         self._tokens: dict[str, TokenIdentity | None] = {}
+        self._users: dict[str, UserRecord | None] = {}
         self._owned: dict[tuple[str, str], Owned] = {
             key: Owned(owner) for key, owner in store.owners().items()
         }
@@ -59,17 +60,28 @@ class Policy:
         self._snapshot = self.store.snapshot()
         self._permissions.clear()
         self._tokens.clear()
+        self._users.clear()
 
     # -- who is who --------------------------------------------------------------------------
 
+    def user(self, username: str) -> UserRecord | None:
+        """The user's record (read once per policy version, then from memory)."""
+        try:
+            return self._users[username]
+        except KeyError:
+            record = self._users[username] = self.store.user_record(username)
+            return record
+
     def knows_user(self, username: str) -> bool:
-        return username in self._snapshot.users
+        return self.user(username) is not None
 
     def display_name(self, username: str) -> str:
-        return self._snapshot.users.get(username) or username
+        record = self.user(username)
+        return record.display_name if record and record.display_name else username
 
     def groups_of(self, username: str) -> frozenset[str]:
-        return self._snapshot.user_groups.get(username, frozenset())
+        record = self.user(username)
+        return record.groups if record else frozenset()
 
     def roles_of(self, username: str, extra_groups: Iterable[str] = ()) -> dict[str, list[str]]:
         """Each role the user holds, with where it comes from ("direct", "everyone", "group:NAME")."""
@@ -77,7 +89,8 @@ class Policy:
         provenance: dict[str, list[str]] = {}
         if self.everyone_role in snapshot.roles:
             provenance.setdefault(self.everyone_role, []).append("everyone")
-        for role in snapshot.user_roles.get(username, ()):
+        record = self.user(username)
+        for role in sorted(record.roles if record else ()):
             provenance.setdefault(role, []).append("direct")
         for group in sorted(self.groups_of(username) | frozenset(extra_groups)):
             for role in snapshot.group_roles.get(group, ()):

@@ -128,7 +128,7 @@ def test_another_connection_pool_notices_changes(store, db_url):
         assert watcher.changed() is False
         store.create_user("noticed")
         assert watcher.changed() is True
-        assert "noticed" in watcher.snapshot().users
+        assert watcher.user_record("noticed") is not None
     finally:
         watcher.close()
 

@@ -60,17 +60,14 @@ class ChangeWatcher:
     def __init__(self, engine: Engine):
         self._engine = engine
         self._sqlite = engine.dialect.name == "sqlite"
-        self._raw = engine.raw_connection() if self._sqlite else None
+        # A connection of our own, kept out of the pool: data_version is per connection.
+        self._pooled = engine.raw_connection() if self._sqlite else None
+        self._raw = self._pooled.driver_connection if self._pooled is not None else None
         self._last: object = self._read()
 
     def _read(self) -> object:
         if self._raw is not None:
-            cursor = self._raw.cursor()
-            try:
-                cursor.execute("PRAGMA data_version")
-                return cursor.fetchone()[0]
-            finally:
-                cursor.close()
+            return self._raw.execute("PRAGMA data_version").fetchone()[0]
         with self._engine.connect() as connection:
             return connection.execute(
                 text("SELECT version FROM rbac_policy_state WHERE id = 1")
@@ -84,6 +81,6 @@ class ChangeWatcher:
         return False
 
     def close(self) -> None:
-        if self._raw is not None:
-            self._raw.close()
-            self._raw = None
+        if self._pooled is not None:
+            self._pooled.close()
+            self._pooled = self._raw = None

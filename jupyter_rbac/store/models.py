@@ -30,21 +30,21 @@ role_users = Table(
     "rbac_role_users",
     Base.metadata,
     Column("role_id", ForeignKey("rbac_roles.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("rbac_users.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("rbac_users.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 role_groups = Table(
     "rbac_role_groups",
     Base.metadata,
     Column("role_id", ForeignKey("rbac_roles.id", ondelete="CASCADE"), primary_key=True),
-    Column("group_id", ForeignKey("rbac_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ForeignKey("rbac_groups.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 group_members = Table(
     "rbac_group_members",
     Base.metadata,
     Column("group_id", ForeignKey("rbac_groups.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("rbac_users.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("rbac_users.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 

@@ -56,14 +56,23 @@ def hash_token(secret: str) -> str:
 
 @dataclass(frozen=True)
 class PolicySnapshot:
-    """Everything the policy needs to compile permissions, read in one go."""
+    """The shared part of the policy, read in one go: roles and what groups hold them.
+
+    Per-user facts (their roles and groups) are read on demand, see `user_record`, so the cost
+    of a change does not grow with the number of users.
+    """
 
     version: int
     roles: dict[str, tuple[str, ...]]
-    users: dict[str, str]  # name -> display name
-    user_roles: dict[str, frozenset[str]]
-    user_groups: dict[str, frozenset[str]]
     group_roles: dict[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    name: str
+    display_name: str
+    roles: frozenset[str]
+    groups: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -142,25 +151,39 @@ class Store:
         with self._sessions() as session, session.begin():
             version = session.execute(select(PolicyState.version)).scalar_one()
             roles = {name: tuple(scopes) for name, scopes in session.execute(select(Role.name, Role.scopes))}
-            users = dict(session.execute(select(User.name, User.display_name)).all())
-            user_roles = _pairs(
-                session.execute(
-                    select(User.name, Role.name).join_from(role_users, User).join_from(role_users, Role)
-                )
-            )
             group_roles = _pairs(
                 session.execute(
                     select(Group.name, Role.name).join_from(role_groups, Group).join_from(role_groups, Role)
                 )
             )
-            user_groups = _pairs(
-                session.execute(
-                    select(User.name, Group.name)
-                    .join_from(group_members, User)
-                    .join_from(group_members, Group)
-                )
+        return PolicySnapshot(version, roles, group_roles)
+
+    def user_record(self, name: str) -> UserRecord | None:
+        """One user's display name, direct roles and groups; None if there is no such user."""
+        with self._sessions() as session, session.begin():
+            row = session.execute(select(User.id, User.display_name).where(User.name == name)).first()
+            if row is None:
+                return None
+            roles = session.scalars(
+                select(Role.name).join_from(role_users, Role).where(role_users.c.user_id == row.id)
             )
-        return PolicySnapshot(version, roles, users, user_roles, user_groups, group_roles)
+            role_names = frozenset(roles)
+            groups = session.scalars(
+                select(Group.name).join_from(group_members, Group).where(group_members.c.user_id == row.id)
+            )
+            return UserRecord(name, row.display_name, role_names, frozenset(groups))
+
+    def list_users(self) -> list[UserRecord]:
+        with self._sessions() as session:
+            users = session.scalars(
+                select(User).options(selectinload(User.roles), selectinload(User.groups)).order_by(User.name)
+            )
+            return [
+                UserRecord(
+                    u.name, u.display_name, frozenset(r.name for r in u.roles), frozenset(g.name for g in u.groups)
+                )
+                for u in users
+            ]
 
     # -- roles -------------------------------------------------------------------------------
 

@@ -63,6 +63,8 @@ def upgrade() -> None:
                 primary_key=True,
             ),
         )
+        # look-ups go from a user (or a group) to their rows: index the second column
+        op.create_index(f"ix_{table}_{right}_id", table, [f"{right}_id"])
     op.create_table(
         "rbac_tokens",
         sa.Column("id", sa.Integer, primary_key=True),
