@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install everything the tests need, then run every test: Python (a real Jupyter Server, SQLite
+# and PostgreSQL), the JavaScript unit tests, and the browser tests (Debian's chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1  # the browser tests use Debian's chromium, never a download
+
+# System packages: chromium for the browser tests, a PostgreSQL server for the shared-policy tests.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  as_root=(); [ "$(id -u)" = 0 ] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The package (its build runs `jlpm install` and builds the labextension) and the test tools.
+python -m pip install -q --disable-pip-version-check -e ".[test]"
+
+echo "== JavaScript unit tests"
+jlpm install
+jlpm test
+
+echo "== Python tests (server, policy store on SQLite and PostgreSQL)"
+python -m pytest tests -q -p no:cacheprovider
+
+echo "== Browser tests (JupyterLab in Debian's chromium)"
+python -m pytest ui-tests -q -p no:cacheprovider

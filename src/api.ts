@@ -1,0 +1,113 @@
+/**
+ * The typed client for the jupyter-rbac REST API (`/api/rbac/*`).
+ *
+ * Every request goes through `ServerConnection.makeRequest`, which adds the
+ * base URL, the XSRF header and the token. Components and plugins use this
+ * client and never call `fetch` themselves.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+/**
+ * The current user as the server sees them: `GET /api/rbac/me`.
+ */
+export interface IMe {
+  /** The user name (unique). */
+  name: string;
+  /** A human-friendly name; may equal `name`. */
+  display_name: string;
+  /** The roles the user holds directly or through a group. */
+  roles: string[];
+  /** The groups the user belongs to. */
+  groups: string[];
+  /** The effective (expanded) scopes of the user. */
+  scopes: string[];
+}
+
+/**
+ * The error body of the jupyter-rbac API: `{"message": ..., "missing_scope": ...}`.
+ */
+interface IErrorBody {
+  message?: string;
+  missing_scope?: string;
+}
+
+/**
+ * An error answered by the jupyter-rbac API.
+ *
+ * `message` is the server's message; `missingScope` names the scope that was
+ * missing when the server answered 403, and is `null` otherwise.
+ */
+export class RBACError extends ServerConnection.ResponseError {
+  constructor(
+    response: Response,
+    message: string,
+    readonly missingScope: string | null = null
+  ) {
+    super(response, message);
+    this.name = 'RBACError';
+  }
+
+  /** The HTTP status of the response. */
+  get status(): number {
+    return this.response.status;
+  }
+}
+
+/**
+ * A client for the jupyter-rbac REST API.
+ */
+export class RBACClient {
+  /**
+   * @param serverSettings - the connection settings; JupyterLab's default
+   *   settings (page config) when omitted.
+   */
+  constructor(serverSettings?: ServerConnection.ISettings) {
+    this.serverSettings = serverSettings ?? ServerConnection.makeSettings();
+  }
+
+  /** The connection settings used for every request. */
+  readonly serverSettings: ServerConnection.ISettings;
+
+  /**
+   * Who the current user is, with their roles, groups and effective scopes.
+   *
+   * @throws {RBACError} when the server answers with an error status.
+   * @throws {ServerConnection.NetworkError} when the server cannot be reached.
+   */
+  me(): Promise<IMe> {
+    return this.request<IMe>('me');
+  }
+
+  /**
+   * Send a request to `{baseUrl}api/rbac/{path}` and return the parsed JSON body.
+   */
+  private async request<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const url = URLExt.join(this.serverSettings.baseUrl, 'api/rbac', path);
+    const response = await ServerConnection.makeRequest(
+      url,
+      init,
+      this.serverSettings
+    );
+    if (!response.ok) {
+      throw await errorFromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}
+
+/**
+ * Build an `RBACError` from an error response, keeping the server's message.
+ */
+async function errorFromResponse(response: Response): Promise<RBACError> {
+  let body: IErrorBody = {};
+  try {
+    body = (await response.json()) as IErrorBody;
+  } catch {
+    // Not JSON (e.g. a proxy's HTML page): fall back to the status text.
+  }
+  const message =
+    body.message ||
+    `${response.status} ${response.statusText || 'Error'}`.trim();
+  return new RBACError(response, message, body.missing_scope ?? null);
+}

@@ -1,0 +1,95 @@
+/**
+ * The jupyter-rbac JupyterLab plugin: shows who the user is and which roles
+ * they hold in the status bar, from `GET /api/rbac/me`.
+ */
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
+import { ITranslator } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import { Signal } from '@lumino/signaling';
+import * as React from 'react';
+
+import { IMe, RBACClient } from './api';
+import { MeStatus } from './components/MeStatus';
+
+export type { IMe } from './api';
+export { RBACClient, RBACError } from './api';
+export { MeStatus } from './components/MeStatus';
+
+const PLUGIN_ID = 'jupyter-rbac:plugin';
+
+/**
+ * Read `showInStatusBar` from the user's settings; true when there are none.
+ */
+async function loadShowInStatusBar(
+  registry: ISettingRegistry | null,
+  onChange: (show: boolean) => void
+): Promise<boolean> {
+  if (!registry) {
+    return true;
+  }
+  try {
+    const settings = await registry.load(PLUGIN_ID);
+    const read = (): boolean =>
+      settings.get('showInStatusBar').composite !== false;
+    settings.changed.connect(() => onChange(read()));
+    return read();
+  } catch (reason) {
+    console.warn('jupyter-rbac: could not load settings.', reason);
+    return true;
+  }
+}
+
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description: 'Role Based Access Control for Jupyter Server.',
+  autoStart: true,
+  requires: [ITranslator],
+  optional: [IStatusBar, ISettingRegistry],
+  activate: async (
+    app: JupyterFrontEnd,
+    translator: ITranslator,
+    statusBar: IStatusBar | null,
+    settingRegistry: ISettingRegistry | null
+  ): Promise<void> => {
+    if (!statusBar) {
+      // The status bar is the only thing this plugin shows for now.
+      return;
+    }
+    const trans = translator.load('jupyter_rbac');
+    const client = new RBACClient(app.serviceManager.serverSettings);
+
+    // The item's visibility follows the `showInStatusBar` setting, live.
+    const activeStateChanged = new Signal<unknown, void>({});
+    let show = await loadShowInStatusBar(settingRegistry, value => {
+      show = value;
+      activeStateChanged.emit();
+    });
+
+    let me: IMe;
+    try {
+      me = await client.me();
+    } catch (reason) {
+      console.warn('jupyter-rbac: could not read the current user.', reason);
+      return;
+    }
+
+    const item = ReactWidget.create(
+      React.createElement(MeStatus, { me, trans })
+    );
+    item.addClass('jp-RBAC-MeStatusItem');
+    statusBar.registerStatusItem(PLUGIN_ID, {
+      item,
+      align: 'right',
+      rank: 100,
+      isActive: () => show,
+      activeStateChanged
+    });
+  }
+};
+
+export default plugin;
