@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from jupyter_server.auth import Authorizer
+from tornado import web
 
 from .scopes import PathError, normalize_path
 
@@ -55,7 +56,10 @@ class Need(NamedTuple):
 
 
 class Unresolvable(Exception):
-    """The request names an object we cannot find or that may not exist (e.g. a path above root)."""
+    """The request names an object we cannot find (e.g. an unknown collaboration room).
+
+    Its message is the scope that would have been needed.
+    """
 
 
 class RBACAuthorizer(Authorizer):
@@ -146,7 +150,7 @@ def _path(raw: str | None) -> str:
     try:
         return normalize_path(raw or "")
     except PathError as error:
-        raise Unresolvable(f"{error}") from error
+        raise web.HTTPError(400, str(error)) from error
 
 
 def _generic_path(handler: RequestHandler) -> str | None:
@@ -237,12 +241,10 @@ def _nbconvert_file_needs(policy: Policy, handler: RequestHandler, username: str
 def _room_path(handler: RequestHandler, room_id: str) -> str:
     """The document behind a collaboration room id ("json:notebook:<file id>")."""
     parts = room_id.split(":", 2)
-    if len(parts) != 3:
-        raise Unresolvable(f"unknown collaboration room {room_id!r}")
     manager = handler.settings.get("file_id_manager")
-    path = manager.get_path(parts[2]) if manager is not None else None
-    if not path:
-        raise Unresolvable(f"unknown collaboration room {room_id!r}")
+    path = manager.get_path(parts[2]) if len(parts) == 3 and manager is not None else None
+    if not path:  # not a document we know: only an unfiltered scope reaches it
+        raise Unresolvable("write:contents")
     return path
 
 

@@ -73,10 +73,20 @@ async def test_user_template_grants_only_own_home(alice, tree):
 
 
 async def test_paths_cannot_escape_through_dot_dot(alice, tree):
-    status, _ = await alice.get("api", "contents", "shared/devs/../../secret.txt")
-    assert status in (403, 404)
+    # what stays inside the root is judged where it lands: secret.txt is not alice's
+    status, error = await alice.get("api", "contents", "shared/devs/../../secret.txt")
+    assert status == 403 and error["missing_scope"] == "read:contents!path=secret.txt"
     status, _ = await alice.get("files", "shared", "devs", "..", "..", "secret.txt")
     assert status in (403, 404)
+
+
+async def test_a_path_above_the_root_is_bad_input(alice, tree):
+    status, error = await alice.patch(
+        "api", "contents", "home", "alice", "mine.txt", body={"path": "../../etc/passwd"}
+    )
+    assert status == 400
+    assert "leaves the server root" in error["message"]
+    assert (tree / "home/alice/mine.txt").exists()
 
 
 async def test_rename_needs_write_on_the_destination(make_user, team_role, tree):
