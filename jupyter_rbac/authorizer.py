@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from jupyter_server.auth import Authorizer
 from tornado import web
 
+from .routes import READ_METHODS
 from .scopes import PathError, normalize_path
 
 if TYPE_CHECKING:
@@ -80,6 +81,10 @@ class RBACAuthorizer(Authorizer):
         if permissions.is_all:
             return True
         action = ACTION_FOR_HANDLER.get((type(handler).__name__, action), action)
+        if action == "read" and handler.request.method not in READ_METHODS:
+            # jupyter_server's @authorized remembers the action of its first call; a method that
+            # writes is never judged as a read.
+            action = "write"
         if resource not in OBJECT_RESOURCES:
             if permissions.allows(action, resource):
                 return True

@@ -52,6 +52,9 @@ class RBAC(LoggingConfigurable):
         config=True,
         help="""More lines for the route table, checked before the built-in ones, for extensions
         whose handlers never call the Authorizer: {"pattern": "/my-ext/.*", "resource": "lab"}
-        (the action follows the method: read for GET/HEAD/OPTIONS, write otherwise), or
-        {"pattern": "/my-ext/health", "access": "public"}. Unlisted routes need `all`.""",
+        (the action follows the method: read for GET/HEAD/OPTIONS, write otherwise; "actions":
+        {"POST": "execute"} overrides), or {"pattern": "/my-ext/health", "access": "public"}.
+        Add "authorizer": true when the handlers call the Authorizer themselves (@authorized), so
+        that scopes filtered to paths or owners pass the route and the object is judged there.
+        Unlisted routes need `all`.""",
     )

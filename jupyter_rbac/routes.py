@@ -174,7 +174,7 @@ def rules_from_config(entries: list[dict]) -> tuple[RouteRule, ...]:
     """Route rules from `c.RBAC.extra_routes`; raises ValueError naming the bad entry."""
     rules = []
     for entry in entries:
-        unknown = set(entry) - {"pattern", "access", "resource", "actions", "note"}
+        unknown = set(entry) - {"pattern", "access", "resource", "actions", "authorizer", "note"}
         if unknown or "pattern" not in entry:
             raise ValueError(f"RBAC.extra_routes: {entry!r}: needs 'pattern'; unknown keys {sorted(unknown)}")
         access = entry.get("access", "scope")
@@ -192,7 +192,8 @@ def rules_from_config(entries: list[dict]) -> tuple[RouteRule, ...]:
                 access,
                 entry.get("resource"),
                 dict(entry.get("actions", {})),
-                note=entry.get("note", "from RBAC.extra_routes"),
+                bool(entry.get("authorizer", False)),
+                entry.get("note", "from RBAC.extra_routes"),
             )
         )
     return tuple(rules)

@@ -26,7 +26,12 @@ def test_unmapped_routes_are_denied_to_all_but_all(rbac):
 
 @pytest.fixture
 def rbac_config():
-    return {"extra_routes": [{"pattern": r"/rbac-test-ext/.*", "resource": "lab"}]}
+    return {
+        "extra_routes": [
+            {"pattern": r"/rbac-test-ext/.*", "resource": "lab"},
+            {"pattern": r"/rbac-quirk/.*", "resource": "contents", "authorizer": True},
+        ]
+    }
 
 
 async def test_an_extension_route_without_authorizer_is_guarded(jp_serverapp, make_user, admin):
@@ -76,3 +81,28 @@ async def test_lab_page_redirects_a_stranger_to_login(jp_fetch):
         await jp_fetch("lab", headers={"Authorization": ""}, follow_redirects=False)
     assert redirected.value.code == 302
     assert "/login" in redirected.value.response.headers["Location"]
+
+
+async def test_a_decorated_method_shared_by_get_and_put_is_judged_by_the_method(jp_serverapp, make_user, rbac):
+    """@authorized caches the action of its first call: a PUT after a GET must still be a write."""
+    from jupyter_server.auth import authorized
+    from jupyter_server.base.handlers import APIHandler
+    from tornado import web
+
+    class SharedMethod(APIHandler):
+        auth_resource = "contents"
+
+        @web.authenticated
+        @authorized
+        def get(self, path):
+            self.finish(f"{self.request.method} {path}")
+
+        put = get
+
+    jp_serverapp.web_app.add_handlers(".*$", [(f"{jp_serverapp.base_url}rbac-quirk/(.*)", SharedMethod)])
+    rbac.store.create_role("reads-all-writes-mine", ["read:contents", "write:contents!path=mine/**"])
+    user = make_user("quinn", roles=["reads-all-writes-mine"])
+    assert (await user.get("rbac-quirk", "notes.txt"))[0] == 200
+    status, error = await user.put("rbac-quirk", "notes.txt", body="{}")
+    assert status == 403 and error["missing_scope"] == "write:contents!path=notes.txt"
+    assert (await user.put("rbac-quirk", "mine", "notes.txt", body="{}"))[0] == 200
