@@ -174,12 +174,21 @@ def _generic_id(handler: RequestHandler) -> str | None:
 
 
 def _body(handler: RequestHandler) -> dict:
-    """The JSON body, or {} if it is not a JSON object (the handler itself answers 400 then)."""
+    """The request's JSON object; 400 if it is anything else (we read it to find the objects)."""
     try:
         body = json.loads(handler.request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return body if isinstance(body, dict) else {}
+    except (ValueError, UnicodeDecodeError) as error:
+        raise web.HTTPError(400, f"the request body is not valid JSON: {error}") from error
+    if not isinstance(body, dict):
+        raise web.HTTPError(400, "the request body must be a JSON object")
+    return body
+
+
+def _optional_string(body: dict, key: str) -> str | None:
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        raise web.HTTPError(400, f"'{key}' in the request body must be a string")
+    return value
 
 
 def _contents_needs(handler: RequestHandler, action: str, raw_path: str | None) -> list[Need]:
@@ -190,10 +199,12 @@ def _contents_needs(handler: RequestHandler, action: str, raw_path: str | None) 
     needs = [Need(action, "contents", path, has_object=True, traversal=(method == "GET" and action == "read"))]
     if type(handler).__name__ == "ContentsHandler":
         body = _body(handler) if method in ("POST", "PATCH") else {}
-        if method == "POST" and isinstance(body.get("copy_from"), str):
-            needs.append(Need("read", "contents", _path(body["copy_from"]), has_object=True))
-        if method == "PATCH" and isinstance(body.get("path"), str):
-            needs.append(Need("write", "contents", _path(body["path"]), has_object=True))
+        copy_from = _optional_string(body, "copy_from") if method == "POST" else None
+        if copy_from is not None:
+            needs.append(Need("read", "contents", _path(copy_from), has_object=True))
+        new_path = _optional_string(body, "path") if method == "PATCH" else None
+        if new_path is not None:
+            needs.append(Need("write", "contents", _path(new_path), has_object=True))
     return needs
 
 
@@ -218,15 +229,17 @@ def _session_needs(policy: Policy, handler: RequestHandler, username: str, actio
         return [Need(action, "sessions")]
     body = _body(handler) if method in ("POST", "PATCH") else {}
     if session_id is None:
-        raw = body.get("path")
-        path = _path(raw) if isinstance(raw, str) else None
+        raw = _optional_string(body, "path")
+        path = _path(raw) if raw is not None else None
         needs = [Need(action, "sessions", path, username, has_object=True)]
     else:
         needs = _owned_needs(policy, handler, username, action, "sessions", session_id)
     if method in ("POST", "PATCH"):
         # A session starts (or switches to) a kernel: that needs the kernels scope it exercises.
-        kernel = body.get("kernel") if isinstance(body.get("kernel"), dict) else {}
-        kernel_id = kernel.get("id") if isinstance(kernel.get("id"), str) else None
+        kernel = body.get("kernel") or {}
+        if not isinstance(kernel, dict):
+            raise web.HTTPError(400, "'kernel' in the request body must be an object")
+        kernel_id = _optional_string(kernel, "id")
         if kernel_id:
             needs += _owned_needs(policy, handler, username, "write", "kernels", kernel_id)
         elif method == "POST" or kernel:
