@@ -196,7 +196,10 @@ def _contents_needs(handler: RequestHandler, action: str, raw_path: str | None) 
         return [Need(action, "contents")]
     path = _path(raw_path)
     method = handler.request.method
-    needs = [Need(action, "contents", path, has_object=True, traversal=(method == "GET" and action == "read"))]
+    # Only the Contents API lists folders (filtered on the way out); /files, /view and the rest
+    # serve what the path names, so a folder on the way is never enough for them.
+    listing = method == "GET" and action == "read" and type(handler).__name__ == "ContentsHandler"
+    needs = [Need(action, "contents", path, has_object=True, traversal=listing)]
     if type(handler).__name__ == "ContentsHandler":
         body = _body(handler) if method in ("POST", "PATCH") else {}
         copy_from = _optional_string(body, "copy_from") if method == "POST" else None

@@ -245,3 +245,12 @@ async def test_owners_survive_in_the_store(make_user, own_kernels_role, rbac):
     assert rbac.store.owners()[("kernel", kernel["id"])] == "ann"
     assert (await ann.delete("api", "kernels", kernel["id"]))[0] == 204
     assert ("kernel", kernel["id"]) not in rbac.store.owners()
+
+
+async def test_a_file_named_like_a_folder_on_the_way_stays_closed(make_user, rbac, tree):
+    (tree / "plans").write_text("a file where the role expects a folder")
+    rbac.store.create_role("plans-inside", ["read:contents!path=plans/2027/**"])
+    user = make_user("pat", roles=["plans-inside"])
+    for parts in (("api", "contents", "plans"), ("files", "plans"), ("view", "plans")):
+        status, _ = await user.get(*parts)
+        assert status == 403, parts
