@@ -34,6 +34,7 @@ class Policy:
         self.everyone_role = everyone_role
         self._snapshot: PolicySnapshot = store.snapshot()
         self._permissions: dict[tuple[str, frozenset[str]], Permissions] = {}
+        self._token_permissions: dict[tuple, TokenLimitedPermissions] = {}
         self._tokens: dict[str, TokenIdentity | None] = {}
         self._users: dict[str, UserRecord | None] = {}
         self._owned: dict[tuple[str, str], Owned] = {
@@ -59,6 +60,7 @@ class Policy:
     def reload(self) -> None:
         self._snapshot = self.store.snapshot()
         self._permissions.clear()
+        self._token_permissions.clear()
         self._tokens.clear()
         self._users.clear()
 
@@ -121,11 +123,16 @@ class Policy:
     def token_permissions(
         self, username: str, token_scopes: tuple[str, ...], extra_groups: frozenset[str] = frozenset()
     ) -> TokenLimitedPermissions:
-        owner = self.permissions(username, extra_groups)
-        token = compile_permissions(
-            self.catalog, token_scopes, username, self.groups_of(username) | extra_groups
-        )
-        return TokenLimitedPermissions(owner, token)
+        """What a token limited to `token_scopes` may do: its scopes, within its owner's."""
+        key = (username, token_scopes, extra_groups)
+        permissions = self._token_permissions.get(key)
+        if permissions is None:
+            owner = self.permissions(username, extra_groups)
+            token = compile_permissions(
+                self.catalog, token_scopes, username, self.groups_of(username) | extra_groups
+            )
+            permissions = self._token_permissions[key] = TokenLimitedPermissions(owner, token)
+        return permissions
 
     # -- tokens ------------------------------------------------------------------------------
 
