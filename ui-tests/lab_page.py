@@ -1,0 +1,118 @@
+"""JupyterLab as a user sees it: a page object so the tests read as a user's steps.
+
+Every wait is one of Playwright's auto-waiting locators or `expect` assertions, never a sleep.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, Response, expect
+
+# The first load builds the whole application; later steps use the context's default timeout.
+APP_LOAD_TIMEOUT = 30_000
+
+
+class JupyterLabPage:
+    def __init__(self, page: Page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+
+    # --- signing in -----------------------------------------------------------------------
+
+    def sign_in(self, token: str) -> None:
+        """Open JupyterLab with a token link (it sets the login cookie); wait until the file
+        browser lists the server's root folder."""
+        self.page.goto(f"{self.base_url}/lab?token={token}")
+        expect(self.file_item("work")).to_be_visible(timeout=APP_LOAD_TIMEOUT)
+
+    # --- the file browser -----------------------------------------------------------------
+
+    def file_item(self, name: str) -> Locator:
+        return self.page.locator("#filebrowser .jp-DirListing-itemText").get_by_text(
+            name, exact=True
+        )
+
+    def open_notebook(self, path: str) -> None:
+        """Double-click through the file browser to a notebook, wait until its first cell shows."""
+        *folders, name = path.split("/")
+        for folder in folders:
+            self.file_item(folder).dblclick()
+        self.file_item(name).dblclick()
+        expect(self.notebook_tab(name)).to_be_visible()
+        expect(self.cell_editor(0)).to_be_visible()
+
+    # --- the notebook ---------------------------------------------------------------------
+
+    def notebook_tab(self, name: str) -> Locator:
+        return self.page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current").filter(
+            has_text=name
+        )
+
+    @property
+    def notebook(self) -> Locator:
+        return self.page.locator("#jp-main-dock-panel .jp-NotebookPanel:visible")
+
+    def cell_editor(self, index: int) -> Locator:
+        return self.notebook.locator(".jp-Cell").nth(index).locator(".cm-content")
+
+    def type_in_first_cell(self, text: str) -> None:
+        """Click into the first cell and type at the end of its text."""
+        self.cell_editor(0).click()
+        self.page.keyboard.press("Control+End")
+        self.page.keyboard.type(text)
+        expect(self.cell_editor(0)).to_contain_text(text)
+
+    def save(self) -> Response:
+        """Ctrl+S; returns the server's answer to the save (the contents PUT)."""
+        with self.page.expect_response(
+            lambda r: r.request.method == "PUT" and "/api/contents/" in r.url
+        ) as saved:
+            self.page.keyboard.press("Control+s")
+        return saved.value
+
+    def document_tab(self, name: str) -> Locator:
+        return self.page.locator("#jp-main-dock-panel .lm-TabBar-tab").filter(has_text=name)
+
+    def expect_saved(self, name: str) -> None:
+        """The document's tab no longer shows the unsaved-changes dot."""
+        expect(self.document_tab(name)).not_to_have_class(re.compile(r"\bjp-mod-dirty\b"))
+
+    def expect_unsaved(self, name: str) -> None:
+        """The document's tab shows the unsaved-changes dot."""
+        expect(self.document_tab(name)).to_have_class(re.compile(r"\bjp-mod-dirty\b"))
+
+    # --- dialogs --------------------------------------------------------------------------
+
+    @property
+    def dialog(self) -> Locator:
+        return self.page.locator(".jp-Dialog")
+
+    def dialog_title(self) -> str:
+        expect(self.dialog).to_be_visible()
+        return self.dialog.locator(".jp-Dialog-header").inner_text().strip()
+
+    def dialog_text(self) -> str:
+        expect(self.dialog).to_be_visible()
+        return self.dialog.locator(".jp-Dialog-body").inner_text().strip()
+
+    def expect_dialog(self, title: str) -> None:
+        expect(self.dialog.locator(".jp-Dialog-header")).to_have_text(title)
+
+    def close_dialog(self, button: str) -> None:
+        """Press a button of the dialog shown; wait until that dialog is gone (another one may
+        follow it)."""
+        title = self.dialog_title()
+        shown = self.dialog.filter(
+            has=self.page.locator(".jp-Dialog-header").get_by_text(title, exact=True)
+        )
+        shown.get_by_role("button", name=button, exact=True).click()
+        expect(shown).to_have_count(0)
+
+    def expect_no_dialog(self) -> None:
+        expect(self.dialog).to_have_count(0)
+
+    # --- the status bar -------------------------------------------------------------------
+
+    def status_bar_item(self, text: str | re.Pattern) -> Locator:
+        return self.page.locator("#jp-main-statusbar").get_by_text(text)

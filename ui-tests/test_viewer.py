@@ -1,0 +1,63 @@
+"""What a viewer and an editor see in JupyterLab under jupyter-rbac (a real server and chromium)."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+NOTEBOOK = "work/hello.ipynb"
+ORIGINAL = 'print("hello")'
+
+
+def test_viewer_opens_a_notebook_but_saving_is_refused(lab, lab_server):
+    edit = "  # edited by vera"
+    lab.sign_in(lab_server.tokens["vera"])
+    lab.open_notebook(NOTEBOOK)
+
+    # A viewer may not start kernels: JupyterLab says so, then offers to pick one; vera picks none.
+    lab.expect_dialog("Error Starting Kernel")
+    assert lab.dialog_text() == "Forbidden: you need the scope write:sessions"
+    lab.close_dialog("Ok")
+    lab.expect_dialog("Select Kernel")
+    lab.close_dialog("No Kernel")
+
+    expect(lab.cell_editor(0)).to_have_text(ORIGINAL)
+    lab.type_in_first_cell(edit)
+    saved = lab.save()
+
+    assert saved.status == 403
+    assert saved.json()["missing_scope"] == "write:contents"
+    lab.expect_dialog("File Save Error for hello.ipynb")
+    assert lab.dialog_text() == "Forbidden: you need the scope write:contents"
+    lab.close_dialog("Close")
+    expect(lab.status_bar_item("Saving failed")).to_be_visible()
+    lab.expect_unsaved("hello.ipynb")
+
+    # Nothing reached the disk, and the server still serves the original.
+    assert lab_server.cells_on_disk(NOTEBOOK) == [ORIGINAL]
+    assert lab_server.cells_served(NOTEBOOK, lab_server.tokens["eddie"]) == [ORIGINAL]
+
+
+def test_editor_saves_the_same_notebook(lab, lab_server):
+    edit = "  # edited by eddie"
+    lab.sign_in(lab_server.tokens["eddie"])
+    lab.open_notebook(NOTEBOOK)
+    # An editor's notebook gets its kernel (and no dialog); wait for it as a user would.
+    expect(lab.status_bar_item("Python 3 (ipykernel) | Idle")).to_be_visible()
+
+    expect(lab.cell_editor(0)).to_have_text(ORIGINAL)
+    lab.type_in_first_cell(edit)
+    saved = lab.save()
+
+    assert saved.status == 200
+    lab.expect_saved("hello.ipynb")
+    lab.expect_no_dialog()
+    assert lab_server.cells_on_disk(NOTEBOOK) == [ORIGINAL + edit]
+    assert lab_server.cells_served(NOTEBOOK, lab_server.tokens["vera"]) == [ORIGINAL + edit]
+
+
+def test_viewer_sees_who_they_are_in_the_status_bar(lab, lab_server):
+    lab.sign_in(lab_server.tokens["vera"])
+
+    expect(lab.status_bar_item(re.compile(r"\bvera\b.*\bviewer\b"))).to_be_visible()
