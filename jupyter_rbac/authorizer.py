@@ -29,7 +29,11 @@ OBJECT_RESOURCES = frozenset({"contents", "kernels", "sessions", "terminals", "n
 OWNED_KIND = {"kernels": "kernel", "sessions": "session", "terminals": "terminal"}
 # jupyter-collaboration checks `read` before letting a client into a room, then accepts its edits.
 # Until rooms enforce read-only collaborators, entering a document's room needs `write`.
-ACTION_FOR_HANDLER = {("YDocWebSocketHandler", "read"): "write"}
+# jupyter_server asks `execute` to subscribe to the event stream: that is reading it.
+ACTION_FOR_HANDLER = {
+    ("YDocWebSocketHandler", "read"): "write",
+    ("SubscribeWebsocket", "execute"): "read",
+}
 GLOBAL_AWARENESS_ROOM = "JupyterLab:globalAwareness"
 
 

@@ -15,17 +15,20 @@ class DefaultRole:
     scopes: tuple[str, ...]
 
 
-# Read-only use of the server: browse and open, export, see what runs. No saving, no kernels.
+# Read-only use of the server: browse and open, export, see what runs (JupyterLab polls these
+# lists, the event stream and the language servers' status). No saving, no kernels.
 _VIEWER = (
     "read:contents",
     "read:nbconvert",
     "read:kernelspecs",
     "read:kernels",
     "read:sessions",
+    "read:terminals",
     "read:config",
     "read:lab",
     "read:api",
     "read:events",
+    "read:lsp",
 )
 
 DEFAULT_ROLES: tuple[DefaultRole, ...] = (
@@ -61,7 +64,7 @@ DEFAULT_ROLES: tuple[DefaultRole, ...] = (
             "write:config",
             "write:lab",
             "read:api",
-            "execute:events",
+            "write:events",
             "execute:lsp",
         ),
     ),

@@ -84,7 +84,11 @@ def _terminals(handler, policy: Policy, models: JSON) -> JSON:
 
 
 def _contents(handler, policy: Policy, model: JSON) -> JSON:
-    """A folder shows only what the user may read or what leads there; a file needs read itself."""
+    """A folder shows only what the user may read or what leads there; a file needs read itself.
+
+    `writable` says whether *this user* may write, so JupyterLab opens what they may only read
+    as read-only instead of failing at the first save.
+    """
     permissions = _permissions(handler)
     if permissions is None or not isinstance(model, dict):
         return model
@@ -93,17 +97,24 @@ def _contents(handler, policy: Policy, model: JSON) -> JSON:
         missing = f"read:contents!path={model.get('path', '')}"
         handler._rbac_missing_scope = missing  # type: ignore[attr-defined]
         return {"message": f"Forbidden: you need the scope {missing}", "missing_scope": missing}
-    if model.get("type") != "directory" or not isinstance(model.get("content"), list):
+    shaped = _with_writable(permissions, model)
+    entries = model.get("content")
+    if model.get("type") != "directory" or not isinstance(entries, list):
+        return shaped
+    if not permissions.allows("read", "contents"):
+        entries = [
+            entry
+            for entry in entries
+            if _may_see_path(permissions, entry.get("path", ""))
+            or (entry.get("type") == "directory" and permissions.leads_to_path("contents", entry.get("path", "")))
+        ]
+    return {**shaped, "content": [_with_writable(permissions, entry) for entry in entries]}
+
+
+def _with_writable(permissions, model: dict) -> dict:
+    if not model.get("writable") or permissions.allows_path("write", "contents", model.get("path", "")):
         return model
-    if permissions.allows("read", "contents"):
-        return model
-    visible = [
-        entry
-        for entry in model["content"]
-        if _may_see_path(permissions, entry.get("path", ""))
-        or (entry.get("type") == "directory" and permissions.leads_to_path("contents", entry.get("path", "")))
-    ]
-    return {**model, "content": visible}
+    return {**model, "writable": False}
 
 
 # -- creations and deletions ------------------------------------------------------------------------

@@ -129,9 +129,9 @@ BUILTIN_RESOURCES: tuple[Resource, ...] = (
     _resource(
         "events",
         "The server's event bus.",
-        read="Read the event bus' description.",
+        read="Subscribe to the server's event stream.",
         write="Emit events to the server's event bus.",
-        execute="Subscribe to the server's event stream.",
+        execute=_SAME_AS_WRITE,
     ),
     _resource(
         "api",

@@ -60,6 +60,7 @@ VIEWER = EVERYONE | {
     "view a file",
     "list kernels",
     "list sessions",
+    "list terminals",
     "read frontend config",
     "export a notebook",
     "list export formats",
@@ -131,9 +132,20 @@ async def test_terminal_websocket_needs_execute(editor, viewer):
     assert (await editor.delete("api", "terminals", terminal["name"]))[0] == 204
 
 
-async def test_events_stream_needs_execute(editor, viewer):
-    connection = await editor.websocket("api", "events", "subscribe")
+async def test_events_stream_needs_read_events(viewer, nobody):
+    connection = await viewer.websocket("api", "events", "subscribe")
     connection.close()
     with pytest.raises(Exception) as refused:
-        await viewer.websocket("api", "events", "subscribe")
+        await nobody.websocket("api", "events", "subscribe")
     assert getattr(refused.value, "code", None) == 403
+
+
+async def test_a_reader_sees_files_as_not_writable(viewer, make_user, rbac, work):
+    status, model = await viewer.get("api", "contents", "work", "nb.ipynb")
+    assert status == 200 and model["writable"] is False  # JupyterLab then opens it read-only
+    status, folder = await viewer.get("api", "contents", "work")
+    assert {entry["writable"] for entry in folder["content"]} == {False}
+    rbac.store.create_role("writes-a", ["read:contents", "write:contents!path=work/a.txt"])
+    mixed = make_user("mix", roles=["writes-a"])
+    status, folder = await mixed.get("api", "contents", "work")
+    assert {e["name"]: e["writable"] for e in folder["content"]} == {"a.txt": True, "nb.ipynb": False}

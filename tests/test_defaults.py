@@ -6,7 +6,7 @@ from jupyter_rbac.defaults import DEFAULT_GROUPS, DEFAULT_ROLES
 
 VIEWER = [
     "read:contents", "read:nbconvert", "read:kernelspecs", "read:kernels", "read:sessions",
-    "read:config", "read:lab", "read:api", "read:events",
+    "read:terminals", "read:config", "read:lab", "read:api", "read:events", "read:lsp",
 ]
 
 EXPECTED = {
@@ -22,7 +22,7 @@ EXPECTED = {
     ],
     "editor": [
         "write:contents", "write:nbconvert", "read:kernelspecs", "execute:kernels", "write:sessions",
-        "execute:terminals", "write:config", "write:lab", "read:api", "execute:events", "execute:lsp",
+        "execute:terminals", "write:config", "write:lab", "read:api", "write:events", "execute:lsp",
     ],
 }
 

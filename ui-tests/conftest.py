@@ -138,6 +138,13 @@ class LabServer:
         """The source of every cell of a notebook, read from the file itself."""
         return _cell_sources(json.loads((self.root / path).read_text()))
 
+    @staticmethod
+    def notebook_with(source: str) -> dict:
+        """The test notebook with its one cell's source replaced."""
+        notebook = json.loads(json.dumps(HELLO_NOTEBOOK))
+        notebook["cells"][0]["source"] = source
+        return notebook
+
     def cells_served(self, path: str, token: str) -> list[str]:
         """The source of every cell of a notebook, as the contents API gives it to a user."""
         status, body = self.request(f"/api/contents/{path}", token)

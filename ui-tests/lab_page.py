@@ -71,6 +71,34 @@ class JupyterLabPage:
             self.page.keyboard.press("Control+s")
         return saved.value
 
+    def press_save(self) -> list[str]:
+        """Ctrl+S when JupyterLab will not send the save; returns the contents writes it sent."""
+        writes: list[str] = []
+
+        def record(request) -> None:
+            if request.method in ("PUT", "PATCH", "POST") and "/api/contents/" in request.url:
+                writes.append(f"{request.method} {request.url}")
+
+        self.page.on("request", record)
+        self.page.keyboard.press("Control+s")
+        return writes
+
+    @property
+    def read_only_indicator(self) -> Locator:
+        """The badge JupyterLab puts in a document's toolbar when the server says it is not writable."""
+        return self.notebook.locator(".jp-Toolbar").get_by_text("notebook is read-only")
+
+    def notification(self, text: str | re.Pattern) -> Locator:
+        return self.page.locator(".jp-Notification-Toast, .Toastify__toast").filter(has_text=text)
+
+    def put_contents_as_this_browser(self, path: str, model: dict) -> Response:
+        """A save sent straight to the server with this browser's login cookie (and XSRF token),
+        as a user bypassing JupyterLab's read-only view would send it."""
+        xsrf = next(c["value"] for c in self.page.context.cookies() if c["name"] == "_xsrf")
+        return self.page.request.put(
+            f"{self.base_url}/api/contents/{path}", data=model, headers={"X-XSRFToken": xsrf}
+        )
+
     def document_tab(self, name: str) -> Locator:
         return self.page.locator("#jp-main-dock-panel .lm-TabBar-tab").filter(has_text=name)
 

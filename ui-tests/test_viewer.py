@@ -22,17 +22,21 @@ def test_viewer_opens_a_notebook_but_saving_is_refused(lab, lab_server):
     lab.expect_dialog("Select Kernel")
     lab.close_dialog("No Kernel")
 
+    # The server tells JupyterLab the notebook is not writable for vera: it opens read-only.
+    expect(lab.read_only_indicator).to_be_visible()
     expect(lab.cell_editor(0)).to_have_text(ORIGINAL)
     lab.type_in_first_cell(edit)
-    saved = lab.save()
-
-    assert saved.status == 403
-    assert saved.json()["missing_scope"] == "write:contents"
-    lab.expect_dialog("File Save Error for hello.ipynb")
-    assert lab.dialog_text() == "Forbidden: you need the scope write:contents"
-    lab.close_dialog("Close")
-    expect(lab.status_bar_item("Saving failed")).to_be_visible()
+    writes = lab.press_save()
+    expect(lab.notification(f"{NOTEBOOK} is read-only")).to_be_visible()
+    assert writes == []
     lab.expect_unsaved("hello.ipynb")
+
+    # Bypassing JupyterLab does not help: the server refuses the save from vera's browser.
+    refused = lab.put_contents_as_this_browser(
+        NOTEBOOK, {"type": "notebook", "format": "json", "content": lab_server.notebook_with(ORIGINAL + edit)}
+    )
+    assert refused.status == 403
+    assert refused.json()["missing_scope"] == "write:contents"
 
     # Nothing reached the disk, and the server still serves the original.
     assert lab_server.cells_on_disk(NOTEBOOK) == [ORIGINAL]
