@@ -45,6 +45,15 @@ class RBACExtension(ExtensionApp):
         serverapp.allow_unauthenticated_access = False
 
     def initialize_settings(self) -> None:
+        # jupyter_server logs an extension that fails to load and starts without it. Without its
+        # policy our Authorizer would refuse everyone; better not to start at all, and say why.
+        try:
+            self._load_policy()
+        except Exception as error:
+            self.log.critical("jupyter-rbac cannot enforce its policy, the server will not start: %s", error)
+            raise SystemExit(1) from error
+
+    def _load_policy(self) -> None:
         serverapp = self.serverapp
         authorizer = serverapp.authorizer
         if not isinstance(authorizer, RBACAuthorizer):

@@ -120,3 +120,27 @@ def test_only_an_admin_shuts_the_server_down(db_url, tmp_path):
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+@pytest.mark.parametrize(
+    "config,message",
+    [
+        ('c.RBAC.load_roles = [{"name": "x", "scopes": ["read:nope"]}]', "unknown resource 'nope'"),
+        ('c.RBAC.db_url = "nosuchdialect://nowhere"', "nosuchdialect"),
+    ],
+)
+def test_a_server_that_cannot_enforce_its_policy_does_not_start(tmp_path, config, message):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "jupyter_server_config.py").write_text(
+        f'c.RBAC.db_url = "sqlite:///{tmp_path}/p.sqlite"\n{config}\n'
+    )
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={_free_port()}", f"--ServerApp.root_dir={tmp_path}",
+         "--ServerApp.jpserver_extensions=jupyter_rbac=True"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "jupyter-rbac cannot enforce its policy" in result.stderr
+    assert message in result.stderr
