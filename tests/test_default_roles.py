@@ -111,33 +111,35 @@ async def test_denial_names_the_missing_scope(viewer, work):
     assert (work / "a.txt").read_text() == "hello"
 
 
-async def test_kernel_channels_websocket_needs_execute(editor, viewer, work):
-    status, kernel = await editor.post("api", "kernels", body={"name": "python3"})
-    assert status == 201
-    connection = await editor.websocket("api", "kernels", kernel["id"], "channels")
-    connection.close()
-    with pytest.raises(Exception) as refused:
-        await viewer.websocket("api", "kernels", kernel["id"], "channels")
-    assert getattr(refused.value, "code", None) == 403
+WEBSOCKETS = {
+    # websocket: roles that may connect (the rest get 403 on the handshake)
+    "kernel channels": {"admin", "editor", "runner"},
+    "terminal": {"admin", "editor"},
+    "event stream": {"admin", "editor", "runner", "viewer"},
+}
+WS_CASES = [(ws, role) for ws in WEBSOCKETS for role in ("admin", "editor", "runner", "viewer", "user")]
 
 
-async def test_terminal_websocket_needs_execute(editor, viewer):
-    status, terminal = await editor.post("api", "terminals")
-    assert status == 200
-    connection = await editor.websocket("terminals", "websocket", terminal["name"])
-    connection.close()
-    with pytest.raises(Exception) as refused:
-        await viewer.websocket("terminals", "websocket", terminal["name"])
-    assert getattr(refused.value, "code", None) == 403
-    assert (await editor.delete("api", "terminals", terminal["name"]))[0] == 204
-
-
-async def test_events_stream_needs_read_events(viewer, nobody):
-    connection = await viewer.websocket("api", "events", "subscribe")
-    connection.close()
-    with pytest.raises(Exception) as refused:
-        await nobody.websocket("api", "events", "subscribe")
-    assert getattr(refused.value, "code", None) == 403
+@pytest.mark.parametrize("websocket,role", WS_CASES, ids=[f"{r}-{w}" for w, r in WS_CASES])
+async def test_role_on_websocket(admin, make_user, websocket, role):
+    client = admin if role == "admin" else make_user(f"ws-{role}", roles=[] if role == "user" else [role])
+    if websocket == "kernel channels":
+        status, kernel = await admin.post("api", "kernels", body={"name": "python3"})
+        assert status == 201
+        parts = ("api", "kernels", kernel["id"], "channels")
+    elif websocket == "terminal":
+        status, terminal = await admin.post("api", "terminals")
+        assert status == 200
+        parts = ("terminals", "websocket", terminal["name"])
+    else:
+        parts = ("api", "events", "subscribe")
+    if role in WEBSOCKETS[websocket]:
+        connection = await client.websocket(*parts)
+        connection.close()
+    else:
+        with pytest.raises(Exception) as refused:
+            await client.websocket(*parts)
+        assert getattr(refused.value, "code", None) == 403
 
 
 async def test_a_reader_sees_files_as_not_writable(viewer, make_user, rbac, work):
