@@ -28,9 +28,18 @@ def _models(chunk: str | bytes) -> JSON | None:
 
 def shape_response(handler: RequestHandler, policy: Policy, chunk: str | bytes) -> str | bytes:
     """The response body this user may see; records owners of what was just created."""
-    shaper = _SHAPERS.get((type(handler).__name__, handler.request.method))
-    if shaper is None or handler.get_status() >= 300:
+    entry = _SHAPERS.get((type(handler).__name__, handler.request.method))
+    if entry is None or handler.get_status() >= 300:
         return chunk
+    shaper, unless_allowed = entry
+    permissions = _permissions(handler)
+    if (
+        unless_allowed is not None
+        and permissions is not None
+        and permissions.allows(*unless_allowed)
+        and not getattr(handler, "_rbac_traversal_only", False)
+    ):
+        return chunk  # the user sees and may change everything here: nothing to parse
     model = _models(chunk)
     if model is None:
         return chunk
@@ -174,15 +183,17 @@ def _session_path(model: dict) -> str | None:
         return None
 
 
+# (handler, method) -> (shaper, the unfiltered scope that makes it unnecessary, if any)
 _SHAPERS = {
-    ("MainKernelHandler", "GET"): _kernels,
-    ("MainKernelHandler", "POST"): _kernel_started,
-    ("SessionRootHandler", "GET"): _sessions,
-    ("SessionRootHandler", "POST"): _session_created,
-    ("SessionHandler", "PATCH"): _session_changed,
-    ("TerminalRootHandler", "GET"): _terminals,
-    ("TerminalRootHandler", "POST"): _terminal_started,
-    ("ContentsHandler", "GET"): _contents,
+    ("MainKernelHandler", "GET"): (_kernels, ("read", "kernels")),
+    ("MainKernelHandler", "POST"): (_kernel_started, None),
+    ("SessionRootHandler", "GET"): (_sessions, ("read", "sessions")),
+    ("SessionRootHandler", "POST"): (_session_created, None),
+    ("SessionHandler", "PATCH"): (_session_changed, None),
+    ("TerminalRootHandler", "GET"): (_terminals, ("read", "terminals")),
+    ("TerminalRootHandler", "POST"): (_terminal_started, None),
+    # `writable` must be corrected unless the user may write everywhere
+    ("ContentsHandler", "GET"): (_contents, ("write", "contents")),
 }
 
 
