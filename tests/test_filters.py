@@ -169,7 +169,7 @@ async def test_owner_filter_reaches_only_own_kernels(make_user, own_kernels_role
     assert status == 201
     assert (await ann.get("api", "kernels", kernel["id"]))[0] == 200
     status, error = await ben.get("api", "kernels", kernel["id"])
-    assert status == 403 and error["missing_scope"] == f"read:kernels!user=ann"
+    assert status == 403 and error["missing_scope"] == "read:kernels!user=ann"
     assert (await ben.post("api", "kernels", kernel["id"], "interrupt"))[0] == 403
     assert (await ben.delete("api", "kernels", kernel["id"]))[0] == 403
     with pytest.raises(Exception) as refused:

@@ -106,3 +106,16 @@ async def test_a_decorated_method_shared_by_get_and_put_is_judged_by_the_method(
     status, error = await user.put("rbac-quirk", "notes.txt", body="{}")
     assert status == 403 and error["missing_scope"] == "write:contents!path=notes.txt"
     assert (await user.put("rbac-quirk", "mine", "notes.txt", body="{}"))[0] == 200
+
+
+def test_extension_resources_join_the_catalog(jp_serverapp, rbac):
+    from jupyter_server.base.handlers import APIHandler
+
+    class WidgetHandler(APIHandler):
+        auth_resource = "widgets"
+
+    jp_serverapp.web_app.add_handlers(".*$", [(f"{jp_serverapp.base_url}my-widgets", WidgetHandler)])
+    rbac.register_extension_resources()
+    assert rbac.catalog.parse("execute:widgets").resources == ("widgets",)
+    described = {entry["scope"]: entry["description"] for entry in rbac.catalog.describe()}
+    assert described["read:widgets"] == "Read widgets (what tests calls read)."

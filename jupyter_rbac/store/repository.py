@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -277,7 +277,7 @@ class Store:
 
     def count_users(self) -> int:
         with self._sessions() as session:
-            return len(session.scalars(select(User.id)).all())
+            return session.scalar(select(func.count()).select_from(User))
 
     # -- groups ------------------------------------------------------------------------------
 
