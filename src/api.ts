@@ -22,6 +22,11 @@ export interface IMe {
   groups: string[];
   /** The effective (expanded) scopes of the user. */
   scopes: string[];
+  /** What the server says this user may do, for the frontend to adapt to. */
+  can: {
+    /** Whether the user may start a kernel for a notebook of their own. */
+    start_kernels: boolean;
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The jupyter-rbac JupyterLab plugin: shows who the user is and which roles
- * they hold in the status bar, from `GET /api/rbac/me`.
+ * they hold in the status bar, from `GET /api/rbac/me`, and does not try to
+ * start kernels for users who may not.
  */
 import {
   JupyterFrontEnd,
@@ -15,10 +16,12 @@ import * as React from 'react';
 
 import { IMe, RBACClient } from './api';
 import { MeStatus } from './components/MeStatus';
+import { withoutKernelStart } from './kernels';
 
 export type { IMe } from './api';
 export { RBACClient, RBACError } from './api';
 export { MeStatus } from './components/MeStatus';
+export { withoutKernelStart } from './kernels';
 
 const PLUGIN_ID = 'jupyter-rbac:plugin';
 
@@ -56,19 +59,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     statusBar: IStatusBar | null,
     settingRegistry: ISettingRegistry | null
   ): Promise<void> => {
-    if (!statusBar) {
-      // The status bar is the only thing this plugin shows for now.
-      return;
-    }
     const trans = translator.load('jupyter_rbac');
     const client = new RBACClient(app.serviceManager.serverSettings);
-
-    // The item's visibility follows the `showInStatusBar` setting, live.
-    const activeStateChanged = new Signal<unknown, void>({});
-    let show = await loadShowInStatusBar(settingRegistry, value => {
-      show = value;
-      activeStateChanged.emit();
-    });
 
     let me: IMe;
     try {
@@ -77,6 +69,20 @@ const plugin: JupyterFrontEndPlugin<void> = {
       console.warn('jupyter-rbac: could not read the current user.', reason);
       return;
     }
+
+    if (me.can && !me.can.start_kernels) {
+      app.docRegistry.addWidgetExtension('Notebook', withoutKernelStart());
+    }
+
+    if (!statusBar) {
+      return;
+    }
+    // The item's visibility follows the `showInStatusBar` setting, live.
+    const activeStateChanged = new Signal<unknown, void>({});
+    let show = await loadShowInStatusBar(settingRegistry, value => {
+      show = value;
+      activeStateChanged.emit();
+    });
 
     const item = ReactWidget.create(
       React.createElement(MeStatus, { me, trans })

@@ -131,3 +131,11 @@ async def test_me_reports_roles_and_scopes(runner):
     assert me["role_sources"]["runner"] == ["direct", "group:analyst"]
     assert "write:contents!path=home/rita/**" in me["scopes"]
     assert "write:contents!path=shared/analyst/**" in me["scopes"]
+
+
+async def test_me_says_whether_the_user_may_start_kernels(viewer, runner, make_user, rbac):
+    assert (await viewer.get("api", "rbac", "me"))[1]["can"] == {"start_kernels": False}
+    assert (await runner.get("api", "rbac", "me"))[1]["can"] == {"start_kernels": True}
+    rbac.store.create_role("own-kernels-only", ["write:sessions!user={user}", "execute:kernels!user={user}"])
+    owner_only = make_user("oona", roles=["own-kernels-only"])
+    assert (await owner_only.get("api", "rbac", "me"))[1]["can"] == {"start_kernels": True}

@@ -71,6 +71,17 @@ class JupyterLabPage:
             self.page.keyboard.press("Control+s")
         return saved.value
 
+    def record_requests(self, method: str, path_part: str) -> list[str]:
+        """A list that fills with the URLs of the page's requests matching method and path."""
+        seen: list[str] = []
+        self.page.on(
+            "request",
+            lambda request: seen.append(request.url)
+            if request.method == method and path_part in request.url
+            else None,
+        )
+        return seen
+
     def press_save(self) -> list[str]:
         """Ctrl+S when JupyterLab will not send the save; returns the contents writes it sent."""
         writes: list[str] = []

@@ -39,9 +39,24 @@ class MeHandler(RBACHandler):
                     "groups": sorted(policy.groups_of(user.username)),
                     "scopes": sorted(permissions.scopes),
                     "token_limited": getattr(self, "_rbac_token_scopes", None) is not None,
+                    "can": self._can(permissions, user.username),
                 }
             )
         )
+
+
+    @staticmethod
+    def _can(permissions, username: str) -> dict[str, bool]:
+        """Hints for the frontend, decided by the policy (the server still checks every request).
+
+        start_kernels: may this user start a kernel for a notebook of their own (a session and
+        its kernel, both owned by them)?
+        """
+        own = {"owner": username}
+        return {
+            "start_kernels": permissions.allows_object("write", "sessions", **own)
+            and permissions.allows_object("write", "kernels", **own),
+        }
 
 
 class ScopesHandler(RBACHandler):

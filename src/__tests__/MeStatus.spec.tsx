@@ -12,7 +12,8 @@ const ALICE: IMe = {
   display_name: 'Alice',
   roles: ['user', 'viewer'],
   groups: ['analyst'],
-  scopes: ['read:contents', 'read:lab']
+  scopes: ['read:contents', 'read:lab'],
+  can: { start_kernels: false }
 };
 
 describe('MeStatus', () => {

@@ -1,0 +1,26 @@
+/**
+ * Keeps JupyterLab from starting kernels the server would refuse.
+ *
+ * JupyterLab starts a kernel for every notebook it opens. For a user who may
+ * not start kernels, the server refuses (403) and JupyterLab shows an error,
+ * then a kernel picker. Opened with `canStart: false`, the notebook simply
+ * says "No Kernel". The server decides (`can.start_kernels` of
+ * `GET /api/rbac/me`) and still checks every request; this only avoids asking.
+ */
+import type { DocumentRegistry } from '@jupyterlab/docregistry';
+
+/**
+ * A widget extension that marks every new document's session as unable to
+ * start a kernel.
+ */
+export function withoutKernelStart(): DocumentRegistry.WidgetExtension {
+  return {
+    createNew: (_widget, context) => {
+      const sessionContext = context.sessionContext;
+      sessionContext.kernelPreference = {
+        ...sessionContext.kernelPreference,
+        canStart: false
+      };
+    }
+  };
+}
