@@ -99,9 +99,6 @@ class Policy:
                 provenance.setdefault(role, []).append(f"group:{group}")
         return {role: sources for role, sources in sorted(provenance.items())}
 
-    def scopes_of_role(self, role: str) -> tuple[str, ...]:
-        return self._snapshot.roles.get(role, ())
-
     # -- permissions -------------------------------------------------------------------------
 
     def permissions(self, username: str, extra_groups: frozenset[str] = frozenset()) -> Permissions:

@@ -491,10 +491,6 @@ class FilteredGrant:
         self.users = frozenset(self.users)  # type: ignore[assignment]
         self.groups = frozenset(self.groups)  # type: ignore[assignment]
 
-    @property
-    def path_globs(self) -> list[str]:
-        return ["/".join(g) for g in self._globs]
-
     def allows_path(self, path: str) -> bool:
         return self._path is not None and self._path.fullmatch(as_match_subject(path)) is not None
 

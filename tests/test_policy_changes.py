@@ -77,3 +77,17 @@ async def test_the_policy_survives_a_restart(rbac_db_url, rbac):
         assert reopened.get_role("kept").scopes == ["read:contents"]
     finally:
         reopened.close()
+
+
+async def test_a_revoked_token_stops_working_on_the_next_request(rbac, make_user, jp_fetch):
+    import pytest
+    from tornado.httpclient import HTTPClientError
+
+    make_user("rev", roles=["viewer"])
+    token_id, token = rbac.store.create_token("rev")
+    headers = {"Authorization": f"token {token}"}
+    assert (await jp_fetch("api", "contents", headers=headers)).code == 200
+    rbac.store.delete_token(token_id)
+    with pytest.raises(HTTPClientError) as refused:
+        await jp_fetch("api", "contents", headers=headers)
+    assert refused.value.code == 403

@@ -41,14 +41,6 @@ def upgrade_schema(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def schema_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        try:
-            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except Exception:
-            return None
-
-
 class ChangeWatcher:
     """Tells cheaply whether anyone may have written to the database since the last look.
 
