@@ -4,17 +4,9 @@ import * as React from 'react';
 
 import { IMe } from '../api';
 import { MeStatus, meLabel, meTooltip } from '../components/MeStatus';
+import { ALICE } from './fixtures';
 
 const trans = nullTranslator.load('jupyter_rbac');
-
-const ALICE: IMe = {
-  name: 'alice',
-  display_name: 'Alice',
-  roles: ['user', 'viewer'],
-  groups: ['analyst'],
-  scopes: ['read:contents', 'read:lab'],
-  can: { start_kernels: false }
-};
 
 describe('MeStatus', () => {
   it('shows the user name and their roles', () => {

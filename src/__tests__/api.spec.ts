@@ -3,18 +3,10 @@
  */
 import { ServerConnection } from '@jupyterlab/services';
 
-import { IMe, RBACClient, RBACError } from '../api';
+import { RBACClient, RBACError } from '../api';
+import { ALICE } from './fixtures';
 
 const BASE_URL = 'http://localhost:8888/lab-base/';
-
-const ALICE: IMe = {
-  name: 'alice',
-  display_name: 'Alice',
-  roles: ['user', 'viewer'],
-  groups: ['analyst'],
-  scopes: ['read:contents', 'read:lab'],
-  can: { start_kernels: false }
-};
 
 /**
  * A client whose every request is answered by `answer`, and the requests it saw.
