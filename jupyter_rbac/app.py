@@ -15,7 +15,8 @@ from jupyter_server.utils import url_path_join
 from .authorizer import RBACAuthorizer
 from .config import RBAC
 from .guard import RouteGuard
-from .handlers import MeHandler, ScopesHandler
+from .events import EventEmitter
+from .handlers import HANDLERS
 from .identity import RBACIdentityProvider
 from .policy import Policy
 from .route_report import iter_routes
@@ -64,11 +65,14 @@ class RBACExtension(ExtensionApp):
         self.rbac = RBAC(parent=serverapp, log=self.log)
         self.catalog = Catalog()
         self.store = Store.open(self.rbac.db_url)
-        service = RBACService(self.store, self.catalog)
-        service.ensure_defaults()
-        service.load_roles(self.rbac.load_roles)
-        self.first_admin: FirstAdmin | None = service.bootstrap_first_admin(self.rbac.initial_admin)
+        self.events = EventEmitter(serverapp.event_logger)
+        self.store.listeners.append(self.events.emit)
+        self.service = RBACService(self.store, self.catalog)
+        self.service.ensure_defaults()
+        self.service.load_roles(self.rbac.load_roles)
+        self.first_admin: FirstAdmin | None = self.service.bootstrap_first_admin(self.rbac.initial_admin)
         self.policy = Policy(self.store, self.catalog)
+        self.service = RBACService(self.store, self.catalog, self.policy)
 
         authorizer.policy = self.policy
         identity_provider = serverapp.identity_provider
@@ -79,16 +83,16 @@ class RBACExtension(ExtensionApp):
         self.route_table = RouteTable(extra + ROUTE_TABLE, serverapp.base_url)
         self.guard = RouteGuard(self.route_table, self.policy, authorizer)
         self.guard.install(serverapp.web_app)
-        self.settings.update(rbac_policy=self.policy, rbac_catalog=self.catalog, rbac_guard=self.guard)
+        self.settings.update(
+            rbac_policy=self.policy,
+            rbac_catalog=self.catalog,
+            rbac_guard=self.guard,
+            rbac_service=self.service,
+        )
         self.log.info("jupyter-rbac: policy database %s", self.store.engine.url.render_as_string())
 
     def initialize_handlers(self) -> None:
-        self.handlers.extend(
-            [
-                (r"/api/rbac/me", MeHandler),
-                (r"/api/rbac/scopes", ScopesHandler),
-            ]
-        )
+        self.handlers.extend(HANDLERS)
 
     def register_extension_resources(self) -> None:
         """Add to the catalog the `auth_resource` of every handler the server routes to."""

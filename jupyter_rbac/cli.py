@@ -16,7 +16,7 @@ from traitlets.config import Config
 from .config import RBAC
 from .errors import RBACError
 from .scopes import Catalog
-from .service import RBACService
+from .service import Actor, RBACService
 from .store import Store
 
 
@@ -53,7 +53,7 @@ def cmd_init(args) -> None:
 
 def cmd_user_create(args) -> None:
     service, _ = _open(args)
-    service.create_user(args.name, roles=args.role, groups=args.group, display_name=args.display_name)
+    service.create_user(Actor.system(), args.name, roles=args.role, groups=args.group, display_name=args.display_name)
     print(f"created user {args.name}")
 
 

@@ -28,7 +28,17 @@ class Conflict(RBACError):
     status = 409
 
 
+class PreconditionFailed(RBACError):
+    """The caller's `If-Match` names a version of the resource that is no longer current."""
+
+    status = 412
+
+
 class Forbidden(RBACError):
-    """A use case refused for a reason the policy names (e.g. the last admin cannot go)."""
+    """Refused: the caller lacks `missing_scope`, or would grant a scope they do not hold."""
 
     status = 403
+
+    def __init__(self, message: str, missing_scope: str | None = None):
+        super().__init__(message)
+        self.missing_scope = missing_scope

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from tornado import web
+from tornado.log import app_log
 
 from .listings import forget_deleted, shape_response
 from .routes import DEFAULT_RULE, HARMLESS_HANDLERS, RouteTable
@@ -95,6 +96,21 @@ class RouteGuard:
             raise ScopeDenied(missing)
 
 
+    def record_denial(self, handler: web.RequestHandler, missing_scope: str) -> None:
+        """Put a denied request in the audit trail (and so in the event stream)."""
+        user = handler.current_user if isinstance(handler, JupyterHandler) else None
+        request = handler.request
+        try:
+            self.policy.store.record_event(
+                getattr(user, "username", "") or "",
+                "request.denied",
+                f"{request.method} {request.path}",
+                missing_scope=missing_scope,
+            )
+        except Exception:  # the 403 must still go out if the trail cannot be written
+            app_log.exception("jupyter-rbac: could not record a denied request")
+
+
 class GuardedHandler:
     """Mixed in before a handler class by RouteGuard.guarded; never used on its own."""
 
@@ -123,8 +139,11 @@ class GuardedHandler:
         exception = kwargs.get("exc_info", (None, None, None))[1]
         missing = getattr(exception, "missing_scope", None) or getattr(self, "_rbac_missing_scope", None)
         self._rbac_finishing_error = True
+        if status_code == 403 and missing:
+            self._rbac_guard.record_denial(self, missing)  # type: ignore[arg-type]
         if status_code == 403 and missing and self._wants_json():
-            message = f"Forbidden: you need the scope {missing}"
+            # our own API explains escalations in its own words; everything else names the scope
+            message = getattr(exception, "rbac_message", None) or f"Forbidden: you need the scope {missing}"
             self.set_header("Content-Type", "application/json")  # type: ignore[attr-defined]
             self.finish(json.dumps({"message": message, "reason": "Forbidden", "missing_scope": missing}))
             return

@@ -25,6 +25,60 @@ class Owned:
     path: str | None = None
 
 
+@dataclass(frozen=True)
+class Grant:
+    """One scope a user holds: from which role, held how ("direct", "everyone", "group:NAME")."""
+
+    scope: str
+    role: str
+    via: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        return {"scope": self.scope, "role": self.role, "via": list(self.via)}
+
+
+@dataclass(frozen=True)
+class Question:
+    """May someone do `action` on `resource` (at `path`, or on an object owned by `owner`)?
+
+    Without an object, the answer needs the scope unfiltered.
+    """
+
+    action: str
+    resource: str
+    path: str | None = None
+    owner: str | None = None
+
+    @property
+    def scope(self) -> str:
+        base = f"{self.action}:{self.resource}"
+        if self.path is not None:
+            return f"{base}!path={self.path}"
+        if self.owner is not None:
+            return f"{base}!user={self.owner}"
+        return base
+
+    def asked_of(self, permissions, groups_of) -> bool:
+        if self.path is None and self.owner is None:
+            return permissions.allows(self.action, self.resource)
+        owner_groups = groups_of(self.owner) if self.owner else ()
+        return permissions.allows_object(self.action, self.resource, self.path, self.owner, owner_groups)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    granted_by: Grant | None
+    missing_scope: str | None
+
+    def to_json(self) -> dict:
+        return {
+            "allowed": self.allowed,
+            "granted_by": self.granted_by.to_json() if self.granted_by else None,
+            "missing_scope": self.missing_scope,
+        }
+
+
 class Policy:
     """The policy as this process sees it: a snapshot of the store plus compiled caches."""
 
@@ -130,6 +184,32 @@ class Policy:
             )
             permissions = self._token_permissions[key] = TokenLimitedPermissions(owner, token)
         return permissions
+
+    # -- explaining ---------------------------------------------------------------------------
+
+    def grants_of(self, username: str) -> list[Grant]:
+        """Every scope the user holds, with the role it comes from and how they hold that role."""
+        return [
+            Grant(scope, role, tuple(via))
+            for role, via in self.roles_of(username).items()
+            for scope in self._snapshot.roles.get(role, ())
+        ]
+
+    def explain(self, username: str, question: Question) -> Decision:
+        """May `username` do what `question` asks, and which role and scope decide it?
+
+        Judged exactly as a request would be (the user's compiled permissions); the first
+        granting scope is then found by compiling each scope on its own.
+        """
+        permissions = self.permissions(username)
+        if not question.asked_of(permissions, self.groups_of):
+            return Decision(False, None, question.scope)
+        groups = self.groups_of(username)
+        for grant in self.grants_of(username):
+            alone = compile_permissions(self.catalog, [grant.scope], username, groups)
+            if question.asked_of(alone, self.groups_of):
+                return Decision(True, grant, None)
+        raise AssertionError(f"{username} is allowed {question.scope} by no single scope")
 
     # -- tokens ------------------------------------------------------------------------------
 

@@ -103,6 +103,11 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
     _scope(r"/lsp/.*", "lsp", "language servers (jupyter-lsp)", True),
     # -- jupyter-rbac's own API: its handlers call the Authorizer ------------------------------------
     _signed_in(r"/api/rbac/scopes", "the scope catalog (names and descriptions, no data)"),
+    _signed_in(
+        r"/api/rbac/(roles|users|groups|check|audit)(/.*)?",
+        "policy administration: each handler checks the scope for the object (write:roles, "
+        "read:users!user=..., ...)",
+    ),
     # -- JupyterLab: never calls the Authorizer -----------------------------------------------------
     _scope(r"/(lab|doc)(/workspaces/[^/]+)?(/tree/.*)?", "lab", "JupyterLab's pages"),
     _scope(r"/lab/api/settings(/.*)?", "lab", "settings"),

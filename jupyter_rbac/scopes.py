@@ -13,6 +13,7 @@ Pure: no I/O, no server imports. Everything that says "may X do Y" reads from he
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -288,6 +289,33 @@ def ancestors_regex(segments: list[str]) -> str | None:
     return "|".join(f"(?:{a})" for a in alternatives)
 
 
+# In glob_as_subject, a `**` segment becomes this character: only a `**` of the covering glob
+# may absorb it (a `*` stands for one segment, never for any depth).
+_ANY_DEPTH = "\x00"
+
+
+def glob_as_subject(glob: str) -> str:
+    """A path glob written as a subject for _glob_contains_regex: templates become wildcards."""
+    glob = _TEMPLATE.sub("*", glob)
+    return "".join("/" + (_ANY_DEPTH if s == "**" else s) for s in glob.split("/") if s)
+
+
+@functools.lru_cache(maxsize=4096)
+def _glob_contains_regex(segments: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches the subjects (see glob_as_subject) of the globs that this glob contains.
+
+    The covering glob's wildcards may absorb the covered glob's wildcards; its literal text
+    only matches literal text. Sound (never claims containment wrongly), not complete.
+    """
+    parts = []
+    for segment in segments:
+        if segment == "**":
+            parts.append("(?:/[^/]+)*")
+        else:
+            parts.append("/" + "[^/\x00]*".join(re.escape(piece) for piece in segment.split("*")))
+    return re.compile("".join(parts))
+
+
 def as_match_subject(path: str) -> str:
     """The string path globs are matched against: '' for the root, '/a/b' for 'a/b'."""
     return "/" + path if path else ""
@@ -463,10 +491,10 @@ def expand_templates(scope: Scope, user: str, groups: Iterable[str]) -> list[Sco
 class FilteredGrant:
     """What filtered scopes allow on one (action, resource): some paths, owners or groups."""
 
-    __slots__ = ("_globs", "_path", "_ancestors", "users", "groups")
+    __slots__ = ("_ancestors", "_globs", "_path", "groups", "users")
 
     def __init__(self) -> None:
-        self._globs: list[list[str]] = []
+        self._globs: list[tuple[str, ...]] = []
         self._path: re.Pattern[str] | None = None
         self._ancestors: re.Pattern[str] | None = None
         self.users: set[str] = set()
@@ -474,7 +502,7 @@ class FilteredGrant:
 
     def add(self, filter_name: str, value: str) -> None:
         if filter_name == "path":
-            self._globs.append(value.split("/"))
+            self._globs.append(tuple(value.split("/")))
         elif filter_name == "user":
             self.users.add(value)
         else:
@@ -501,9 +529,9 @@ class FilteredGrant:
         )
 
     def allows_owner(self, owner: str | None, owner_groups: Iterable[str] = ()) -> bool:
-        if owner is None:
-            return False
-        if owner in self.users:
+        """True if `!user=` names the owner or `!group=` one of `owner_groups` (a group itself,
+        for objects that are groups)."""
+        if owner is not None and owner in self.users:
             return True
         return bool(self.groups) and not self.groups.isdisjoint(owner_groups)
 
@@ -514,6 +542,18 @@ class FilteredGrant:
         if path is not None and self.allows_path(path):
             return True
         return self.allows_owner(owner, owner_groups)
+
+    def covers(self, filter_name: str, value: str) -> bool:
+        """True if these filters admit everything `!filter_name=value` admits.
+
+        Templates in `value` stand for any name, so only a wildcard covers them.
+        """
+        if filter_name == "path":
+            subject = glob_as_subject(value)
+            return any(_glob_contains_regex(g).fullmatch(subject) for g in self._globs)
+        if "{" in value:
+            return False
+        return value in (self.users if filter_name == "user" else self.groups)
 
 
 # The marker for a grant with no filter: everything of that (action, resource).
@@ -573,6 +613,26 @@ class Permissions:
             return True
         return isinstance(grant, FilteredGrant) and grant.allows_object(path, owner, owner_groups)
 
+    def covers(self, scope: Scope) -> bool:
+        """True if these permissions include everything `scope` grants: may its holder grant it?"""
+        return _covers(self, scope)
+
+
+def _covers(permissions, scope: Scope) -> bool:
+    """True if `permissions` include everything `scope` grants (templates: for anyone)."""
+    if scope.is_all:
+        return permissions.is_all
+    for resource in scope.resources:
+        for action in scope.actions:
+            grant = permissions.grant(action, resource)
+            if grant is UNRESTRICTED:
+                continue
+            if grant is None or scope.filter is None or scope.value is None:
+                return False
+            if not grant.covers(scope.filter, scope.value):
+                return False
+    return True
+
 
 class TokenLimitedPermissions:
     """A token's permissions: what both its owner and the token's own scopes allow."""
@@ -604,6 +664,9 @@ class TokenLimitedPermissions:
         return self.owner.allows_object(
             action, resource, path, owner, owner_groups
         ) and self.token.allows_object(action, resource, path, owner, owner_groups)
+
+    def covers(self, scope: Scope) -> bool:
+        return self.owner.covers(scope) and self.token.covers(scope)
 
 
 def compile_permissions(

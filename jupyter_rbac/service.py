@@ -1,19 +1,51 @@
-"""Use cases over the store: first start, roles from config, users, tokens.
+"""Use cases over the store: who may change what, and the rules every change obeys.
 
-The REST handlers and the `jupyter rbac` command line both go through here, so the rules
-(valid scopes, names, the fixed admin role) hold whichever way a change arrives.
+The REST handlers and the `jupyter rbac` command line both go through here, so the rules hold
+whichever way a change arrives:
+- the caller needs the scope for the change (`write:roles`, `write:users!user=...`, ...);
+- nobody grants a scope they do not hold (in a role, an assignment, a membership or a token);
+- default roles cannot be deleted, `admin` cannot be edited, config-managed roles are read-only;
+- the last administrator cannot go, and an administrator cannot demote themselves
+  (enforced by the store inside each transaction).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from .defaults import DEFAULT_GROUPS, DEFAULT_ROLES, FIXED_ROLE
-from .errors import Forbidden, InvalidInput, NotFound
-from .scopes import Catalog, ScopeError
-from .store import Store
+from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .policy import Decision, Policy, Question
+from .scopes import (
+    ACTIONS,
+    UNRESTRICTED,
+    Catalog,
+    FilteredGrant,
+    PathError,
+    Permissions,
+    ScopeError,
+    TokenLimitedPermissions,
+    normalize_path,
+)
+from .store import (
+    AuditRecord,
+    GroupRecord,
+    Page,
+    RoleRecord,
+    Store,
+    TokenRecord,
+    UserEntry,
+    check_name,
+)
+
+MANAGED_BY_CONFIG = "config"
+MAX_SCOPES = 500
+MAX_MEMBERS = 100_000
+MAX_DESCRIPTION = 2_000
+MAX_TOKEN_LIFETIME = 366 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -24,10 +56,56 @@ class FirstAdmin:
     login_token: str
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who asks for a change, and with which permissions (a token's, if it is limited)."""
+
+    name: str
+    permissions: Any  # Permissions | TokenLimitedPermissions
+
+    @classmethod
+    def system(cls, name: str = "system") -> Actor:
+        """Someone with every permission: start-up, config, and the shell (which owns the database)."""
+        return cls(name, Permissions(is_all=True, scopes=frozenset({"all"})))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Paging and sorting of a list request."""
+
+    limit: int = 100
+    offset: int = 0
+    sort: str = "name"
+    query: str = ""
+
+
+@dataclass
+class Changes:
+    """The fields of a PATCH (or a PUT, where every field is given). None: leave as it is."""
+
+    description: str | None = None
+    display_name: str | None = None
+    scopes: list[str] | None = None
+    users: list[str] | None = None
+    groups: list[str] | None = None
+    members: list[str] | None = None
+    roles: list[str] | None = None
+    expected_revision: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
 class RBACService:
-    def __init__(self, store: Store, catalog: Catalog):
+    def __init__(self, store: Store, catalog: Catalog, policy: Policy | None = None):
         self.store = store
         self.catalog = catalog
+        self._policy = policy
+
+    @property
+    def policy(self) -> Policy:
+        """The server passes its live policy; the shell gets one of its own, made when needed."""
+        if self._policy is None:
+            self._policy = Policy(self.store, self.catalog)
+        return self._policy
 
     # -- start-up ------------------------------------------------------------------------------
 
@@ -46,24 +124,44 @@ class RBACService:
                 self.store.assign_role(role, groups=[group])
 
     def load_roles(self, roles: Iterable[dict]) -> None:
-        """Apply `c.RBAC.load_roles`: create or update each role, creating its users and groups."""
-        existing = {role.name for role in self.store.list_roles()}
-        for spec in roles:
-            name, scopes, description, users, groups = self._parse_role_spec(spec)
+        """Reconcile roles declared in config with the database.
+
+        Each is created or updated and marked as managed by config (read-only through the API);
+        its users and groups are created if missing and given the role. Roles that config no
+        longer declares become ordinary runtime roles.
+        """
+        specs = [self._parse_role_spec(spec) for spec in roles]
+        declared = {spec[0] for spec in specs}
+        existing = {role.name: role for role in self.store.list_roles()}
+        for name, scopes, description, users, groups in specs:
             if name == FIXED_ROLE:
                 raise InvalidInput(f"load_roles: the {FIXED_ROLE!r} role cannot be redefined")
-            if name in existing:
-                self.store.update_role(name, scopes=scopes, description=description, actor="config")
-            else:
-                self.store.create_role(name, scopes, description or "", actor="config")
             for user in users:
                 if not self.store.user_exists(user):
                     self.store.create_user(user, actor="config")
             for group in groups:
                 if not self.store.group_exists(group):
                     self.store.create_group(group, actor="config")
-            if users or groups:
-                self.store.assign_role(name, users=users, groups=groups, actor="config")
+            current = existing.get(name)
+            if current is None:
+                self.store.create_role(
+                    name, scopes, description or "", actor="config", managed_by=MANAGED_BY_CONFIG
+                )
+            elif (
+                current.scopes != scopes
+                or (description is not None and current.description != description)
+                or current.managed_by != MANAGED_BY_CONFIG
+            ):
+                self.store.update_role(
+                    name, scopes=scopes, description=description, actor="config", managed_by=MANAGED_BY_CONFIG
+                )
+            missing_users = [u for u in users if current is None or u not in current.users]
+            missing_groups = [g for g in groups if current is None or g not in current.groups]
+            if missing_users or missing_groups:
+                self.store.assign_role(name, users=missing_users, groups=missing_groups, actor="config")
+        for role in existing.values():
+            if role.managed_by == MANAGED_BY_CONFIG and role.name not in declared:
+                self.store.update_role(role.name, actor="config", managed_by=None)
 
     def _parse_role_spec(self, spec: object):
         if not isinstance(spec, dict) or "name" not in spec:
@@ -71,13 +169,15 @@ class RBACService:
         unknown = set(spec) - {"name", "description", "scopes", "users", "groups"}
         if unknown:
             raise InvalidInput(f"load_roles: role {spec['name']!r} has unknown keys {sorted(unknown)}")
-        scopes = self.validate_scopes(spec.get("scopes", []), f"load_roles: role {spec['name']!r}")
+        where = f"load_roles: role {spec['name']!r}"
+        check_name("role", spec["name"])
+        scopes = self.validate_scopes(spec.get("scopes", []), where)
         return (
             spec["name"],
             scopes,
             spec.get("description"),
-            list(spec.get("users", [])),
-            list(spec.get("groups", [])),
+            _names(spec.get("users", []), "user", f"{where}: users"),
+            _names(spec.get("groups", []), "group", f"{where}: groups"),
         )
 
     def bootstrap_first_admin(self, username: str) -> FirstAdmin | None:
@@ -99,34 +199,310 @@ class RBACService:
     def validate_scopes(self, scopes: object, where: str = "scopes") -> list[str]:
         if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
             raise InvalidInput(f"{where}: scopes must be a list of strings")
+        if len(scopes) > MAX_SCOPES:
+            raise InvalidInput(f"{where}: at most {MAX_SCOPES} scopes")
         try:
-            return self.catalog.validate(scopes)
+            return list(dict.fromkeys(self.catalog.validate(scopes)))
         except ScopeError as error:
             raise InvalidInput(f"{where}: {error}") from error
 
-    # -- users and tokens ----------------------------------------------------------------------
+    # -- permission checks ---------------------------------------------------------------------
+
+    def require(self, actor: Actor, action: str, resource: str, user: str | None = None, group: str | None = None) -> None:
+        """Raise Forbidden (naming the missing scope) unless `actor` may do this."""
+        if self.may(actor, action, resource, user=user, group=group):
+            return
+        if user is not None:
+            missing = f"{action}:{resource}!user={user}"
+        elif group is not None:
+            missing = f"{action}:{resource}!group={group}"
+        else:
+            missing = f"{action}:{resource}"
+        raise Forbidden(f"Forbidden: you need the scope {missing}", missing_scope=missing)
+
+    def may(self, actor: Actor, action: str, resource: str, user: str | None = None, group: str | None = None) -> bool:
+        permissions = actor.permissions
+        if permissions.allows(action, resource):
+            return True
+        if user is not None:
+            return permissions.allows_object(action, resource, owner=user, owner_groups=self.policy.groups_of(user))
+        if group is not None:
+            return permissions.allows_object(action, resource, owner_groups=(group,))
+        return False
+
+    def _require_visible(self, actor: Actor, resource: str, user: str | None = None, group: str | None = None) -> None:
+        """Reading one object: no read scope at all is a 403; a scope for other objects only is a 404
+        (the answer must not tell whether an object you may not see exists)."""
+        if not actor.permissions.allows_some("read", resource):
+            self.require(actor, "read", resource)
+        if not self.may(actor, "read", resource, user=user, group=group):
+            what = f"user named {user!r}" if user is not None else f"group named {group!r}"
+            raise NotFound(f"no {what}")
+
+    def _require_held(self, actor: Actor, scopes: Iterable[str], why: str) -> None:
+        """No escalation: `actor` must hold every scope they hand out."""
+        for text in scopes:
+            if not actor.permissions.covers(self.catalog.parse(text)):
+                raise Forbidden(
+                    f"Forbidden: {why} grants {text!r}, which you do not hold yourself", missing_scope=text
+                )
+
+    def _scopes_of_roles(self, roles: Iterable[str]) -> list[str]:
+        snapshot_roles = {r.name: r.scopes for r in self.store.list_roles()}
+        scopes: list[str] = []
+        for role in roles:
+            if role not in snapshot_roles:
+                raise NotFound(f"no role named {role!r}")
+            scopes.extend(snapshot_roles[role])
+        return scopes
+
+    def _scopes_of_groups(self, groups: Iterable[str]) -> list[str]:
+        roles: list[str] = []
+        for group in groups:
+            roles.extend(self.store.get_group(group).roles)
+        return self._scopes_of_roles(roles)
+
+    # -- roles ---------------------------------------------------------------------------------
+
+    def list_roles(self, actor: Actor, listing: Listing) -> Page[RoleRecord]:
+        self.require(actor, "read", "roles")
+        return self.store.page_roles(listing.limit, listing.offset, listing.sort, listing.query)
+
+    def get_role(self, actor: Actor, name: str) -> RoleRecord:
+        self.require(actor, "read", "roles")
+        return self.store.get_role(name)
+
+    def create_role(
+        self,
+        actor: Actor,
+        name: str,
+        scopes: object,
+        description: str = "",
+        users: Iterable[str] = (),
+        groups: Iterable[str] = (),
+    ) -> RoleRecord:
+        self.require(actor, "write", "roles")
+        check_name("role", name)
+        scopes = self.validate_scopes(scopes)
+        self._require_held(actor, scopes, f"role {name!r}")
+        return self.store.create_role(
+            name, scopes, _description(description), actor=actor.name, users=users, groups=groups
+        )
+
+    def update_role(self, actor: Actor, name: str, changes: Changes) -> RoleRecord:
+        self.require(actor, "write", "roles")
+        current = self.store.get_role(name)
+        if current.managed_by == MANAGED_BY_CONFIG:
+            raise Conflict(
+                f"role {name!r} is managed by the server's configuration (c.RBAC.load_roles or the policy"
+                " file): change it there"
+            )
+        scopes = self.validate_scopes(changes.scopes) if changes.scopes is not None else None
+        if name == FIXED_ROLE and (
+            (scopes is not None and scopes != current.scopes)
+            or (changes.description is not None and changes.description != current.description)
+        ):
+            raise Conflict(f"the {FIXED_ROLE!r} role cannot be edited (only who holds it)")
+        new_scopes = scopes if scopes is not None else current.scopes
+        added = [s for s in new_scopes if s not in current.scopes]
+        self._require_held(actor, added, f"role {name!r}")
+        new_holders = [u for u in changes.users or () if u not in current.users] + [
+            g for g in changes.groups or () if g not in current.groups
+        ]
+        if new_holders:
+            self._require_held(actor, new_scopes, f"giving role {name!r}")
+        return self.store.update_role(
+            name,
+            scopes=scopes,
+            description=_description(changes.description) if changes.description is not None else None,
+            users=changes.users,
+            groups=changes.groups,
+            actor=actor.name,
+            expected_revision=changes.expected_revision,
+        )
+
+    def delete_role(self, actor: Actor, name: str, expected_revision: int | None = None) -> None:
+        self.require(actor, "write", "roles")
+        role = self.store.get_role(name)
+        if role.builtin:
+            raise Conflict(f"the default role {name!r} cannot be deleted")
+        if role.managed_by == MANAGED_BY_CONFIG:
+            raise Conflict(f"role {name!r} is managed by the server's configuration: remove it there")
+        self.store.delete_role(name, actor=actor.name, expected_revision=expected_revision)
+
+    # -- users ---------------------------------------------------------------------------------
+
+    def list_users(
+        self, actor: Actor, listing: Listing, role: str | None = None, group: str | None = None
+    ) -> Page[UserEntry]:
+        self.require_some(actor, "read", "users")
+        only = _owner_constraints(actor.permissions, "read", "users")
+        return self.store.page_users(
+            listing.limit, listing.offset, listing.sort, listing.query, role=role, group=group, only=only
+        )
+
+    def require_some(self, actor: Actor, action: str, resource: str) -> None:
+        if not actor.permissions.allows_some(action, resource):
+            self.require(actor, action, resource)
+
+    def get_user(self, actor: Actor, name: str) -> UserEntry:
+        self._require_visible(actor, "users", user=name)
+        return self.store.get_user(name)
 
     def create_user(
         self,
+        actor: Actor,
         name: str,
         roles: Iterable[str] = (),
         groups: Iterable[str] = (),
         display_name: str = "",
-        actor: str = "system",
-    ) -> None:
+    ) -> UserEntry:
+        check_name("user", name)
         roles, groups = list(roles), list(groups)
-        known_roles = {role.name for role in self.store.list_roles()}
-        for role in roles:
-            if role not in known_roles:
-                raise NotFound(f"no role named {role!r}")
+        # A filtered administrator (write:users!group=class) may only create users inside their filter.
+        if not (
+            actor.permissions.allows("write", "users")
+            or actor.permissions.allows_object("write", "users", owner=name, owner_groups=groups)
+        ):
+            self.require(actor, "write", "users")
+        if roles:
+            self.require(actor, "write", "roles")
+            self._require_held(actor, self._scopes_of_roles(roles), f"giving {name!r} roles {roles}")
         for group in groups:
-            if not self.store.group_exists(group):
-                raise NotFound(f"no group named {group!r}")
-        self.store.create_user(name, display_name, actor=actor)
-        for role in roles:
-            self.store.assign_role(role, users=[name], actor=actor)
-        for group in groups:
-            self.store.add_members(group, [name], actor=actor)
+            self.require(actor, "write", "groups", group=group)
+        self._require_held(actor, self._scopes_of_groups(groups), f"adding {name!r} to groups {groups}")
+        return self.store.create_user(name, _display_name(display_name), actor=actor.name, roles=roles, groups=groups)
+
+    def update_user(self, actor: Actor, name: str, changes: Changes) -> UserEntry:
+        self.require(actor, "write", "users", user=name)
+        current = self.store.get_user(name)
+        if changes.roles is not None and set(changes.roles) != set(current.roles):
+            self.require(actor, "write", "roles")
+            added = [r for r in changes.roles if r not in current.roles]
+            self._require_held(actor, self._scopes_of_roles(added), f"giving {name!r} roles {added}")
+        if changes.groups is not None:
+            added = [g for g in changes.groups if g not in current.groups]
+            removed = [g for g in current.groups if g not in changes.groups]
+            for group in added + removed:
+                self.require(actor, "write", "groups", group=group)
+            self._require_held(actor, self._scopes_of_groups(added), f"adding {name!r} to groups {added}")
+        return self.store.update_user(
+            name,
+            display_name=_display_name(changes.display_name) if changes.display_name is not None else None,
+            roles=changes.roles,
+            groups=changes.groups,
+            actor=actor.name,
+            expected_revision=changes.expected_revision,
+        )
+
+    def delete_user(self, actor: Actor, name: str, expected_revision: int | None = None) -> None:
+        self.require(actor, "write", "users", user=name)
+        if name == actor.name:
+            raise Conflict("you cannot delete yourself; ask another administrator")
+        self.store.delete_user(name, actor=actor.name, expected_revision=expected_revision)
+
+    def permissions_of(self, actor: Actor, name: str) -> dict:
+        """A user's effective permissions, each scope with the role and the way it is held."""
+        self._require_visible(actor, "users", user=name)
+        if not self.policy.knows_user(name):
+            raise NotFound(f"no user named {name!r}")
+        roles = self.policy.roles_of(name)
+        return {
+            "name": name,
+            "groups": sorted(self.policy.groups_of(name)),
+            "roles": [{"name": role, "via": via} for role, via in roles.items()],
+            "scopes": [grant.to_json() for grant in self.policy.grants_of(name)],
+            "effective": sorted(self.policy.permissions(name).scopes),
+        }
+
+    def check(self, actor: Actor, body: dict) -> Decision:
+        """May user U do action A on resource R (at path P, or on something owner O started)?"""
+        user = _string(body, "user", required=True)
+        self._require_visible(actor, "users", user=user)
+        if not self.policy.knows_user(user):
+            raise NotFound(f"no user named {user!r}")
+        action = _string(body, "action", required=True)
+        if action not in ACTIONS:
+            raise InvalidInput(f"action: {action!r} is not one of {', '.join(ACTIONS)}")
+        resource = _string(body, "resource", required=True)
+        if resource not in self.catalog.resources:
+            raise InvalidInput(f"resource: unknown resource {resource!r}")
+        path = _string(body, "path")
+        if path is not None:
+            try:
+                path = normalize_path(path)
+            except PathError as error:
+                raise InvalidInput(f"path: {error}") from error
+        owner = _string(body, "owner")
+        if owner is not None:
+            check_name("owner", owner)
+        return self.policy.explain(user, Question(action, resource, path, owner))
+
+    # -- groups --------------------------------------------------------------------------------
+
+    def list_groups(self, actor: Actor, listing: Listing) -> Page[GroupRecord]:
+        self.require_some(actor, "read", "groups")
+        constraints = _owner_constraints(actor.permissions, "read", "groups")
+        only = None
+        if constraints is not None:
+            only = frozenset.intersection(*(groups for _names, groups in constraints))
+        return self.store.page_groups(listing.limit, listing.offset, listing.sort, listing.query, only=only)
+
+    def get_group(self, actor: Actor, name: str) -> GroupRecord:
+        self._require_visible(actor, "groups", group=name)
+        return self.store.get_group(name)
+
+    def create_group(
+        self,
+        actor: Actor,
+        name: str,
+        description: str = "",
+        members: Iterable[str] = (),
+        roles: Iterable[str] = (),
+    ) -> GroupRecord:
+        check_name("group", name)
+        self.require(actor, "write", "groups", group=name)
+        members, roles = list(members), list(roles)
+        if roles:
+            self.require(actor, "write", "roles")
+            why = f"group {name!r} with roles {roles}"
+            self._require_held(actor, self._scopes_of_roles(roles), why)
+        return self.store.create_group(
+            name, _description(description), actor=actor.name, members=members, roles=roles
+        )
+
+    def update_group(self, actor: Actor, name: str, changes: Changes) -> GroupRecord:
+        self.require(actor, "write", "groups", group=name)
+        current = self.store.get_group(name)
+        roles = changes.roles if changes.roles is not None else current.roles
+        if changes.roles is not None and set(changes.roles) != set(current.roles):
+            self.require(actor, "write", "roles")
+            added = [r for r in changes.roles if r not in current.roles]
+            self._require_held(actor, self._scopes_of_roles(added), f"giving group {name!r} roles {added}")
+        if changes.members is not None and any(m not in current.members for m in changes.members):
+            self._require_held(actor, self._scopes_of_roles(roles), f"adding members to group {name!r}")
+        return self.store.update_group(
+            name,
+            description=_description(changes.description) if changes.description is not None else None,
+            members=changes.members,
+            roles=changes.roles,
+            actor=actor.name,
+            expected_revision=changes.expected_revision,
+        )
+
+    def delete_group(self, actor: Actor, name: str, expected_revision: int | None = None) -> None:
+        self.require(actor, "write", "groups", group=name)
+        self.store.delete_group(name, actor=actor.name, expected_revision=expected_revision)
+
+    # -- tokens --------------------------------------------------------------------------------
+
+    def list_tokens(self, actor: Actor, username: str) -> list[TokenRecord]:
+        self._require_token_access(actor, "read", username)
+        return self.store.list_tokens(username)
+
+    def get_token(self, actor: Actor, username: str, token_id: int) -> TokenRecord:
+        self._require_token_access(actor, "read", username)
+        return self.store.get_token(username, token_id)
 
     def create_token(
         self,
@@ -134,21 +510,97 @@ class RBACService:
         note: str = "",
         scopes: list[str] | None = None,
         expires_in: float | None = None,
-        actor: str = "system",
+        actor: Actor | None = None,
     ) -> tuple[int, str]:
+        """A token for `username`. Its power is its owner's (or `scopes`, within them): the actor
+        must hold all of that, so that a token is never a way to act with more than you have."""
+        actor = actor or Actor.system()
+        if actor.name != username or not actor.permissions.is_all:
+            self._require_token_access(actor, "write", username)
         if scopes is not None:
             scopes = self.validate_scopes(scopes, "token")
-        if expires_in is not None and expires_in <= 0:
-            raise InvalidInput("a token's lifetime (expires_in) must be positive")
-        expires_at = (
-            datetime.now(timezone.utc) + timedelta(seconds=expires_in) if expires_in else None
-        )
+            self._require_held(actor, scopes, "this token")
+        elif actor.name != username:
+            owner_scopes = sorted(self.policy.permissions(username).scopes)
+            self._require_held(actor, owner_scopes, f"a token of {username!r} without scopes")
+        if expires_in is not None:
+            if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
+                raise InvalidInput("expires_in: a number of seconds")
+            if not 0 < expires_in <= MAX_TOKEN_LIFETIME:
+                raise InvalidInput(f"expires_in: between 1 and {MAX_TOKEN_LIFETIME} seconds (a year)")
+        if not isinstance(note, str) or len(note) > MAX_DESCRIPTION:
+            raise InvalidInput(f"note: a string of at most {MAX_DESCRIPTION} characters")
+        expires_at = datetime.now(timezone.utc) + timedelta(seconds=expires_in) if expires_in else None
         if not self.store.user_exists(username):
             raise NotFound(f"no user named {username!r}")
-        return self.store.create_token(username, note, scopes, expires_at=expires_at, actor=actor)
+        return self.store.create_token(username, note, scopes, expires_at=expires_at, actor=actor.name)
 
-    def delete_role(self, name: str, actor: str = "system") -> None:
-        role = self.store.get_role(name)
-        if role.builtin:
-            raise Forbidden(f"the default role {name!r} cannot be deleted")
-        self.store.delete_role(name, actor=actor)
+    def delete_token(self, actor: Actor, username: str, token_id: int) -> None:
+        self._require_token_access(actor, "write", username)
+        self.store.delete_token(token_id, actor=actor.name, username=username)
+
+    def _require_token_access(self, actor: Actor, action: str, username: str) -> None:
+        if not self.policy.knows_user(username) and actor.permissions.allows_some(action, "tokens"):
+            raise NotFound(f"no user named {username!r}")
+        self.require(actor, action, "tokens", user=username)
+
+    # -- audit ---------------------------------------------------------------------------------
+
+    def audit(self, actor: Actor, **filters) -> Page[AuditRecord]:
+        self.require(actor, "read", "audit")
+        return self.store.page_audit(**filters)
+
+
+def _owner_constraints(permissions, action: str, resource: str) -> list[tuple[frozenset, frozenset]] | None:
+    """The (names, groups) filters a listing must respect: None if the read is unrestricted.
+
+    A token-limited permission contributes the constraints of both the owner and the token.
+    """
+    if isinstance(permissions, TokenLimitedPermissions):
+        parts = [_owner_constraints(p, action, resource) for p in (permissions.owner, permissions.token)]
+        found = [c for part in parts if part is not None for c in part]
+        return found or None
+    grant = permissions.grant(action, resource)
+    if grant is UNRESTRICTED:
+        return None
+    if isinstance(grant, FilteredGrant):
+        return [(frozenset(grant.users), frozenset(grant.groups))]
+    return [(frozenset(), frozenset())]
+
+
+def _names(values: object, kind: str, where: str) -> list[str]:
+    if not isinstance(values, list):
+        raise InvalidInput(f"{where}: a list of {kind} names")
+    if len(values) > MAX_MEMBERS:
+        raise InvalidInput(f"{where}: at most {MAX_MEMBERS} names")
+    for value in values:
+        try:
+            check_name(kind, value)
+        except InvalidInput as error:
+            raise InvalidInput(f"{where}: {error.message}") from error
+    return list(values)
+
+
+def _description(value: object) -> str:
+    if not isinstance(value, str) or len(value) > MAX_DESCRIPTION:
+        raise InvalidInput(f"description: a string of at most {MAX_DESCRIPTION} characters")
+    return value
+
+
+def _display_name(value: object) -> str:
+    if not isinstance(value, str) or len(value) > 255 or any(ch in value for ch in "\r\n\t\0"):
+        raise InvalidInput("display_name: a single line of at most 255 characters")
+    return value
+
+
+def _string(body: dict, key: str, required: bool = False) -> str | None:
+    value = body.get(key)
+    if value is None:
+        if required:
+            raise InvalidInput(f"{key}: required")
+        return None
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(f"{key}: a non-empty string")
+    return value
+
+

@@ -105,9 +105,7 @@ def make_user(rbac, jp_fetch, jp_ws_fetch):
         for group in groups:
             if not rbac.store.group_exists(group):
                 rbac.store.create_group(group)
-        from jupyter_rbac.service import RBACService
-
-        RBACService(rbac.store, rbac.catalog).create_user(name, roles=roles, groups=groups)
+        rbac.store.create_user(name, roles=roles, groups=groups)
         _, token = rbac.store.create_token(name)
         return Client(jp_fetch, jp_ws_fetch, name, token)
 

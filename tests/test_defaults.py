@@ -43,8 +43,8 @@ def test_default_groups_map_as_nebari_names_them():
 async def test_a_default_role_cannot_be_deleted(rbac):
     import pytest
 
-    from jupyter_rbac.errors import Forbidden
-    from jupyter_rbac.service import RBACService
+    from jupyter_rbac.errors import Conflict
+    from jupyter_rbac.service import Actor, RBACService
 
-    with pytest.raises(Forbidden):
-        RBACService(rbac.store, rbac.catalog).delete_role("viewer")
+    with pytest.raises(Conflict):
+        RBACService(rbac.store, rbac.catalog).delete_role(Actor.system(), "viewer")

@@ -1,5 +1,29 @@
 """REST handlers of /api/rbac: thin; they ask the policy and the service, and shape JSON."""
 
+from .audit import AuditHandler
+from .check import CheckHandler
+from .groups import GroupHandler, GroupsHandler
 from .me import MeHandler, ScopesHandler
+from .roles import RoleHandler, RolesHandler
+from .users import TokenHandler, TokensHandler, UserHandler, UserPermissionsHandler, UsersHandler
 
-__all__ = ["MeHandler", "ScopesHandler"]
+_NAME = r"(?P<name>[^/]+)"
+
+# (pattern relative to the server's base_url, handler); the OpenAPI spec describes each.
+HANDLERS = [
+    (r"/api/rbac/me", MeHandler),
+    (r"/api/rbac/scopes", ScopesHandler),
+    (r"/api/rbac/roles", RolesHandler),
+    (rf"/api/rbac/roles/{_NAME}", RoleHandler),
+    (r"/api/rbac/users", UsersHandler),
+    (rf"/api/rbac/users/{_NAME}", UserHandler),
+    (rf"/api/rbac/users/{_NAME}/permissions", UserPermissionsHandler),
+    (rf"/api/rbac/users/{_NAME}/tokens", TokensHandler),
+    (rf"/api/rbac/users/{_NAME}/tokens/(?P<token_id>[^/]+)", TokenHandler),
+    (r"/api/rbac/groups", GroupsHandler),
+    (rf"/api/rbac/groups/{_NAME}", GroupHandler),
+    (r"/api/rbac/check", CheckHandler),
+    (r"/api/rbac/audit", AuditHandler),
+]
+
+__all__ = ["HANDLERS", "MeHandler", "ScopesHandler"]

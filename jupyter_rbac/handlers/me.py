@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import json
 
-from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from ..scopes import IMPLIED_ACTIONS
-
-
-class RBACHandler(APIHandler):
-    @property
-    def policy(self):
-        return self.settings["rbac_policy"]
-
-    @property
-    def catalog(self):
-        return self.settings["rbac_catalog"]
+from .base import RBACHandler
 
 
 class MeHandler(RBACHandler):
@@ -43,7 +33,6 @@ class MeHandler(RBACHandler):
                 }
             )
         )
-
 
     @staticmethod
     def _can(permissions, username: str) -> dict[str, bool]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import typing as t
 
 from jupyter_server.auth.identity import IdentityProvider, User
-from traitlets import default
 from tornado import web
+from traitlets import default
 
 if t.TYPE_CHECKING:
     from ..policy import Policy

@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Execution option marking connections that will write (see _sqlite_begin).
+WRITE_OPTION = "rbac_write"
 
 
 def open_engine(url: str) -> Engine:
@@ -23,11 +25,20 @@ def open_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):
+        # We send BEGIN ourselves (below): the driver's implicit transactions would defer it.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection):
+        # A write transaction takes the write lock up front: otherwise two writers that both
+        # read first would have the second fail with "database is locked" instead of waiting.
+        immediate = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -39,6 +50,18 @@ def upgrade_schema(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+POLICY_CHANNEL = "jupyter_rbac_policy"
+
+
+def announce_change(connection) -> None:
+    """Tell other processes the policy changed; delivered when the transaction commits.
+
+    PostgreSQL: NOTIFY on POLICY_CHANNEL. SQLite needs nothing: `PRAGMA data_version` sees commits.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"NOTIFY {POLICY_CHANNEL}"))
 
 
 class ChangeWatcher:

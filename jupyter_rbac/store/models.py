@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -14,8 +15,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Rows that predate a column get this, so the column can be NOT NULL.
+EPOCH = text("'1970-01-01 00:00:00+00:00'")
 
 
 def utcnow() -> datetime:
@@ -56,8 +61,13 @@ class Role(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "config" for roles declared in c.RBAC.load_roles / the policy file: not editable at runtime
+    managed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revision: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__: ClassVar[dict] = {"version_id_col": revision}
 
     users: Mapped[list[User]] = relationship(secondary=role_users, back_populates="roles")
     groups: Mapped[list[Group]] = relationship(secondary=role_groups, back_populates="roles")
@@ -70,6 +80,10 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(255), unique=True)
     display_name: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=EPOCH)
+    revision: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__: ClassVar[dict] = {"version_id_col": revision}
 
     roles: Mapped[list[Role]] = relationship(secondary=role_users, back_populates="users")
     groups: Mapped[list[Group]] = relationship(secondary=group_members, back_populates="members")
@@ -85,6 +99,10 @@ class Group(Base):
     name: Mapped[str] = mapped_column(String(255), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=EPOCH)
+    revision: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__: ClassVar[dict] = {"version_id_col": revision}
 
     roles: Mapped[list[Role]] = relationship(secondary=role_groups, back_populates="groups")
     members: Mapped[list[User]] = relationship(secondary=group_members, back_populates="groups")
@@ -125,9 +143,9 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(255))
-    action: Mapped[str] = mapped_column(String(64))
-    target: Mapped[str] = mapped_column(String(512), default="")
+    actor: Mapped[str] = mapped_column(String(255), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(512), default="", index=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 

@@ -1,7 +1,9 @@
 """The policy store: every read and write of roles, users, groups, tokens, owners and audit.
 
 Every write runs in one transaction that also bumps the policy version and records an audit
-event, so a change is all-or-nothing and every process notices it.
+event, so a change is all-or-nothing and every process notices it. Roles, users and groups carry
+a revision (SQLAlchemy's version counter): a write naming the revision it read fails with
+PreconditionFailed if anyone changed the record since, in this process or another.
 """
 
 from __future__ import annotations
@@ -9,17 +11,18 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, Select, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import Conflict, InvalidInput, NotFound
-from .engine import ChangeWatcher, open_engine, upgrade_schema
+from ..errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from .engine import WRITE_OPTION, ChangeWatcher, announce_change, open_engine, upgrade_schema
 from .models import (
     AuditEvent,
     Group,
@@ -33,19 +36,46 @@ from .models import (
     role_users,
     utcnow,
 )
+from .records import (
+    AuditRecord,
+    GroupRecord,
+    Page,
+    PolicySnapshot,
+    RoleRecord,
+    TokenIdentity,
+    TokenRecord,
+    UserEntry,
+    UserRecord,
+    aware,
+)
 
 # Names become path segments (`home/{user}`) and filter values: keep them plain.
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_@+\-][A-Za-z0-9_.@+\-]{0,127}$")
+NAME_RULE = "1-128 letters, digits and . _ @ + - (not starting with '.')"
 TOKEN_PREFIX = "rbac_"
 OWNED_KINDS = ("kernel", "terminal", "session")
+# The role that must always keep at least one holder (see _keep_an_administrator).
+GUARDED_ROLE = "admin"
+# Marks "leave this field as it is" where None is a meaningful value.
+KEEP: Any = object()
+
+SORTABLE = {
+    "roles": {"name": Role.name, "created_at": Role.created_at, "updated_at": Role.updated_at},
+    "users": {
+        "name": User.name,
+        "display_name": User.display_name,
+        "created_at": User.created_at,
+        "updated_at": User.updated_at,
+    },
+    "groups": {"name": Group.name, "created_at": Group.created_at, "updated_at": Group.updated_at},
+}
+
+ChangeListener = Callable[[AuditRecord], None]
 
 
 def check_name(kind: str, name: object) -> str:
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
-        raise InvalidInput(
-            f"invalid {kind} name {name!r}: use 1-128 letters, digits and . _ @ + - "
-            "(not starting with '.')"
-        )
+        raise InvalidInput(f"invalid {kind} name {name!r}: use {NAME_RULE}")
     return name
 
 
@@ -54,55 +84,18 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class PolicySnapshot:
-    """The shared part of the policy, read in one go: roles and what groups hold them.
-
-    Per-user facts (their roles and groups) are read on demand, see `user_record`, so the cost
-    of a change does not grow with the number of users.
-    """
-
-    version: int
-    roles: dict[str, tuple[str, ...]]
-    group_roles: dict[str, frozenset[str]]
-
-
-@dataclass(frozen=True)
-class UserRecord:
-    name: str
-    display_name: str
-    roles: frozenset[str]
-    groups: frozenset[str]
-
-
-@dataclass(frozen=True)
-class TokenIdentity:
-    """Who a token speaks for, and which scopes it is limited to (None: all of the owner's)."""
-
-    token_id: int
-    username: str
-    scopes: tuple[str, ...] | None
-    one_time: bool
-    expires_at: datetime | None = None
-
-
-@dataclass
-class RoleRecord:
-    name: str
-    description: str
-    scopes: list[str]
-    builtin: bool
-    users: list[str] = field(default_factory=list)
-    groups: list[str] = field(default_factory=list)
-
-
 class Store:
     """The policy database, behind plain-data methods. Open with `Store.open(url)`."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
         self._watcher: ChangeWatcher | None = None
+        # Called after each committed change, in this process (the server emits events here).
+        self.listeners: list[ChangeListener] = []
 
     @classmethod
     def open(cls, url: str, migrate: bool = True) -> Store:
@@ -129,17 +122,59 @@ class Store:
 
     @contextmanager
     def _write(self, actor: str, action: str, target: str, **detail) -> Iterator[Session]:
-        """A transaction that bumps the policy version and records an audit event."""
-        with self._sessions.begin() as session:
+        """A transaction that bumps the policy version and records an audit event.
+
+        The body may add to `detail` through `session.info["detail"]`.
+        """
+        with self._write_sessions.begin() as session:
+            session.info["detail"] = detail
+            had_admin = self._administrators(session) > 0
+            actor_was_admin = self._administrators(session, actor) > 0
             try:
                 yield session
                 session.flush()
             except IntegrityError as error:
                 raise Conflict(f"{action} {target}: conflicts with existing data") from error
+            except StaleDataError as error:
+                raise PreconditionFailed(
+                    f"{target} was changed by someone else; reload it and try again"
+                ) from error
+            if had_admin and self._administrators(session) == 0:
+                raise Conflict(
+                    f"{action} {target}: refused, it would leave nobody with the {GUARDED_ROLE!r} role"
+                )
+            if actor_was_admin and self._administrators(session, actor) == 0:
+                raise Conflict(
+                    f"{action} {target}: refused, you would lose your own {GUARDED_ROLE!r} role;"
+                    " ask another administrator"
+                )
             session.execute(
                 update(PolicyState).where(PolicyState.id == 1).values(version=PolicyState.version + 1)
             )
-            session.add(AuditEvent(actor=actor, action=action, target=target, detail=detail))
+            event = AuditEvent(actor=actor, action=action, target=target, detail=detail, at=utcnow())
+            session.add(event)
+            announce_change(session.connection())
+            session.flush()
+            record = _audit_record(event)
+        for listener in self.listeners:
+            listener(record)
+
+    @staticmethod
+    def _administrators(session: Session, only: str | None = None) -> int:
+        """How many users hold the guarded role, directly or through a group (of `only`: 0 or 1)."""
+        role_id = select(Role.id).where(Role.name == GUARDED_ROLE).scalar_subquery()
+        direct = select(role_users.c.user_id).where(role_users.c.role_id == role_id)
+        via_groups = (
+            select(group_members.c.user_id)
+            .join(role_groups, role_groups.c.group_id == group_members.c.group_id)
+            .where(role_groups.c.role_id == role_id)
+        )
+        if only is not None:
+            user_id = select(User.id).where(User.name == only).scalar_subquery()
+            direct = direct.where(role_users.c.user_id == user_id)
+            via_groups = via_groups.where(group_members.c.user_id == user_id)
+        holders = direct.union(via_groups).subquery()
+        return session.scalar(select(func.count()).select_from(holders)) or 0
 
     def version(self) -> int:
         with self._sessions() as session:
@@ -192,11 +227,17 @@ class Store:
             return _role_record(self._role(session, name))
 
     def list_roles(self) -> list[RoleRecord]:
+        return self.page_roles().items
+
+    def page_roles(
+        self, limit: int | None = None, offset: int = 0, sort: str = "name", query: str = ""
+    ) -> Page[RoleRecord]:
+        statement = select(Role).options(selectinload(Role.users), selectinload(Role.groups))
+        if query:
+            statement = statement.where(Role.name.icontains(query, autoescape=True))
         with self._sessions() as session:
-            roles = session.scalars(
-                select(Role).options(selectinload(Role.users), selectinload(Role.groups)).order_by(Role.name)
-            )
-            return [_role_record(role) for role in roles]
+            roles, total = _page(session, statement, "roles", sort, limit, offset)
+            return Page([_role_record(role) for role in roles], total)
 
     def create_role(
         self,
@@ -205,13 +246,26 @@ class Store:
         description: str = "",
         builtin: bool = False,
         actor: str = "system",
-    ) -> None:
+        users: Iterable[str] = (),
+        groups: Iterable[str] = (),
+        managed_by: str | None = None,
+    ) -> RoleRecord:
         check_name("role", name)
-        scopes = list(scopes)
-        with self._write(actor, "role.create", name, scopes=scopes) as session:
+        scopes, users, groups = list(scopes), list(users), list(groups)
+        detail = {"scopes": scopes, "users": users, "groups": groups}
+        with self._write(actor, "role.create", name, **detail) as session:
             if session.scalar(select(Role.id).where(Role.name == name)) is not None:
                 raise Conflict(f"role {name!r} already exists")
-            session.add(Role(name=name, description=description, scopes=scopes, builtin=builtin))
+            role = Role(
+                name=name, description=description, scopes=scopes, builtin=builtin, managed_by=managed_by
+            )
+            session.add(role)
+            role.users = [self._touched(self._ref(session, User, u, "users")) for u in _unique(users)]
+            role.groups = [self._touched(self._ref(session, Group, g, "groups")) for g in _unique(groups)]
+            session.add(role)
+            session.flush()
+            record = _role_record(role)
+        return record
 
     def update_role(
         self,
@@ -219,19 +273,49 @@ class Store:
         scopes: Iterable[str] | None = None,
         description: str | None = None,
         actor: str = "system",
-    ) -> None:
-        detail = {"scopes": list(scopes) if scopes is not None else None}
-        with self._write(actor, "role.update", name, **detail) as session:
-            role = self._role(session, name)
+        users: Iterable[str] | None = None,
+        groups: Iterable[str] | None = None,
+        managed_by: Any = KEEP,
+        expected_revision: int | None = None,
+    ) -> RoleRecord:
+        """Change the fields given (users and groups: the complete new lists)."""
+        with self._write(actor, "role.update", name) as session:
+            role = self._role(session, name, expected_revision)
+            changes = session.info["detail"]
             if scopes is not None:
+                _note_change(changes, "scopes", role.scopes, scopes)
                 role.scopes = list(scopes)
-            if description is not None:
+            if description is not None and description != role.description:
+                changes["description"] = description
                 role.description = description
-            role.updated_at = utcnow()
+            if managed_by is not KEEP:
+                role.managed_by = managed_by
+            if users is not None:
+                wanted = [self._ref(session, User, u, "users") for u in _unique(users)]
+                _note_change(changes, "users", [u.name for u in role.users], [u.name for u in wanted])
+                for user in set(role.users).symmetric_difference(wanted):
+                    self._touched(user)
+                role.users = wanted
+            if groups is not None:
+                wanted_groups = [self._ref(session, Group, g, "groups") for g in _unique(groups)]
+                _note_change(changes, "groups", [g.name for g in role.groups], [g.name for g in wanted_groups])
+                for group in set(role.groups).symmetric_difference(wanted_groups):
+                    self._touched(group)
+                role.groups = wanted_groups
+            self._touched(role)
+            session.flush()
+            record = _role_record(role)
+        return record
 
-    def delete_role(self, name: str, actor: str = "system") -> None:
+    def delete_role(self, name: str, actor: str = "system", expected_revision: int | None = None) -> None:
         with self._write(actor, "role.delete", name) as session:
-            session.delete(self._role(session, name))
+            role = self._role(session, name, expected_revision)
+            session.info["detail"].update(
+                scopes=list(role.scopes), users=[u.name for u in role.users], groups=[g.name for g in role.groups]
+            )
+            for holder in [*role.users, *role.groups]:
+                self._touched(holder)
+            session.delete(role)
 
     def assign_role(
         self, role: str, users: Iterable[str] = (), groups: Iterable[str] = (), actor: str = "system"
@@ -243,11 +327,12 @@ class Store:
             for name in users:
                 user = self._user(session, name)
                 if user not in record.users:
-                    record.users.append(user)
+                    record.users.append(self._touched(user))
             for name in groups:
                 group = self._group(session, name)
                 if group not in record.groups:
-                    record.groups.append(group)
+                    record.groups.append(self._touched(group))
+            self._touched(record)
 
     def unassign_role(
         self, role: str, users: Iterable[str] = (), groups: Iterable[str] = (), actor: str = "system"
@@ -255,21 +340,110 @@ class Store:
         users, groups = set(users), set(groups)
         with self._write(actor, "role.unassign", role, users=sorted(users), groups=sorted(groups)) as session:
             record = self._role(session, role)
+            for holder in [*record.users, *record.groups]:
+                if holder.name in (users if isinstance(holder, User) else groups):
+                    self._touched(holder)
             record.users = [u for u in record.users if u.name not in users]
             record.groups = [g for g in record.groups if g.name not in groups]
+            self._touched(record)
 
     # -- users -------------------------------------------------------------------------------
 
-    def create_user(self, name: str, display_name: str = "", actor: str = "system") -> None:
+    def get_user(self, name: str) -> UserEntry:
+        with self._sessions() as session:
+            return _user_entry(self._user(session, name))
+
+    def page_users(
+        self,
+        limit: int | None = None,
+        offset: int = 0,
+        sort: str = "name",
+        query: str = "",
+        role: str | None = None,
+        group: str | None = None,
+        only: tuple[frozenset[str], frozenset[str]] | None = None,
+    ) -> Page[UserEntry]:
+        """Users, a page at a time. `only` = (names, groups) limits the list to those users and
+        the members of those groups (for callers whose read permission is filtered)."""
+        statement = select(User).options(selectinload(User.roles), selectinload(User.groups))
+        if query:
+            statement = statement.where(
+                or_(User.name.icontains(query, autoescape=True), User.display_name.icontains(query, autoescape=True))
+            )
+        if role is not None:
+            statement = statement.where(User.roles.any(Role.name == role))
+        if group is not None:
+            statement = statement.where(User.groups.any(Group.name == group))
+        if only is not None:
+            names, groups = only
+            statement = statement.where(
+                or_(User.name.in_(sorted(names)), User.groups.any(Group.name.in_(sorted(groups))))
+            )
+        with self._sessions() as session:
+            users, total = _page(session, statement, "users", sort, limit, offset)
+            return Page([_user_entry(user) for user in users], total)
+
+    def create_user(
+        self,
+        name: str,
+        display_name: str = "",
+        actor: str = "system",
+        roles: Iterable[str] = (),
+        groups: Iterable[str] = (),
+    ) -> UserEntry:
         check_name("user", name)
-        with self._write(actor, "user.create", name) as session:
+        roles, groups = list(roles), list(groups)
+        with self._write(actor, "user.create", name, roles=roles, groups=groups) as session:
             if session.scalar(select(User.id).where(User.name == name)) is not None:
                 raise Conflict(f"user {name!r} already exists")
-            session.add(User(name=name, display_name=display_name or name))
+            user = User(name=name, display_name=display_name or name)
+            session.add(user)
+            user.roles = [self._touched(self._ref(session, Role, r, "roles")) for r in _unique(roles)]
+            user.groups = [self._touched(self._ref(session, Group, g, "groups")) for g in _unique(groups)]
+            session.add(user)
+            session.flush()
+            entry = _user_entry(user)
+        return entry
 
-    def delete_user(self, name: str, actor: str = "system") -> None:
+    def update_user(
+        self,
+        name: str,
+        display_name: str | None = None,
+        roles: Iterable[str] | None = None,
+        groups: Iterable[str] | None = None,
+        actor: str = "system",
+        expected_revision: int | None = None,
+    ) -> UserEntry:
+        """Change the fields given (roles: the user's complete list of direct roles)."""
+        with self._write(actor, "user.update", name) as session:
+            user = self._user(session, name, expected_revision)
+            changes = session.info["detail"]
+            if display_name is not None and display_name != user.display_name:
+                changes["display_name"] = display_name
+                user.display_name = display_name or name
+            if roles is not None:
+                wanted = [self._ref(session, Role, r, "roles") for r in _unique(roles)]
+                _note_change(changes, "roles", [r.name for r in user.roles], [r.name for r in wanted])
+                for role in set(user.roles).symmetric_difference(wanted):
+                    self._touched(role)
+                user.roles = wanted
+            if groups is not None:
+                wanted_groups = [self._ref(session, Group, g, "groups") for g in _unique(groups)]
+                _note_change(changes, "groups", [g.name for g in user.groups], [g.name for g in wanted_groups])
+                for group in set(user.groups).symmetric_difference(wanted_groups):
+                    self._touched(group)
+                user.groups = wanted_groups
+            self._touched(user)
+            session.flush()
+            entry = _user_entry(user)
+        return entry
+
+    def delete_user(self, name: str, actor: str = "system", expected_revision: int | None = None) -> None:
         with self._write(actor, "user.delete", name) as session:
-            session.delete(self._user(session, name))
+            user = self._user(session, name, expected_revision)
+            for holder in [*user.roles, *user.groups]:
+                self._touched(holder)
+            session.delete(user)
 
     def user_exists(self, name: str) -> bool:
         with self._sessions() as session:
@@ -281,12 +455,90 @@ class Store:
 
     # -- groups ------------------------------------------------------------------------------
 
-    def create_group(self, name: str, description: str = "", actor: str = "system") -> None:
+    def get_group(self, name: str) -> GroupRecord:
+        with self._sessions() as session:
+            return _group_record(self._group(session, name))
+
+    def page_groups(
+        self,
+        limit: int | None = None,
+        offset: int = 0,
+        sort: str = "name",
+        query: str = "",
+        only: frozenset[str] | None = None,
+    ) -> Page[GroupRecord]:
+        statement = select(Group).options(selectinload(Group.members), selectinload(Group.roles))
+        if query:
+            statement = statement.where(Group.name.icontains(query, autoescape=True))
+        if only is not None:
+            statement = statement.where(Group.name.in_(sorted(only)))
+        with self._sessions() as session:
+            groups, total = _page(session, statement, "groups", sort, limit, offset)
+            return Page([_group_record(group) for group in groups], total)
+
+    def create_group(
+        self,
+        name: str,
+        description: str = "",
+        actor: str = "system",
+        members: Iterable[str] = (),
+        roles: Iterable[str] = (),
+    ) -> GroupRecord:
         check_name("group", name)
-        with self._write(actor, "group.create", name) as session:
+        members, roles = list(members), list(roles)
+        with self._write(actor, "group.create", name, members=members, roles=roles) as session:
             if session.scalar(select(Group.id).where(Group.name == name)) is not None:
                 raise Conflict(f"group {name!r} already exists")
-            session.add(Group(name=name, description=description))
+            group = Group(name=name, description=description)
+            session.add(group)
+            group.members = [self._touched(self._ref(session, User, u, "members")) for u in _unique(members)]
+            group.roles = [self._touched(self._ref(session, Role, r, "roles")) for r in _unique(roles)]
+            session.add(group)
+            session.flush()
+            record = _group_record(group)
+        return record
+
+    def update_group(
+        self,
+        name: str,
+        description: str | None = None,
+        members: Iterable[str] | None = None,
+        roles: Iterable[str] | None = None,
+        actor: str = "system",
+        expected_revision: int | None = None,
+    ) -> GroupRecord:
+        with self._write(actor, "group.update", name) as session:
+            group = self._group(session, name, expected_revision)
+            changes = session.info["detail"]
+            if description is not None and description != group.description:
+                changes["description"] = description
+                group.description = description
+            if members is not None:
+                wanted = [self._ref(session, User, u, "members") for u in _unique(members)]
+                _note_change(changes, "members", [u.name for u in group.members], [u.name for u in wanted])
+                for user in set(group.members).symmetric_difference(wanted):
+                    self._touched(user)
+                group.members = wanted
+            if roles is not None:
+                wanted_roles = [self._ref(session, Role, r, "roles") for r in _unique(roles)]
+                _note_change(changes, "roles", [r.name for r in group.roles], [r.name for r in wanted_roles])
+                for role in set(group.roles).symmetric_difference(wanted_roles):
+                    self._touched(role)
+                group.roles = wanted_roles
+            self._touched(group)
+            session.flush()
+            record = _group_record(group)
+        return record
+
+    def delete_group(self, name: str, actor: str = "system", expected_revision: int | None = None) -> None:
+        with self._write(actor, "group.delete", name) as session:
+            group = self._group(session, name, expected_revision)
+            session.info["detail"].update(
+                members=[u.name for u in group.members], roles=[r.name for r in group.roles]
+            )
+            for holder in [*group.members, *group.roles]:
+                self._touched(holder)
+            session.delete(group)
 
     def add_members(self, group: str, users: Iterable[str], actor: str = "system") -> None:
         users = list(users)
@@ -295,13 +547,18 @@ class Store:
             for name in users:
                 user = self._user(session, name)
                 if user not in record.members:
-                    record.members.append(user)
+                    record.members.append(self._touched(user))
+            self._touched(record)
 
     def remove_members(self, group: str, users: Iterable[str], actor: str = "system") -> None:
         users = set(users)
         with self._write(actor, "group.remove_members", group, users=sorted(users)) as session:
             record = self._group(session, group)
+            for member in record.members:
+                if member.name in users:
+                    self._touched(member)
             record.members = [u for u in record.members if u.name not in users]
+            self._touched(record)
 
     def group_exists(self, name: str) -> bool:
         with self._sessions() as session:
@@ -321,7 +578,8 @@ class Store:
         """A new token for `username`: returns (id, secret). The secret is never stored."""
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         scopes = list(scopes) if scopes is not None else None
-        with self._write(actor, "token.create", username, note=note, one_time=one_time) as session:
+        detail = {"note": note, "scopes": scopes, "one_time": one_time}
+        with self._write(actor, "token.create", username, **detail) as session:
             user = self._user(session, username)
             token = Token(
                 user=user,
@@ -335,7 +593,19 @@ class Store:
             session.add(token)
             session.flush()
             token_id = token.id
+            session.info["detail"]["id"] = token_id
         return token_id, secret
+
+    def list_tokens(self, username: str) -> list[TokenRecord]:
+        with self._sessions() as session:
+            user = self._user(session, username)
+            tokens = session.scalars(select(Token).where(Token.user_id == user.id).order_by(Token.id))
+            return [_token_record(token, username) for token in tokens]
+
+    def get_token(self, username: str, token_id: int) -> TokenRecord:
+        with self._sessions() as session:
+            token = self._token(session, username, token_id)
+            return _token_record(token, username)
 
     def identify_token(self, secret: str) -> TokenIdentity | None:
         """Who `secret` speaks for, or None if it is unknown or expired."""
@@ -349,20 +619,17 @@ class Store:
             ).first()
         if row is None:
             return None
-        expires_at = row.expires_at
-        if expires_at is not None:
-            if expires_at.tzinfo is None:  # SQLite forgets time zones
-                expires_at = expires_at.replace(tzinfo=timezone.utc)
-            if expires_at <= datetime.now(timezone.utc):
-                return None
+        expires_at = aware(row.expires_at)
+        if expires_at is not None and expires_at <= datetime.now(timezone.utc):
+            return None
         scopes = tuple(row.scopes) if row.scopes is not None else None
         return TokenIdentity(row.id, row.name, scopes, row.one_time, expires_at)
 
-    def delete_token(self, token_id: int, actor: str = "system") -> None:
-        with self._write(actor, "token.delete", str(token_id)) as session:
-            token = session.get(Token, token_id)
-            if token is None:
-                raise NotFound(f"no token with id {token_id}")
+    def delete_token(self, token_id: int, actor: str = "system", username: str | None = None) -> None:
+        """Revoke a token (of `username`, if given: another user's token id is 'not found')."""
+        with self._write(actor, "token.delete", username or "", id=token_id) as session:
+            token = self._token(session, username, token_id)
+            session.info["detail"]["user"] = token.user.name
             session.delete(token)
 
     def consume_one_time_token(self, token_id: int) -> bool:
@@ -395,43 +662,133 @@ class Store:
 
     # -- audit -------------------------------------------------------------------------------
 
+    def record_event(self, actor: str, action: str, target: str, **detail) -> AuditRecord:
+        """An audit row that is not a policy change (a denied request): no version bump."""
+        with self._sessions.begin() as session:
+            event = AuditEvent(actor=actor, action=action, target=target[:512], detail=detail, at=utcnow())
+            session.add(event)
+            session.flush()
+            record = _audit_record(event)
+        for listener in self.listeners:
+            listener(record)
+        return record
+
     def audit_events(self, limit: int = 100) -> list[dict]:
+        return [event.to_json() for event in self.page_audit(limit=limit).items]
+
+    def page_audit(
+        self,
+        limit: int = 100,
+        before: int | None = None,
+        offset: int = 0,
+        actor: str | None = None,
+        target: str | None = None,
+        kind: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Page[AuditRecord]:
+        """The trail, newest first. `before` (an event id) is a cursor for the next page."""
+        statement = select(AuditEvent)
+        if actor is not None:
+            statement = statement.where(AuditEvent.actor == actor)
+        if target is not None:
+            statement = statement.where(AuditEvent.target == target)
+        if kind is not None:
+            statement = statement.where(AuditEvent.action.startswith(f"{kind}.", autoescape=True))
+        if action is not None:
+            statement = statement.where(AuditEvent.action == action)
+        if since is not None:
+            statement = statement.where(AuditEvent.at >= since)
+        if until is not None:
+            statement = statement.where(AuditEvent.at < until)
         with self._sessions() as session:
-            rows = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))
-            return [
-                {
-                    "id": e.id,
-                    "at": e.at.isoformat(),
-                    "actor": e.actor,
-                    "action": e.action,
-                    "target": e.target,
-                    "detail": e.detail,
-                }
-                for e in rows
-            ]
+            total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+            if before is not None:
+                statement = statement.where(AuditEvent.id < before)
+            statement = statement.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)
+            return Page([_audit_record(event) for event in session.scalars(statement)], total)
 
     # -- helpers -----------------------------------------------------------------------------
 
     @staticmethod
-    def _role(session: Session, name: str) -> Role:
+    def _touched(record):
+        """Mark a role, user or group changed: its revision (and so its ETag) moves on."""
+        record.updated_at = utcnow()
+        return record
+
+    @staticmethod
+    def _ref(session: Session, model: type, name: object, field_name: str):
+        """A role, user or group named in a list field: unknown names are the caller's mistake (400)."""
+        if isinstance(name, str):
+            found = session.scalar(select(model).where(model.name == name))
+            if found is not None:
+                return found
+        kind = {Role: "role", User: "user", Group: "group"}[model]
+        raise InvalidInput(f"{field_name}: no {kind} named {name!r}")
+
+    @staticmethod
+    def _role(session: Session, name: str, expected_revision: int | None = None) -> Role:
         role = session.scalar(select(Role).where(Role.name == name))
         if role is None:
             raise NotFound(f"no role named {name!r}")
+        _check_revision(role, f"role {name!r}", expected_revision)
         return role
 
     @staticmethod
-    def _user(session: Session, name: str) -> User:
+    def _user(session: Session, name: str, expected_revision: int | None = None) -> User:
         user = session.scalar(select(User).where(User.name == name))
         if user is None:
             raise NotFound(f"no user named {name!r}")
+        _check_revision(user, f"user {name!r}", expected_revision)
         return user
 
     @staticmethod
-    def _group(session: Session, name: str) -> Group:
+    def _group(session: Session, name: str, expected_revision: int | None = None) -> Group:
         group = session.scalar(select(Group).where(Group.name == name))
         if group is None:
             raise NotFound(f"no group named {name!r}")
+        _check_revision(group, f"group {name!r}", expected_revision)
         return group
+
+    @staticmethod
+    def _token(session: Session, username: str | None, token_id: int) -> Token:
+        token = session.get(Token, token_id)
+        if token is None or (username is not None and token.user.name != username):
+            raise NotFound(f"no token with id {token_id}" + (f" for user {username!r}" if username else ""))
+        return token
+
+
+def _check_revision(record, what: str, expected: int | None) -> None:
+    if expected is not None and record.revision != expected:
+        raise PreconditionFailed(f"{what} was changed by someone else; reload it and try again")
+
+
+def _page(session: Session, statement: Select, kind: str, sort: str, limit: int | None, offset: int):
+    """(rows of one page, total count) of `statement`, ordered by `sort` ("name", "-created_at")."""
+    descending = sort.startswith("-")
+    column = SORTABLE[kind].get(sort.lstrip("-"))
+    if column is None:
+        raise InvalidInput(f"sort: cannot sort {kind} by {sort!r}; use one of {', '.join(SORTABLE[kind])}")
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    order = column.desc() if descending else column.asc()
+    name_column = SORTABLE[kind]["name"]  # a stable tie-breaker
+    statement = statement.order_by(order, name_column).offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return list(session.scalars(statement)), total
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def _note_change(changes: dict, field_name: str, before: Iterable[str], after: Iterable[str]) -> None:
+    before, after = list(before), list(after)
+    added = [x for x in after if x not in before]
+    removed = [x for x in before if x not in after]
+    if added or removed:
+        changes[field_name] = {"added": added, "removed": removed}
 
 
 def _pairs(rows: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
@@ -441,12 +798,60 @@ def _pairs(rows: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
     return {key: frozenset(values) for key, values in collected.items()}
 
 
+def _versioned(record) -> dict:
+    return {
+        "id": record.id,
+        "revision": record.revision,
+        "created_at": aware(record.created_at),
+        "updated_at": aware(record.updated_at),
+    }
+
+
 def _role_record(role: Role) -> RoleRecord:
     return RoleRecord(
-        role.name,
-        role.description,
-        list(role.scopes),
-        role.builtin,
-        sorted(u.name for u in role.users),
-        sorted(g.name for g in role.groups),
+        **_versioned(role),
+        name=role.name,
+        description=role.description,
+        scopes=list(role.scopes),
+        builtin=role.builtin,
+        managed_by=role.managed_by,
+        users=sorted(u.name for u in role.users),
+        groups=sorted(g.name for g in role.groups),
     )
+
+
+def _user_entry(user: User) -> UserEntry:
+    return UserEntry(
+        **_versioned(user),
+        name=user.name,
+        display_name=user.display_name,
+        roles=sorted(r.name for r in user.roles),
+        groups=sorted(g.name for g in user.groups),
+    )
+
+
+def _group_record(group: Group) -> GroupRecord:
+    return GroupRecord(
+        **_versioned(group),
+        name=group.name,
+        description=group.description,
+        members=sorted(u.name for u in group.members),
+        roles=sorted(r.name for r in group.roles),
+    )
+
+
+def _token_record(token: Token, username: str) -> TokenRecord:
+    return TokenRecord(
+        id=token.id,
+        user=username,
+        note=token.note,
+        prefix=TOKEN_PREFIX + token.prefix,
+        scopes=list(token.scopes) if token.scopes is not None else None,
+        one_time=token.one_time,
+        created_at=aware(token.created_at),
+        expires_at=aware(token.expires_at),
+    )
+
+
+def _audit_record(event: AuditEvent) -> AuditRecord:
+    return AuditRecord(event.id, aware(event.at), event.actor, event.action, event.target, dict(event.detail or {}))

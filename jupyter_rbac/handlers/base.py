@@ -1,0 +1,167 @@
+"""What every /api/rbac handler shares: the caller as an Actor, strict JSON bodies, paging,
+ETags, and errors of the service turned into HTTP answers."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from jupyter_server.base.handlers import APIHandler
+from tornado import web
+
+from ..errors import InvalidInput, PreconditionFailed, RBACError
+from ..service import Actor, Listing, RBACService
+from ..store import Page
+
+MAX_LIMIT = 1000
+MAX_BODY = 1_000_000
+
+
+class APIError(web.HTTPError):
+    """An RBACError as an HTTP answer; the guard's error page reads `missing_scope` and `rbac_message`."""
+
+    def __init__(self, error: RBACError):
+        super().__init__(error.status, "%s", error.message)
+        self.log_message = error.message
+        self.rbac_message = error.message
+        self.missing_scope = getattr(error, "missing_scope", None)
+
+
+def api(method: Callable) -> Callable:
+    """A handler method whose service errors become 4xx answers with a JSON message."""
+
+    @functools.wraps(method)
+    @web.authenticated
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except RBACError as error:
+            raise APIError(error) from None
+
+    return wrapper
+
+
+class RBACHandler(APIHandler):
+    @property
+    def policy(self):
+        return self.settings["rbac_policy"]
+
+    @property
+    def catalog(self):
+        return self.settings["rbac_catalog"]
+
+    @property
+    def service(self) -> RBACService:
+        return self.settings["rbac_service"]
+
+    @property
+    def actor(self) -> Actor:
+        user = self.current_user
+        return Actor(user.username, self.authorizer.permissions_for(self, user))
+
+    # -- input -------------------------------------------------------------------------------
+
+    def json_body(self, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict:
+        """The request's JSON object; unknown or missing fields are a 400 naming them."""
+        if len(self.request.body) > MAX_BODY:
+            raise InvalidInput(f"the request body is larger than {MAX_BODY} bytes")
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError as error:
+            raise InvalidInput(f"the request body is not valid JSON: {error}") from error
+        if not isinstance(body, dict):
+            raise InvalidInput("the request body must be a JSON object")
+        unknown = sorted(set(body) - set(allowed))
+        if unknown:
+            raise InvalidInput(f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}")
+        missing = [key for key in required if key not in body]
+        if missing:
+            raise InvalidInput(f"missing field(s) {', '.join(missing)}")
+        return body
+
+    def int_argument(self, name: str, default: int | None, low: int, high: int | None = None) -> int | None:
+        raw = self.get_query_argument(name, None)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise InvalidInput(f"{name}: {raw!r} is not an integer") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise InvalidInput(f"{name}: must be {bounds}")
+        return value
+
+    def time_argument(self, name: str) -> datetime | None:
+        raw = self.get_query_argument(name, None)
+        if raw is None:
+            return None
+        try:
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidInput(f"{name}: {raw!r} is not an ISO 8601 date and time") from None
+        if moment.tzinfo is None:
+            raise InvalidInput(f"{name}: give a time zone, as in 2026-01-31T12:00:00Z")
+        return moment
+
+    def listing(self) -> Listing:
+        query = self.get_query_argument("q", "")
+        if len(query) > 200:
+            raise InvalidInput("q: at most 200 characters")
+        return Listing(
+            limit=self.int_argument("limit", 100, 1, MAX_LIMIT),
+            offset=self.int_argument("offset", 0, 0),
+            sort=self.get_query_argument("sort", "name"),
+            query=query,
+        )
+
+    def expected_revision(self, current) -> int | None:
+        """The revision an `If-Match` header names, checked against `current` (412 if stale).
+
+        Without If-Match, None: the write applies to whatever is current.
+        """
+        header = self.request.headers.get("If-Match")
+        if header is None:
+            return None
+        tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+        if "*" in tags or current.etag in tags:
+            return current.revision
+        raise PreconditionFailed(
+            f"{type(current).__name__.removesuffix('Record').removesuffix('Entry').lower()} "
+            f"{current.name!r} was changed by someone else (If-Match {header} is not its ETag"
+            f" {current.etag}); reload it and try again"
+        )
+
+    # -- output ------------------------------------------------------------------------------
+
+    def send_json(self, data: Any, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(data))
+
+    def send_record(self, record, status: int = 200, extra: dict | None = None) -> None:
+        """One versioned record, with its ETag (a GET whose If-None-Match matches gets 304)."""
+        self.set_header("ETag", record.etag)
+        if self.request.method == "GET" and self.check_etag_header():
+            self.set_status(304)
+            self.finish()
+            return
+        self.send_json({**record.to_json(), **(extra or {})}, status)
+
+    def send_page(self, page: Page, listing: Listing, shape: Callable[[Any], dict] | None = None) -> None:
+        shape = shape or (lambda record: record.to_json())
+        self.send_json(
+            {
+                "items": [shape(record) for record in page.items],
+                "total": page.total,
+                "limit": listing.limit,
+                "offset": listing.offset,
+            }
+        )
+
+    def no_content(self) -> None:
+        self.set_status(204)
+        self.finish()

@@ -1,0 +1,54 @@
+"""`/api/rbac/groups[/{name}]`: groups, their members and their roles."""
+
+from __future__ import annotations
+
+from ..service import Changes
+from .base import RBACHandler, api
+from .roles import _list
+
+GROUP_FIELDS = ("name", "description", "members", "roles")
+
+
+class GroupsHandler(RBACHandler):
+    @api
+    def get(self) -> None:
+        listing = self.listing()
+        self.send_page(self.service.list_groups(self.actor, listing), listing)
+
+    @api
+    def post(self) -> None:
+        body = self.json_body(GROUP_FIELDS, required=("name",))
+        group = self.service.create_group(
+            self.actor,
+            body["name"],
+            body.get("description", ""),
+            members=_list(body, "members") or [],
+            roles=_list(body, "roles") or [],
+        )
+        self.set_header("Location", self.request.path.rstrip("/") + "/" + group.name)
+        self.send_record(group, 201)
+
+
+class GroupHandler(RBACHandler):
+    @api
+    def get(self, name: str) -> None:
+        self.send_record(self.service.get_group(self.actor, name))
+
+    @api
+    def patch(self, name: str) -> None:
+        """Change the fields given; `members` and `roles` are complete new lists."""
+        body = self.json_body(GROUP_FIELDS[1:])
+        current = self.service.get_group(self.actor, name)
+        changes = Changes(
+            description=body.get("description"),
+            members=_list(body, "members"),
+            roles=_list(body, "roles"),
+            expected_revision=self.expected_revision(current),
+        )
+        self.send_record(self.service.update_group(self.actor, name, changes))
+
+    @api
+    def delete(self, name: str) -> None:
+        current = self.service.get_group(self.actor, name)
+        self.service.delete_group(self.actor, name, self.expected_revision(current))
+        self.no_content()

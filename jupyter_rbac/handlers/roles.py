@@ -1,0 +1,98 @@
+"""`/api/rbac/roles`: list and create roles; `/api/rbac/roles/{name}`: read, replace, change, delete."""
+
+from __future__ import annotations
+
+from ..defaults import FIXED_ROLE
+from ..errors import InvalidInput
+from ..service import MANAGED_BY_CONFIG, Changes
+from ..store import RoleRecord
+from .base import RBACHandler, api
+
+ROLE_FIELDS = ("name", "description", "scopes", "users", "groups")
+CHANGEABLE = ("description", "scopes", "users", "groups")
+
+
+def role_json(role: RoleRecord) -> dict:
+    """A role, with what the server will let anyone change about it."""
+    managed = role.managed_by == MANAGED_BY_CONFIG
+    return {
+        **role.to_json(),
+        "editable": not managed and role.name != FIXED_ROLE,
+        "deletable": not managed and not role.builtin,
+    }
+
+
+class RolesHandler(RBACHandler):
+    @api
+    def get(self) -> None:
+        listing = self.listing()
+        self.send_page(self.service.list_roles(self.actor, listing), listing, role_json)
+
+    @api
+    def post(self) -> None:
+        body = self.json_body(ROLE_FIELDS, required=("name",))
+        role = self.service.create_role(
+            self.actor,
+            body["name"],
+            body.get("scopes", []),
+            body.get("description", ""),
+            users=_list(body, "users"),
+            groups=_list(body, "groups"),
+        )
+        self.set_header("Location", self.request.path.rstrip("/") + "/" + role.name)
+        self.send_record(role, 201, role_json(role))
+
+
+class RoleHandler(RBACHandler):
+    @api
+    def get(self, name: str) -> None:
+        role = self.service.get_role(self.actor, name)
+        self.send_record(role, extra=role_json(role))
+
+    @api
+    def put(self, name: str) -> None:
+        """Replace the role: fields left out become empty."""
+        body = self.json_body(ROLE_FIELDS, required=("scopes",))
+        if body.get("name", name) != name:
+            raise InvalidInput("name: roles cannot be renamed; create a new role instead")
+        self._update(
+            name,
+            description=body.get("description", ""),
+            scopes=body["scopes"],
+            users=_list(body, "users") or [],
+            groups=_list(body, "groups") or [],
+        )
+
+    @api
+    def patch(self, name: str) -> None:
+        """Change the fields given; `users` and `groups` are the complete new lists."""
+        body = self.json_body(CHANGEABLE)
+        self._update(
+            name,
+            description=body.get("description"),
+            scopes=body.get("scopes"),
+            users=_list(body, "users"),
+            groups=_list(body, "groups"),
+        )
+
+    def _update(self, name: str, **fields) -> None:
+        current = self.service.get_role(self.actor, name)
+        changes = Changes(**fields, expected_revision=self.expected_revision(current))
+        role = self.service.update_role(self.actor, name, changes)
+        self.send_record(role, extra=role_json(role))
+
+    @api
+    def delete(self, name: str) -> None:
+        current = self.service.get_role(self.actor, name)
+        self.service.delete_role(self.actor, name, self.expected_revision(current))
+        self.no_content()
+
+
+def _list(body: dict, key: str) -> list[str] | None:
+    """A list of names from the body (None if absent); the service checks each name."""
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidInput(f"{key}: a list of names")
+    return value

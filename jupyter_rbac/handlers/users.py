@@ -1,0 +1,108 @@
+"""`/api/rbac/users[/{name}]`, a user's effective permissions, and their API tokens."""
+
+from __future__ import annotations
+
+from ..errors import InvalidInput
+from ..service import Changes
+from .base import RBACHandler, api
+from .roles import _list
+
+USER_FIELDS = ("name", "display_name", "roles", "groups")
+TOKEN_FIELDS = ("note", "scopes", "expires_in")
+
+
+class UsersHandler(RBACHandler):
+    @api
+    def get(self) -> None:
+        listing = self.listing()
+        page = self.service.list_users(
+            self.actor,
+            listing,
+            role=self.get_query_argument("role", None),
+            group=self.get_query_argument("group", None),
+        )
+        self.send_page(page, listing)
+
+    @api
+    def post(self) -> None:
+        body = self.json_body(USER_FIELDS, required=("name",))
+        user = self.service.create_user(
+            self.actor,
+            body["name"],
+            roles=_list(body, "roles") or [],
+            groups=_list(body, "groups") or [],
+            display_name=body.get("display_name", ""),
+        )
+        self.set_header("Location", self.request.path.rstrip("/") + "/" + user.name)
+        self.send_record(user, 201)
+
+
+class UserHandler(RBACHandler):
+    @api
+    def get(self, name: str) -> None:
+        self.send_record(self.service.get_user(self.actor, name))
+
+    @api
+    def patch(self, name: str) -> None:
+        """Change the fields given; `roles` (direct roles) and `groups` are complete new lists."""
+        body = self.json_body(USER_FIELDS[1:])
+        current = self.service.get_user(self.actor, name)
+        changes = Changes(
+            display_name=body.get("display_name"),
+            roles=_list(body, "roles"),
+            groups=_list(body, "groups"),
+            expected_revision=self.expected_revision(current),
+        )
+        self.send_record(self.service.update_user(self.actor, name, changes))
+
+    @api
+    def delete(self, name: str) -> None:
+        current = self.service.get_user(self.actor, name)
+        self.service.delete_user(self.actor, name, self.expected_revision(current))
+        self.no_content()
+
+
+class UserPermissionsHandler(RBACHandler):
+    @api
+    def get(self, name: str) -> None:
+        self.send_json(self.service.permissions_of(self.actor, name))
+
+
+class TokensHandler(RBACHandler):
+    @api
+    def get(self, name: str) -> None:
+        tokens = self.service.list_tokens(self.actor, name)
+        self.send_json({"items": [token.to_json() for token in tokens], "total": len(tokens)})
+
+    @api
+    def post(self, name: str) -> None:
+        """A new token; its secret is in this answer and nowhere else, ever."""
+        body = self.json_body(TOKEN_FIELDS)
+        scopes = body.get("scopes")
+        token_id, secret = self.service.create_token(
+            name,
+            note=body.get("note", ""),
+            scopes=scopes,
+            expires_in=body.get("expires_in"),
+            actor=self.actor,
+        )
+        token = self.service.get_token(self.actor, name, token_id)
+        self.set_header("Location", f"{self.request.path.rstrip('/')}/{token_id}")
+        self.send_json({**token.to_json(), "token": secret}, 201)
+
+
+class TokenHandler(RBACHandler):
+    @api
+    def get(self, name: str, token_id: str) -> None:
+        self.send_json(self.service.get_token(self.actor, name, _token_id(token_id)).to_json())
+
+    @api
+    def delete(self, name: str, token_id: str) -> None:
+        self.service.delete_token(self.actor, name, _token_id(token_id))
+        self.no_content()
+
+
+def _token_id(raw: str) -> int:
+    if not raw.isdigit() or len(raw) > 18:
+        raise InvalidInput(f"token id: {raw!r} is not a token id")
+    return int(raw)

@@ -1,0 +1,160 @@
+"""Plain-data records the store hands out: no SQLAlchemy objects leave the store."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite forgets time zones; every time we store is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def iso(moment: datetime | None) -> str | None:
+    moment = aware(moment)
+    return moment.isoformat() if moment is not None else None
+
+
+@dataclass(frozen=True)
+class PolicySnapshot:
+    """The shared part of the policy, read in one go: roles and what groups hold them.
+
+    Per-user facts (their roles and groups) are read on demand, see `Store.user_record`, so the
+    cost of a change does not grow with the number of users.
+    """
+
+    version: int
+    roles: dict[str, tuple[str, ...]]
+    group_roles: dict[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """What the policy needs to know about a user."""
+
+    name: str
+    display_name: str
+    roles: frozenset[str]
+    groups: frozenset[str]
+
+
+@dataclass(frozen=True)
+class TokenIdentity:
+    """Who a token speaks for, and which scopes it is limited to (None: all of the owner's)."""
+
+    token_id: int
+    username: str
+    scopes: tuple[str, ...] | None
+    one_time: bool
+    expires_at: datetime | None = None
+
+
+@dataclass
+class Versioned:
+    """A record with an identity and a revision: together they make its ETag."""
+
+    id: int
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def etag(self) -> str:
+        created = int(aware(self.created_at).timestamp() * 1_000_000)
+        return f'"{self.id}.{created}.{self.revision}"'
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        del data["id"]
+        data["created_at"] = iso(self.created_at)
+        data["updated_at"] = iso(self.updated_at)
+        data["etag"] = self.etag
+        return data
+
+
+@dataclass
+class RoleRecord(Versioned):
+    name: str = ""
+    description: str = ""
+    scopes: list[str] = field(default_factory=list)
+    builtin: bool = False
+    managed_by: str | None = None
+    users: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UserEntry(Versioned):
+    """A user as the administration API shows them: direct roles and groups."""
+
+    name: str = ""
+    display_name: str = ""
+    roles: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GroupRecord(Versioned):
+    name: str = ""
+    description: str = ""
+    members: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TokenRecord:
+    """An API token as listed: never its secret."""
+
+    id: int
+    user: str
+    note: str
+    prefix: str
+    scopes: list[str] | None
+    one_time: bool
+    created_at: datetime
+    expires_at: datetime | None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["created_at"] = iso(self.created_at)
+        data["expires_at"] = iso(self.expires_at)
+        return data
+
+
+@dataclass
+class AuditRecord:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    detail: dict
+
+    @property
+    def kind(self) -> str:
+        return self.action.split(".", 1)[0]
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "at": iso(self.at),
+            "actor": self.actor,
+            "kind": self.kind,
+            "action": self.action,
+            "target": self.target,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list, and how many items the whole list has."""
+
+    items: list[T]
+    total: int
