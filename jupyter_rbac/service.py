@@ -546,7 +546,8 @@ class RBACService:
 
     # -- audit ---------------------------------------------------------------------------------
 
-    def audit(self, actor: Actor, **filters) -> Page[AuditRecord]:
+    def audit(self, actor: Actor, filters: dict) -> Page[AuditRecord]:
+        """The trail; `filters` are Store.page_audit's (limit, before, actor, target, kind, ...)."""
         self.require(actor, "read", "audit")
         return self.store.page_audit(**filters)
 

@@ -71,6 +71,7 @@ class Client:
             response = error.response
             if response is None:
                 raise
+        self.last_headers = response.headers
         text = response.body.decode() if response.body else ""
         try:
             payload = json.loads(text) if text else None

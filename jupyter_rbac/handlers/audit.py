@@ -11,18 +11,18 @@ class AuditHandler(RBACHandler):
         limit = self.int_argument("limit", 100, 1, 1000)
         offset = self.int_argument("offset", 0, 0)
         before = self.int_argument("before", None, 1)
-        page = self.service.audit(
-            self.actor,
-            limit=limit,
-            offset=offset,
-            before=before,
-            actor=self.get_query_argument("actor", None),
-            target=self.get_query_argument("target", None),
-            kind=self.get_query_argument("kind", None),
-            action=self.get_query_argument("action", None),
-            since=self.time_argument("since"),
-            until=self.time_argument("until"),
-        )
+        filters = {
+            "limit": limit,
+            "offset": offset,
+            "before": before,
+            "actor": self.get_query_argument("actor", None),
+            "target": self.get_query_argument("target", None),
+            "kind": self.get_query_argument("kind", None),
+            "action": self.get_query_argument("action", None),
+            "since": self.time_argument("since"),
+            "until": self.time_argument("until"),
+        }
+        page = self.service.audit(self.actor, filters)
         items = [event.to_json() for event in page.items]
         # a cursor that stays true while new events arrive (offsets would shift)
         next_cursor = items[-1]["id"] if len(items) == limit else None

@@ -24,10 +24,14 @@ class APIError(web.HTTPError):
     """An RBACError as an HTTP answer; the guard's error page reads `missing_scope` and `rbac_message`."""
 
     def __init__(self, error: RBACError):
-        super().__init__(error.status, "%s", error.message)
-        self.log_message = error.message
+        super().__init__(error.status)
         self.rbac_message = error.message
         self.missing_scope = getattr(error, "missing_scope", None)
+
+    @property
+    def log_message(self) -> str:
+        # jupyter_server's APIHandler.write_error shows this text to the client as it is
+        return self.rbac_message
 
 
 def api(method: Callable) -> Callable:

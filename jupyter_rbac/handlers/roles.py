@@ -36,8 +36,8 @@ class RolesHandler(RBACHandler):
             body["name"],
             body.get("scopes", []),
             body.get("description", ""),
-            users=_list(body, "users"),
-            groups=_list(body, "groups"),
+            users=_list(body, "users") or [],
+            groups=_list(body, "groups") or [],
         )
         self.set_header("Location", self.request.path.rstrip("/") + "/" + role.name)
         self.send_record(role, 201, role_json(role))
