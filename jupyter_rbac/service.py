@@ -247,19 +247,23 @@ class RBACService:
                     f"Forbidden: {why} grants {text!r}, which you do not hold yourself", missing_scope=text
                 )
 
-    def _scopes_of_roles(self, roles: Iterable[str]) -> list[str]:
-        snapshot_roles = {r.name: r.scopes for r in self.store.list_roles()}
+    def _scopes_of_roles(self, roles: Iterable[str], field_name: str = "roles") -> list[str]:
+        """Every scope of these roles (the roles are named in the request's `field_name`)."""
+        known = self.policy.store.snapshot().roles
         scopes: list[str] = []
         for role in roles:
-            if role not in snapshot_roles:
-                raise NotFound(f"no role named {role!r}")
-            scopes.extend(snapshot_roles[role])
+            if role not in known:
+                raise InvalidInput(f"{field_name}: no role named {role!r}")
+            scopes.extend(known[role])
         return scopes
 
     def _scopes_of_groups(self, groups: Iterable[str]) -> list[str]:
         roles: list[str] = []
         for group in groups:
-            roles.extend(self.store.get_group(group).roles)
+            try:
+                roles.extend(self.store.get_group(group).roles)
+            except NotFound:
+                raise InvalidInput(f"groups: no group named {group!r}") from None
         return self._scopes_of_roles(roles)
 
     # -- roles ---------------------------------------------------------------------------------

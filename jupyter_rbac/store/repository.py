@@ -361,10 +361,10 @@ class Store:
         query: str = "",
         role: str | None = None,
         group: str | None = None,
-        only: tuple[frozenset[str], frozenset[str]] | None = None,
+        only: list[tuple[frozenset[str], frozenset[str]]] | None = None,
     ) -> Page[UserEntry]:
-        """Users, a page at a time. `only` = (names, groups) limits the list to those users and
-        the members of those groups (for callers whose read permission is filtered)."""
+        """Users, a page at a time. Each (names, groups) of `only` limits the list to those users
+        and the members of those groups (for callers whose read permission is filtered)."""
         statement = select(User).options(selectinload(User.roles), selectinload(User.groups))
         if query:
             statement = statement.where(
@@ -374,8 +374,7 @@ class Store:
             statement = statement.where(User.roles.any(Role.name == role))
         if group is not None:
             statement = statement.where(User.groups.any(Group.name == group))
-        if only is not None:
-            names, groups = only
+        for names, groups in only or ():
             statement = statement.where(
                 or_(User.name.in_(sorted(names)), User.groups.any(Group.name.in_(sorted(groups))))
             )
