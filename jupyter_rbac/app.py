@@ -69,8 +69,9 @@ class RBACExtension(ExtensionApp):
         self.store.listeners.append(self.events.emit)
         self.service = RBACService(self.store, self.catalog)
         self.service.ensure_defaults()
-        self.service.load_roles(self.rbac.load_roles)
+        # before load_roles, which may create users: "first start" means no user at all yet
         self.first_admin: FirstAdmin | None = self.service.bootstrap_first_admin(self.rbac.initial_admin)
+        self.service.load_roles(self.rbac.load_roles)
         self.policy = Policy(self.store, self.catalog)
         self.service = RBACService(self.store, self.catalog, self.policy)
 
