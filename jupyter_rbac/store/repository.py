@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Engine, Select, delete, func, or_, select, update
+from sqlalchemy import Column, Engine, Select, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -232,12 +232,15 @@ class Store:
     def page_roles(
         self, limit: int | None = None, offset: int = 0, sort: str = "name", query: str = ""
     ) -> Page[RoleRecord]:
-        statement = select(Role).options(selectinload(Role.users), selectinload(Role.groups))
+        statement = select(Role)
         if query:
             statement = statement.where(Role.name.icontains(query, autoescape=True))
         with self._sessions() as session:
             roles, total = _page(session, statement, "roles", sort, limit, offset)
-            return Page([_role_record(role) for role in roles], total)
+            ids = [role.id for role in roles]
+            users = _names_by(session, role_users.c.role_id, role_users.c.user_id, User, ids)
+            groups = _names_by(session, role_groups.c.role_id, role_groups.c.group_id, Group, ids)
+            return Page([_role_record(r, users.get(r.id, []), groups.get(r.id, [])) for r in roles], total)
 
     def create_role(
         self,
@@ -365,7 +368,7 @@ class Store:
     ) -> Page[UserEntry]:
         """Users, a page at a time. Each (names, groups) of `only` limits the list to those users
         and the members of those groups (for callers whose read permission is filtered)."""
-        statement = select(User).options(selectinload(User.roles), selectinload(User.groups))
+        statement = select(User)
         if query:
             statement = statement.where(
                 or_(User.name.icontains(query, autoescape=True), User.display_name.icontains(query, autoescape=True))
@@ -380,7 +383,10 @@ class Store:
             )
         with self._sessions() as session:
             users, total = _page(session, statement, "users", sort, limit, offset)
-            return Page([_user_entry(user) for user in users], total)
+            ids = [user.id for user in users]
+            roles = _names_by(session, role_users.c.user_id, role_users.c.role_id, Role, ids)
+            groups = _names_by(session, group_members.c.user_id, group_members.c.group_id, Group, ids)
+            return Page([_user_entry(u, roles.get(u.id, []), groups.get(u.id, [])) for u in users], total)
 
     def create_user(
         self,
@@ -466,14 +472,17 @@ class Store:
         query: str = "",
         only: frozenset[str] | None = None,
     ) -> Page[GroupRecord]:
-        statement = select(Group).options(selectinload(Group.members), selectinload(Group.roles))
+        statement = select(Group)
         if query:
             statement = statement.where(Group.name.icontains(query, autoescape=True))
         if only is not None:
             statement = statement.where(Group.name.in_(sorted(only)))
         with self._sessions() as session:
             groups, total = _page(session, statement, "groups", sort, limit, offset)
-            return Page([_group_record(group) for group in groups], total)
+            ids = [group.id for group in groups]
+            members = _names_by(session, group_members.c.group_id, group_members.c.user_id, User, ids)
+            roles = _names_by(session, role_groups.c.group_id, role_groups.c.role_id, Role, ids)
+            return Page([_group_record(g, members.get(g.id, []), roles.get(g.id, [])) for g in groups], total)
 
     def create_group(
         self,
@@ -806,7 +815,23 @@ def _versioned(record) -> dict:
     }
 
 
-def _role_record(role: Role) -> RoleRecord:
+def _names_by(session: Session, own: Column, other: Column, model: type, ids: list[int]) -> dict[int, list[str]]:
+    """For each id in `ids`, the sorted names linked to it through an association table.
+
+    One query of (id, name) pairs: lists of thousands of names without building ORM objects.
+    """
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(own, model.name).join(model, model.id == other).where(own.in_(ids)).order_by(own, model.name)
+    )
+    names: dict[int, list[str]] = {}
+    for key, name in rows:
+        names.setdefault(key, []).append(name)
+    return names
+
+
+def _role_record(role: Role, users: list[str] | None = None, groups: list[str] | None = None) -> RoleRecord:
     return RoleRecord(
         **_versioned(role),
         name=role.name,
@@ -814,28 +839,28 @@ def _role_record(role: Role) -> RoleRecord:
         scopes=list(role.scopes),
         builtin=role.builtin,
         managed_by=role.managed_by,
-        users=sorted(u.name for u in role.users),
-        groups=sorted(g.name for g in role.groups),
+        users=users if users is not None else sorted(u.name for u in role.users),
+        groups=groups if groups is not None else sorted(g.name for g in role.groups),
     )
 
 
-def _user_entry(user: User) -> UserEntry:
+def _user_entry(user: User, roles: list[str] | None = None, groups: list[str] | None = None) -> UserEntry:
     return UserEntry(
         **_versioned(user),
         name=user.name,
         display_name=user.display_name,
-        roles=sorted(r.name for r in user.roles),
-        groups=sorted(g.name for g in user.groups),
+        roles=roles if roles is not None else sorted(r.name for r in user.roles),
+        groups=groups if groups is not None else sorted(g.name for g in user.groups),
     )
 
 
-def _group_record(group: Group) -> GroupRecord:
+def _group_record(group: Group, members: list[str] | None = None, roles: list[str] | None = None) -> GroupRecord:
     return GroupRecord(
         **_versioned(group),
         name=group.name,
         description=group.description,
-        members=sorted(u.name for u in group.members),
-        roles=sorted(r.name for r in group.roles),
+        members=members if members is not None else sorted(u.name for u in group.members),
+        roles=roles if roles is not None else sorted(r.name for r in group.roles),
     )
 
 
