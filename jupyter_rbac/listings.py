@@ -105,6 +105,7 @@ def _contents(handler, policy: Policy, model: JSON) -> JSON:
         handler.set_status(403)
         missing = f"read:contents!path={model.get('path', '')}"
         handler._rbac_missing_scope = missing  # type: ignore[attr-defined]
+        handler._rbac_guard.record_denial(handler, missing)  # type: ignore[attr-defined]
         return {"message": f"Forbidden: you need the scope {missing}", "missing_scope": missing}
     shaped = _with_writable(permissions, model)
     entries = model.get("content")

@@ -138,7 +138,7 @@ async def test_roles_from_config_are_read_only_at_runtime(admin, rbac):
     assert (await admin.post(*ROLES, body={"name": "runtime", "scopes": []}))[0] == 201
 
 
-def test_a_role_dropped_from_config_becomes_a_runtime_role(tmp_path):
+def test_a_role_dropped_from_config_becomes_a_runtime_role_and_runtime_roles_stay(tmp_path):
     from jupyter_rbac.scopes import Catalog
     from jupyter_rbac.service import RBACService
     from jupyter_rbac.store import Store
@@ -149,7 +149,9 @@ def test_a_role_dropped_from_config_becomes_a_runtime_role(tmp_path):
         service.ensure_defaults()
         service.load_roles([{"name": "course", "scopes": ["read:contents"]}])
         assert store.get_role("course").managed_by == "config"
+        store.create_role("runtime", ["read:kernels"], actor="admin")
         service.load_roles([])  # the next start, with the role removed from config
         assert store.get_role("course").managed_by is None
+        assert store.get_role("runtime").scopes == ["read:kernels"]  # runtime roles survive restarts
     finally:
         store.close()
