@@ -178,3 +178,16 @@ async def test_bad_token_requests_are_400(nobody, body, message):
 async def test_bad_token_ids_are_400_and_unknown_ones_404(nobody):
     assert (await nobody.get(*USERS, "nora", "tokens", "abc"))[0] == 400
     assert (await nobody.get(*USERS, "nora", "tokens", "999999"))[0] == 404
+
+
+async def test_a_duplicate_user_is_409_and_a_stale_write_412(admin, make_user):
+    make_user("ann")
+    status, payload = await admin.post(*USERS, body={"name": "ann"})
+    assert status == 409 and "already exists" in payload["message"]
+    _, ann = await admin.get(*USERS, "ann")
+    assert (await admin.patch(*USERS, "ann", body={"display_name": "Ann"}))[0] == 200
+    status, payload = await admin.patch(*USERS, "ann", body={"display_name": "Anne"}, headers={"If-Match": ann["etag"]})
+    assert status == 412
+    assert (await admin.delete(*USERS, "ann", headers={"If-Match": ann["etag"]}))[0] == 412
+    _, ann = await admin.get(*USERS, "ann")
+    assert ann["display_name"] == "Ann"
