@@ -12,7 +12,7 @@ whichever way a change arrives:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -91,7 +91,6 @@ class Changes:
     members: list[str] | None = None
     roles: list[str] | None = None
     expected_revision: int | None = None
-    extra: dict = field(default_factory=dict)
 
 
 class RBACService:
