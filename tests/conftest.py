@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 
 import pytest
 from tornado.httpclient import HTTPClientError
 
+from .postgres import PostgresCluster, server_bindir
+
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
+
+
+_database_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A private PostgreSQL cluster on loopback for the whole run (see tests/postgres.py)."""
+    bindir = server_bindir()
+    if bindir is None:
+        pytest.fail("PostgreSQL server binaries are missing: apt-get install -y postgresql (.ci/run does)")
+    cluster = PostgresCluster(bindir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """A fresh policy database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'policy.sqlite'}"
+    return request.getfixturevalue("postgres").create_database(f"rbac_{next(_database_names)}")
 
 
 @pytest.fixture
 def rbac_db_url(tmp_path) -> str:
+    """The test server's policy database (a module may override this with `db_url`)."""
     return f"sqlite:///{tmp_path / 'rbac.sqlite'}"
 
 

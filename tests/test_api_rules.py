@@ -27,6 +27,12 @@ LEAD_SCOPES = [
 
 
 @pytest.fixture
+def rbac_db_url(db_url):
+    """These rules are checked inside the database's transactions: test both backends."""
+    return db_url
+
+
+@pytest.fixture
 def lead(rbac, make_user):
     rbac.store.create_role("lead", LEAD_SCOPES)
     return make_user("lead", roles=["lead"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 
 import pytest
@@ -14,27 +13,6 @@ from jupyter_rbac.scopes import Catalog
 from jupyter_rbac.service import RBACService
 from jupyter_rbac.store import Store
 from jupyter_rbac.store.models import Base
-
-from .postgres import PostgresCluster, server_bindir
-
-_names = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def postgres():
-    bindir = server_bindir()
-    if bindir is None:
-        pytest.fail("PostgreSQL server binaries are missing: apt-get install -y postgresql (.ci/run does)")
-    cluster = PostgresCluster(bindir).start()
-    yield cluster
-    cluster.stop()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'policy.sqlite'}"
-    return request.getfixturevalue("postgres").create_database(f"rbac_{next(_names)}")
 
 
 @pytest.fixture

@@ -127,6 +127,10 @@ class Store:
         The body may add to `detail` through `session.info["detail"]`.
         """
         with self._write_sessions.begin() as session:
+            # Policy writers take turns (they are rare): each reads what the previous committed,
+            # so checks such as "an admin remains" see the true state, and no two deadlock.
+            # SQLite: BEGIN IMMEDIATE already did this. PostgreSQL: lock the version row.
+            session.execute(select(PolicyState.id).where(PolicyState.id == 1).with_for_update())
             session.info["detail"] = detail
             had_admin = self._administrators(session) > 0
             actor_was_admin = self._administrators(session, actor) > 0
