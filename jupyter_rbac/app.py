@@ -14,11 +14,12 @@ from jupyter_server.utils import url_path_join
 
 from .authorizer import RBACAuthorizer
 from .config import RBAC
-from .guard import RouteGuard
 from .events import EventEmitter
+from .guard import RouteGuard
 from .handlers import HANDLERS
 from .identity import RBACIdentityProvider
 from .policy import Policy
+from .policy_file import load_policy_file
 from .route_report import iter_routes
 from .routes import ROUTE_TABLE, RouteTable, rules_from_config
 from .scopes import Catalog, extension_resource
@@ -71,7 +72,8 @@ class RBACExtension(ExtensionApp):
         self.service.ensure_defaults()
         # before load_roles, which may create users: "first start" means no user at all yet
         self.first_admin: FirstAdmin | None = self.service.bootstrap_first_admin(self.rbac.initial_admin)
-        self.service.load_roles(self.rbac.load_roles)
+        declared = self.rbac.load_roles + load_policy_file(self.rbac.policy_file, self.catalog)
+        self.service.load_roles(declared)
         self.policy = Policy(self.store, self.catalog)
         self.service = RBACService(self.store, self.catalog, self.policy)
 

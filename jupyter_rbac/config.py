@@ -47,6 +47,18 @@ class RBAC(LoggingConfigurable):
         created if missing and given the role. The `admin` role cannot be redefined.""",
     )
 
+    policy_file = Unicode(
+        "",
+        config=True,
+        help="""A YAML file of roles, in the format of `jupyter rbac export` (described in
+        jupyter_rbac/policy_file.py), applied at every start as `load_roles` is: its roles are
+        created or updated and managed by config (read-only through the API), and given to their
+        users and groups, which are created if missing. Its `users:` and `groups:` sections are
+        optional; where present, every name a role uses must be declared there. A file that sets
+        group members, group descriptions or display names is refused: only `jupyter rbac import`
+        applies those. Relative paths are from the server's working directory.""",
+    )
+
     extra_routes = List(
         Dict(),
         config=True,

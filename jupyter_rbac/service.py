@@ -18,6 +18,7 @@ from typing import Any
 
 from .defaults import DEFAULT_GROUPS, DEFAULT_ROLES, FIXED_ROLE
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .limits import MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_MEMBERS, MAX_SCOPES, MAX_TOKEN_LIFETIME
 from .policy import Decision, Policy, Question
 from .scopes import (
     ACTIONS,
@@ -42,10 +43,6 @@ from .store import (
 )
 
 MANAGED_BY_CONFIG = "config"
-MAX_SCOPES = 500
-MAX_MEMBERS = 100_000
-MAX_DESCRIPTION = 2_000
-MAX_TOKEN_LIFETIME = 366 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -295,16 +292,17 @@ class RBACService:
     def update_role(self, actor: Actor, name: str, changes: Changes) -> RoleRecord:
         self.require(actor, "write", "roles")
         current = self.store.get_role(name)
-        if current.managed_by == MANAGED_BY_CONFIG:
+        scopes = self.validate_scopes(changes.scopes) if changes.scopes is not None else None
+        redefined = (scopes is not None and scopes != current.scopes) or (
+            changes.description is not None and changes.description != current.description
+        )
+        # Who holds a role can always change; what a config-managed or the admin role means cannot.
+        if redefined and current.managed_by == MANAGED_BY_CONFIG:
             raise Conflict(
                 f"role {name!r} is managed by the server's configuration (c.RBAC.load_roles or the policy"
-                " file): change it there"
+                " file): change its scopes and description there"
             )
-        scopes = self.validate_scopes(changes.scopes) if changes.scopes is not None else None
-        if name == FIXED_ROLE and (
-            (scopes is not None and scopes != current.scopes)
-            or (changes.description is not None and changes.description != current.description)
-        ):
+        if redefined and name == FIXED_ROLE:
             raise Conflict(f"the {FIXED_ROLE!r} role cannot be edited (only who holds it)")
         new_scopes = scopes if scopes is not None else current.scopes
         added = [s for s in new_scopes if s not in current.scopes]
@@ -592,8 +590,8 @@ def _description(value: object) -> str:
 
 
 def _display_name(value: object) -> str:
-    if not isinstance(value, str) or len(value) > 255 or any(ch in value for ch in "\r\n\t\0"):
-        raise InvalidInput("display_name: a single line of at most 255 characters")
+    if not isinstance(value, str) or len(value) > MAX_DISPLAY_NAME or any(ch in value for ch in "\r\n\t\0"):
+        raise InvalidInput(f"display_name: a single line of at most {MAX_DISPLAY_NAME} characters")
     return value
 
 

@@ -140,6 +140,9 @@ async def test_roles_from_config_are_read_only_at_runtime(admin, rbac):
         status, payload = await getattr(admin, method)(*ROLES, "course", body=body)
         assert status == 409 and "managed by the server's configuration" in payload["message"]
     assert rbac.store.get_role("course").scopes == ["read:contents"]
+    # who holds it may change at runtime, as for `admin`
+    status, role = await admin.patch(*ROLES, "course", body={"users": ["teacher", "admin"]})
+    assert status == 200 and role["users"] == ["admin", "teacher"]
     # runtime roles live beside them
     assert (await admin.post(*ROLES, body={"name": "runtime", "scopes": []}))[0] == 201
 

@@ -13,7 +13,8 @@ CHANGEABLE = ("description", "scopes", "users", "groups")
 
 
 def role_json(role: RoleRecord) -> dict:
-    """A role, with what the server will let anyone change about it."""
+    """A role, with what the server will let anyone change about it: `editable` for its scopes and
+    description (who holds a role can always change), `deletable` for the role itself."""
     managed = role.managed_by == MANAGED_BY_CONFIG
     return {
         **role.to_json(),

@@ -1,0 +1,7 @@
+"""Sizes the policy accepts, wherever a change comes from (API, shell, policy file, import)."""
+
+MAX_SCOPES = 500  # per role or token
+MAX_MEMBERS = 100_000  # names in one list of a request
+MAX_DESCRIPTION = 2_000  # characters, also for a token's note
+MAX_DISPLAY_NAME = 255  # characters, one line
+MAX_TOKEN_LIFETIME = 366 * 24 * 3600  # seconds

@@ -1,0 +1,516 @@
+"""The whole policy as one plain document: export it, check a document, replace the policy by one.
+
+A document (its YAML form and rules are described in `jupyter_rbac/policy_file.py`):
+
+    {"version": 1,
+     "roles":  [{"name", "description", "scopes", "users", "groups"}, ...],
+     "groups": [{"name", "description", "members"}, ...],
+     "users":  [{"name", "display_name"}, ...]}
+
+Each assignment is written in one place only: who holds a role in the role's `users` and `groups`,
+who belongs to a group in the group's `members`. Tokens are never part of it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..errors import Conflict, InvalidInput, RBACError
+from ..limits import MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_SCOPES
+from ..scopes import Catalog, ScopeError
+from .models import Group, Role, User
+from .repository import GUARDED_ROLE, Store, check_name
+
+FORMAT_VERSION = 1
+SECTIONS = ("roles", "groups", "users")
+KIND = {"roles": "role", "groups": "group", "users": "user"}
+FIELDS = {
+    "roles": ("name", "description", "scopes", "users", "groups"),
+    "groups": ("name", "description", "members"),
+    "users": ("name", "display_name"),
+}
+
+Spec = TypeVar("Spec")
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    name: str
+    description: str
+    scopes: tuple[str, ...]  # in the role's own order
+    users: tuple[str, ...]  # sorted, as are groups and members
+    groups: tuple[str, ...]
+
+    def to_document(self) -> dict:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "scopes": list(self.scopes),
+            "users": list(self.users),
+            "groups": list(self.groups),
+        }
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    name: str
+    description: str
+    members: tuple[str, ...]
+
+    def to_document(self) -> dict:
+        return {"name": self.name, "description": self.description, "members": list(self.members)}
+
+
+@dataclass(frozen=True)
+class UserSpec:
+    name: str
+    display_name: str
+
+    def to_document(self) -> dict:
+        return {"name": self.name, "display_name": self.display_name}
+
+
+@dataclass(frozen=True)
+class PolicyContents:
+    """Roles, groups and users by name: a checked document, or what a database holds."""
+
+    roles: dict[str, RoleSpec]
+    groups: dict[str, GroupSpec]
+    users: dict[str, UserSpec]
+
+    def to_document(self) -> dict:
+        """The document, every list sorted by name: the same policy always gives the same text."""
+        document: dict = {"version": FORMAT_VERSION}
+        for section in SECTIONS:
+            entries = getattr(self, section)
+            document[section] = [entries[name].to_document() for name in sorted(entries)]
+        return document
+
+    def administrators(self) -> set[str]:
+        """Who holds the guarded role, directly or through a group."""
+        role = self.roles.get(GUARDED_ROLE)
+        if role is None:
+            return set()
+        via_groups = (member for group in role.groups for member in self.groups[group].members)
+        return {*role.users, *via_groups}
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """Names of one kind of record (sorted) that an import adds, removes and changes."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    def to_json(self) -> dict:
+        return {
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": list(self.changed),
+        }
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import changes. A record is changed if any of its fields or assignments is."""
+
+    roles: ChangeSet
+    groups: ChangeSet
+    users: ChangeSet
+
+    @property
+    def empty(self) -> bool:
+        return all(getattr(self, kind).empty for kind in SECTIONS)
+
+    def to_json(self) -> dict:
+        return {kind: getattr(self, kind).to_json() for kind in SECTIONS}
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def export_policy(store: Store) -> dict:
+    """The whole policy (without tokens), read in one transaction."""
+    with store._sessions() as session, session.begin():
+        _snapshot_reads(session)
+        return _contents(_Loaded.read(session)).to_document()
+
+
+def _snapshot_reads(session: Session) -> None:
+    """Make every read of this transaction see one moment. SQLite's BEGIN already does;
+    PostgreSQL's default (READ COMMITTED) would let a concurrent change in between two reads."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+# -- checking a document -----------------------------------------------------------------------
+
+
+def check_document(document: object, catalog: Catalog, complete: bool = True) -> PolicyContents:
+    """The document's contents, or InvalidInput naming the entry and field at fault.
+
+    `complete`: the document is a whole policy, so every user and group it names must be declared
+    in it. Otherwise (a policy file of roles), names are checked against the sections it has.
+    """
+    if not isinstance(document, dict):
+        raise InvalidInput("a policy is a mapping with the keys version, roles, groups and users")
+    unknown = sorted(str(key) for key in set(document) - {"version", *SECTIONS})
+    if unknown:
+        raise InvalidInput(f"unknown keys {unknown}; a policy has version, roles, groups and users")
+    version = document.get("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise InvalidInput(
+            f"version: {version!r} is not a version this program reads (it reads {FORMAT_VERSION})"
+        )
+    contents = PolicyContents(
+        roles=_section(document, "roles", lambda entry, where: _role_spec(entry, where, catalog)),
+        groups=_section(document, "groups", _group_spec),
+        users=_section(document, "users", _user_spec),
+    )
+    _check_references(
+        contents, declared={kind for kind in SECTIONS if complete or kind in document}
+    )
+    return contents
+
+
+def _section(document: dict, section: str, parse: Callable[[dict, str], Spec]) -> dict[str, Spec]:
+    entries = document.get(section) or []
+    if not isinstance(entries, list):
+        raise InvalidInput(f"{section}: a list of entries, each with a name")
+    specs: dict[str, Spec] = {}
+    for index, entry in enumerate(entries):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        where = f"{section}[{name if isinstance(name, str) else index}]"
+        if not isinstance(entry, dict):
+            raise InvalidInput(f"{where}: an entry is a mapping with at least a name")
+        unknown = sorted(str(key) for key in set(entry) - set(FIELDS[section]))
+        if unknown:
+            raise InvalidInput(
+                f"{where}: unknown fields {unknown}; the fields are {', '.join(FIELDS[section])}"
+            )
+        _checked(check_name, KIND[section], name, where=f"{where}.name")
+        if name in specs:
+            raise InvalidInput(f"{where}: declared twice")
+        specs[name] = parse(entry, where)
+    return specs
+
+
+def _role_spec(entry: dict, where: str, catalog: Catalog) -> RoleSpec:
+    return RoleSpec(
+        name=entry["name"],
+        description=_text(entry, "description", where, MAX_DESCRIPTION),
+        scopes=_scopes(entry, where, catalog),
+        users=_names(entry, "users", "user", where),
+        groups=_names(entry, "groups", "group", where),
+    )
+
+
+def _group_spec(entry: dict, where: str) -> GroupSpec:
+    return GroupSpec(
+        name=entry["name"],
+        description=_text(entry, "description", where, MAX_DESCRIPTION),
+        members=_names(entry, "members", "user", where),
+    )
+
+
+def _user_spec(entry: dict, where: str) -> UserSpec:
+    display_name = _text(entry, "display_name", where, MAX_DISPLAY_NAME)
+    if any(ch in display_name for ch in "\r\n\t\0"):
+        raise InvalidInput(f"{where}.display_name: a single line")
+    # The store shows a user without a display name by their name: say so in the document too.
+    return UserSpec(name=entry["name"], display_name=display_name or entry["name"])
+
+
+def _text(entry: dict, field: str, where: str, limit: int) -> str:
+    value = entry.get(field)
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > limit:
+        raise InvalidInput(f"{where}.{field}: a string of at most {limit} characters")
+    return value
+
+
+def _list(entry: dict, field: str, where: str) -> list:
+    values = entry.get(field)
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        raise InvalidInput(f"{where}.{field}: a list")
+    twice = sorted(str(value) for value, count in Counter(map(repr, values)).items() if count > 1)
+    if twice:
+        raise InvalidInput(f"{where}.{field}: listed twice: {', '.join(twice)}")
+    return values
+
+
+def _scopes(entry: dict, where: str, catalog: Catalog) -> tuple[str, ...]:
+    scopes = _list(entry, "scopes", where)
+    if len(scopes) > MAX_SCOPES:
+        raise InvalidInput(f"{where}.scopes: at most {MAX_SCOPES} scopes")
+    for scope in scopes:
+        if not isinstance(scope, str):
+            raise InvalidInput(f"{where}.scopes: {scope!r} is not a string")
+        try:
+            catalog.parse(scope)
+        except ScopeError as error:
+            raise InvalidInput(f"{where}.scopes: {error}") from error
+    return tuple(scopes)
+
+
+def _names(entry: dict, field: str, kind: str, where: str) -> tuple[str, ...]:
+    names = _list(entry, field, where)
+    for name in names:
+        _checked(check_name, kind, name, where=f"{where}.{field}")
+    return tuple(sorted(names))
+
+
+def _checked(check: Callable[..., Any], *args: Any, where: str) -> None:
+    """Run a check of the store's; its message says where the value sits in the document."""
+    try:
+        check(*args)
+    except RBACError as error:
+        raise InvalidInput(f"{where}: {error.message}") from error
+
+
+def _check_references(contents: PolicyContents, declared: set[str]) -> None:
+    """Every user and group a role or a group names is declared (in the sections `declared`)."""
+    references = [
+        *((f"roles[{r.name}].users", "users", r.users) for r in contents.roles.values()),
+        *((f"roles[{r.name}].groups", "groups", r.groups) for r in contents.roles.values()),
+        *((f"groups[{g.name}].members", "users", g.members) for g in contents.groups.values()),
+    ]
+    for where, section, names in references:
+        if section not in declared:
+            continue
+        known = getattr(contents, section)
+        for name in names:
+            if name not in known:
+                raise InvalidInput(f"{where}: {name!r} is not declared under {section}:")
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+def plan_import(store: Store, document: object, catalog: Catalog | None = None) -> ImportPlan:
+    """What `import_policy` would change, checked as it would be, without writing anything."""
+    wanted = check_document(document, catalog or Catalog())
+    with store._sessions() as session, session.begin():
+        _snapshot_reads(session)
+        loaded = _Loaded.read(session)
+        return _plan(loaded, _with_kept_roles(loaded, wanted))
+
+
+def import_policy(
+    store: Store,
+    document: object,
+    actor: str,
+    source: str = "document",
+    catalog: Catalog | None = None,
+) -> ImportPlan:
+    """Replace the policy with the document's, in one transaction.
+
+    Roles, groups, users and every assignment become exactly the document's. Default roles and
+    roles managed by the server's configuration that the document leaves out are kept, held by
+    nobody. The `admin` role cannot change (only who holds it), nor can a config-managed role
+    (ditto), and someone must hold `admin` afterwards. Users removed lose their tokens.
+    """
+    # all of the document is checked before the database is touched
+    wanted = check_document(document, catalog or Catalog())
+    with store._write(actor, "policy.import", source) as session:
+        loaded = _Loaded.read(session)
+        wanted = _with_kept_roles(loaded, wanted)
+        plan = _plan(loaded, wanted)
+        _apply(session, loaded, wanted, plan)
+        session.info["detail"].update(plan.to_json())
+    return plan
+
+
+@dataclass
+class _Loaded:
+    """The policy's rows, with their assignments, as ORM objects of one session."""
+
+    roles: dict[str, Role]
+    groups: dict[str, Group]
+    users: dict[str, User]
+
+    @classmethod
+    def read(cls, session: Session) -> _Loaded:
+        roles = session.scalars(
+            select(Role).options(selectinload(Role.users), selectinload(Role.groups))
+        )
+        groups = session.scalars(select(Group).options(selectinload(Group.members)))
+        users = session.scalars(select(User))
+        return cls(
+            {r.name: r for r in roles}, {g.name: g for g in groups}, {u.name: u for u in users}
+        )
+
+    def kept(self, role: str) -> bool:
+        """A role an import never deletes: a default one, or one the configuration declares."""
+        record = self.roles[role]
+        return record.builtin or record.managed_by is not None
+
+
+def _contents(loaded: _Loaded) -> PolicyContents:
+    return PolicyContents(
+        roles={
+            name: RoleSpec(
+                name, r.description, tuple(r.scopes), _sorted(r.users), _sorted(r.groups)
+            )
+            for name, r in loaded.roles.items()
+        },
+        groups={
+            name: GroupSpec(name, g.description, _sorted(g.members))
+            for name, g in loaded.groups.items()
+        },
+        users={name: UserSpec(name, u.display_name) for name, u in loaded.users.items()},
+    )
+
+
+def _sorted(records: Iterable[Role | Group | User]) -> tuple[str, ...]:
+    return tuple(sorted(record.name for record in records))
+
+
+def _with_kept_roles(loaded: _Loaded, wanted: PolicyContents) -> PolicyContents:
+    """The document's policy plus the kept roles it leaves out (as they are, held by nobody)."""
+    kept = {
+        name: RoleSpec(name, role.description, tuple(role.scopes), (), ())
+        for name, role in loaded.roles.items()
+        if name not in wanted.roles and loaded.kept(name)
+    }
+    return PolicyContents({**wanted.roles, **kept}, wanted.groups, wanted.users)
+
+
+def _plan(loaded: _Loaded, wanted: PolicyContents) -> ImportPlan:
+    """What changes from `loaded` to `wanted`; Conflict if the rules forbid it."""
+    current = _contents(loaded)
+    _check_fixed_roles(loaded, current, wanted)
+    if not wanted.administrators():
+        raise Conflict(f"refused: the policy would leave nobody with the {GUARDED_ROLE!r} role")
+    before, after = _views(current), _views(wanted)
+    return ImportPlan(**{kind: _diff(before[kind], after[kind]) for kind in SECTIONS})
+
+
+def _check_fixed_roles(loaded: _Loaded, current: PolicyContents, wanted: PolicyContents) -> None:
+    """`admin` keeps its scopes (its description is words only: it may differ between versions);
+    a config-managed role keeps both, since the configuration would restore them at next start."""
+    for name, role in wanted.roles.items():
+        before = current.roles.get(name)
+        if before is None:
+            continue
+        if name == GUARDED_ROLE and role.scopes != before.scopes:
+            raise Conflict(
+                f"roles[{name}].scopes: the {name!r} role's scopes cannot change"
+                f" (they are {list(before.scopes)}); only who holds it can"
+            )
+        managed = loaded.roles[name].managed_by is not None
+        if managed and (role.scopes, role.description) != (before.scopes, before.description):
+            raise Conflict(
+                f"roles[{name}]: managed by the server's configuration (c.RBAC.load_roles or"
+                " c.RBAC.policy_file): change its scopes and description there"
+            )
+
+
+def _views(contents: PolicyContents) -> dict[str, dict[str, tuple]]:
+    """Each record with all its fields and assignments, seen from its own side."""
+    roles_of: dict[str, list[str]] = {}
+    groups_of: dict[str, list[str]] = {}
+    for role in contents.roles.values():
+        for holder in (*role.users, *(f"group:{g}" for g in role.groups)):
+            roles_of.setdefault(holder, []).append(role.name)
+    for group in contents.groups.values():
+        for member in group.members:
+            groups_of.setdefault(member, []).append(group.name)
+    return {
+        "roles": {name: (role,) for name, role in contents.roles.items()},
+        "groups": {
+            name: (group, sorted(roles_of.get(f"group:{name}", [])))
+            for name, group in contents.groups.items()
+        },
+        "users": {
+            name: (user, sorted(roles_of.get(name, [])), sorted(groups_of.get(name, [])))
+            for name, user in contents.users.items()
+        },
+    }
+
+
+def _diff(before: dict[str, tuple], after: dict[str, tuple]) -> ChangeSet:
+    return ChangeSet(
+        added=tuple(sorted(after.keys() - before.keys())),
+        removed=tuple(sorted(before.keys() - after.keys())),
+        changed=tuple(
+            sorted(name for name in before.keys() & after.keys() if before[name] != after[name])
+        ),
+    )
+
+
+def _apply(session: Session, loaded: _Loaded, wanted: PolicyContents, plan: ImportPlan) -> None:
+    """Make the session's rows `wanted`. Assignments are settled (and flushed) before any row is
+    deleted, so that no link between two deleted rows is deleted twice."""
+    users = {
+        name: _upsert_user(session, loaded.users.get(name), spec)
+        for name, spec in wanted.users.items()
+    }
+    groups = {
+        name: _upsert_group(session, loaded.groups.get(name), spec)
+        for name, spec in wanted.groups.items()
+    }
+    roles = {
+        name: _upsert_role(session, loaded.roles.get(name), spec)
+        for name, spec in wanted.roles.items()
+    }
+    for name, role in roles.items():
+        role.users = [users[user] for user in wanted.roles[name].users]
+        role.groups = [groups[group] for group in wanted.roles[name].groups]
+    for name, group in groups.items():
+        group.members = [users[user] for user in wanted.groups[name].members]
+    for name in plan.roles.removed:
+        loaded.roles[name].users, loaded.roles[name].groups = [], []
+    for name in plan.groups.removed:
+        loaded.groups[name].members = []
+    for kind, records in {"roles": roles, "groups": groups, "users": users}.items():
+        for name in getattr(plan, kind).changed:
+            Store._touched(records[name])  # moves its revision on: ETags held elsewhere go stale
+    session.flush()
+    for kind in SECTIONS:
+        for name in getattr(plan, kind).removed:
+            # a user's tokens go with them (ON DELETE CASCADE)
+            session.delete(getattr(loaded, kind)[name])
+
+
+def _upsert_user(session: Session, user: User | None, spec: UserSpec) -> User:
+    if user is None:
+        user = User(name=spec.name)
+        session.add(user)
+    if user.display_name != spec.display_name:
+        user.display_name = spec.display_name
+    return user
+
+
+def _upsert_group(session: Session, group: Group | None, spec: GroupSpec) -> Group:
+    if group is None:
+        group = Group(name=spec.name)
+        session.add(group)
+    if group.description != spec.description:
+        group.description = spec.description
+    return group
+
+
+def _upsert_role(session: Session, role: Role | None, spec: RoleSpec) -> Role:
+    if role is None:
+        role = Role(name=spec.name, builtin=False)
+        session.add(role)
+    if role.description != spec.description:
+        role.description = spec.description
+    if role.scopes != list(spec.scopes):
+        role.scopes = list(spec.scopes)
+    return role
