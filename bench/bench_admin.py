@@ -17,7 +17,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,12 +26,12 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_requests import CLIENT_CPUS, free_port, start_server, wait_ready  # noqa: E402
+from bench_requests import CLIENT_CPUS, free_port, start_server, wait_ready
 
-from jupyter_rbac.scopes import Catalog  # noqa: E402
-from jupyter_rbac.service import RBACService  # noqa: E402
-from jupyter_rbac.store import Store  # noqa: E402
-from jupyter_rbac.store.models import Group, Role, User, group_members, role_groups, role_users  # noqa: E402
+from jupyter_rbac.scopes import Catalog
+from jupyter_rbac.service import RBACService
+from jupyter_rbac.store import Store
+from jupyter_rbac.store.models import Group, Role, User, group_members, role_groups, role_users
 
 USERS, ROLES, GROUPS, HEAVY_GROUPS = 10_000, 1_000, 100, 50
 
@@ -59,7 +58,7 @@ def populate(store: Store) -> None:
     """10,000 users in 1-3 groups each, 1,000 roles (10 per group), one user in 50 groups."""
     rng = random.Random(42)
     now = datetime.now(timezone.utc)
-    scopes_of = lambda i: [f"read:contents!path=projects/p{i}/**", f"write:contents!path=shared/{{group}}/p{i}/**"]  # noqa: E731
+    scopes_of = lambda i: [f"read:contents!path=projects/p{i}/**", f"write:contents!path=shared/{{group}}/p{i}/**"]
     with store.engine.begin() as connection:
         connection.execute(
             insert(User),
