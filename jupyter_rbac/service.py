@@ -521,7 +521,9 @@ class RBACService:
         if scopes is not None:
             scopes = self.validate_scopes(scopes, "token")
             self._require_held(actor, scopes, "this token")
-        elif actor.name != username:
+        elif actor.name != username or isinstance(actor.permissions, TokenLimitedPermissions):
+            # an unlimited token speaks with all of its owner's scopes: someone else, or a limited
+            # token of the owner's, must hold them all (a limited token never mints a wider one)
             owner_scopes = sorted(self.policy.permissions(username).scopes)
             self._require_held(actor, owner_scopes, f"a token of {username!r} without scopes")
         if expires_in is not None:

@@ -95,6 +95,18 @@ async def test_a_token_limited_admin_cannot_escalate_beyond_the_token(admin, jp_
     assert (await limited.post(*ROLES, body={"name": "y", "scopes": ["read:roles"]}))[0] == 201
 
 
+async def test_a_limited_token_cannot_mint_a_wider_one(editor, jp_fetch, jp_ws_fetch):
+    from tests.conftest import Client
+
+    _, token = await editor.post(*USERS, "eddie", "tokens", body={"scopes": ["tokens!user=eddie", "read:contents"]})
+    limited = Client(jp_fetch, jp_ws_fetch, "eddie", token["token"])
+    status, payload = await limited.post(*USERS, "eddie", "tokens", body={})
+    assert status == 403 and "without scopes" in payload["message"]
+    assert (await limited.post(*USERS, "eddie", "tokens", body={"scopes": ["read:contents"]}))[0] == 201
+    status, _ = await limited.post(*USERS, "eddie", "tokens", body={"scopes": ["write:contents"]})
+    assert status == 403
+
+
 async def test_the_last_administrator_cannot_go(admin, rbac):
     for method, parts, body in [
         ("patch", (*USERS, "admin"), {"roles": []}),
