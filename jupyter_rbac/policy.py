@@ -86,6 +86,7 @@ class Policy:
         self.store = store
         self.catalog = catalog
         self.everyone_role = everyone_role
+        store.changed()  # start watching before reading: a change in between is not missed
         self._snapshot: PolicySnapshot = store.snapshot()
         self._permissions: dict[tuple[str, frozenset[str]], Permissions] = {}
         self._token_permissions: dict[tuple, TokenLimitedPermissions] = {}
@@ -94,7 +95,6 @@ class Policy:
         self._owned: dict[tuple[str, str], Owned] = {
             key: Owned(owner) for key, owner in store.owners().items()
         }
-        store.changed()  # start watching from here
 
     # -- freshness ---------------------------------------------------------------------------
 

@@ -105,7 +105,7 @@ def test_another_connection_pool_notices_changes(store, db_url):
         watcher.changed()
         assert watcher.changed() is False
         store.create_user("noticed")
-        assert watcher.changed() is True
+        assert eventually(watcher.changed)
         assert watcher.user_record("noticed") is not None
     finally:
         watcher.close()
@@ -117,3 +117,40 @@ def test_owners_are_kept(store):
     assert store.owners() == {("kernel", "k1"): "ben"}
     store.forget_owner("kernel", "k1")
     assert store.owners() == {}
+
+
+def test_a_lost_change_listener_reports_a_change_and_listens_again(store, db_url):
+    """PostgreSQL: a notification lost with the connection must not mean stale permissions."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has no listener connection to lose")
+    from sqlalchemy import text
+
+    watcher = Store.open(db_url)
+    try:
+        watcher.changed()
+        assert watcher.changed() is False
+        with store.engine.begin() as connection:  # the database drops the listener's session
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
+                )
+            )
+        assert eventually(watcher.changed)  # the loss is noticed, and reported as a change
+        assert watcher.changed() is False
+        store.create_user("after-reconnect")
+        assert eventually(watcher.changed)  # listening again
+    finally:
+        watcher.close()
+
+
+def eventually(predicate, within: float = 10.0) -> bool:
+    """Poll `predicate` until it holds (notifications cross a socket: they take a moment)."""
+    import time
+
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.005)
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Execution option marking connections that will write (see _sqlite_begin).
 WRITE_OPTION = "rbac_write"
@@ -67,26 +69,40 @@ def announce_change(connection) -> None:
 class ChangeWatcher:
     """Tells cheaply whether anyone may have written to the database since the last look.
 
-    SQLite: `PRAGMA data_version` on a dedicated connection changes when another connection (in
-    this process or another) commits; it reads shared memory, no disk. Elsewhere: the policy
-    version row is read (PostgreSQL adds LISTEN/NOTIFY in its own watcher).
+    False only when nothing changed: when in doubt (a lost connection), it says True, and the
+    caller compares the policy version. Made by `watch_changes`, which picks the cheapest kind.
     """
 
-    def __init__(self, engine: Engine):
-        self._engine = engine
-        self._sqlite = engine.dialect.name == "sqlite"
-        # A connection of our own, kept out of the pool: data_version is per connection.
-        self._pooled = engine.raw_connection() if self._sqlite else None
-        self._raw = self._pooled.driver_connection if self._pooled is not None else None
-        self._last: object = self._read()
+    def changed(self) -> bool:
+        raise NotImplementedError
 
-    def _read(self) -> object:
-        if self._raw is not None:
-            return self._raw.execute("PRAGMA data_version").fetchone()[0]
-        with self._engine.connect() as connection:
-            return connection.execute(
-                text("SELECT version FROM rbac_policy_state WHERE id = 1")
-            ).scalar()
+    def close(self) -> None:
+        """Release the watcher's own connection, if it has one."""
+
+
+def watch_changes(engine: Engine) -> ChangeWatcher:
+    if engine.dialect.name == "sqlite":
+        return SQLiteWatcher(engine)
+    if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
+        try:
+            return PostgresWatcher(engine)
+        except Exception as error:  # e.g. a pooler that does not pass LISTEN through
+            log.warning("jupyter-rbac: cannot LISTEN for policy changes (%s); reading the version instead", error)
+    return VersionWatcher(engine)
+
+
+class SQLiteWatcher(ChangeWatcher):
+    """`PRAGMA data_version` on a dedicated connection changes when another connection (in this
+    process or another) commits; it reads shared memory, no disk."""
+
+    def __init__(self, engine: Engine):
+        # A connection of our own, kept out of the pool: data_version is per connection.
+        self._pooled = engine.raw_connection()
+        self._raw = self._pooled.driver_connection
+        self._last = self._read()
+
+    def _read(self) -> int:
+        return self._raw.execute("PRAGMA data_version").fetchone()[0]
 
     def changed(self) -> bool:
         current = self._read()
@@ -96,6 +112,61 @@ class ChangeWatcher:
         return False
 
     def close(self) -> None:
-        if self._pooled is not None:
-            self._pooled.close()
-            self._pooled = self._raw = None
+        self._pooled.close()
+
+
+class PostgresWatcher(ChangeWatcher):
+    """LISTENs on POLICY_CHANNEL on a dedicated connection; `changed` polls the socket for
+    notifications without a round trip to the server."""
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+        self._connection = self._listen()
+
+    def _listen(self):
+        pooled = self._engine.raw_connection()
+        connection = pooled.driver_connection
+        pooled.detach()  # ours for good: LISTEN belongs to one session
+        connection.autocommit = True
+        connection.execute(f"LISTEN {POLICY_CHANNEL}")
+        return connection
+
+    def changed(self) -> bool:
+        if self._connection is not None:
+            try:
+                return any(True for _ in self._connection.notifies(timeout=0))
+            except Exception as error:
+                log.warning("jupyter-rbac: lost the policy change listener (%s); reconnecting", error)
+                self.close()
+        # Notifications may have been lost with the connection: report a change, listen anew.
+        try:
+            self._connection = self._listen()
+        except Exception:
+            self._connection = None  # the database is away: every look is a possible change
+        return True
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            finally:
+                self._connection = None
+
+
+class VersionWatcher(ChangeWatcher):
+    """Any other database: reads the policy version row (one small query per look)."""
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+        self._last = self._read()
+
+    def _read(self) -> int | None:
+        with self._engine.connect() as connection:
+            return connection.execute(text("SELECT version FROM rbac_policy_state WHERE id = 1")).scalar()
+
+    def changed(self) -> bool:
+        current = self._read()
+        if current != self._last:
+            self._last = current
+            return True
+        return False

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, InvalidInput, NotFound, PreconditionFailed
-from .engine import WRITE_OPTION, ChangeWatcher, announce_change, open_engine, upgrade_schema
+from .engine import WRITE_OPTION, ChangeWatcher, announce_change, open_engine, upgrade_schema, watch_changes
 from .models import (
     AuditEvent,
     Group,
@@ -94,6 +94,7 @@ class Store:
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
         self._watcher: ChangeWatcher | None = None
+        self._wrote = False  # a change committed by this Store since the last `changed()`
         # Called after each committed change, in this process (the server emits events here).
         self.listeners: list[ChangeListener] = []
 
@@ -112,11 +113,16 @@ class Store:
     # -- change notification ---------------------------------------------------------------
 
     def changed(self) -> bool:
-        """True if the database may have changed since the last call (cheap; no disk I/O on SQLite)."""
+        """True if the database may have changed since the last call (cheap; no disk I/O on SQLite).
+
+        Our own writes count at once; other processes' as soon as their notification arrives
+        (PostgreSQL: about a millisecond after their commit) or at once (SQLite).
+        """
         if self._watcher is None:
-            self._watcher = ChangeWatcher(self.engine)
+            self._watcher = watch_changes(self.engine)
             return True
-        return self._watcher.changed()
+        own, self._wrote = self._wrote, False
+        return self._watcher.changed() or own
 
     # -- transactions ----------------------------------------------------------------------
 
@@ -160,6 +166,7 @@ class Store:
             announce_change(session.connection())
             session.flush()
             record = _audit_record(event)
+        self._wrote = True
         for listener in self.listeners:
             listener(record)
 
