@@ -1,0 +1,114 @@
+"""Real `jupyter server` processes for tests that need more than one server (pytest-jupyter runs
+one, in-process). Each listens on 127.0.0.1, in its own process group, and is stopped by `stop`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+START_TIMEOUT = 90
+STOP_TIMEOUT = 20
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def isolated_env(base: Path) -> dict[str, str]:
+    """Jupyter's config, data and runtime folders under `base`: the machine's own stay out."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_"))}
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR"):
+        folder = base / name.lower()
+        folder.mkdir(parents=True, exist_ok=True)
+        env[name] = str(folder)
+    return env
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def request(self, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict | None]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            self.url + path, data=data, method=method, headers={"Authorization": f"token {token}"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        return status, json.loads(raw) if raw else None
+
+    def stop(self) -> None:
+        """SIGTERM, SIGKILL after a timeout, then anything left in its process group."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(STOP_TIMEOUT)
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def start_server(work: Path, name: str, db_url: str, token: str, env: dict[str, str]) -> Server:
+    """A jupyter server with jupyter-rbac on `db_url`; returns once `token` gets 200 from it."""
+    port = free_port()
+    root = work / f"{name}-root"
+    root.mkdir(exist_ok=True)
+    log = work / f"{name}.log"
+    command = [
+        sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={root}", "--ServerApp.jpserver_extensions=jupyter_rbac=True",
+        f"--RBAC.db_url={db_url}",
+    ]  # fmt: skip
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, env=env, cwd=work, stdin=subprocess.DEVNULL, stdout=output,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        _wait_until_ready(server, token)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def _wait_until_ready(server: Server, token: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"jupyter server exited with {server.process.returncode}:\n{server.tail()}")
+        try:
+            status, _ = server.request("GET", "/api/rbac/me", token)
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            status = None
+        if status == 200:
+            return
+        if status is not None:
+            raise RuntimeError(f"/api/rbac/me answered {status}:\n{server.tail()}")
+        time.sleep(0.2)  # polling a starting process
+    raise RuntimeError(f"jupyter server not ready after {START_TIMEOUT} s:\n{server.tail()}")
