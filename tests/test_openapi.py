@@ -1,0 +1,724 @@
+"""jupyter_rbac/openapi.yaml stays true: it is valid OpenAPI 3.1, it describes exactly the routes
+the extension serves, and every answer of a tour through the whole API (successes and every
+documented error) matches it. The tour must meet every status the spec documents."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from tornado import web
+
+from jupyter_rbac.handlers import HANDLERS
+from jupyter_rbac.handlers.base import MAX_LIMIT
+from jupyter_rbac.handlers.check import CHECK_FIELDS
+from jupyter_rbac.handlers.groups import GROUP_FIELDS
+from jupyter_rbac.handlers.roles import CHANGEABLE, ROLE_FIELDS
+from jupyter_rbac.handlers.users import TOKEN_FIELDS, USER_FIELDS
+from jupyter_rbac.limits import MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_SCOPES, MAX_TOKEN_LIFETIME
+from jupyter_rbac.scopes import ACTIONS, FILTERS, IMPLIED_ACTIONS
+from jupyter_rbac.store.repository import NAME_PATTERN, SORTABLE
+
+from .conftest import Client
+from .openapi_check import (
+    documented_answers,
+    load_spec,
+    operations,
+    request_body_errors,
+    request_parameter_errors,
+    validate_response,
+    validate_schema,
+    validate_spec,
+)
+
+RBAC = ("api", "rbac")
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@pytest.fixture
+def rbac_config() -> dict:
+    # a role declared in configuration, for the "read-only here" 409s
+    return {"load_roles": [{"name": "ops", "scopes": ["read:kernels"], "users": ["olga"]}]}
+
+
+# -- the spec itself --------------------------------------------------------------------------------
+
+
+def test_the_spec_is_valid_openapi_3_1() -> None:
+    validate_spec()
+    assert load_spec()["openapi"].startswith("3.1.")
+
+
+def _template(pattern: str) -> str:
+    """A HANDLERS pattern as an OpenAPI path: (?P<name>[^/]+) -> {name}."""
+    return re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", pattern)
+
+
+def _served_operations() -> set[tuple[str, str]]:
+    """(METHOD, path) of every method a handler class defines (tornado's defaults answer 405)."""
+    served = set()
+    for pattern, handler in HANDLERS:
+        for method in HTTP_METHODS:
+            if getattr(handler, method) is not getattr(web.RequestHandler, method):
+                served.add((method.upper(), _template(pattern)))
+    return served
+
+
+def test_the_spec_describes_exactly_the_served_operations() -> None:
+    documented = {(op.method.upper(), op.template) for op in operations()}
+    served = _served_operations()
+    assert sorted(served - documented) == [], "served but missing from the spec"
+    assert sorted(documented - served) == [], "in the spec but not served"
+
+
+def test_every_path_parameter_is_declared() -> None:
+    paths = load_spec()["paths"]
+    for op in operations():
+        declared = {
+            _parameter(p)["name"]
+            for p in [*paths[op.template].get("parameters", []), *op.spec.get("parameters", [])]
+            if _parameter(p)["in"] == "path"
+        }
+        assert declared == set(re.findall(r"\{(\w+)\}", op.template)), op.label
+
+
+def _parameter(node: dict) -> dict:
+    if "$ref" in node:
+        return load_spec()["components"]["parameters"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def test_every_write_body_rejects_unknown_fields() -> None:
+    for op in operations():
+        if "requestBody" in op.spec:
+            path = op.template.replace("{name}", "x").replace("{token_id}", "1")
+            assert request_body_errors(op.method, path, {"colour": "red"}), op.label
+
+
+def _schema(name: str) -> dict:
+    return load_spec()["components"]["schemas"][name]
+
+
+@pytest.mark.parametrize(
+    ("schema", "fields"),
+    [
+        ("RoleCreate", ROLE_FIELDS),
+        ("RoleReplace", ROLE_FIELDS),
+        ("RolePatch", CHANGEABLE),
+        ("UserCreate", USER_FIELDS),
+        ("UserPatch", USER_FIELDS[1:]),
+        ("GroupCreate", GROUP_FIELDS),
+        ("GroupPatch", GROUP_FIELDS[1:]),
+        ("TokenCreate", TOKEN_FIELDS),
+        ("CheckRequest", CHECK_FIELDS),
+    ],
+)
+def test_request_bodies_have_the_handlers_fields(schema: str, fields: tuple[str, ...]) -> None:
+    assert sorted(_schema(schema)["properties"]) == sorted(fields)
+    assert _schema(schema)["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    ("parameter", "kind"), [("RoleSort", "roles"), ("UserSort", "users"), ("GroupSort", "groups")]
+)
+def test_sort_keys_are_the_stores(parameter: str, kind: str) -> None:
+    keys = list(SORTABLE[kind])
+    enum = load_spec()["components"]["parameters"][parameter]["schema"]["enum"]
+    assert sorted(enum) == sorted(keys + [f"-{key}" for key in keys])
+
+
+def test_limits_are_the_servers() -> None:
+    assert load_spec()["components"]["parameters"]["Limit"]["schema"]["maximum"] == MAX_LIMIT
+    assert _schema("Name")["pattern"] == NAME_PATTERN.pattern
+    assert _schema("Description")["maxLength"] == MAX_DESCRIPTION
+    assert _schema("DisplayName")["maxLength"] == MAX_DISPLAY_NAME
+    assert _schema("Scopes")["maxItems"] == MAX_SCOPES
+    assert (
+        _schema("TokenCreate")["properties"]["expires_in"]["oneOf"][0]["maximum"]
+        == MAX_TOKEN_LIFETIME
+    )
+
+
+def test_the_scope_language_is_the_catalogs() -> None:
+    assert _schema("Action")["enum"] == list(ACTIONS)
+    hierarchy = _schema("ScopeCatalog")["properties"]["hierarchy"]
+    assert hierarchy["required"] == list(IMPLIED_ACTIONS)
+    filters = _schema("ScopeCatalog")["properties"]["scopes"]["items"]["properties"]["filters"]
+    assert filters["items"]["enum"] == list(FILTERS)
+
+
+# -- the tour ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Caller:
+    """A Client whose every answer is checked against the spec and noted in `seen`."""
+
+    client: Client
+    base_url: str
+    seen: set[tuple[str, str, int]]
+
+    def url(self, path: str) -> str:
+        """The request's path as the server sees it, base_url included."""
+        return f"{self.base_url}api/rbac/{path}"
+
+    async def call(self, method: str, path: str, expect: int, **kwargs: Any) -> Any:
+        status, payload = await self.client.request(method, *RBAC, *path.split("/"), **kwargs)
+        who = f"{self.client.name}: {method} {path}"
+        assert status == expect, f"{who}: expected {expect}, got {status} {payload!r}"
+        headers = self.client.last_headers
+        op = validate_response(method, self.url(path), status, payload, headers, self.base_url)
+        self.seen.add((method, op.template, status))
+        if status < 400:
+            # what the server accepts, the spec must accept too
+            body, params = kwargs.get("body"), kwargs.get("params") or {}
+            if isinstance(body, dict):
+                assert request_body_errors(method, self.url(path), body, self.base_url) == [], who
+            assert request_parameter_errors(method, self.url(path), params, self.base_url) == [], (
+                who
+            )
+        return payload
+
+    def header(self, name: str) -> str:
+        return self.client.last_headers[name]
+
+    async def get(self, path: str, expect: int = 200, **kwargs: Any) -> Any:
+        return await self.call("GET", path, expect, **kwargs)
+
+    async def post(self, path: str, body: Any, expect: int = 201, **kwargs: Any) -> Any:
+        return await self.call("POST", path, expect, body=body, **kwargs)
+
+    async def put(self, path: str, body: Any, expect: int = 200, **kwargs: Any) -> Any:
+        return await self.call("PUT", path, expect, body=body, **kwargs)
+
+    async def patch(self, path: str, body: Any, expect: int = 200, **kwargs: Any) -> Any:
+        return await self.call("PATCH", path, expect, body=body, **kwargs)
+
+    async def delete(self, path: str, expect: int = 204, **kwargs: Any) -> Any:
+        return await self.call("DELETE", path, expect, **kwargs)
+
+    async def denied(
+        self, method: str, path: str, missing: str | None = None, **kwargs: Any
+    ) -> None:
+        """A 403 for a missing scope: the body names it (and it is `missing`, if given)."""
+        payload = await self.call(method, path, 403, **kwargs)
+        validate_schema("ScopeDenied", payload)
+        if missing is not None:
+            assert payload["missing_scope"] == missing, payload
+
+    async def revalidate(self, path: str, **kwargs: Any) -> None:
+        """GET twice: the second time with the first ETag as If-None-Match, answered 304."""
+        await self.get(path, **kwargs)
+        await self.get(path, 304, headers={"If-None-Match": self.header("ETag")}, **kwargs)
+
+    async def bad_params(self, path: str, params: dict[str, str], message: str) -> None:
+        """Query parameters the server refuses with 400, and the spec too."""
+        payload = await self.call("GET", path, 400, params=params)
+        assert message in payload["message"], payload
+        errors = request_parameter_errors("GET", self.url(path), params, self.base_url)
+        assert errors, f"the spec accepts {params}"
+
+    async def bad_path(self, method: str, path: str, message: str) -> None:
+        """A path argument the server refuses with 400, and the spec too."""
+        payload = await self.call(method, path, 400)
+        assert message in payload["message"], payload
+        errors = request_parameter_errors(method, self.url(path), {}, self.base_url)
+        assert errors, f"the spec accepts {path}"
+
+    async def bad_body(
+        self, method: str, path: str, body: Any, message: str, semantic: bool = False, **kwargs: Any
+    ) -> None:
+        """A body the server refuses with 400. Unless the mistake is `semantic` (an unknown name or
+        scope, which only the server can know), the spec's schema refuses it too."""
+        payload = await self.call(method, path, 400, body=body, **kwargs)
+        assert message in payload["message"], payload
+        if isinstance(body, dict) and not semantic:
+            errors = request_body_errors(method, self.url(path), body, self.base_url)
+            assert errors, f"the spec accepts {body}"
+
+
+@dataclass
+class Tour:
+    admin: Caller
+    nobody: Caller  # nora: only the implicit `user` role
+    editor: Caller  # eddie: the `editor` role (no policy administration)
+    role_admin: Caller  # rolf: write:roles, read:users, but none of the server's resources
+    anonymous: Caller  # nobody signed in
+    limited: Caller | None = None  # nora with a token limited to read:lab (made by _setup)
+    seen: set[tuple[str, str, int]] = field(default_factory=set)
+
+
+@pytest.fixture
+def tour(admin, nobody, editor, make_user, jp_fetch, jp_ws_fetch, jp_base_url) -> Tour:
+    seen: set[tuple[str, str, int]] = set()
+    caller: Callable[[Client], Caller] = lambda client: Caller(client, jp_base_url, seen)
+    rolf = make_user("rolf")
+    anonymous = Client(jp_fetch, jp_ws_fetch, "anonymous", "")
+    anonymous.headers = {}
+    return Tour(
+        admin=caller(admin),
+        nobody=caller(nobody),
+        editor=caller(editor),
+        role_admin=caller(rolf),
+        anonymous=caller(anonymous),
+        seen=seen,
+    )
+
+
+async def test_every_answer_of_the_api_matches_the_spec(tour: Tour, jp_fetch, jp_ws_fetch) -> None:
+    await _setup(tour, jp_fetch, jp_ws_fetch)
+    await _me_and_scopes(tour)
+    await _roles(tour)
+    await _users(tour)
+    await _permissions(tour)
+    await _tokens(tour)
+    await _groups(tour)
+    await _check(tour)
+    await _audit(tour)
+    missing = sorted(documented_answers() - tour.seen)
+    assert missing == [], "documented answers the tour never met (untested or wrong in the spec)"
+
+
+async def _setup(tour: Tour, jp_fetch, jp_ws_fetch) -> None:
+    """rolf administers roles; nora gets a token limited to read:lab."""
+    role = {"name": "role-admin", "scopes": ["roles", "read:users"], "users": ["rolf"]}
+    await tour.admin.post("roles", role)
+    token = await tour.nobody.post(
+        "users/nora/tokens", {"note": "lab only", "scopes": ["read:lab"]}
+    )
+    limited = Client(jp_fetch, jp_ws_fetch, "nora", token["token"])
+    tour.limited = Caller(limited, tour.admin.base_url, tour.seen)
+
+
+async def _me_and_scopes(tour: Tour) -> None:
+    me = await tour.admin.get("me")
+    assert me["name"] == "admin" and "all" in me["scopes"] and not me["token_limited"]
+    assert (await tour.limited.get("me"))["token_limited"]
+    await tour.nobody.revalidate("me")
+    await tour.anonymous.get("me", 403)
+
+    catalog = await tour.nobody.get("scopes")
+    assert {"all", "self", "read:roles", "write:users"} <= {
+        entry["scope"] for entry in catalog["scopes"]
+    }
+    await tour.nobody.revalidate("scopes")
+    await tour.anonymous.get("scopes", 403)
+
+
+async def _roles(tour: Tour) -> None:
+    await _list_roles(tour)
+    created = await _create_role(tour)
+    await _read_role(tour, created)
+    replaced = await _replace_role(tour, created)
+    patched = await _patch_role(tour, replaced)
+    await _delete_role(tour, created, patched)
+
+
+async def _list_roles(tour: Tour) -> None:
+    page = await tour.admin.get(
+        "roles", params={"limit": "2", "offset": "1", "sort": "-name", "q": "e"}
+    )
+    assert (page["limit"], page["offset"]) == (2, 1) and len(page["items"]) == 2
+    await tour.admin.revalidate("roles")
+    await tour.admin.bad_params("roles", {"sort": "scopes"}, "cannot sort roles")
+    await tour.admin.bad_params("roles", {"limit": "0"}, "limit: must be between 1 and 1000")
+    await tour.nobody.denied("GET", "roles", "read:roles")
+
+
+async def _create_role(tour: Tour) -> dict:
+    admin = tour.admin
+    body = {
+        "name": "dev",
+        "description": "Developers",
+        "scopes": ["write:contents!path=dev/**"],
+        "users": ["eddie"],
+    }
+    role = await admin.post("roles", body)
+    assert admin.header("Location").endswith("/api/rbac/roles/dev")
+    assert admin.header("ETag") == role["etag"] and role["editable"] and role["deletable"]
+    await admin.bad_body("POST", "roles", {"name": "x", "colour": "red"}, "unknown field(s) colour")
+    await admin.bad_body(
+        "POST", "roles", {"name": "x", "scopes": ["read:nope"]}, "unknown resource", semantic=True
+    )
+    await admin.bad_body("POST", "roles", {"scopes": []}, "missing field(s) name")
+    await admin.bad_body("POST", "roles", [1], "must be a JSON object")
+    await admin.bad_body("POST", "roles", "{not json", "not valid JSON")
+    await admin.post("roles", {"name": "dev"}, 409)
+    await tour.editor.denied("POST", "roles", "write:roles", body={"name": "x"})
+    # no escalation: rolf administers roles but holds no scope on contents
+    await tour.role_admin.denied(
+        "POST", "roles", "write:contents", body={"name": "x", "scopes": ["write:contents"]}
+    )
+    return role
+
+
+async def _read_role(tour: Tour, created: dict) -> None:
+    role = await tour.admin.get("roles/dev")
+    assert role == created and tour.admin.header("ETag") == created["etag"]
+    await tour.admin.get("roles/dev", 304, headers={"If-None-Match": created["etag"]})
+    await tour.admin.get("roles/nope", 404)
+    await tour.nobody.denied("GET", "roles/dev", "read:roles")
+
+
+async def _replace_role(tour: Tour, created: dict) -> dict:
+    admin = tour.admin
+    body = {"name": "dev", "scopes": ["read:contents"], "description": "Readers"}
+    role = await admin.put("roles/dev", body, headers={"If-Match": created["etag"]})
+    assert role["users"] == [] and role["scopes"] == ["read:contents"]  # left out: emptied
+    await admin.put("roles/dev", {"scopes": []}, 412, headers={"If-Match": created["etag"]})
+    await admin.bad_body(
+        "PUT", "roles/dev", {"description": "no scopes"}, "missing field(s) scopes"
+    )
+    await admin.bad_body(
+        "PUT", "roles/dev", {"name": "other", "scopes": []}, "cannot be renamed", semantic=True
+    )
+    await admin.put("roles/nope", {"scopes": []}, 404)
+    await admin.put(
+        "roles/admin", {"scopes": ["all"], "users": ["admin"], "groups": ["admin"]}, 409
+    )
+    await tour.role_admin.denied("PUT", "roles/dev", "all", body={"scopes": ["all"]})
+    await tour.nobody.denied("PUT", "roles/dev", body={"scopes": []})
+    return role
+
+
+async def _patch_role(tour: Tour, replaced: dict) -> dict:
+    admin = tour.admin
+    role = await admin.patch(
+        "roles/dev", {"users": ["eddie"]}, headers={"If-Match": replaced["etag"]}
+    )
+    assert role["users"] == ["eddie"] and role["description"] == "Readers"
+    await admin.patch("roles/dev", {"users": []}, 412, headers={"If-Match": replaced["etag"]})
+    await admin.bad_body("PATCH", "roles/dev", {"groups": "analyst"}, "groups: a list of names")
+    await admin.bad_body("PATCH", "roles/dev", {"name": "dev"}, "unknown field(s) name")
+    await admin.patch("roles/nope", {}, 404)
+    await admin.patch("roles/ops", {"scopes": ["read:terminals"]}, 409)  # managed by configuration
+    ops = await admin.patch("roles/ops", {"users": []})  # who holds it may change
+    assert ops["managed_by"] == "config" and not ops["editable"]
+    await admin.patch("roles/admin", {"users": [], "groups": []}, 409)  # somebody keeps admin
+    await tour.nobody.denied("PATCH", "roles/dev", body={})
+    return role
+
+
+async def _delete_role(tour: Tour, created: dict, current: dict) -> None:
+    admin = tour.admin
+    await admin.delete("roles/dev", 412, headers={"If-Match": created["etag"]})
+    await tour.nobody.denied("DELETE", "roles/dev")
+    await admin.delete("roles/dev", headers={"If-Match": current["etag"]})
+    await admin.delete("roles/dev", 404)
+    await admin.delete("roles/viewer", 409)  # a default role
+    await admin.delete("roles/ops", 409)  # managed by configuration
+
+
+async def _users(tour: Tour) -> None:
+    await _list_users(tour)
+    created = await _create_user(tour)
+    await _read_user(tour, created)
+    changed = await _patch_user(tour, created)
+    await _delete_user(tour, created, changed)
+
+
+async def _list_users(tour: Tour) -> None:
+    page = await tour.admin.get(
+        "users", params={"role": "editor", "sort": "-display_name", "q": "ed"}
+    )
+    assert [user["name"] for user in page["items"]] == ["eddie"]
+    await tour.admin.revalidate("users", params={"group": "analyst"})
+    await tour.admin.bad_params("users", {"sort": "roles"}, "cannot sort users")
+    await tour.admin.bad_params("users", {"q": "x" * 201}, "q: at most 200 characters")
+    mine = await tour.nobody.get("users")  # `self` covers only nora herself
+    assert [user["name"] for user in mine["items"]] == ["nora"]
+    await tour.limited.denied("GET", "users", "read:users")
+
+
+async def _create_user(tour: Tour) -> dict:
+    admin = tour.admin
+    body = {"name": "ann", "display_name": "Ann", "roles": ["viewer"], "groups": ["analyst"]}
+    user = await admin.post("users", body)
+    assert (
+        admin.header("Location").endswith("/api/rbac/users/ann")
+        and admin.header("ETag") == user["etag"]
+    )
+    await admin.bad_body("POST", "users", {"name": "bad name"}, "invalid user name")
+    await admin.bad_body(
+        "POST",
+        "users",
+        {"name": "x", "roles": ["ghost"]},
+        "roles: no role named 'ghost'",
+        semantic=True,
+    )
+    await admin.bad_body(
+        "POST", "users", {"name": "x", "email": "x@example.org"}, "unknown field(s) email"
+    )
+    await admin.bad_body(
+        "POST", "users", {"name": "x", "display_name": "two\nlines"}, "display_name"
+    )
+    await admin.post("users", {"name": "ann"}, 409)
+    await tour.nobody.denied("POST", "users", "write:users", body={"name": "x"})
+    return user
+
+
+async def _read_user(tour: Tour, created: dict) -> None:
+    assert await tour.admin.get("users/ann") == created
+    await tour.admin.get("users/ann", 304, headers={"If-None-Match": created["etag"]})
+    await tour.admin.get("users/ghost", 404)
+    await tour.nobody.get("users/ann", 404)  # a read scope for herself only: others do not exist
+    await tour.limited.denied("GET", "users/ann", "read:users")
+
+
+async def _patch_user(tour: Tour, created: dict) -> dict:
+    admin = tour.admin
+    user = await admin.patch(
+        "users/ann", {"display_name": "Ann B.", "roles": []}, headers={"If-Match": created["etag"]}
+    )
+    assert (
+        user["display_name"] == "Ann B." and user["roles"] == [] and user["groups"] == ["analyst"]
+    )
+    await admin.patch("users/ann", {"groups": []}, 412, headers={"If-Match": created["etag"]})
+    await admin.bad_body("PATCH", "users/ann", {"name": "bob"}, "unknown field(s) name")
+    await admin.bad_body(
+        "PATCH", "users/ann", {"groups": ["ghost"]}, "no group named 'ghost'", semantic=True
+    )
+    await admin.patch("users/ghost", {}, 404)
+    await admin.patch("users/admin", {"roles": []}, 409)  # the last administrator
+    await tour.nobody.denied(
+        "PATCH", "users/nora", "write:users!user=nora", body={"display_name": "N"}
+    )
+    return user
+
+
+async def _delete_user(tour: Tour, created: dict, current: dict) -> None:
+    admin = tour.admin
+    await admin.delete("users/ann", 412, headers={"If-Match": created["etag"]})
+    await admin.delete("users/ann", headers={"If-Match": current["etag"]})
+    await admin.delete("users/ann", 404)
+    await admin.delete("users/admin", 409)  # yourself
+    await tour.nobody.denied("DELETE", "users/nora", "write:users!user=nora")
+
+
+async def _permissions(tour: Tour) -> None:
+    permissions = await tour.admin.get("users/eddie/permissions")
+    assert {"name": "editor", "via": ["direct"]} in permissions["roles"]
+    await tour.nobody.revalidate("users/nora/permissions")
+    await tour.admin.get("users/ghost/permissions", 404)
+    await tour.limited.denied("GET", "users/nora/permissions", "read:users")
+
+
+async def _tokens(tour: Tour) -> None:
+    admin, nobody = tour.admin, tour.nobody
+    listed = await nobody.get("users/nora/tokens")
+    assert listed["total"] == len(listed["items"]) >= 2
+    await nobody.revalidate("users/nora/tokens")
+    await nobody.denied("GET", "users/admin/tokens", "read:tokens!user=admin")
+    await admin.get("users/ghost/tokens", 404)
+
+    token = await nobody.post(
+        "users/nora/tokens", {"note": "ci", "scopes": ["self"], "expires_in": 3600}
+    )
+    assert nobody.header("Location").endswith(f"/api/rbac/users/nora/tokens/{token['id']}")
+    await nobody.bad_body("POST", "users/nora/tokens", {"expires_in": "soon"}, "expires_in")
+    await nobody.bad_body("POST", "users/nora/tokens", {"secret": "x"}, "unknown field(s) secret")
+    await nobody.denied(
+        "POST", "users/nora/tokens", "write:contents", body={"scopes": ["write:contents"]}
+    )
+    await nobody.denied("POST", "users/admin/tokens", "write:tokens!user=admin", body={})
+    await admin.post("users/ghost/tokens", {}, 404)
+
+    admins = (await admin.get("users/admin/tokens"))["items"]
+    await _one_token(tour, token["id"], admins[0]["id"])
+
+
+async def _one_token(tour: Tour, token_id: int, admins_token_id: int) -> None:
+    admin, nobody = tour.admin, tour.nobody
+    token = await nobody.get(f"users/nora/tokens/{token_id}")
+    assert token["scopes"] == ["self"] and token["expires_at"] is not None
+    await nobody.revalidate(f"users/nora/tokens/{token_id}")
+    await admin.bad_path("GET", "users/nora/tokens/abc", "not a token id")
+    await admin.get("users/nora/tokens/999999", 404)
+    await admin.get(f"users/eddie/tokens/{token_id}", 404)  # another user's token id
+    await nobody.denied("GET", f"users/admin/tokens/{admins_token_id}", "read:tokens!user=admin")
+
+    await nobody.delete(f"users/nora/tokens/{token_id}")
+    await nobody.delete(f"users/nora/tokens/{token_id}", 404)
+    await admin.bad_path("DELETE", "users/nora/tokens/abc", "not a token id")
+    await nobody.denied(
+        "DELETE", f"users/admin/tokens/{admins_token_id}", "write:tokens!user=admin"
+    )
+
+
+async def _groups(tour: Tour) -> None:
+    await _list_groups(tour)
+    created = await _create_group(tour)
+    await _read_group(tour, created)
+    changed = await _patch_group(tour, created)
+    await _delete_group(tour, created, changed)
+    await _last_admin_group(tour)
+
+
+async def _list_groups(tour: Tour) -> None:
+    page = await tour.admin.get("groups", params={"sort": "-created_at", "limit": "1", "q": "a"})
+    assert len(page["items"]) == 1 and page["total"] >= 2
+    await tour.admin.revalidate("groups")
+    await tour.admin.bad_params("groups", {"offset": "-1"}, "offset: must be at least 0")
+    await tour.nobody.denied("GET", "groups", "read:groups")
+
+
+async def _create_group(tour: Tour) -> dict:
+    admin = tour.admin
+    body = {"name": "team", "description": "The team", "members": ["eddie"], "roles": ["viewer"]}
+    group = await admin.post("groups", body)
+    assert (
+        admin.header("Location").endswith("/api/rbac/groups/team")
+        and admin.header("ETag") == group["etag"]
+    )
+    await admin.bad_body(
+        "POST",
+        "groups",
+        {"name": "x", "members": ["ghost"]},
+        "no user named 'ghost'",
+        semantic=True,
+    )
+    await admin.bad_body("POST", "groups", {"name": "x", "users": []}, "unknown field(s) users")
+    await admin.bad_body("POST", "groups", {"name": "x", "description": 5}, "description")
+    await admin.post("groups", {"name": "team"}, 409)
+    await tour.nobody.denied("POST", "groups", "write:groups!group=x", body={"name": "x"})
+    return group
+
+
+async def _read_group(tour: Tour, created: dict) -> None:
+    assert await tour.admin.get("groups/team") == created
+    await tour.admin.get("groups/team", 304, headers={"If-None-Match": created["etag"]})
+    await tour.admin.get("groups/nope", 404)
+    await tour.nobody.denied("GET", "groups/team", "read:groups")
+
+
+async def _patch_group(tour: Tour, created: dict) -> dict:
+    admin = tour.admin
+    group = await admin.patch(
+        "groups/team", {"members": ["eddie", "nora"]}, headers={"If-Match": created["etag"]}
+    )
+    assert group["members"] == ["eddie", "nora"] and group["roles"] == ["viewer"]
+    await admin.patch("groups/team", {"members": []}, 412, headers={"If-Match": created["etag"]})
+    await admin.bad_body(
+        "PATCH", "groups/team", {"roles": ["ghost"]}, "no role named 'ghost'", semantic=True
+    )
+    await admin.bad_body("PATCH", "groups/team", {"name": "x"}, "unknown field(s) name")
+    await admin.patch("groups/nope", {}, 404)
+    await tour.nobody.denied("PATCH", "groups/team", body={})
+    return group
+
+
+async def _delete_group(tour: Tour, created: dict, current: dict) -> None:
+    admin = tour.admin
+    await admin.delete("groups/team", 412, headers={"If-Match": created["etag"]})
+    await tour.nobody.denied("DELETE", "groups/team")
+    await admin.delete("groups/team", headers={"If-Match": current["etag"]})
+    await admin.delete("groups/team", 404)
+
+
+async def _last_admin_group(tour: Tour) -> None:
+    """With `admin` held only through the admin group, the group must keep its administrator."""
+    admin = tour.admin
+    await admin.patch("groups/admin", {"members": ["admin"]})
+    await admin.patch("users/admin", {"roles": []})
+    await admin.patch("groups/admin", {"members": []}, 409)
+    await admin.delete("groups/admin", 409)
+    await admin.patch("users/admin", {"roles": ["admin"]})
+
+
+async def _check(tour: Tour) -> None:
+    admin = tour.admin
+    allowed = await admin.post(
+        "check", {"user": "eddie", "action": "write", "resource": "contents", "path": "a.txt"}, 200
+    )
+    assert allowed["allowed"] and allowed["granted_by"]["role"] == "editor"
+    question = {"user": "nora", "action": "write", "resource": "kernels", "owner": "nora"}
+    assert await tour.nobody.post("check", question, 200) == {
+        "allowed": False,
+        "granted_by": None,
+        "missing_scope": "write:kernels!user=nora",
+    }
+    await admin.bad_body(
+        "POST", "check", {"user": "nora", "action": "fly", "resource": "contents"}, "action"
+    )
+    await admin.bad_body(
+        "POST", "check", {"user": "nora", "action": "read"}, "missing field(s) resource"
+    )
+    await admin.bad_body(
+        "POST",
+        "check",
+        {"user": "nora", "action": "read", "resource": "x", "why": 1},
+        "unknown field",
+    )
+    await admin.post("check", {"user": "ghost", "action": "read", "resource": "contents"}, 404)
+    await tour.nobody.post(
+        "check", {"user": "eddie", "action": "read", "resource": "contents"}, 404
+    )
+    await tour.limited.denied(
+        "POST", "check", "read:users", body={"user": "nora", "action": "read", "resource": "lab"}
+    )
+
+
+async def _audit(tour: Tour) -> None:
+    admin = tour.admin
+    page = await admin.get("audit", params={"limit": "2"})
+    assert len(page["items"]) == 2 and page["next_cursor"] == page["items"][-1]["id"]
+    older = await admin.get("audit", params={"limit": "2", "before": str(page["next_cursor"])})
+    assert all(event["id"] < page["next_cursor"] for event in older["items"])
+    since = page["items"][-1]["at"]
+    filters = {
+        "kind": "role",
+        "action": "role.create",
+        "actor": "admin",
+        "target": "dev",
+        "since": "2000-01-01T00:00:00Z",
+    }
+    created = await admin.get("audit", params={**filters, "until": "2100-01-01T00:00:00+01:00"})
+    assert [event["target"] for event in created["items"]] == ["dev"]
+    assert created["next_cursor"] is None  # not a full page
+    await admin.revalidate("audit", params={"since": since})
+    await admin.bad_params("audit", {"since": "2026-01-01T00:00:00"}, "give a time zone")
+    await admin.bad_params("audit", {"limit": "1001"}, "limit: must be between 1 and 1000")
+    await tour.nobody.denied("GET", "audit", "read:audit")
+
+
+# -- discrepancies found while writing the spec (xfail until the server is fixed) -------------------
+
+
+@pytest.mark.xfail(
+    strict=True, reason="an offset or cursor beyond 64 bits reaches the database: 500"
+)
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [
+        ("roles", "offset"),
+        ("users", "offset"),
+        ("groups", "offset"),
+        ("audit", "offset"),
+        ("audit", "before"),
+    ],
+)
+async def test_a_huge_offset_is_a_400(admin, jp_base_url, path: str, param: str) -> None:
+    status, payload = await admin.get(*RBAC, path, params={param: str(2**64)})
+    validate_response("GET", f"{jp_base_url}api/rbac/{path}", status, payload, base_url=jp_base_url)
+    assert status == 400
+
+
+@pytest.mark.xfail(strict=True, reason="the handlers read the record first: the 403 names read:")
+@pytest.mark.parametrize(
+    ("method", "path", "body", "needed"),
+    [
+        ("PUT", "roles/viewer", {"scopes": []}, "write:roles"),
+        ("PATCH", "roles/viewer", {}, "write:roles"),
+        ("DELETE", "roles/viewer", None, "write:roles"),
+        ("PATCH", "groups/analyst", {}, "write:groups!group=analyst"),
+        ("DELETE", "groups/analyst", None, "write:groups!group=analyst"),
+    ],
+)
+async def test_a_refused_write_names_the_write_scope(
+    nobody, method: str, path: str, body: dict | None, needed: str
+) -> None:
+    status, payload = await nobody.request(method, *RBAC, *path.split("/"), body=body)
+    assert status == 403 and payload["missing_scope"] == needed
