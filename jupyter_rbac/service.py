@@ -336,7 +336,15 @@ class RBACService:
     def list_users(
         self, actor: Actor, listing: Listing, role: str | None = None, group: str | None = None
     ) -> Page[UserEntry]:
+        """Users, a page at a time; `role`: who holds it (directly or through a group), `group`:
+        its members."""
         self.require_some(actor, "read", "users")
+        if role is not None and role not in self.policy.store.snapshot().roles:
+            raise InvalidInput(f"role: no role named {role!r}")
+        if role == self.policy.everyone_role:
+            role = None  # every user holds it
+        if group is not None and not self.store.group_exists(group):
+            raise InvalidInput(f"group: no group named {group!r}")
         only = _owner_constraints(actor.permissions, "read", "users")
         return self.store.page_users(
             listing.limit, listing.offset, listing.sort, listing.query, role=role, group=group, only=only
@@ -498,11 +506,11 @@ class RBACService:
     # -- tokens --------------------------------------------------------------------------------
 
     def list_tokens(self, actor: Actor, username: str) -> list[TokenRecord]:
-        self._require_token_access(actor, "read", username)
+        self.require_token_access(actor, "read", username)
         return self.store.list_tokens(username)
 
     def get_token(self, actor: Actor, username: str, token_id: int) -> TokenRecord:
-        self._require_token_access(actor, "read", username)
+        self.require_token_access(actor, "read", username)
         return self.store.get_token(username, token_id)
 
     def create_token(
@@ -517,7 +525,7 @@ class RBACService:
         must hold all of that, so that a token is never a way to act with more than you have."""
         actor = actor or Actor.system()
         if actor.name != username or not actor.permissions.is_all:
-            self._require_token_access(actor, "write", username)
+            self.require_token_access(actor, "write", username)
         if scopes is not None:
             scopes = self.validate_scopes(scopes, "token")
             self._require_held(actor, scopes, "this token")
@@ -529,7 +537,7 @@ class RBACService:
         if expires_in is not None:
             if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
                 raise InvalidInput("expires_in: a number of seconds")
-            if not 0 < expires_in <= MAX_TOKEN_LIFETIME:
+            if not 1 <= expires_in <= MAX_TOKEN_LIFETIME:
                 raise InvalidInput(f"expires_in: between 1 and {MAX_TOKEN_LIFETIME} seconds (a year)")
         if not isinstance(note, str) or len(note) > MAX_DESCRIPTION:
             raise InvalidInput(f"note: a string of at most {MAX_DESCRIPTION} characters")
@@ -539,10 +547,10 @@ class RBACService:
         return self.store.create_token(username, note, scopes, expires_at=expires_at, actor=actor.name)
 
     def delete_token(self, actor: Actor, username: str, token_id: int) -> None:
-        self._require_token_access(actor, "write", username)
+        self.require_token_access(actor, "write", username)
         self.store.delete_token(token_id, actor=actor.name, username=username)
 
-    def _require_token_access(self, actor: Actor, action: str, username: str) -> None:
+    def require_token_access(self, actor: Actor, action: str, username: str) -> None:
         if not self.policy.knows_user(username) and actor.permissions.allows_some(action, "tokens"):
             raise NotFound(f"no user named {username!r}")
         self.require(actor, action, "tokens", user=username)

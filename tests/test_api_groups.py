@@ -84,9 +84,12 @@ async def test_group_admins_manage_only_their_group(rbac, make_user):
     assert (await lead.patch(*GROUPS, "physics", body={"members": ["student"]}))[0] == 200
     _, page = await lead.get(*GROUPS)
     assert [g["name"] for g in page["items"]] == ["physics"]
-    # a group you may not read is "not found", as one that does not exist
+    # a group you may not read is "not found", as one that does not exist; a write names the
+    # scope it needs, whether or not the group exists
     assert (await lead.get(*GROUPS, "chemistry"))[0] == 404
-    assert (await lead.patch(*GROUPS, "chemistry", body={"members": ["student"]}))[0] == 404
+    for name in ("chemistry", "no-such-group"):
+        status, payload = await lead.patch(*GROUPS, name, body={"members": ["student"]})
+        assert (status, payload["missing_scope"]) == (403, f"write:groups!group={name}")
     # a group you may read but not change is a 403 naming the scope
     rbac.store.update_role("physics-lead", scopes=["read:groups", "write:groups!group=physics"])
     status, payload = await lead.patch(*GROUPS, "chemistry", body={"members": ["student"]})

@@ -76,6 +76,7 @@ async def test_lists_are_paginated_sorted_and_searchable(admin):
         ({"name": "x", "scopes": [], "groups": "analyst"}, "groups: a list of names"),
         ({"name": "x", "scopes": [], "description": 5}, "description: a string"),
         ({"name": "x", "scopes": ["write:contents!path=../etc"]}, "may not contain '..'"),
+        ({"name": "x", "scopes": [], "description": None}, "description: null is not a value"),
     ],
 )
 async def test_bad_input_is_a_400_naming_the_problem(admin, body, message):
@@ -96,8 +97,10 @@ async def test_paging_arguments_are_checked(admin):
     for params, message in [
         ({"limit": "0"}, "limit: must be between 1 and 1000"),
         ({"limit": "many"}, "limit: 'many' is not an integer"),
-        ({"offset": "-1"}, "offset: must be at least 0"),
+        ({"offset": "-1"}, "offset: must be between 0 and"),
         ({"sort": "colour"}, "sort: cannot sort roles by 'colour'"),
+        ({"sort": "--name"}, "sort: cannot sort roles by '--name'"),
+        ({"offset": str(2**64)}, "offset: must be between 0 and"),
     ]:
         status, payload = await admin.get(*ROLES, params=params)
         assert status == 400 and message in payload["message"], params
@@ -162,6 +165,9 @@ async def test_a_stale_if_match_is_a_412_and_changes_nothing(admin):
     assert status == 412
     _, current = await admin.get(*ROLES, "shared")
     assert current["scopes"] == ["read:kernels"]
+    # If-Match compares strongly: a weak form of the current tag does not match
+    status, _ = await admin.patch(*ROLES, "shared", body={}, headers={"If-Match": "W/" + current["etag"]})
+    assert status == 412
     # with the current ETag (or *), the write goes through
     assert (await admin.patch(*ROLES, "shared", body={}, headers={"If-Match": current["etag"]}))[0] == 200
     assert (await admin.delete(*ROLES, "shared", headers={"If-Match": "*"}))[0] == 204

@@ -87,7 +87,11 @@ async def test_users_can_be_filtered_by_role_and_group(admin, make_user):
     make_user("a2", roles=["editor"])
     make_user("a3", groups=["developer"])
     _, by_role = await admin.get(*USERS, params={"role": "editor"})
-    assert [u["name"] for u in by_role["items"]] == ["a1", "a2"]
+    assert [u["name"] for u in by_role["items"]] == ["a1", "a2", "a3"]  # a3 through `developer`
+    _, everyone = await admin.get(*USERS, params={"role": "user"})
+    assert everyone["total"] == 4  # admin too: everyone holds `user`
+    status, payload = await admin.get(*USERS, params={"role": "ghost"})
+    assert status == 400 and "role: no role named 'ghost'" in payload["message"]
     _, by_group = await admin.get(*USERS, params={"group": "developer"})
     assert [u["name"] for u in by_group["items"]] == ["a1", "a3"]
     _, searched = await admin.get(*USERS, params={"q": "A2"})
@@ -164,6 +168,7 @@ async def test_nobody_reads_or_revokes_someone_elses_tokens(nobody, editor):
     ("body", "message"),
     [
         ({"expires_in": -5}, "expires_in: between 1 and"),
+        ({"expires_in": 0.5}, "expires_in: between 1 and"),
         ({"expires_in": "soon"}, "expires_in: a number of seconds"),
         ({"scopes": ["read:nope"]}, "unknown resource 'nope'"),
         ({"secret": "mine"}, "unknown field(s) secret"),

@@ -79,6 +79,8 @@ async def test_the_trail_pages_with_a_cursor_newest_first(admin):
     _, second = await admin.get(*AUDIT, params={"kind": "group", "limit": "2", "before": str(first["next_cursor"])})
     assert [e["target"] for e in second["items"]] == ["g2", "g1"]
     assert first["total"] == second["total"] >= 5
+    _, last = await admin.get(*AUDIT, params={"kind": "group", "limit": "100", "before": str(second["next_cursor"])})
+    assert last["next_cursor"] is None  # the last page does not point to an empty one
 
 
 async def test_the_trail_filters_by_time(admin):

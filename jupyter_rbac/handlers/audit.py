@@ -12,7 +12,7 @@ class AuditHandler(RBACHandler):
         offset = self.int_argument("offset", 0, 0)
         before = self.int_argument("before", None, 1)
         filters = {
-            "limit": limit,
+            "limit": limit + 1,  # one more: is there a next page?
             "offset": offset,
             "before": before,
             "actor": self.get_query_argument("actor", None),
@@ -23,9 +23,9 @@ class AuditHandler(RBACHandler):
             "until": self.time_argument("until"),
         }
         page = self.service.audit(self.actor, filters)
-        items = [event.to_json() for event in page.items]
+        items = [event.to_json() for event in page.items[:limit]]
         # a cursor that stays true while new events arrive (offsets would shift)
-        next_cursor = items[-1]["id"] if len(items) == limit else None
+        next_cursor = items[-1]["id"] if len(page.items) > limit else None
         self.send_json(
             {"items": items, "total": page.total, "limit": limit, "offset": offset, "next_cursor": next_cursor}
         )

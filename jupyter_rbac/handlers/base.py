@@ -18,6 +18,7 @@ from ..store import Page
 
 MAX_LIMIT = 1000
 MAX_BODY = 1_000_000
+MAX_OFFSET = 2**31  # far beyond any list; keeps every number a database can hold
 
 
 class APIError(web.HTTPError):
@@ -68,8 +69,11 @@ class RBACHandler(APIHandler):
 
     # -- input -------------------------------------------------------------------------------
 
-    def json_body(self, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict:
-        """The request's JSON object; unknown or missing fields are a 400 naming them."""
+    def json_body(
+        self, allowed: tuple[str, ...], required: tuple[str, ...] = (), nullable: tuple[str, ...] = ()
+    ) -> dict:
+        """The request's JSON object; unknown, missing or null fields are a 400 naming them
+        (null only where it means something: `nullable`)."""
         if len(self.request.body) > MAX_BODY:
             raise InvalidInput(f"the request body is larger than {MAX_BODY} bytes")
         try:
@@ -84,19 +88,20 @@ class RBACHandler(APIHandler):
         missing = [key for key in required if key not in body]
         if missing:
             raise InvalidInput(f"missing field(s) {', '.join(missing)}")
+        nulls = sorted(key for key, value in body.items() if value is None and key not in nullable)
+        if nulls:
+            raise InvalidInput(f"{', '.join(nulls)}: null is not a value here; leave the field out")
         return body
 
-    def int_argument(self, name: str, default: int | None, low: int, high: int | None = None) -> int | None:
+    def int_argument(self, name: str, default: int | None, low: int, high: int = MAX_OFFSET) -> int | None:
         raw = self.get_query_argument(name, None)
         if raw is None:
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise InvalidInput(f"{name}: {raw!r} is not an integer") from None
-        if value < low or (high is not None and value > high):
-            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-            raise InvalidInput(f"{name}: must be {bounds}")
+        if not raw.isdigit() and not (raw.startswith("-") and raw[1:].isdigit()):
+            raise InvalidInput(f"{name}: {raw!r} is not an integer")
+        value = int(raw)
+        if not low <= value <= high:
+            raise InvalidInput(f"{name}: must be between {low} and {high}")
         return value
 
     def time_argument(self, name: str) -> datetime | None:
@@ -130,7 +135,8 @@ class RBACHandler(APIHandler):
         header = self.request.headers.get("If-Match")
         if header is None:
             return None
-        tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+        # If-Match compares strongly: a weak tag (W/"...") never matches
+        tags = [tag.strip() for tag in header.split(",")]
         if "*" in tags or current.etag in tags:
             return current.revision
         raise PreconditionFailed(
@@ -138,6 +144,12 @@ class RBACHandler(APIHandler):
             f"{current.name!r} was changed by someone else (If-Match {header} is not its ETag"
             f" {current.etag}); reload it and try again"
         )
+
+    def for_write(self, read: Callable, require: Callable, name: str):
+        """The current record behind a write: the write scope is checked before anything is read,
+        so a refusal names the scope that is missing (and says nothing about existence)."""
+        require()
+        return read(Actor.system(self.actor.name), name)
 
     # -- output ------------------------------------------------------------------------------
 

@@ -30,6 +30,10 @@ class GroupsHandler(RBACHandler):
 
 
 class GroupHandler(RBACHandler):
+    def _for_write(self, name: str):
+        require = lambda: self.service.require(self.actor, "write", "groups", group=name)  # noqa: E731
+        return self.for_write(self.service.get_group, require, name)
+
     @api
     def get(self, name: str) -> None:
         self.send_record(self.service.get_group(self.actor, name))
@@ -38,7 +42,7 @@ class GroupHandler(RBACHandler):
     def patch(self, name: str) -> None:
         """Change the fields given; `members` and `roles` are complete new lists."""
         body = self.json_body(GROUP_FIELDS[1:])
-        current = self.service.get_group(self.actor, name)
+        current = self._for_write(name)
         changes = Changes(
             description=body.get("description"),
             members=_list(body, "members"),
@@ -49,6 +53,6 @@ class GroupHandler(RBACHandler):
 
     @api
     def delete(self, name: str) -> None:
-        current = self.service.get_group(self.actor, name)
+        current = self._for_write(name)
         self.service.delete_group(self.actor, name, self.expected_revision(current))
         self.no_content()

@@ -76,15 +76,18 @@ class RoleHandler(RBACHandler):
             groups=_list(body, "groups"),
         )
 
+    def _for_write(self, name: str) -> RoleRecord:
+        return self.for_write(self.service.get_role, lambda: self.service.require(self.actor, "write", "roles"), name)
+
     def _update(self, name: str, **fields) -> None:
-        current = self.service.get_role(self.actor, name)
+        current = self._for_write(name)
         changes = Changes(**fields, expected_revision=self.expected_revision(current))
         role = self.service.update_role(self.actor, name, changes)
         self.send_record(role, extra=role_json(role))
 
     @api
     def delete(self, name: str) -> None:
-        current = self.service.get_role(self.actor, name)
+        current = self._for_write(name)
         self.service.delete_role(self.actor, name, self.expected_revision(current))
         self.no_content()
 

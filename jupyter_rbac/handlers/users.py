@@ -38,6 +38,10 @@ class UsersHandler(RBACHandler):
 
 
 class UserHandler(RBACHandler):
+    def _for_write(self, name: str):
+        require = lambda: self.service.require(self.actor, "write", "users", user=name)  # noqa: E731
+        return self.for_write(self.service.get_user, require, name)
+
     @api
     def get(self, name: str) -> None:
         self.send_record(self.service.get_user(self.actor, name))
@@ -46,7 +50,7 @@ class UserHandler(RBACHandler):
     def patch(self, name: str) -> None:
         """Change the fields given; `roles` (direct roles) and `groups` are complete new lists."""
         body = self.json_body(USER_FIELDS[1:])
-        current = self.service.get_user(self.actor, name)
+        current = self._for_write(name)
         changes = Changes(
             display_name=body.get("display_name"),
             roles=_list(body, "roles"),
@@ -57,7 +61,7 @@ class UserHandler(RBACHandler):
 
     @api
     def delete(self, name: str) -> None:
-        current = self.service.get_user(self.actor, name)
+        current = self._for_write(name)
         self.service.delete_user(self.actor, name, self.expected_revision(current))
         self.no_content()
 
@@ -77,7 +81,7 @@ class TokensHandler(RBACHandler):
     @api
     def post(self, name: str) -> None:
         """A new token; its secret is in this answer and nowhere else, ever."""
-        body = self.json_body(TOKEN_FIELDS)
+        body = self.json_body(TOKEN_FIELDS, nullable=("scopes", "expires_in"))
         scopes = body.get("scopes")
         token_id, secret = self.service.create_token(
             name,
@@ -94,10 +98,12 @@ class TokensHandler(RBACHandler):
 class TokenHandler(RBACHandler):
     @api
     def get(self, name: str, token_id: str) -> None:
+        self.service.require_token_access(self.actor, "read", name)  # before looking at the id
         self.send_json(self.service.get_token(self.actor, name, _token_id(token_id)).to_json())
 
     @api
     def delete(self, name: str, token_id: str) -> None:
+        self.service.require_token_access(self.actor, "write", name)
         self.service.delete_token(self.actor, name, _token_id(token_id))
         self.no_content()
 

@@ -385,7 +385,8 @@ class Store:
                 or_(User.name.icontains(query, autoescape=True), User.display_name.icontains(query, autoescape=True))
             )
         if role is not None:
-            statement = statement.where(User.roles.any(Role.name == role))
+            holds = Role.name == role
+            statement = statement.where(or_(User.roles.any(holds), User.groups.any(Group.roles.any(holds))))
         if group is not None:
             statement = statement.where(User.groups.any(Group.name == group))
         for names, groups in only or ():
@@ -786,7 +787,7 @@ def _check_revision(record, what: str, expected: int | None) -> None:
 def _page(session: Session, statement: Select, kind: str, sort: str, limit: int | None, offset: int):
     """(rows of one page, total count) of `statement`, ordered by `sort` ("name", "-created_at")."""
     descending = sort.startswith("-")
-    column = SORTABLE[kind].get(sort.lstrip("-"))
+    column = SORTABLE[kind].get(sort[1:] if descending else sort)
     if column is None:
         raise InvalidInput(f"sort: cannot sort {kind} by {sort!r}; use one of {', '.join(SORTABLE[kind])}")
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
