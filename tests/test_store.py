@@ -119,12 +119,14 @@ def test_owners_are_kept(store):
     assert store.owners() == {}
 
 
-def test_a_lost_change_listener_reports_a_change_and_listens_again(store, db_url):
-    """PostgreSQL: a notification lost with the connection must not mean stale permissions."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite has no listener connection to lose")
+def test_a_lost_change_listener_reports_a_change_and_listens_again(postgres):
+    """PostgreSQL: a notification lost with the connection must not mean stale permissions.
+
+    (SQLite has no listener connection to lose.)"""
     from sqlalchemy import text
 
+    db_url = postgres.create_database("rbac_lost_listener")
+    store = Store.open(db_url)
     watcher = Store.open(db_url)
     try:
         watcher.changed()
@@ -142,6 +144,7 @@ def test_a_lost_change_listener_reports_a_change_and_listens_again(store, db_url
         assert eventually(watcher.changed)  # listening again
     finally:
         watcher.close()
+        store.close()
 
 
 def eventually(predicate, within: float = 10.0) -> bool:
