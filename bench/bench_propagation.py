@@ -19,23 +19,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from jupyter_rbac.scopes import Catalog
-from jupyter_rbac.service import RBACService
-from jupyter_rbac.store import Store
 from tests.postgres import PostgresCluster, server_bindir
-from tests.servers import isolated_env, start_server
-
-
-def prepare(db_url: str) -> dict[str, str]:
-    store = Store.open(db_url)
-    try:
-        service = RBACService(store, Catalog())
-        service.ensure_defaults()
-        service.bootstrap_first_admin("boss")
-        store.create_user("bob", roles=["viewer"])
-        return {name: store.create_token(name)[1] for name in ("boss", "bob")}
-    finally:
-        store.close()
+from tests.servers import admin_and_viewer, isolated_env, start_server
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -45,7 +30,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def measure(backend: str, db_url: str, samples: int) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"rbac-bench-prop-{backend}-"))
-    tokens = prepare(db_url)
+    tokens = admin_and_viewer(db_url)
     env = isolated_env(work)
     a = start_server(work, "a", db_url, tokens["boss"], env)
     b = start_server(work, "b", db_url, tokens["boss"], env)

@@ -16,7 +16,7 @@ from jupyter_server.auth import Authorizer
 from tornado import web
 
 from .routes import READ_METHODS
-from .scopes import PathError, normalize_path
+from .scopes import PathError, normalize_path, object_scope
 
 if TYPE_CHECKING:
     from jupyter_server.auth import User
@@ -53,11 +53,7 @@ class Need(NamedTuple):
 
     @property
     def scope(self) -> str:
-        if self.path is not None:
-            return f"{self.action}:{self.resource}!path={self.path}"
-        if self.owner is not None:
-            return f"{self.action}:{self.resource}!user={self.owner}"
-        return f"{self.action}:{self.resource}"
+        return object_scope(self.action, self.resource, self.path, self.owner)
 
 
 class Unresolvable(Exception):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .defaults import EVERYONE_ROLE
-from .scopes import Catalog, Permissions, TokenLimitedPermissions, compile_permissions
+from .scopes import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
 from .store import PolicySnapshot, Store, TokenIdentity, UserRecord
 from .store.repository import hash_token
 
@@ -51,12 +51,7 @@ class Question:
 
     @property
     def scope(self) -> str:
-        base = f"{self.action}:{self.resource}"
-        if self.path is not None:
-            return f"{base}!path={self.path}"
-        if self.owner is not None:
-            return f"{base}!user={self.owner}"
-        return base
+        return object_scope(self.action, self.resource, self.path, self.owner)
 
     def asked_of(self, permissions, groups_of) -> bool:
         if self.path is None and self.owner is None:

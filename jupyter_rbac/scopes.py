@@ -316,6 +316,15 @@ def _glob_contains_regex(segments: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
+def object_scope(action: str, resource: str, path: str | None = None, owner: str | None = None) -> str:
+    """The scope that allows `action` on one object: at a path, or owned by someone."""
+    if path is not None:
+        return f"{action}:{resource}!path={path}"
+    if owner is not None:
+        return f"{action}:{resource}!user={owner}"
+    return f"{action}:{resource}"
+
+
 def as_match_subject(path: str) -> str:
     """The string path globs are matched against: '' for the root, '/a/b' for 'a/b'."""
     return "/" + path if path else ""

@@ -245,7 +245,7 @@ class RBACService:
 
     def _scopes_of_roles(self, roles: Iterable[str], field_name: str = "roles") -> list[str]:
         """Every scope of these roles (the roles are named in the request's `field_name`)."""
-        known = self.policy.store.snapshot().roles
+        known = self.store.snapshot().roles
         scopes: list[str] = []
         for role in roles:
             if role not in known:
@@ -339,7 +339,7 @@ class RBACService:
         """Users, a page at a time; `role`: who holds it (directly or through a group), `group`:
         its members."""
         self.require_some(actor, "read", "users")
-        if role is not None and role not in self.policy.store.snapshot().roles:
+        if role is not None and role not in self.store.snapshot().roles:
             raise InvalidInput(f"role: no role named {role!r}")
         if role == self.policy.everyone_role:
             role = None  # every user holds it

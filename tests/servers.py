@@ -97,6 +97,23 @@ def start_server(work: Path, name: str, db_url: str, token: str, env: dict[str, 
     return server
 
 
+def admin_and_viewer(db_url: str) -> dict[str, str]:
+    """A policy with admin `boss` and viewer `bob`; their API tokens."""
+    from jupyter_rbac.scopes import Catalog
+    from jupyter_rbac.service import RBACService
+    from jupyter_rbac.store import Store
+
+    store = Store.open(db_url)
+    try:
+        service = RBACService(store, Catalog())
+        service.ensure_defaults()
+        service.bootstrap_first_admin("boss")
+        store.create_user("bob", roles=["viewer"])
+        return {name: store.create_token(name)[1] for name in ("boss", "bob")}
+    finally:
+        store.close()
+
+
 def _wait_until_ready(server: Server, token: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:

@@ -9,25 +9,13 @@ import time
 
 import pytest
 
-from jupyter_rbac.scopes import Catalog
-from jupyter_rbac.service import RBACService
-from jupyter_rbac.store import Store
-
-from .servers import isolated_env, start_server
+from .servers import admin_and_viewer, isolated_env, start_server
 
 
 @pytest.fixture
 def servers(db_url, tmp_path):
     """(server A, server B, tokens): admin `boss`, viewer `bob`."""
-    store = Store.open(db_url)
-    try:
-        service = RBACService(store, Catalog())
-        service.ensure_defaults()
-        service.bootstrap_first_admin("boss")
-        store.create_user("bob", roles=["viewer"])
-        tokens = {name: store.create_token(name)[1] for name in ("boss", "bob")}
-    finally:
-        store.close()
+    tokens = admin_and_viewer(db_url)
     env = isolated_env(tmp_path)
     a = start_server(tmp_path, "a", db_url, tokens["boss"], env)
     try:

@@ -31,7 +31,7 @@ class GroupsHandler(RBACHandler):
 
 class GroupHandler(RBACHandler):
     def _for_write(self, name: str):
-        require = lambda: self.service.require(self.actor, "write", "groups", group=name)  # noqa: E731
+        require = lambda: self.service.require(self.actor, "write", "groups", group=name)
         return self.for_write(self.service.get_group, require, name)
 
     @api

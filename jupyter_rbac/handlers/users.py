@@ -39,7 +39,7 @@ class UsersHandler(RBACHandler):
 
 class UserHandler(RBACHandler):
     def _for_write(self, name: str):
-        require = lambda: self.service.require(self.actor, "write", "users", user=name)  # noqa: E731
+        require = lambda: self.service.require(self.actor, "write", "users", user=name)
         return self.for_write(self.service.get_user, require, name)
 
     @api

@@ -91,7 +91,23 @@ def watch_changes(engine: Engine) -> ChangeWatcher:
     return VersionWatcher(engine)
 
 
-class SQLiteWatcher(ChangeWatcher):
+class _CounterWatcher(ChangeWatcher):
+    """A watcher that reads a counter which moves with every commit (`_read`)."""
+
+    _last: object
+
+    def _read(self) -> object:
+        raise NotImplementedError
+
+    def changed(self) -> bool:
+        current = self._read()
+        if current != self._last:
+            self._last = current
+            return True
+        return False
+
+
+class SQLiteWatcher(_CounterWatcher):
     """`PRAGMA data_version` on a dedicated connection changes when another connection (in this
     process or another) commits; it reads shared memory, no disk."""
 
@@ -104,12 +120,6 @@ class SQLiteWatcher(ChangeWatcher):
     def _read(self) -> int:
         return self._raw.execute("PRAGMA data_version").fetchone()[0]
 
-    def changed(self) -> bool:
-        current = self._read()
-        if current != self._last:
-            self._last = current
-            return True
-        return False
 
     def close(self) -> None:
         self._pooled.close()
@@ -153,7 +163,7 @@ class PostgresWatcher(ChangeWatcher):
                 self._connection = None
 
 
-class VersionWatcher(ChangeWatcher):
+class VersionWatcher(_CounterWatcher):
     """Any other database: reads the policy version row (one small query per look)."""
 
     def __init__(self, engine: Engine):
@@ -164,9 +174,3 @@ class VersionWatcher(ChangeWatcher):
         with self._engine.connect() as connection:
             return connection.execute(text("SELECT version FROM rbac_policy_state WHERE id = 1")).scalar()
 
-    def changed(self) -> bool:
-        current = self._read()
-        if current != self._last:
-            self._last = current
-            return True
-        return False

@@ -22,7 +22,14 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, InvalidInput, NotFound, PreconditionFailed
-from .engine import WRITE_OPTION, ChangeWatcher, announce_change, open_engine, upgrade_schema, watch_changes
+from .engine import (
+    WRITE_OPTION,
+    ChangeWatcher,
+    announce_change,
+    open_engine,
+    upgrade_schema,
+    watch_changes,
+)
 from .models import (
     AuditEvent,
     Group,
@@ -276,7 +283,6 @@ class Store:
             session.add(role)
             role.users = [self._touched(self._ref(session, User, u, "users")) for u in _unique(users)]
             role.groups = [self._touched(self._ref(session, Group, g, "groups")) for g in _unique(groups)]
-            session.add(role)
             session.flush()
             record = _role_record(role)
         return record
@@ -305,17 +311,9 @@ class Store:
             if managed_by is not KEEP:
                 role.managed_by = managed_by
             if users is not None:
-                wanted = [self._ref(session, User, u, "users") for u in _unique(users)]
-                _note_change(changes, "users", [u.name for u in role.users], [u.name for u in wanted])
-                for user in set(role.users).symmetric_difference(wanted):
-                    self._touched(user)
-                role.users = wanted
+                role.users = self._relink(session, User, "users", role.users, users)
             if groups is not None:
-                wanted_groups = [self._ref(session, Group, g, "groups") for g in _unique(groups)]
-                _note_change(changes, "groups", [g.name for g in role.groups], [g.name for g in wanted_groups])
-                for group in set(role.groups).symmetric_difference(wanted_groups):
-                    self._touched(group)
-                role.groups = wanted_groups
+                role.groups = self._relink(session, Group, "groups", role.groups, groups)
             self._touched(role)
             session.flush()
             record = _role_record(role)
@@ -417,7 +415,6 @@ class Store:
             session.add(user)
             user.roles = [self._touched(self._ref(session, Role, r, "roles")) for r in _unique(roles)]
             user.groups = [self._touched(self._ref(session, Group, g, "groups")) for g in _unique(groups)]
-            session.add(user)
             session.flush()
             entry = _user_entry(user)
         return entry
@@ -439,17 +436,9 @@ class Store:
                 changes["display_name"] = display_name
                 user.display_name = display_name or name
             if roles is not None:
-                wanted = [self._ref(session, Role, r, "roles") for r in _unique(roles)]
-                _note_change(changes, "roles", [r.name for r in user.roles], [r.name for r in wanted])
-                for role in set(user.roles).symmetric_difference(wanted):
-                    self._touched(role)
-                user.roles = wanted
+                user.roles = self._relink(session, Role, "roles", user.roles, roles)
             if groups is not None:
-                wanted_groups = [self._ref(session, Group, g, "groups") for g in _unique(groups)]
-                _note_change(changes, "groups", [g.name for g in user.groups], [g.name for g in wanted_groups])
-                for group in set(user.groups).symmetric_difference(wanted_groups):
-                    self._touched(group)
-                user.groups = wanted_groups
+                user.groups = self._relink(session, Group, "groups", user.groups, groups)
             self._touched(user)
             session.flush()
             entry = _user_entry(user)
@@ -513,7 +502,6 @@ class Store:
             session.add(group)
             group.members = [self._touched(self._ref(session, User, u, "members")) for u in _unique(members)]
             group.roles = [self._touched(self._ref(session, Role, r, "roles")) for r in _unique(roles)]
-            session.add(group)
             session.flush()
             record = _group_record(group)
         return record
@@ -534,17 +522,9 @@ class Store:
                 changes["description"] = description
                 group.description = description
             if members is not None:
-                wanted = [self._ref(session, User, u, "members") for u in _unique(members)]
-                _note_change(changes, "members", [u.name for u in group.members], [u.name for u in wanted])
-                for user in set(group.members).symmetric_difference(wanted):
-                    self._touched(user)
-                group.members = wanted
+                group.members = self._relink(session, User, "members", group.members, members)
             if roles is not None:
-                wanted_roles = [self._ref(session, Role, r, "roles") for r in _unique(roles)]
-                _note_change(changes, "roles", [r.name for r in group.roles], [r.name for r in wanted_roles])
-                for role in set(group.roles).symmetric_difference(wanted_roles):
-                    self._touched(role)
-                group.roles = wanted_roles
+                group.roles = self._relink(session, Role, "roles", group.roles, roles)
             self._touched(group)
             session.flush()
             record = _group_record(group)
@@ -730,6 +710,15 @@ class Store:
             return Page([_audit_record(event) for event in session.scalars(statement)], total)
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _relink(self, session: Session, model: type, field_name: str, current: list, names: Iterable[str]) -> list:
+        """The records `names` lists (a complete new list for `field_name`): the change is noted
+        for the audit trail, and every record gaining or losing the link is touched."""
+        wanted = [self._ref(session, model, name, field_name) for name in _unique(names)]
+        _note_change(session.info["detail"], field_name, [r.name for r in current], [r.name for r in wanted])
+        for record in set(current).symmetric_difference(wanted):
+            self._touched(record)
+        return wanted
 
     @staticmethod
     def _touched(record):
