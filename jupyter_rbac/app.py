@@ -79,8 +79,8 @@ class RBACExtension(ExtensionApp):
 
         authorizer.policy = self.policy
         identity_provider = serverapp.identity_provider
-        if isinstance(identity_provider, RBACIdentityProvider):
-            identity_provider.policy = self.policy
+        if hasattr(identity_provider, "attach_policy"):  # ours: standalone, JupyterHub, OIDC
+            identity_provider.attach_policy(self.policy, self.service, self.rbac)
 
         extra = rules_from_config(self.rbac.extra_routes)
         self.route_table = RouteTable(extra + ROUTE_TABLE, serverapp.base_url)

@@ -106,10 +106,11 @@ class RBACAuthorizer(Authorizer):
         permissions = getattr(handler, "_rbac_permissions", None)
         if permissions is None:
             token_scopes = getattr(handler, "_rbac_token_scopes", None)
+            external = getattr(user, "rbac_external", None)  # from JupyterHub or an OIDC token
             if token_scopes is None:
-                permissions = self.policy.permissions(user.username)
+                permissions = self.policy.permissions(user.username, external)
             else:
-                permissions = self.policy.token_permissions(user.username, token_scopes)
+                permissions = self.policy.token_permissions(user.username, token_scopes, external)
             handler._rbac_permissions = permissions  # type: ignore[attr-defined]
         return permissions
 

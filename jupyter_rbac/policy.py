@@ -7,7 +7,6 @@ everything else here is in-memory look-ups.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -23,6 +22,20 @@ class Owned:
 
     owner: str
     path: str | None = None
+
+
+@dataclass(frozen=True)
+class ExternalGrants:
+    """What an outside identity source (JupyterHub, an OIDC token) says about a user, per request.
+
+    Identity providers attach it to the `User` they return (`user.rbac_external`); it joins the
+    user's own roles and groups from our store. Role names unknown to our policy grant nothing.
+    """
+
+    source: str  # "hub", "oidc": shown as where a role or scope comes from
+    groups: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+    scopes: frozenset[str] = frozenset()  # already in our grammar and valid in our catalog
 
 
 @dataclass(frozen=True)
@@ -134,8 +147,14 @@ class Policy:
         record = self.user(username)
         return record.groups if record else frozenset()
 
-    def roles_of(self, username: str, extra_groups: Iterable[str] = ()) -> dict[str, list[str]]:
-        """Each role the user holds, with where it comes from ("direct", "everyone", "group:NAME")."""
+    def groups_with(self, username: str, external: ExternalGrants | None) -> frozenset[str]:
+        """The user's groups in our store, and those the identity source gives them."""
+        groups = self.groups_of(username)
+        return groups | external.groups if external else groups
+
+    def roles_of(self, username: str, external: ExternalGrants | None = None) -> dict[str, list[str]]:
+        """Each role the user holds, with where it comes from: "direct", "everyone", "group:NAME",
+        or the identity source ("hub", "oidc")."""
         snapshot = self._snapshot
         provenance: dict[str, list[str]] = {}
         if self.everyone_role in snapshot.roles:
@@ -143,64 +162,74 @@ class Policy:
         record = self.user(username)
         for role in sorted(record.roles if record else ()):
             provenance.setdefault(role, []).append("direct")
-        for group in sorted(self.groups_of(username) | frozenset(extra_groups)):
+        if external is not None:
+            for role in sorted(external.roles & snapshot.roles.keys()):
+                provenance.setdefault(role, []).append(external.source)
+        for group in sorted(self.groups_with(username, external)):
             for role in snapshot.group_roles.get(group, ()):
                 provenance.setdefault(role, []).append(f"group:{group}")
         return {role: sources for role, sources in sorted(provenance.items())}
 
     # -- permissions -------------------------------------------------------------------------
 
-    def permissions(self, username: str, extra_groups: frozenset[str] = frozenset()) -> Permissions:
+    def permissions(self, username: str, external: ExternalGrants | None = None) -> Permissions:
         """The user's compiled permissions (cached until the policy changes)."""
-        key = (username, extra_groups)
+        key = (username, external)
         permissions = self._permissions.get(key)
         if permissions is None:
-            permissions = self._compile(username, extra_groups)
+            permissions = self._compile(username, external)
             self._permissions[key] = permissions
         return permissions
 
-    def _compile(self, username: str, extra_groups: frozenset[str]) -> Permissions:
-        groups = self.groups_of(username) | extra_groups
+    def _compile(self, username: str, external: ExternalGrants | None) -> Permissions:
         scopes: list[str] = []
-        for role in self.roles_of(username, extra_groups):
+        for role in self.roles_of(username, external):
             scopes.extend(self._snapshot.roles.get(role, ()))
-        return compile_permissions(self.catalog, scopes, username, groups)
+        if external is not None:
+            scopes.extend(sorted(external.scopes))
+        return compile_permissions(self.catalog, scopes, username, self.groups_with(username, external))
 
     def token_permissions(
-        self, username: str, token_scopes: tuple[str, ...], extra_groups: frozenset[str] = frozenset()
+        self, username: str, token_scopes: tuple[str, ...], external: ExternalGrants | None = None
     ) -> TokenLimitedPermissions:
         """What a token limited to `token_scopes` may do: its scopes, within its owner's."""
-        key = (username, token_scopes, extra_groups)
+        key = (username, token_scopes, external)
         permissions = self._token_permissions.get(key)
         if permissions is None:
-            owner = self.permissions(username, extra_groups)
+            owner = self.permissions(username, external)
             token = compile_permissions(
-                self.catalog, token_scopes, username, self.groups_of(username) | extra_groups
+                self.catalog, token_scopes, username, self.groups_with(username, external)
             )
             permissions = self._token_permissions[key] = TokenLimitedPermissions(owner, token)
         return permissions
 
     # -- explaining ---------------------------------------------------------------------------
 
-    def grants_of(self, username: str) -> list[Grant]:
-        """Every scope the user holds, with the role it comes from and how they hold that role."""
-        return [
+    def grants_of(self, username: str, external: ExternalGrants | None = None) -> list[Grant]:
+        """Every scope the user holds, with the role it comes from and how they hold that role.
+
+        Scopes the identity source grants directly have no role: their role is the source's name.
+        """
+        grants = [
             Grant(scope, role, tuple(via))
-            for role, via in self.roles_of(username).items()
+            for role, via in self.roles_of(username, external).items()
             for scope in self._snapshot.roles.get(role, ())
         ]
+        if external is not None:
+            grants += [Grant(scope, external.source, (external.source,)) for scope in sorted(external.scopes)]
+        return grants
 
-    def explain(self, username: str, question: Question) -> Decision:
+    def explain(self, username: str, question: Question, external: ExternalGrants | None = None) -> Decision:
         """May `username` do what `question` asks, and which role and scope decide it?
 
         Judged exactly as a request would be (the user's compiled permissions); the first
         granting scope is then found by compiling each scope on its own.
         """
-        permissions = self.permissions(username)
+        permissions = self.permissions(username, external)
         if not question.asked_of(permissions, self.groups_of):
             return Decision(False, None, question.scope)
-        groups = self.groups_of(username)
-        for grant in self.grants_of(username):
+        groups = self.groups_with(username, external)
+        for grant in self.grants_of(username, external):
             alone = compile_permissions(self.catalog, [grant.scope], username, groups)
             if question.asked_of(alone, self.groups_of):
                 return Decision(True, grant, None)

@@ -18,7 +18,8 @@ class MeHandler(RBACHandler):
         user = self.current_user
         policy = self.policy
         permissions = self.authorizer.permissions_for(self, user)
-        roles = policy.roles_of(user.username)
+        external = getattr(user, "rbac_external", None)  # groups and roles from JupyterHub or OIDC
+        roles = policy.roles_of(user.username, external)
         self.finish(
             json.dumps(
                 {
@@ -26,7 +27,7 @@ class MeHandler(RBACHandler):
                     "display_name": user.display_name or user.username,
                     "roles": list(roles),
                     "role_sources": roles,
-                    "groups": sorted(policy.groups_of(user.username)),
+                    "groups": sorted(policy.groups_with(user.username, external)),
                     "scopes": sorted(permissions.scopes),
                     "token_limited": getattr(self, "_rbac_token_scopes", None) is not None,
                     "can": self._can(permissions, user.username),

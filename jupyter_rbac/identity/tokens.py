@@ -13,16 +13,14 @@ from jupyter_server.auth.identity import IdentityProvider, User
 from tornado import web
 from traitlets import default
 
+from .base import PolicyBackedIdentity
+
 if t.TYPE_CHECKING:
     from ..policy import Policy
 
 
-class RBACIdentityProvider(IdentityProvider):
+class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
     """Users and tokens from the jupyter-rbac store. The server-wide token is not accepted."""
-
-    # The jupyter_rbac Policy, set by the extension when it loads. A plain attribute, not a
-    # trait: it is read on every request, and trait access costs more than the check itself.
-    policy: Policy | None = None
 
     @default("token")
     def _token_default(self) -> str:
