@@ -7,13 +7,18 @@ everything else here is in-memory look-ups.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .defaults import EVERYONE_ROLE
 from .scopes import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
 from .store import PolicySnapshot, Store, TokenIdentity, UserRecord
-from .store.repository import hash_token
+from .store.repository import verify_token
+
+
+# Verified tokens remembered per process (a bound, not a cache size anyone should reach).
+MAX_VERIFIED_TOKENS = 100_000
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,8 @@ class Policy:
         self._snapshot: PolicySnapshot = store.snapshot()
         self._permissions: dict[tuple[str, frozenset[str]], Permissions] = {}
         self._token_permissions: dict[tuple, TokenLimitedPermissions] = {}
-        self._tokens: dict[str, TokenIdentity | None] = {}
+        self._tokens: dict[bytes, tuple[TokenIdentity, str] | None] = {}
+        self._verified: dict[bytes, int] = {}  # digest of a secret -> the token it proved to be
         self._users: dict[str, UserRecord | None] = {}
         self._owned: dict[tuple[str, str], Owned] = {
             key: Owned(owner) for key, owner in store.owners().items()
@@ -238,18 +244,29 @@ class Policy:
     # -- tokens ------------------------------------------------------------------------------
 
     def identify_token(self, secret: str) -> TokenIdentity | None:
-        """Who a token speaks for (cached until the policy changes; expiry checked every time)."""
-        key = hash_token(secret)
-        if key in self._tokens:
-            identity = self._tokens[key]
+        """Who a token speaks for (looked up once per policy version; expiry checked every time).
+
+        The slow hash of a token is verified once per process: later requests compare an
+        in-memory digest, so revoking or expiring a token still takes effect at once.
+        """
+        digest = hashlib.sha256(secret.encode()).digest()
+        if digest in self._tokens:
+            found = self._tokens[digest]
         else:
-            identity = self._tokens[key] = self.store.identify_token(secret)
-        if identity is None:
+            found = self._tokens[digest] = self.store.find_token(secret)
+        if found is None:
             return None
+        identity, hashed = found
+        if self._verified.get(digest) != identity.token_id:
+            if not verify_token(hashed, secret):
+                return None
+            if len(self._verified) >= MAX_VERIFIED_TOKENS:
+                self._verified.clear()
+            self._verified[digest] = identity.token_id
         if identity.expires_at is not None and identity.expires_at <= datetime.now(timezone.utc):
             return None
         if identity.one_time:
-            self._tokens.pop(key, None)
+            self._tokens.pop(digest, None)
             if not self.store.consume_one_time_token(identity.token_id):
                 return None
         return identity

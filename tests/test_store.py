@@ -81,15 +81,44 @@ def test_deleting_a_user_deletes_their_tokens_and_assignments(store):
     assert store.get_role("r").users == []
 
 
-def test_tokens_are_stored_hashed(store, db_url):
+def test_tokens_are_stored_as_salted_slow_hashes(store, db_url):
     store.create_user("t")
     _, token = store.create_token("t")
+    _, other = store.create_token("t")
     with store.engine.connect() as connection:
         from sqlalchemy import text
 
-        stored = [row[0] for row in connection.execute(text("SELECT hashed FROM rbac_tokens"))]
-    assert token not in stored and len(stored[0]) == 64
+        stored = [row[0] for row in connection.execute(text("SELECT hashed FROM rbac_tokens ORDER BY id"))]
+    assert token not in " ".join(stored)
+    assert all(hashed.startswith("$argon2id$") for hashed in stored)
+    salts = {hashed.split("$")[4] for hashed in stored}
+    assert len(salts) == 2  # a salt per secret
     assert store.identify_token(token).username == "t"
+    assert store.identify_token(other).username == "t"
+    # The look-up key alone is not the token: the rest must verify.
+    forged = token[: token.rindex("_") + 1] + "A" * 43
+    assert store.identify_token(forged) is None
+
+
+def test_tokens_from_before_salted_hashes_still_work(store):
+    """Tokens issued before migration 0003 (unsalted SHA-256, no look-up key) keep working."""
+    import hashlib
+
+    from sqlalchemy import text
+
+    store.create_user("old")
+    legacy = "rbac_" + "x" * 43
+    with store.engine.begin() as connection:
+        user_id = connection.execute(text("SELECT id FROM rbac_users WHERE name = 'old'")).scalar()
+        connection.execute(
+            text(
+                "INSERT INTO rbac_tokens (user_id, hashed, prefix, note, one_time, created_at)"
+                " VALUES (:user_id, :hashed, 'xxxx', '', false, CURRENT_TIMESTAMP)"
+            ),
+            {"user_id": user_id, "hashed": hashlib.sha256(legacy.encode()).hexdigest()},
+        )
+    assert store.identify_token(legacy).username == "old"
+    assert store.identify_token("rbac_" + "y" * 43) is None
 
 
 def test_one_time_token_is_consumed_once(store):

@@ -79,6 +79,12 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(255), unique=True)
     display_name: Mapped[str] = mapped_column(String(255), default="")
+    # argon2id (store/hashing.py); None: this user signs in with tokens or invitations only
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    avatar_url: Mapped[str] = mapped_column(String(2048), default="", server_default="")
+    color: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Part of every login cookie; bumping it ends all of the user's browser sessions.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=EPOCH)
     revision: Mapped[int] = mapped_column(Integer, server_default="1")
@@ -115,7 +121,9 @@ class Token(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("rbac_users.id", ondelete="CASCADE"))
-    hashed: Mapped[str] = mapped_column(String(64), unique=True)
+    # argon2id of the whole secret; before migration 0003, an unsalted SHA-256 (lookup is None)
+    hashed: Mapped[str] = mapped_column(String(255), unique=True)
+    lookup: Mapped[str | None] = mapped_column(String(16), unique=True, nullable=True)
     prefix: Mapped[str] = mapped_column(String(8))
     note: Mapped[str] = mapped_column(Text, default="")
     # None: every scope of the owner; else a subset, intersected with the owner's on every request
@@ -125,6 +133,25 @@ class Token(Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class Invitation(Base):
+    """A single-use link that creates a user (with roles and groups) and signs them in."""
+
+    __tablename__ = "rbac_invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lookup: Mapped[str] = mapped_column(String(16), unique=True)
+    hashed: Mapped[str] = mapped_column(String(255))
+    username: Mapped[str] = mapped_column(String(255), index=True)
+    display_name: Mapped[str] = mapped_column(String(255), default="")
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    password_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ResourceOwner(Base):

@@ -42,6 +42,9 @@ class UserRecord:
     display_name: str
     roles: frozenset[str]
     groups: frozenset[str]
+    avatar_url: str = ""
+    color: str = ""
+    session_epoch: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,9 @@ class UserEntry(Versioned):
     display_name: str = ""
     roles: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
+    avatar_url: str = ""
+    color: str = ""
+    password_set: bool = False
 
 
 @dataclass
@@ -124,6 +130,35 @@ class TokenRecord:
         data = asdict(self)
         data["created_at"] = iso(self.created_at)
         data["expires_at"] = iso(self.expires_at)
+        return data
+
+
+@dataclass
+class InvitationRecord:
+    """A pending or used invitation, as listed: never its code."""
+
+    id: int
+    username: str
+    display_name: str
+    roles: list[str]
+    groups: list[str]
+    password_allowed: bool
+    created_by: str
+    created_at: datetime
+    expires_at: datetime
+    accepted_at: datetime | None
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at is not None:
+            return "accepted"
+        return "expired" if self.expires_at <= datetime.now(timezone.utc) else "pending"
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for key in ("created_at", "expires_at", "accepted_at"):
+            data[key] = iso(getattr(self, key))
+        data["state"] = self.state
         return data
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -30,6 +29,7 @@ from .engine import (
     upgrade_schema,
     watch_changes,
 )
+from .hashing import TOKEN_PREFIX, issue_secret, lookup_of, verify_secret
 from .models import (
     AuditEvent,
     Group,
@@ -59,7 +59,6 @@ from .records import (
 # Names become path segments (`home/{user}`) and filter values: keep them plain.
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_@+\-][A-Za-z0-9_.@+\-]{0,127}$")
 NAME_RULE = "1-128 letters, digits and . _ @ + - (not starting with '.')"
-TOKEN_PREFIX = "rbac_"
 OWNED_KINDS = ("kernel", "terminal", "session")
 # The role that must always keep at least one holder (see _keep_an_administrator).
 GUARDED_ROLE = "admin"
@@ -86,9 +85,16 @@ def check_name(kind: str, name: object) -> str:
     return name
 
 
-def hash_token(secret: str) -> str:
-    # Tokens are 256-bit random strings: a plain SHA-256 is enough (no dictionary to attack).
+# A token from before migration 0003 was found by its unsalted SHA-256: finding it verified it.
+LEGACY_HASH = "legacy-sha256"
+
+
+def legacy_token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def verify_token(hashed: str, secret: str) -> bool:
+    return hashed == LEGACY_HASH or verify_secret(hashed, secret)
 
 
 class Store:
@@ -214,7 +220,11 @@ class Store:
     def user_record(self, name: str) -> UserRecord | None:
         """One user's display name, direct roles and groups; None if there is no such user."""
         with self._sessions() as session, session.begin():
-            row = session.execute(select(User.id, User.display_name).where(User.name == name)).first()
+            row = session.execute(
+                select(User.id, User.display_name, User.avatar_url, User.color, User.session_epoch).where(
+                    User.name == name
+                )
+            ).first()
             if row is None:
                 return None
             roles = session.scalars(
@@ -224,7 +234,15 @@ class Store:
             groups = session.scalars(
                 select(Group.name).join_from(group_members, Group).where(group_members.c.user_id == row.id)
             )
-            return UserRecord(name, row.display_name, role_names, frozenset(groups))
+            return UserRecord(
+                name,
+                row.display_name,
+                role_names,
+                frozenset(groups),
+                avatar_url=row.avatar_url or "",
+                color=row.color or "",
+                session_epoch=row.session_epoch or 0,
+            )
 
     def list_users(self) -> list[UserRecord]:
         with self._sessions() as session:
@@ -575,16 +593,17 @@ class Store:
         expires_at: datetime | None = None,
         actor: str = "system",
     ) -> tuple[int, str]:
-        """A new token for `username`: returns (id, secret). The secret is never stored."""
-        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        """A new token for `username`: returns (id, secret). Only a salted hash of it is stored."""
+        issued = issue_secret(TOKEN_PREFIX)
         scopes = list(scopes) if scopes is not None else None
         detail = {"note": note, "scopes": scopes, "one_time": one_time}
         with self._write(actor, "token.create", username, **detail) as session:
             user = self._user(session, username)
             token = Token(
                 user=user,
-                hashed=hash_token(secret),
-                prefix=secret[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + 4],
+                hashed=issued.hashed,
+                lookup=issued.lookup,
+                prefix=issued.lookup[:4],
                 note=note,
                 scopes=scopes,
                 one_time=one_time,
@@ -594,7 +613,7 @@ class Store:
             session.flush()
             token_id = token.id
             session.info["detail"]["id"] = token_id
-        return token_id, secret
+        return token_id, issued.secret
 
     def list_tokens(self, username: str) -> list[TokenRecord]:
         with self._sessions() as session:
@@ -607,15 +626,23 @@ class Store:
             token = self._token(session, username, token_id)
             return _token_record(token, username)
 
-    def identify_token(self, secret: str) -> TokenIdentity | None:
-        """Who `secret` speaks for, or None if it is unknown or expired."""
-        if not secret.startswith(TOKEN_PREFIX):
+    def find_token(self, secret: str) -> tuple[TokenIdentity, str] | None:
+        """The token `secret` claims to be, with the hash to verify it against (not verified here).
+
+        None if no token has its look-up key, or if it has expired.
+        """
+        lookup = lookup_of(TOKEN_PREFIX, secret)
+        if lookup is not None:
+            condition = Token.lookup == lookup
+        elif secret.startswith(TOKEN_PREFIX):  # issued before migration 0003: unsalted SHA-256
+            condition = (Token.lookup.is_(None)) & (Token.hashed == legacy_token_hash(secret))
+        else:
             return None
         with self._sessions() as session:
             row = session.execute(
-                select(Token.id, User.name, Token.scopes, Token.one_time, Token.expires_at)
+                select(Token.id, User.name, Token.scopes, Token.one_time, Token.expires_at, Token.hashed, Token.lookup)
                 .join(User)
-                .where(Token.hashed == hash_token(secret))
+                .where(condition)
             ).first()
         if row is None:
             return None
@@ -623,7 +650,15 @@ class Store:
         if expires_at is not None and expires_at <= datetime.now(timezone.utc):
             return None
         scopes = tuple(row.scopes) if row.scopes is not None else None
-        return TokenIdentity(row.id, row.name, scopes, row.one_time, expires_at)
+        hashed = row.hashed if row.lookup is not None else LEGACY_HASH
+        return TokenIdentity(row.id, row.name, scopes, row.one_time, expires_at), hashed
+
+    def identify_token(self, secret: str) -> TokenIdentity | None:
+        """Who `secret` speaks for, or None if it is unknown, wrong or expired (slow: verifies)."""
+        found = self.find_token(secret)
+        if found is None or not verify_token(found[1], secret):
+            return None
+        return found[0]
 
     def delete_token(self, token_id: int, actor: str = "system", username: str | None = None) -> None:
         """Revoke a token (of `username`, if given: another user's token id is 'not found')."""
@@ -852,6 +887,9 @@ def _user_entry(user: User, roles: list[str] | None = None, groups: list[str] | 
         display_name=user.display_name,
         roles=roles if roles is not None else sorted(r.name for r in user.roles),
         groups=groups if groups is not None else sorted(g.name for g in user.groups),
+        avatar_url=user.avatar_url or "",
+        color=user.color or "",
+        password_set=user.password_hash is not None,
     )
 
 
