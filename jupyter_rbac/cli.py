@@ -724,7 +724,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--actor", help="only what this actor did")
     audit.add_argument("--target", help="only what was done to this role, user, group, ...")
     audit.add_argument(
-        "--kind", help="only events of this kind: role, user, group, token, policy, request"
+        "--kind", help="only events of this kind: role, user, group, token, invitation, policy, request"
     )
     audit.add_argument(
         "--limit", type=positive_int, default=50, help="at most this many events (default 50)"

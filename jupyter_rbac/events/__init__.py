@@ -13,7 +13,7 @@ from jupyter_events import EventLogger
 from ..store import AuditRecord
 
 SCHEMAS = Path(__file__).parent
-KINDS = ("role", "user", "group", "token", "request", "policy")
+KINDS = ("role", "user", "group", "token", "invitation", "request", "policy")
 
 
 def schema_id(kind: str) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from .accounts import AccountsMixin
 from .engine import (
     WRITE_OPTION,
     ChangeWatcher,
@@ -97,7 +98,7 @@ def verify_token(hashed: str, secret: str) -> bool:
     return hashed == LEGACY_HASH or verify_secret(hashed, secret)
 
 
-class Store:
+class Store(AccountsMixin):
     """The policy database, behind plain-data methods. Open with `Store.open(url)`."""
 
     def __init__(self, engine: Engine):

@@ -1,0 +1,194 @@
+"""The store's accounts part: passwords, profiles, browser sessions and invitations.
+
+A mixin of `Store` (it uses the store's `_write` transaction, so every change here is audited
+like any other). Secrets are argon2id hashes (see hashing.py); nothing here ever returns one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from ..errors import Conflict, NotFound
+from . import repository  # the Store this mixes into (a cycle resolved at call time)
+from .hashing import INVITATION_PREFIX, issue_secret, lookup_of
+from .models import Group, Invitation, Role, User
+from .records import InvitationRecord, UserEntry, aware
+
+
+class AccountsMixin:
+    # -- passwords and sessions ----------------------------------------------------------------
+
+    def password_hash_of(self, name: str) -> str | None:
+        """The user's password hash (None: no such user, or no password), for verification."""
+        with self._sessions() as session:
+            return session.scalar(select(User.password_hash).where(User.name == name))
+
+    def set_password(self, name: str, password_hash: str | None, actor: str = "system") -> int:
+        """Set (or, with None, remove) a password. Ends every browser session of the user;
+        returns the new session epoch, for the cookie of the session that made the change."""
+        with self._write(actor, "user.password", name, password_set=password_hash is not None) as session:
+            user = self._user(session, name)
+            user.password_hash = password_hash
+            user.session_epoch += 1
+            self._touched(user)
+            return user.session_epoch
+
+    def end_sessions(self, name: str, actor: str = "system") -> None:
+        """Sign the user out of every browser (their API tokens stay valid)."""
+        with self._write(actor, "user.end_sessions", name) as session:
+            user = self._user(session, name)
+            user.session_epoch += 1
+
+    def update_profile(
+        self,
+        name: str,
+        actor: str = "system",
+        expected_revision: int | None = None,
+        **fields: str,
+    ) -> UserEntry:
+        """Change profile fields (display_name, avatar_url, color); empty means the default."""
+        with self._write(actor, "user.update", name) as session:
+            user = self._user(session, name, expected_revision)
+            changes = session.info["detail"]
+            for field, value in fields.items():
+                if field == "display_name":
+                    value = value or name
+                if getattr(user, field) != value:
+                    changes[field] = value
+                    setattr(user, field, value)
+            self._touched(user)
+            session.flush()
+            return repository._user_entry(user)
+
+    # -- invitations ---------------------------------------------------------------------------
+
+    def create_invitation(
+        self,
+        username: str,
+        expires_at: datetime,
+        display_name: str = "",
+        roles: Iterable[str] = (),
+        groups: Iterable[str] = (),
+        password_allowed: bool = True,
+        actor: str = "system",
+    ) -> tuple[InvitationRecord, str]:
+        """A new invitation: (its record, its code). Only a salted hash of the code is stored."""
+        repository.check_name("user", username)
+        roles, groups = repository._unique(roles), repository._unique(groups)
+        issued = issue_secret(INVITATION_PREFIX)
+        detail = {"roles": roles, "groups": groups, "expires_at": expires_at.isoformat()}
+        with self._write(actor, "invitation.create", username, **detail) as session:
+            if session.scalar(select(User.id).where(User.name == username)) is not None:
+                raise Conflict(f"user {username!r} already exists")
+            if self._pending_invitation(session, username) is not None:
+                raise Conflict(f"{username!r} already has a pending invitation; revoke it first")
+            for role in roles:
+                self._ref(session, Role, role, "roles")
+            for group in groups:
+                self._ref(session, Group, group, "groups")
+            invitation = Invitation(
+                lookup=issued.lookup,
+                hashed=issued.hashed,
+                username=username,
+                display_name=display_name,
+                roles=roles,
+                groups=groups,
+                password_allowed=password_allowed,
+                created_by=actor,
+                created_at=datetime.now(timezone.utc),
+                expires_at=expires_at,
+            )
+            session.add(invitation)
+            session.flush()
+            session.info["detail"]["id"] = invitation.id
+            record = _invitation_record(invitation)
+        return record, issued.secret
+
+    def list_invitations(self, include_closed: bool = False) -> list[InvitationRecord]:
+        """Pending invitations, oldest first (with `include_closed`, accepted and expired too)."""
+        statement = select(Invitation).order_by(Invitation.id)
+        if not include_closed:
+            statement = statement.where(
+                Invitation.accepted_at.is_(None), Invitation.expires_at > datetime.now(timezone.utc)
+            )
+        with self._sessions() as session:
+            return [_invitation_record(invitation) for invitation in session.scalars(statement)]
+
+    def get_invitation(self, invitation_id: int) -> InvitationRecord:
+        with self._sessions() as session:
+            return _invitation_record(self._invitation(session, invitation_id))
+
+    def delete_invitation(self, invitation_id: int, actor: str = "system") -> None:
+        with self._write(actor, "invitation.delete", "", id=invitation_id) as session:
+            invitation = self._invitation(session, invitation_id)
+            session.info["detail"]["user"] = invitation.username
+            session.delete(invitation)
+
+    def find_invitation(self, code: str) -> tuple[InvitationRecord, str] | None:
+        """The invitation `code` claims to be, with the hash to verify it against (unverified)."""
+        lookup = lookup_of(INVITATION_PREFIX, code)
+        if lookup is None:
+            return None
+        with self._sessions() as session:
+            invitation = session.scalar(select(Invitation).where(Invitation.lookup == lookup))
+            return (_invitation_record(invitation), invitation.hashed) if invitation else None
+
+    def accept_invitation(self, invitation_id: int, password_hash: str | None = None) -> UserEntry:
+        """Create the invited user, with their roles, groups and password, and close the invitation.
+
+        One transaction: two browsers racing with one link create one user; the loser gets a
+        Conflict. The audit row names the inviter as the actor.
+        """
+        with self._write("system", "invitation.accept", "") as session:
+            invitation = self._invitation(session, invitation_id)
+            if invitation.accepted_at is not None:
+                raise Conflict("this invitation has already been used")
+            if aware(invitation.expires_at) <= datetime.now(timezone.utc):
+                raise Conflict("this invitation has expired; ask for a new one")
+            name = invitation.username
+            if session.scalar(select(User.id).where(User.name == name)) is not None:
+                raise Conflict(f"user {name!r} already exists")
+            session.info["detail"].update(id=invitation.id, invited_by=invitation.created_by)
+            user = User(name=name, display_name=invitation.display_name or name, password_hash=password_hash)
+            session.add(user)
+            user.roles = [self._touched(self._ref(session, Role, r, "roles")) for r in invitation.roles]
+            user.groups = [self._touched(self._ref(session, Group, g, "groups")) for g in invitation.groups]
+            invitation.accepted_at = datetime.now(timezone.utc)
+            session.flush()
+            return repository._user_entry(user)
+
+    @staticmethod
+    def _invitation(session, invitation_id: int) -> Invitation:
+        invitation = session.get(Invitation, invitation_id)
+        if invitation is None:
+            raise NotFound(f"no invitation with id {invitation_id}")
+        return invitation
+
+    @staticmethod
+    def _pending_invitation(session, username: str) -> Invitation | None:
+        return session.scalar(
+            select(Invitation).where(
+                Invitation.username == username,
+                Invitation.accepted_at.is_(None),
+                Invitation.expires_at > datetime.now(timezone.utc),
+            )
+        )
+
+
+def _invitation_record(invitation: Invitation) -> InvitationRecord:
+    return InvitationRecord(
+        id=invitation.id,
+        username=invitation.username,
+        display_name=invitation.display_name,
+        roles=list(invitation.roles),
+        groups=list(invitation.groups),
+        password_allowed=invitation.password_allowed,
+        created_by=invitation.created_by,
+        created_at=aware(invitation.created_at),
+        expires_at=aware(invitation.expires_at),
+        accepted_at=aware(invitation.accepted_at),
+    )
+
