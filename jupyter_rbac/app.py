@@ -8,10 +8,13 @@ route guard. Starting prints the first admin's one-time login link.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 
+from .accounts import AccountService, AccountSettings
 from .authorizer import RBACAuthorizer
 from .config import RBAC
 from .events import EventEmitter
@@ -25,6 +28,9 @@ from .routes import ROUTE_TABLE, RouteTable, rules_from_config
 from .scopes import Catalog, extension_resource
 from .service import FirstAdmin, RBACService
 from .store import Store
+
+
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 class RBACConfigError(RuntimeError):
@@ -45,6 +51,9 @@ class RBACExtension(ExtensionApp):
             serverapp.identity_provider_class = RBACIdentityProvider
         # Every handler needs a signed-in user unless it is explicitly public (login, assets).
         serverapp.allow_unauthenticated_access = False
+        # Our login and invitation pages extend the server's own page template.
+        if str(TEMPLATES) not in serverapp.extra_template_paths:
+            serverapp.extra_template_paths = [*serverapp.extra_template_paths, str(TEMPLATES)]
 
     def initialize_settings(self) -> None:
         # jupyter_server logs an extension that fails to load and starts without it. Without its
@@ -76,6 +85,14 @@ class RBACExtension(ExtensionApp):
         self.service.load_roles(declared)
         self.policy = Policy(self.store, self.catalog)
         self.service = RBACService(self.store, self.catalog, self.policy)
+        self.accounts = AccountService(
+            self.service,
+            AccountSettings(
+                passwords=self.rbac.allow_passwords,
+                editable_fields=tuple(self.rbac.user_editable_fields),
+                invitation_lifetime=self.rbac.invitation_lifetime,
+            ),
+        )
 
         authorizer.policy = self.policy
         identity_provider = serverapp.identity_provider
@@ -91,6 +108,7 @@ class RBACExtension(ExtensionApp):
             rbac_catalog=self.catalog,
             rbac_guard=self.guard,
             rbac_service=self.service,
+            rbac_accounts=self.accounts,
         )
         self.log.info("jupyter-rbac: policy database %s", self.store.engine.url.render_as_string())
 

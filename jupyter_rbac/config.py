@@ -6,7 +6,7 @@ import getpass
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Dict, List, Unicode, default
+from traitlets import Bool, Dict, Float, Integer, List, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
 
@@ -57,6 +57,54 @@ class RBAC(LoggingConfigurable):
         optional; where present, every name a role uses must be declared there. A file that sets
         group members, group descriptions or display names is refused: only `jupyter rbac import`
         applies those. Relative paths are from the server's working directory.""",
+    )
+
+    allow_passwords = Bool(
+        True,
+        config=True,
+        help="""May users sign in with a password? They set one when accepting an invitation
+        (if the invitation allows it) or later (PUT /api/rbac/me/password). Off: users sign in
+        with their API tokens and invitation links only.""",
+    )
+
+    user_editable_fields = List(
+        Unicode(),
+        default_value=["display_name", "avatar_url", "color"],
+        config=True,
+        help="""Profile fields users may change about themselves (PATCH /api/rbac/me): any of
+        display_name, avatar_url, color. Administrators change any user's display name.""",
+    )
+
+    @validate("user_editable_fields")
+    def _check_editable_fields(self, proposal):
+        unknown = set(proposal["value"]) - {"display_name", "avatar_url", "color"}
+        if unknown:
+            raise TraitError(f"RBAC.user_editable_fields: unknown fields {sorted(unknown)}")
+        return proposal["value"]
+
+    invitation_lifetime = Integer(
+        7 * 24 * 3600,
+        config=True,
+        help="How long an invitation link stays valid when the inviter names no expiry, in seconds.",
+    )
+
+    login_attempts_per_user = Integer(
+        5,
+        config=True,
+        help="""Failed sign-ins allowed for one user name within `login_window` seconds; then
+        further attempts for that name are refused (HTTP 429) until the window moves on.""",
+    )
+
+    login_attempts_per_address = Integer(
+        20,
+        config=True,
+        help="Failed sign-ins allowed from one client address within `login_window` seconds.",
+    )
+
+    login_window = Float(
+        300.0,
+        config=True,
+        help="The sliding window, in seconds, over which failed sign-ins are counted.",
     )
 
     extra_routes = List(

@@ -79,7 +79,7 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
     _signed_in(r"/", "redirects to the default page"),
     _signed_in(r"/api/me", "who you are; permissions asked here go through the Authorizer"),
     _signed_in(r"/api/notebooks(/.*)?", "redirects to /api/contents, which is guarded"),
-    _signed_in(r"/api/rbac/me", "your own identity, roles and scopes"),
+    _signed_in(r"/api/rbac/me(/password|/sessions)?", "your own identity, profile, password and sessions"),
     # -- jupyter_server: the Authorizer checks the object -----------------------------------------
     _scope(r"/api/contents(/.*)?", "contents", "files, folders, checkpoints, trust", True),
     _scope(r"/files/.*", "contents", "raw files", True),
@@ -106,7 +106,7 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
     # -- jupyter-rbac's own API: its handlers call the Authorizer ------------------------------------
     _signed_in(r"/api/rbac/scopes", "the scope catalog (names and descriptions, no data)"),
     _signed_in(
-        r"/api/rbac/(roles|users|groups|check|audit)(/.*)?",
+        r"/api/rbac/(roles|users|groups|invitations|check|audit)(/.*)?",
         "policy administration: each handler checks the scope for the object (write:roles, "
         "read:users!user=..., ...)",
     ),

@@ -366,8 +366,13 @@ class RBACService:
         groups: Iterable[str] = (),
         display_name: str = "",
     ) -> UserEntry:
-        check_name("user", name)
         roles, groups = list(roles), list(groups)
+        self.check_user_creation(actor, name, roles, groups)
+        return self.store.create_user(name, _display_name(display_name), actor=actor.name, roles=roles, groups=groups)
+
+    def check_user_creation(self, actor: Actor, name: str, roles: list[str], groups: list[str]) -> None:
+        """May `actor` create user `name` with these roles and groups (directly or by invitation)?"""
+        check_name("user", name)
         # A filtered administrator (write:users!group=class) may only create users inside their filter.
         if not (
             actor.permissions.allows("write", "users")
@@ -380,7 +385,6 @@ class RBACService:
         for group in groups:
             self.require(actor, "write", "groups", group=group)
         self._require_held(actor, self._scopes_of_groups(groups), f"adding {name!r} to groups {groups}")
-        return self.store.create_user(name, _display_name(display_name), actor=actor.name, roles=roles, groups=groups)
 
     def update_user(self, actor: Actor, name: str, changes: Changes) -> UserEntry:
         self.require(actor, "write", "users", user=name)

@@ -3,7 +3,8 @@
 from .audit import AuditHandler
 from .check import CheckHandler
 from .groups import GroupHandler, GroupsHandler
-from .me import MeHandler, ScopesHandler
+from .invitations import InvitationHandler, InvitationsHandler
+from .me import MeHandler, PasswordHandler, ScopesHandler, SessionsHandler
 from .roles import RoleHandler, RolesHandler
 from .users import TokenHandler, TokensHandler, UserHandler, UserPermissionsHandler, UsersHandler
 
@@ -12,6 +13,8 @@ _NAME = r"(?P<name>[^/]+)"
 # (pattern relative to the server's base_url, handler); the OpenAPI spec describes each.
 HANDLERS = [
     (r"/api/rbac/me", MeHandler),
+    (r"/api/rbac/me/password", PasswordHandler),
+    (r"/api/rbac/me/sessions", SessionsHandler),
     (r"/api/rbac/scopes", ScopesHandler),
     (r"/api/rbac/roles", RolesHandler),
     (rf"/api/rbac/roles/{_NAME}", RoleHandler),
@@ -22,6 +25,8 @@ HANDLERS = [
     (rf"/api/rbac/users/{_NAME}/tokens/(?P<token_id>[^/]+)", TokenHandler),
     (r"/api/rbac/groups", GroupsHandler),
     (rf"/api/rbac/groups/{_NAME}", GroupHandler),
+    (r"/api/rbac/invitations", InvitationsHandler),
+    (r"/api/rbac/invitations/(?P<invitation_id>[^/]+)", InvitationHandler),
     (r"/api/rbac/check", CheckHandler),
     (r"/api/rbac/audit", AuditHandler),
 ]

@@ -4,6 +4,7 @@ ETags, and errors of the service turned into HTTP answers."""
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -12,6 +13,7 @@ from typing import Any
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
+from ..accounts import AccountService
 from ..errors import InvalidInput, PreconditionFailed, RBACError
 from ..service import Actor, Listing, RBACService
 from ..store import Page
@@ -38,6 +40,18 @@ class APIError(web.HTTPError):
 def api(method: Callable) -> Callable:
     """A handler method whose service errors become 4xx answers with a JSON message."""
 
+    if inspect.iscoroutinefunction(method):
+
+        @functools.wraps(method)
+        @web.authenticated
+        async def async_wrapper(self, *args, **kwargs):
+            try:
+                return await method(self, *args, **kwargs)
+            except RBACError as error:
+                raise APIError(error) from None
+
+        return async_wrapper
+
     @functools.wraps(method)
     @web.authenticated
     def wrapper(self, *args, **kwargs):
@@ -61,6 +75,10 @@ class RBACHandler(APIHandler):
     @property
     def service(self) -> RBACService:
         return self.settings["rbac_service"]
+
+    @property
+    def accounts(self) -> AccountService:
+        return self.settings["rbac_accounts"]
 
     @property
     def actor(self) -> Actor:

@@ -1,5 +1,7 @@
-"""Who the user is. Standalone: our own users with per-user tokens (this package's `tokens`)."""
+"""Who the user is: standalone (our own users, passwords, tokens and invitations), JupyterHub
+single-user (`hub`), OpenID Connect / Keycloak (`oidc`). Groups and roles may come from here too.
+"""
 
-from .tokens import RBACIdentityProvider
+from .standalone import RBACIdentityProvider
 
 __all__ = ["RBACIdentityProvider"]

@@ -1,0 +1,155 @@
+"""Standalone identity: every user has their own name, password and API tokens; no shared token.
+
+Accepted credentials:
+- `Authorization: token rbac_...` (scripts; no XSRF check, no cookie);
+- `?token=rbac_...` in a link (the first admin's login link): signs the browser in;
+- the login page: user name + password, or a token in the password box;
+- an invitation link (`/rbac/invite?code=...`), once.
+A browser session is jupyter_server's signed cookie carrying the user name and their session
+epoch: it is honoured only while the user exists and their epoch is unchanged (a password change
+or "sign out everywhere" moves it on).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import typing as t
+
+from jupyter_server.auth.identity import IdentityProvider, User
+from tornado import web
+from traitlets import default
+
+from ..store.hashing import TOKEN_PREFIX, verify_password
+from .base import PolicyBackedIdentity, color_of, initials_of
+from .login import RBACLoginHandler
+from .throttle import LoginThrottle
+
+if t.TYPE_CHECKING:
+    from ..config import RBAC
+    from ..policy import Policy
+    from ..service import RBACService
+
+
+class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
+    """Users, passwords and tokens from the jupyter-rbac store. The server-wide token is not accepted."""
+
+    throttle: LoginThrottle = LoginThrottle()
+
+    @default("token")
+    def _token_default(self) -> str:
+        # No shared token: each user has their own (`jupyter rbac token create USER`).
+        return ""
+
+    @default("login_handler_class")
+    def _login_handler_default(self):
+        return RBACLoginHandler
+
+    @property
+    def auth_enabled(self) -> bool:
+        return True
+
+    @property
+    def login_available(self) -> bool:
+        return True
+
+    def attach_policy(self, policy: Policy, service: RBACService, rbac: RBAC) -> None:
+        super().attach_policy(policy, service, rbac)
+        self.throttle = LoginThrottle(rbac.login_attempts_per_user, rbac.login_attempts_per_address, rbac.login_window)
+
+    def get_handlers(self) -> list:
+        from .invitations import InvitationHandler  # the handler imports the service layer
+
+        return [*super().get_handlers(), (r"/rbac/invite", InvitationHandler)]
+
+    # -- who a user is -------------------------------------------------------------------------
+
+    def user_for(self, username: str) -> User:
+        """The user as JupyterLab shows them: name, initials, color, avatar from their profile."""
+        record = self.policy.user(username)
+        display_name = record.display_name if record and record.display_name else username
+        return User(
+            username=username,
+            name=display_name,
+            display_name=display_name,
+            initials=initials_of(display_name),
+            avatar_url=(record.avatar_url if record else "") or None,
+            color=(record.color if record else "") or color_of(username),
+        )
+
+    async def get_user(self, handler: web.RequestHandler) -> User | None:  # type: ignore[override]
+        if getattr(handler, "_jupyter_current_user", None):
+            return handler._jupyter_current_user  # type: ignore[attr-defined]
+        if self.policy is None:
+            return None
+        secret = self.get_token(handler)
+        if secret:
+            user = self._user_for_token(handler, secret)
+            if user is not None:
+                return user
+        user = self.get_user_cookie(handler)
+        if user is None and handler.get_cookie(self.get_cookie_name(handler)) is not None:
+            self.clear_login_cookie(handler)
+        return user  # type: ignore[return-value]
+
+    def _user_for_token(self, handler: web.RequestHandler, secret: str) -> User | None:
+        identity = self.policy.identify_token(secret)
+        if identity is None or not self.policy.knows_user(identity.username):
+            return None
+        user = self.user_for(identity.username)
+        handler._token_authenticated = True  # type: ignore[attr-defined]  # no XSRF check for scripts
+        if identity.scopes is not None:
+            handler._rbac_token_scopes = identity.scopes  # type: ignore[attr-defined]
+        elif handler.get_argument("token", ""):
+            # A login link: remember the browser. Never for a token limited to some scopes, whose
+            # cookie would carry all of its owner's permissions.
+            self.set_login_cookie(handler, user)
+        return user
+
+    # -- browser sessions ----------------------------------------------------------------------
+
+    def user_to_cookie(self, user: User) -> str:
+        record = self.policy.user(user.username)
+        return json.dumps({"username": user.username, "epoch": record.session_epoch if record else 0})
+
+    def user_from_cookie(self, cookie_value: str) -> User | None:
+        data = json.loads(cookie_value)
+        username = data.get("username") if isinstance(data, dict) else None
+        if not isinstance(username, str):
+            return None
+        record = self.policy.user(username)
+        if record is None or data.get("epoch", 0) != record.session_epoch:
+            return None  # deleted, or signed out everywhere since this cookie was made
+        return self.user_for(username)
+
+    def get_user_cookie(self, handler: web.RequestHandler) -> User | None:  # type: ignore[override]
+        user = super().get_user_cookie(handler)
+        return user if isinstance(user, User) else None
+
+    # -- signing in ----------------------------------------------------------------------------
+
+    async def authenticate(self, username: str, secret: str) -> User | None:
+        """The user a login form names, if `secret` is their password or one of their tokens.
+
+        Password checks run in a thread: argon2 takes a tenth of a second, the server must not
+        stop for it.
+        """
+        if not secret or self.policy is None:
+            return None
+        if secret.startswith(TOKEN_PREFIX):
+            identity = await asyncio.to_thread(self.policy.identify_token, secret)
+            if identity is None or identity.scopes is not None:  # a limited token never makes a session
+                return None
+            if username and username != identity.username:
+                return None
+            username = identity.username
+        elif not (self.rbac.allow_passwords and username):
+            return None
+        else:
+            hashed = self.policy.store.password_hash_of(username)
+            if not await asyncio.to_thread(verify_password, hashed, secret):
+                return None
+        return self.user_for(username) if self.policy.knows_user(username) else None
+
+    def process_login_form(self, handler: web.RequestHandler) -> User | None:
+        raise NotImplementedError("RBACLoginHandler signs users in through authenticate()")
