@@ -20,6 +20,7 @@ from jupyter_server.auth.identity import IdentityProvider, User
 from tornado import web
 from traitlets import default
 
+from ..errors import RBACError
 from ..store.hashing import TOKEN_PREFIX, verify_password
 from .base import PolicyBackedIdentity, color_of, initials_of
 from .login import RBACLoginHandler
@@ -56,6 +57,8 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
     def attach_policy(self, policy: Policy, service: RBACService, rbac: RBAC) -> None:
         super().attach_policy(policy, service, rbac)
         self.throttle = LoginThrottle(rbac.login_attempts_per_user, rbac.login_attempts_per_address, rbac.login_window)
+        # jupyter_server's own PATCH /api/me (JupyterLab's user menu) edits the same fields.
+        self.updatable_fields = list(rbac.user_editable_fields)
 
     def get_handlers(self) -> list:
         from .invitations import InvitationHandler  # the handler imports the service layer
@@ -105,6 +108,16 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
             # cookie would carry all of its owner's permissions.
             self.set_login_cookie(handler, user)
         return user
+
+    def update_user(self, handler: web.RequestHandler, user_data: dict) -> User:
+        """jupyter_server's PATCH /api/me: saved in the policy store, like PATCH /api/rbac/me."""
+        username = handler.current_user.username
+        try:
+            handler.settings["rbac_accounts"].update_profile(username, dict(user_data))
+        except RBACError as error:
+            raise ValueError(error.message) from error  # jupyter_server answers 400 with it
+        self.policy.refresh()
+        return self.user_for(username)
 
     # -- browser sessions ----------------------------------------------------------------------
 
