@@ -25,6 +25,7 @@ from jupyter_core.application import JupyterApp
 from sqlalchemy.exc import SQLAlchemyError
 from traitlets.config import Config
 
+from .cli_accounts import add_invitations, add_user_accounts
 from .config import RBAC
 from .errors import InvalidInput, RBACError
 from .policy import Decision
@@ -625,6 +626,7 @@ def add_users(commands) -> None:
     add_command(users, "delete", cmd_users_delete, "delete a user and their tokens").add_argument(
         "name"
     )
+    add_user_accounts(users, add_command)
 
 
 def add_groups(commands) -> None:
@@ -694,6 +696,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_command(commands, "revoke", cmd_revoke, "take a role from users and groups")
     )
     add_tokens(commands)
+    add_invitations(commands, add_command, add_json)
 
     check = add_command(
         commands,

@@ -228,6 +228,47 @@ def test_tokens_create_list_revoke(db_url):
     assert "for CI" not in cli(db_url, "token", "list", "boss").stdout
 
 
+def test_invite_prints_a_single_use_link(db_url):
+    result = sh(db_url, "invite ann --display-name 'Ann Lee' --role viewer --group analyst --url http://lab.example:8888/")
+    assert re.fullmatch(r"http://lab\.example:8888/rbac/invite\?code=rbacinv_[0-9a-f]{16}_\S{40,}\n", result.stdout)
+    assert "works once" in result.stderr
+    [invitation] = json.loads(cli(db_url, "invitations", "list", "--json").stdout)
+    assert (invitation["username"], invitation["roles"], invitation["groups"]) == ("ann", ["viewer"], ["analyst"])
+    assert invitation["created_by"].startswith("cli:") and invitation["state"] == "pending"
+    code = result.stdout.strip().split("code=")[1]
+    store = Store.open(db_url)
+    try:
+        found, _ = store.find_invitation(code)
+        assert found.id == invitation["id"]
+    finally:
+        store.close()
+    assert "already has a pending invitation" in fails(db_url, "invite", "ann")
+    assert "already exists" in fails(db_url, "invite", "boss")
+    assert "no role named" in fails(db_url, "invite", "carl", "--role", "nope")
+    cli(db_url, "invitations", "revoke", str(invitation["id"]))
+    assert json.loads(cli(db_url, "invitations", "list", "--json").stdout) == []
+    assert len(json.loads(cli(db_url, "invitations", "list", "--all", "--json").stdout)) == 0  # revoked: gone
+    assert "no invitation with id" in fails(db_url, "invitations", "revoke", str(invitation["id"]))
+
+
+def test_users_passwd_and_sign_out(db_url):
+    from jupyter_rbac.store.hashing import verify_password
+
+    cli(db_url, "users", "passwd", "boss", stdin="correct horse\n")
+    store = Store.open(db_url)
+    try:
+        assert verify_password(store.password_hash_of("boss"), "correct horse")
+        epoch = store.user_record("boss").session_epoch
+        cli(db_url, "users", "sign-out", "boss")
+        assert store.user_record("boss").session_epoch == epoch + 1
+        assert "between 8" in fails(db_url, "users", "passwd", "boss", stdin="short\n")
+        cli(db_url, "users", "passwd", "boss", "--remove")
+        assert store.password_hash_of("boss") is None
+    finally:
+        store.close()
+    assert "no user named" in fails(db_url, "users", "sign-out", "nobody")
+
+
 # -- check ---------------------------------------------------------------------------------------
 
 
