@@ -16,6 +16,12 @@ export interface IMe {
   name: string;
   /** A human-friendly name; may equal `name`. */
   display_name: string;
+  /** Up to two letters for avatars ("AL" for "Ada Lovelace"). */
+  initials?: string;
+  /** A CSS color for this user's avatar and cursor. */
+  color?: string;
+  /** A picture of the user, if they have one. */
+  avatar_url?: string | null;
   /** The roles the user holds directly or through a group. */
   roles: string[];
   /** The groups the user belongs to. */

@@ -26,6 +26,26 @@ class JupyterLabPage:
         self.page.goto(f"{self.base_url}/lab?token={token}")
         expect(self.file_item("work")).to_be_visible(timeout=APP_LOAD_TIMEOUT)
 
+    def accept_invitation(self, link: str, password: str) -> None:
+        """Open an invitation link, choose a password, press Join; wait for JupyterLab."""
+        self.page.goto(link)
+        self.page.get_by_label("Password", exact=True).fill(password)
+        self.page.get_by_label("Password again").fill(password)
+        self.page.get_by_role("button", name="Join").click()
+        expect(self.file_item("work")).to_be_visible(timeout=APP_LOAD_TIMEOUT)
+
+    def sign_in_with_password(self, username: str, password: str) -> None:
+        """The login page, as a person uses it; wait until JupyterLab shows the file browser."""
+        self.page.goto(f"{self.base_url}/login?next=%2Flab")
+        self.page.get_by_label("User name").fill(username)
+        self.page.get_by_label("Password or token").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        expect(self.file_item("work")).to_be_visible(timeout=APP_LOAD_TIMEOUT)
+
+    def sign_out(self) -> None:
+        self.page.goto(f"{self.base_url}/logout")
+        expect(self.page.get_by_text("Successfully logged out")).to_be_visible()
+
     # --- the file browser -----------------------------------------------------------------
 
     def file_item(self, name: str) -> Locator:

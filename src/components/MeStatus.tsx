@@ -18,13 +18,15 @@ export interface IMeStatusProps {
 }
 
 /**
- * The label shown in the status bar: "alice · user, viewer".
+ * The label shown in the status bar: "Alice Smith · user, viewer" (the display name, which
+ * defaults to the user name).
  */
 export function meLabel(me: IMe, trans: TranslationBundle): string {
+  const name = me.display_name || me.name;
   if (me.roles.length === 0) {
-    return me.name;
+    return name;
   }
-  return trans.__('%1 · %2', me.name, me.roles.join(', '));
+  return trans.__('%1 · %2', name, me.roles.join(', '));
 }
 
 /**
