@@ -18,7 +18,7 @@ from ..errors import InvalidInput, RBACError
 MAX_CODE = 256  # characters; ours are about 70
 
 
-class InvitationHandler(JupyterHandler):
+class InvitationPage(JupyterHandler):
     @property
     def accounts(self):
         return self.settings["rbac_accounts"]
@@ -31,6 +31,7 @@ class InvitationHandler(JupyterHandler):
 
     def _render(self, status: int = 200, **page) -> None:
         self.set_status(status)
+        self.set_header("Referrer-Policy", "no-referrer")  # the code is in this page's URL
         page.setdefault("invitation", None)
         page.setdefault("error", None)
         page.setdefault("code", "")

@@ -61,9 +61,9 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
         self.updatable_fields = list(rbac.user_editable_fields)
 
     def get_handlers(self) -> list:
-        from .invitations import InvitationHandler  # the handler imports the service layer
+        from .invitations import InvitationPage  # it imports the service layer
 
-        return [*super().get_handlers(), (r"/rbac/invite", InvitationHandler)]
+        return [*super().get_handlers(), (r"/rbac/invite", InvitationPage)]
 
     # -- who a user is -------------------------------------------------------------------------
 
