@@ -72,6 +72,7 @@ async def test_opening_the_link_changes_nothing(admin, rbac, jp_fetch):
     browser = BrowserSession(jp_fetch)
     page = await browser.get("rbac", "invite", params={"code": code_of(invitation)})
     assert page.code == 200 and b"Welcome, Ann Lee" in page.body
+    assert page.headers["Referrer-Policy"] == "same-origin"  # the code never leaves the site
     assert not rbac.store.user_exists("ann")
     assert not browser.cookies.get("username-127-0-0-1")
 

@@ -31,7 +31,9 @@ class InvitationPage(JupyterHandler):
 
     def _render(self, status: int = 200, **page) -> None:
         self.set_status(status)
-        self.set_header("Referrer-Policy", "no-referrer")  # the code is in this page's URL
+        # The code is in this page's URL: never send it to another site (same-origin keeps the
+        # Origin header of the form's POST, which jupyter_server checks).
+        self.set_header("Referrer-Policy", "same-origin")
         page.setdefault("invitation", None)
         page.setdefault("error", None)
         page.setdefault("code", "")
