@@ -21,6 +21,7 @@ from .events import EventEmitter
 from .guard import RouteGuard
 from .handlers import HANDLERS
 from .identity import RBACIdentityProvider
+from .identity.singleuser import HubGrants
 from .policy import Policy
 from .policy_file import load_policy_file
 from .route_report import iter_routes
@@ -95,6 +96,9 @@ class RBACExtension(ExtensionApp):
         )
 
         authorizer.policy = self.policy
+        # Under JupyterHub (its single-user extension keeps its own identity provider), the Hub's
+        # user model carries groups and scopes: they join our policy on every request.
+        authorizer.hub_grants = HubGrants(self.policy, self.rbac.hub_owner_role, self.rbac.hub_visitor_role, self.log)
         identity_provider = serverapp.identity_provider
         if hasattr(identity_provider, "attach_policy"):  # ours: standalone, JupyterHub, OIDC
             identity_provider.attach_policy(self.policy, self.service, self.rbac)

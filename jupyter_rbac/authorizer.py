@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from jupyter_server.auth import User
     from tornado.web import RequestHandler
 
+    from .identity.singleuser import HubGrants
     from .policy import Policy
 
 # Resources whose scopes can be narrowed to objects; the rest are decided by one look-up.
@@ -69,6 +70,7 @@ class RBACAuthorizer(Authorizer):
     # The jupyter_rbac Policy, set by the extension when it loads. A plain attribute, not a
     # trait: it is read on every request, and trait access costs more than the check itself.
     policy: Policy | None = None
+    hub_grants: HubGrants | None = None  # set by the extension; used under JupyterHub only
 
     def is_authorized(self, handler: RequestHandler, user: User, action: str, resource: str) -> bool:
         """True if `user` may do `action` on `resource` for this request; False gives a 403.
@@ -106,13 +108,21 @@ class RBACAuthorizer(Authorizer):
         permissions = getattr(handler, "_rbac_permissions", None)
         if permissions is None:
             token_scopes = getattr(handler, "_rbac_token_scopes", None)
-            external = getattr(user, "rbac_external", None)  # from JupyterHub or an OIDC token
+            external = self.external_grants(user)
             if token_scopes is None:
                 permissions = self.policy.permissions(user.username, external)
             else:
                 permissions = self.policy.token_permissions(user.username, token_scopes, external)
             handler._rbac_permissions = permissions  # type: ignore[attr-defined]
         return permissions
+
+    def external_grants(self, user: User):
+        """What the user's identity source adds (an OIDC token's groups and roles, JupyterHub's
+        groups and scopes), worked out once per request and kept on the user."""
+        external = getattr(user, "rbac_external", None)
+        if external is None and self.hub_grants is not None and getattr(user, "hub_user", None) is not None:
+            external = user.rbac_external = self.hub_grants.of(user)  # type: ignore[attr-defined]
+        return external
 
     def _allows(self, handler: RequestHandler, permissions, need: Need) -> bool:
         if not need.has_object:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
@@ -27,12 +28,14 @@ class RBAC(LoggingConfigurable):
     initial_admin = Unicode(
         config=True,
         help="""Name of the administrator created on first start with an empty database
-        (default: the name of the user running the server). A one-time login link for them is
-        printed at start.""",
+        (default: the server's owner under JupyterHub, else the name of the user running the
+        server). A one-time login link for them is printed at start.""",
     )
 
     @default("initial_admin")
     def _default_initial_admin(self) -> str:
+        if os.environ.get("JUPYTERHUB_USER"):  # a Hub's single-user server: its owner
+            return os.environ["JUPYTERHUB_USER"]
         try:
             return getpass.getuser()
         except Exception:
@@ -105,6 +108,21 @@ class RBAC(LoggingConfigurable):
         300.0,
         config=True,
         help="The sliding window, in seconds, over which failed sign-ins are counted.",
+    )
+
+    hub_owner_role = Unicode(
+        "admin",
+        config=True,
+        help="""Under JupyterHub: the role the server's owner holds on their own server. Empty:
+        only what the policy gives them.""",
+    )
+
+    hub_visitor_role = Unicode(
+        "viewer",
+        config=True,
+        help="""Under JupyterHub: the role of a visitor the Hub let in (a share) who holds no role
+        of ours and whose token carries no custom:jupyter_server scope (the Hub gives a share's
+        scopes to API tokens, never to browser sessions). Empty: only the `user` role.""",
     )
 
     extra_routes = List(

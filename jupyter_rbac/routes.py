@@ -74,6 +74,7 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
     _public(r"/logout", "signing out"),
     _public(r"/rbac/invite", "accepting an invitation (the link's code is the credential)"),
     _public(r"/rbac/oidc/callback", "the OpenID Connect login's return from the issuer"),
+    _public(r"/oauth_callback", "JupyterHub's OAuth login's return to a single-user server"),
     _public(r"/api", "the server's version (Jupyter's public API root)"),
     # -- any signed-in user -----------------------------------------------------------------------
     _signed_in(r"/", "redirects to the default page"),

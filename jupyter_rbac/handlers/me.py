@@ -38,7 +38,7 @@ class MeHandler(RBACHandler):
         user = user or self.current_user
         policy = self.policy
         permissions = self.authorizer.permissions_for(self, user)
-        external = getattr(user, "rbac_external", None)  # groups and roles from JupyterHub or OIDC
+        external = self.authorizer.external_grants(user)  # groups and roles from JupyterHub or OIDC
         roles = policy.roles_of(user.username, external)
         local = policy.knows_user(user.username)
         settings = self.accounts.settings

@@ -1,0 +1,285 @@
+"""jupyter-rbac inside a real JupyterHub (installed from PyPI): DummyAuthenticator, the local
+process spawner and configurable-http-proxy on loopback. alice's single-user server runs
+jupyter-rbac; carol is let in by a Hub role and gets her rights from our policy through her Hub
+group; bob comes through a Hub share."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent / "hub"
+NODE_BIN = Path(__file__).parents[1] / "node_modules" / ".bin"
+START_TIMEOUT = 90
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def call(method: str, url: str, token: str | None = None, body=None, opener=None):
+    """(status, JSON or text), redirects not followed."""
+    headers = {"Authorization": f"token {token}"} if token else {}
+    data = None
+    if body is not None:
+        data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with (opener or urllib.request.build_opener(NoRedirect)).open(request, timeout=30) as response:
+            status, raw, response_headers = response.status, response.read(), response.headers
+    except urllib.error.HTTPError as error:
+        status, raw, response_headers = error.code, error.read(), error.headers
+    text = raw.decode(errors="replace")
+    try:
+        return status, json.loads(text) if text else None, response_headers
+    except ValueError:
+        return status, text, response_headers
+
+
+class Hub:
+    def __init__(self, run_dir: Path):
+        self.run_dir = run_dir
+        self.token = secrets.token_hex(32)
+        ports = {name: free_port() for name in ("hub", "proxy", "api")}
+        self.public = f"http://127.0.0.1:{ports['proxy']}"
+        self.api = f"{self.public}/hub/api"
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("JUPYTERHUB_", "JPY_"))}
+        env.update(
+            RBAC_HUB_DIR=str(run_dir),
+            RBAC_HUB_PORT=str(ports["hub"]),
+            RBAC_PROXY_PORT=str(ports["proxy"]),
+            RBAC_PROXY_API_PORT=str(ports["api"]),
+            RBAC_HUB_SERVICE_TOKEN=self.token,
+            PATH=f"{Path(sys.executable).parent}:{NODE_BIN}:{env.get('PATH', '')}",
+            JUPYTER_CONFIG_DIR=str(run_dir / "jupyter-config"),
+            JUPYTER_DATA_DIR=str(run_dir / "jupyter-data"),
+            JUPYTER_RUNTIME_DIR=str(run_dir / "jupyter-runtime"),
+        )
+        self.env = env
+        self.log = run_dir / "hub.log"
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "jupyterhub", "-f", str(HERE / "jupyterhub_config.py")],
+                cwd=run_dir,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # the hub, the proxy and the servers: one group to stop
+            )
+        self._wait(lambda: self.hub("GET", "/")[0] == 200, "the hub")
+
+    def hub(self, method: str, path: str, body=None, token: str | None = None):
+        status, payload, _ = call(method, self.api + path, token or self.token, body)
+        return status, payload
+
+    def _wait(self, ready, what: str) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the hub exited:\n{self.tail()}")
+            try:
+                if ready():
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)  # polling processes that start, not a page
+        raise RuntimeError(f"{what} was not ready in {START_TIMEOUT} s:\n{self.tail()}")
+
+    def start_server(self, user: str) -> str:
+        status, _ = self.hub("POST", f"/users/{user}/server")
+        assert status in (201, 202), status
+
+        def ready():
+            server = (self.hub("GET", f"/users/{user}")[1] or {}).get("servers", {}).get("")
+            return bool(server and server.get("ready"))
+
+        self._wait(ready, f"{user}'s server")
+        return f"{self.public}/user/{user}"
+
+    def token_for(self, user: str) -> str:
+        status, body = self.hub("POST", f"/users/{user}/tokens", {"note": "test"})
+        assert status == 201, body
+        return body["token"]
+
+    def tail(self, lines: int = 80) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)  # the hub stops the proxy and the servers
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def rbac_cli(hub: Hub, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyter_rbac.cli", "--db-url", f"sqlite:///{hub.run_dir / 'rbac.sqlite'}", *args],
+        env=hub.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    run_dir = tmp_path_factory.mktemp("hub")
+    for folder in ("jupyter-config", "jupyter-data", "jupyter-runtime", "home"):
+        (run_dir / folder).mkdir()
+    hub = None
+    try:
+        hub = Hub(run_dir)
+        for user in ("alice", "bob", "carol"):
+            assert hub.hub("POST", f"/users/{user}")[0] in (201, 409)
+        # Our policy on alice's server, made before it starts: Hub group `reviewers` gets a role.
+        rbac_cli(hub, "roles", "create", "reviewer", "--scope", "read:contents", "--scope", "write:contents!path=reviews/**")
+        rbac_cli(hub, "groups", "create", "reviewers")
+        rbac_cli(hub, "grant", "reviewer", "--group", "reviewers")
+        hub.server = hub.start_server("alice")
+        yield hub
+    except Exception:
+        if hub is not None:
+            print(hub.tail())
+        raise
+    finally:
+        if hub is not None:
+            hub.stop()
+
+
+FILE = {"type": "file", "format": "text", "content": "hello"}
+
+
+def test_the_owner_administers_their_server(hub):
+    token = hub.token_for("alice")
+    status, me, _ = call("GET", f"{hub.server}/api/rbac/me", token)
+    assert status == 200, me
+    assert me["name"] == "alice" and me["role_sources"]["admin"] == ["direct", "hub"]
+    assert call("PUT", f"{hub.server}/api/contents/alice.txt", token, FILE)[0] == 201
+    # on an empty policy, the first administrator is the owner, not the OS user
+    assert "admin" in json.loads(rbac_cli(hub, "users", "show", "alice", "--json"))["roles"]
+
+
+def test_a_hub_group_gets_the_role_our_policy_gives_it(hub):
+    token = hub.token_for("carol")
+    status, me, _ = call("GET", f"{hub.server}/api/rbac/me", token)
+    assert status == 200, me
+    assert me["groups"] == ["reviewers"] and me["role_sources"]["reviewer"] == ["group:reviewers"]
+    assert "viewer" not in me["roles"]  # she holds a role of ours: no visitor role
+    assert call("GET", f"{hub.server}/api/contents", token)[0] == 200
+    assert call("PUT", f"{hub.server}/api/contents/reviews", token, {"type": "directory"})[0] == 201
+    assert call("PUT", f"{hub.server}/api/contents/reviews/r.txt", token, FILE)[0] == 201
+    status, refused, _ = call("PUT", f"{hub.server}/api/contents/carol.txt", token, FILE)
+    assert status == 403 and refused["missing_scope"] == "write:contents!path=carol.txt"
+
+
+def test_a_share_gives_its_scopes_to_api_tokens(hub):
+    before = hub.token_for("bob")
+    assert call("GET", f"{hub.server}/api/contents", before)[0] == 403  # not let in by the Hub
+    status, share = hub.hub(
+        "POST", "/shares/alice/", {"user": "bob", "scopes": ["access:servers!server=alice/", "custom:jupyter_server:read:*!server=alice/"]}
+    )
+    assert status == 200, share
+    try:
+        token = hub.token_for("bob")
+        status, me, _ = call("GET", f"{hub.server}/api/rbac/me", token)
+        assert status == 200, me
+        assert "read:*" in me["scopes"] and "viewer" not in me["roles"]  # read, on every server resource
+        assert call("GET", f"{hub.server}/api/contents/alice.txt", token)[0] == 200
+        status, refused, _ = call("PUT", f"{hub.server}/api/contents/bob.txt", token, FILE)
+        assert status == 403 and refused["missing_scope"].startswith("write:contents")
+        # the browser: the Hub gives a share's custom scopes to API tokens only; bob arrives
+        # with access:servers and gets the visitor role
+        browser = BrowserAtHub(hub, "bob")
+        status, me = browser.get_json(f"{hub.server}/api/rbac/me")
+        assert status == 200, me
+        assert me["role_sources"]["viewer"] == ["hub"]
+        assert browser.get_json(f"{hub.server}/api/contents/alice.txt")[0] == 200
+    finally:
+        assert hub.hub("DELETE", "/shares/alice/")[0] == 204
+    after = hub.token_for("bob")
+    assert call("GET", f"{hub.server}/api/contents", after)[0] == 403
+
+
+def test_the_owner_signs_in_through_the_hub_in_a_browser(hub):
+    browser = BrowserAtHub(hub, "alice")
+    status, me = browser.get_json(f"{hub.server}/api/me")
+    assert status == 200 and me["identity"]["username"] == "alice"
+
+
+def test_custom_scopes_for_another_server_grant_nothing(hub):
+    """carol's Hub token carries custom:jupyter_server:execute:*!user=carol (her own servers):
+    on alice's server only our policy counts."""
+    token = hub.token_for("carol")
+    status, me, _ = call("GET", f"{hub.server}/api/rbac/me", token)
+    assert not any(scope.startswith("execute:") for scope in me["scopes"])
+
+
+class BrowserAtHub:
+    """A browser: signs in at the Hub's login page, then follows the server's OAuth flow."""
+
+    def __init__(self, hub: Hub, username: str):
+        jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+        page = self._request("GET", f"{hub.public}/hub/login")
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page[2]).group(1)
+        self._request("POST", f"{hub.public}/hub/login", {"username": username, "password": "any", "_xsrf": xsrf})
+        url = f"{hub.server}/lab"
+        for _ in range(12):
+            status, headers, html = self._request("GET", url)
+            if status in (301, 302, 303, 307):
+                url = urllib.parse.urljoin(url, headers["Location"])
+                continue
+            if status == 200 and "/oauth2/authorize" in url and 'name="scopes"' in html:
+                xsrf = re.search(r'name="_xsrf" value="([^"]+)"', html).group(1)
+                scopes = re.findall(r'name="scopes" value="([^"]*)"', html)
+                status, headers, html = self._request("POST", url, {"_xsrf": xsrf, "scopes": scopes})
+                if status in (301, 302, 303, 307):
+                    url = urllib.parse.urljoin(url, headers["Location"])
+                    continue
+            break
+        assert status == 200, (status, url, html[:500])
+
+    def _request(self, method: str, url: str, form: dict | None = None):
+        data = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
+        request = urllib.request.Request(url, data=data, method=method, headers={"Sec-Fetch-Mode": "navigate"})
+        try:
+            response = self.opener.open(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            response = error
+        status = getattr(response, "status", None) or response.code
+        return status, response.headers, response.read().decode(errors="replace")
+
+    def get_json(self, url: str):
+        status, _, text = self._request("GET", url)
+        try:
+            return status, json.loads(text)
+        except ValueError:
+            return status, text
