@@ -12,13 +12,23 @@ from typing import Any
 import pytest
 from tornado import web
 
+from jupyter_rbac.accounts import PROFILE_FIELDS
 from jupyter_rbac.handlers import HANDLERS
+from jupyter_rbac.handlers.invitations import INVITATION_FIELDS
 from jupyter_rbac.handlers.base import MAX_LIMIT
 from jupyter_rbac.handlers.check import CHECK_FIELDS
 from jupyter_rbac.handlers.groups import GROUP_FIELDS
 from jupyter_rbac.handlers.roles import CHANGEABLE, ROLE_FIELDS
 from jupyter_rbac.handlers.users import TOKEN_FIELDS, USER_FIELDS
-from jupyter_rbac.limits import MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_SCOPES, MAX_TOKEN_LIFETIME
+from jupyter_rbac.limits import (
+    MAX_DESCRIPTION,
+    MAX_DISPLAY_NAME,
+    MAX_INVITATION_LIFETIME,
+    MAX_PASSWORD,
+    MAX_SCOPES,
+    MAX_TOKEN_LIFETIME,
+    MIN_PASSWORD,
+)
 from jupyter_rbac.scopes import ACTIONS, FILTERS, IMPLIED_ACTIONS
 from jupyter_rbac.store.repository import NAME_PATTERN, SORTABLE
 
@@ -41,7 +51,11 @@ HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 @pytest.fixture
 def rbac_config() -> dict:
     # a role declared in configuration, for the "read-only here" 409s
-    return {"load_roles": [{"name": "ops", "scopes": ["read:kernels"], "users": ["olga"]}]}
+    return {
+        "load_roles": [{"name": "ops", "scopes": ["read:kernels"], "users": ["olga"]}],
+        # users may not change their picture here, for the "not editable" 403
+        "user_editable_fields": ["display_name", "color"],
+    }
 
 
 # -- the spec itself --------------------------------------------------------------------------------
@@ -114,6 +128,8 @@ def _schema(name: str) -> dict:
         ("GroupPatch", GROUP_FIELDS[1:]),
         ("TokenCreate", TOKEN_FIELDS),
         ("CheckRequest", CHECK_FIELDS),
+        ("InvitationCreate", INVITATION_FIELDS),
+        ("ProfilePatch", PROFILE_FIELDS),
     ],
 )
 def test_request_bodies_have_the_handlers_fields(schema: str, fields: tuple[str, ...]) -> None:
@@ -140,6 +156,9 @@ def test_limits_are_the_servers() -> None:
         _schema("TokenCreate")["properties"]["expires_in"]["oneOf"][0]["maximum"]
         == MAX_TOKEN_LIFETIME
     )
+    assert _schema("InvitationCreate")["properties"]["expires_in"]["oneOf"][0]["maximum"] == MAX_INVITATION_LIFETIME
+    password = _schema("PasswordChange")["properties"]["new_password"]
+    assert (password["minLength"], password["maxLength"]) == (MIN_PASSWORD, MAX_PASSWORD)
 
 
 def test_the_scope_language_is_the_catalogs() -> None:
@@ -278,6 +297,8 @@ async def test_every_answer_of_the_api_matches_the_spec(tour: Tour, jp_fetch, jp
     await _groups(tour)
     await _check(tour)
     await _audit(tour)
+    await _account(tour)
+    await _invitations(tour)
     missing = sorted(documented_answers() - tour.seen)
     assert missing == [], "documented answers the tour never met (untested or wrong in the spec)"
 
@@ -682,6 +703,55 @@ async def _audit(tour: Tour) -> None:
     await admin.bad_params("audit", {"since": "2026-01-01T00:00:00"}, "give a time zone")
     await admin.bad_params("audit", {"limit": "1001"}, "limit: must be between 1 and 1000")
     await tour.nobody.denied("GET", "audit", "read:audit")
+
+
+async def _account(tour: Tour) -> None:
+    """nora changes her profile and password, and signs out everywhere."""
+    nora = tour.nobody
+    me = await nora.patch("me", {"display_name": "Nora Batty", "color": "#336699"})
+    assert me["initials"] == "NB" and me["color"] == "#336699"
+    assert me["account"] == {"editable": ["display_name", "color"], "passwords": True, "password_set": False}
+    await nora.bad_body("PATCH", "me", {"color": "red; x: y"}, "color")
+    await nora.bad_body("PATCH", "me", {"name": "x"}, "unknown field(s) name")
+    await nora.call("PATCH", "me", 403, body={"avatar_url": "https://pics.example/n.png"})
+    await tour.anonymous.call("PATCH", "me", 403, body={"color": "red"})
+
+    await nora.put("me/password", {"new_password": "correct horse"}, 204)
+    assert (await nora.get("me"))["account"]["password_set"] is True
+    await nora.call("PUT", "me/password", 403, body={"current_password": "wrong", "new_password": "battery staple"})
+    await nora.put("me/password", {"current_password": "correct horse", "new_password": "battery staple"}, 204)
+    await nora.bad_body("PUT", "me/password", {"current_password": "battery staple", "new_password": "short"}, "between 8")
+    await nora.bad_body("PUT", "me/password", {"current_password": "battery staple"}, "missing field(s) new_password")
+
+    await nora.delete("me/sessions")
+    await tour.anonymous.call("DELETE", "me/sessions", 403)
+
+
+async def _invitations(tour: Tour) -> None:
+    admin = tour.admin
+    invitation = await admin.post(
+        "invitations", {"username": "ivan", "display_name": "Ivan", "roles": ["viewer"], "expires_in": 3600}
+    )
+    assert invitation["state"] == "pending" and "/rbac/invite?code=rbacinv_" in invitation["path"]
+    assert admin.header("Location").endswith(f"/api/rbac/invitations/{invitation['id']}")
+    await admin.post("invitations", {"username": "ivan"}, 409)
+    await admin.bad_body("POST", "invitations", {"username": "x", "expires_in": 5}, "expires_in")
+    await admin.bad_body("POST", "invitations", {"username": "x", "roles": ["nope"]}, "no role named", semantic=True)
+    await admin.bad_body("POST", "invitations", {"display_name": "x"}, "missing field(s) username")
+    await tour.editor.denied("POST", "invitations", "write:users", body={"username": "x"})
+
+    listed = await admin.get("invitations")
+    assert [i["username"] for i in listed["items"]] == ["ivan"]
+    assert (await admin.get("invitations", params={"all": "true"}))["total"] == 1
+    await admin.revalidate("invitations")
+    await admin.bad_params("invitations", {"all": "yes"}, "all: true or false")
+    await tour.anonymous.get("invitations", 403)
+
+    # rolf reads users (so he sees it) but may not write them
+    await tour.role_admin.denied("DELETE", f"invitations/{invitation['id']}", "write:users!user=ivan")
+    await admin.delete(f"invitations/{invitation['id']}")
+    await admin.delete(f"invitations/{invitation['id']}", 404)
+    await admin.bad_path("DELETE", "invitations/abc", "not an invitation id")
 
 
 # -- discrepancies found while writing the spec, fixed since ----------------------------------------

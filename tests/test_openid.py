@@ -77,7 +77,7 @@ def jp_server_config(jp_server_config, issuer):
         **jp_server_config,
         "ServerApp": {
             **jp_server_config["ServerApp"],
-            "identity_provider_class": "jupyter_rbac.identity.openid.OIDCIdentityProvider",
+            "identity_provider_class": "jupyter_rbac.identity.OIDCIdentityProvider",
         },
         "OIDCIdentityProvider": {
             "issuer": issuer.issuer,
