@@ -110,7 +110,11 @@ def timed(connection: http.client.HTTPConnection, method: str, path: str, body, 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--json", help="save the figures here (for bench/suite.py)")
     args = parser.parse_args()
+    from results import Report
+
+    report = Report("administration at scale")
 
     work = Path(tempfile.mkdtemp(prefix="rbac-bench-admin-"))
     (work / "root").mkdir()
@@ -126,6 +130,7 @@ def main() -> int:
     populate(store)
     print(f"populated {USERS:,} users, {ROLES:,} roles, {GROUPS} groups in {time.perf_counter() - started:.1f} s")
     _, token = store.create_token("boss")
+    export_import(store, work, report)
     store.close()
 
     port = free_port()
@@ -156,15 +161,37 @@ def main() -> int:
                 ratios.append(statistics.median(block) / statistics.median(block_base))
                 times += block
                 base_times += block_base
-            print(
-                f"  {label:45s} {statistics.median(times) * 1e3:7.2f} ms   baseline "
-                f"{statistics.median(base_times) * 1e3:5.2f} ms   ratio {statistics.median(ratios):6.1f} "
-                f"({min(ratios):.1f}-{max(ratios):.1f})"
+            report.add(
+                label, statistics.median(times) * 1e3, "ms", baseline=f"{BASELINE[0]} {BASELINE[1]}",
+                baseline_value=statistics.median(base_times) * 1e3,
             )
     finally:
         server.terminate()
         server.wait(timeout=30)
+    report.save(args.json)
     return 0
+
+
+def export_import(store: Store, work: Path, report) -> None:
+    """Export the whole policy (1,000 roles, 10,000 users) as YAML; import it into a new database."""
+    from jupyter_rbac.policy_file import dump, parse
+    from jupyter_rbac.store.import_export import export_policy, import_policy
+
+    started = time.perf_counter()
+    text = dump(export_policy(store))
+    exported = time.perf_counter() - started
+    fresh = Store.open(f"sqlite:///{work / 'imported.sqlite'}")
+    try:
+        RBACService(fresh, Catalog()).ensure_defaults()
+        started = time.perf_counter()
+        import_policy(fresh, parse(text), actor="bench")
+        imported = time.perf_counter() - started
+        assert len(fresh.snapshot().roles) >= ROLES
+    finally:
+        fresh.close()
+    report.add(f"export of the policy ({ROLES:,} roles, {USERS:,} users) as YAML", exported, "s",
+               note=f"{len(text) / 1e6:.1f} MB")
+    report.add("import of that file into an empty database (one transaction)", imported, "s")
 
 
 if __name__ == "__main__":

@@ -23,12 +23,11 @@ from tests.postgres import PostgresCluster, server_bindir
 from tests.servers import admin_and_viewer, isolated_env, start_server
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+sys.path.insert(0, str(Path(__file__).parent))
+from results import Report, percentile  # noqa: E402
 
 
-def measure(backend: str, db_url: str, samples: int) -> None:
+def measure(backend: str, db_url: str, samples: int, report: Report) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"rbac-bench-prop-{backend}-"))
     tokens = admin_and_viewer(db_url)
     env = isolated_env(work)
@@ -57,11 +56,12 @@ def measure(backend: str, db_url: str, samples: int) -> None:
         base = statistics.median(round_trips)
         median, p95 = statistics.median(latencies), percentile(latencies, 0.95)
         first = sum(1 for tries in polls if tries == 1)
-        print(
-            f"  {backend:10s} median {median * 1e3:6.2f} ms  p95 {p95 * 1e3:6.2f} ms  "
-            f"(a round trip to B: {base * 1e3:5.2f} ms; ratio {median / base:4.1f}x median, "
-            f"{p95 / base:4.1f}x p95); the first request after the commit knew in {first}/{samples}"
-        )
+        report.add(f"{backend}: change on A enforced by B, p50", median * 1e3, "ms",
+                   baseline="a request to B", baseline_value=base * 1e3)
+        report.add(f"{backend}: change on A enforced by B, p95", p95 * 1e3, "ms",
+                   baseline="a request to B", baseline_value=base * 1e3)
+        report.add(f"{backend}: first request to B after the commit already enforced it", first / samples * 100, "%",
+                   note=f"{first} of {samples}")
     finally:
         a.stop()
         b.stop()
@@ -70,18 +70,21 @@ def measure(backend: str, db_url: str, samples: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument("--json", help="save the figures here (for bench/suite.py)")
     args = parser.parse_args()
     print(f"{args.samples} changes through server A, each followed by requests to server B until it enforces it")
-    measure("sqlite", f"sqlite:///{tempfile.mkdtemp(prefix='rbac-bench-prop-db-')}/policy.sqlite", args.samples)
+    report = Report("propagation")
+    measure("sqlite", f"sqlite:///{tempfile.mkdtemp(prefix='rbac-bench-prop-db-')}/policy.sqlite", args.samples, report)
     bindir = server_bindir()
     if bindir is None:
         print("  postgresql skipped: no server binaries (apt-get install -y postgresql)")
-        return 0
-    cluster = PostgresCluster(bindir).start()
-    try:
-        measure("postgresql", cluster.create_database("rbac_bench"), args.samples)
-    finally:
-        cluster.stop()
+    else:
+        cluster = PostgresCluster(bindir).start()
+        try:
+            measure("postgresql", cluster.create_database("rbac_bench"), args.samples, report)
+        finally:
+            cluster.stop()
+    report.save(args.json)
     return 0
 
 

@@ -1,11 +1,14 @@
 """Does a user feel jupyter-rbac? Whole requests through two real servers, side by side.
 
-Starts two `jupyter server` processes on loopback: a baseline with jupyter-rbac disabled
-(jupyter_server's AllowAllAuthorizer and its shared token) and one with jupyter-rbac (an
-`editor` user's own token). Requests alternate between them, in alternating order, over
-keep-alive connections; the figures are median latencies and their ratio.
+Starts two `jupyter server` processes on loopback (pinned to one core, the client on the other):
+a baseline with jupyter-rbac disabled (jupyter_server's AllowAllAuthorizer and its shared token)
+and one with jupyter-rbac (an `editor` user's own token, or a user whose only contents scope is
+filtered to some paths). A load generator (several keep-alive connections) drives one server at
+a time for a short block, alternating servers block by block; the figure is requests per second
+(median over blocks) and its ratio to the baseline. A folder of 1,000 files gives the cost of a
+filtered listing per entry.
 
-    python bench/bench_requests.py [--rounds 2000]
+    python bench/bench_requests.py [--seconds 2 --blocks 3 --connections 4] [--json F]
 """
 
 from __future__ import annotations
@@ -15,22 +18,27 @@ import http.client
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 # (label, path, which jupyter-rbac user): "editor" holds unfiltered scopes, "filtered" holds
 # `read:contents!path=notes/**`, so every check and every listed entry goes through a glob.
 REQUESTS = [
+    ("GET /api/status, editor", "/api/status", "editor"),
+    ("GET /api/kernels, editor", "/api/kernels", "editor"),
+    ("GET /api/kernelspecs, editor", "/api/kernelspecs", "editor"),
     ("GET /api/contents/notes/a.txt, editor", "/api/contents/notes/a.txt", "editor"),
     ("GET /api/contents/notes/a.txt, path filter", "/api/contents/notes/a.txt", "filtered"),
-    ("GET /api/kernelspecs, editor", "/api/kernelspecs", "editor"),
-    ("GET /api/contents/notes (20 entries), editor", "/api/contents/notes", "editor"),
-    ("GET /api/contents/notes (20 entries), path filter", "/api/contents/notes", "filtered"),
+    ("GET /api/contents/big (1,000 files), editor", "/api/contents/big?content=1", "editor"),
+    ("GET /api/contents/big (1,000 files), path filter", "/api/contents/big?content=1", "filtered"),
 ]
+BIG_FOLDER = 1_000
 
 
 def free_port() -> int:
@@ -80,16 +88,48 @@ def timed_get(connection: http.client.HTTPConnection, path: str, headers: dict) 
     return elapsed
 
 
+def throughput(port: int, path: str, headers: dict, seconds: float, connections: int) -> float:
+    """Requests per second that `connections` keep-alive clients get from one server."""
+    done = [0] * connections
+    stop = time.monotonic() + seconds
+
+    def client(slot: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        while time.monotonic() < stop:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status}")
+            done[slot] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(slot,)) for slot in range(connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - started)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=2.0, help="length of one block")
+    parser.add_argument("--blocks", type=int, default=3, help="blocks per server and request")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--json", help="save the figures here (for bench/suite.py)")
     args = parser.parse_args()
+    from results import Report, median
 
     work = Path(tempfile.mkdtemp(prefix="rbac-bench-req-"))
     root = work / "root"
     (root / "notes").mkdir(parents=True)
     for i in range(20):
         (root / "notes" / f"{'a' if i == 0 else i}.txt").write_text("x" * 200)
+    (root / "big").mkdir()
+    for i in range(BIG_FOLDER):
+        (root / "big" / f"f{i:04d}.txt").write_text("x")
     db_url = f"sqlite:///{work / 'policy.sqlite'}"
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(work / "config"), "JUPYTER_DATA_DIR": str(work / "data")}
     (work / "config").mkdir()
@@ -100,8 +140,11 @@ def main() -> int:
     cli = [sys.executable, "-m", "jupyter_rbac.cli", "--db-url", db_url]
     subprocess.run([*cli, "init", "--admin", "boss"], check=True, capture_output=True, env=env)
     subprocess.run([*cli, "user", "create", "ed", "--role", "editor"], check=True, capture_output=True, env=env)
+    # The filtered user reads notes/ and a tenth of big/ (f00**-f09**): the listing is filtered.
     subprocess.run(
-        [*cli, "role", "create", "notes-reader", "--scope", "read:contents!path=notes/**", "--scope", "read:kernelspecs"],
+        [*cli, "role", "create", "notes-reader", "--scope", "read:contents!path=notes/**",
+         "--scope", "read:contents!path=big/f00*", "--scope", "read:kernelspecs",
+         "--scope", "read:kernels", "--scope", "read:api"],
         check=True, capture_output=True, env=env,
     )
     subprocess.run([*cli, "user", "create", "fil", "--role", "notes-reader"], check=True, capture_output=True, env=env)
@@ -121,54 +164,43 @@ def main() -> int:
         ["--ServerApp.jpserver_extensions=jupyter_rbac=True", f"--RBAC.db_url={db_url}"],
         env,
     )
+    report = Report("whole requests")
     try:
         wait_ready(base_port, base_token)
         wait_ready(rbac_port, rbac_tokens["editor"])
-        base_conn = http.client.HTTPConnection("127.0.0.1", base_port)
-        rbac_conn = http.client.HTTPConnection("127.0.0.1", rbac_port)
-        base_headers = {"Authorization": f"token {base_token}"}
         if CLIENT_CPUS:
             os.sched_setaffinity(0, CLIENT_CPUS)
-        blocks = 5
+        base_headers = {"Authorization": f"token {base_token}"}
         print(
-            f"{args.rounds} rounds per request in {blocks} blocks, alternating servers; "
-            "median latency over all rounds; ratio = median over blocks of each block's ratio "
-            "(min-max across blocks)"
+            f"{args.connections} keep-alive connections; {args.blocks} blocks of {args.seconds} s per "
+            "server, alternating; requests per second, median over blocks"
         )
-        worst = 0.0
+        rates: dict[str, tuple[float, float]] = {}
         for name, path, who in REQUESTS:
             rbac_headers = {"Authorization": f"token {rbac_tokens[who]}"}
-            base_times, rbac_times = [], []
-            for _ in range(100):  # warm both up
-                timed_get(base_conn, path, base_headers)
-                timed_get(rbac_conn, path, rbac_headers)
-            ratios = []
-            for _ in range(blocks):
-                block_base, block_rbac = [], []
-                for i in range(args.rounds // blocks):
-                    if i % 2:
-                        block_base.append(timed_get(base_conn, path, base_headers))
-                        block_rbac.append(timed_get(rbac_conn, path, rbac_headers))
-                    else:
-                        block_rbac.append(timed_get(rbac_conn, path, rbac_headers))
-                        block_base.append(timed_get(base_conn, path, base_headers))
-                ratios.append(statistics.median(block_rbac) / statistics.median(block_base))
-                base_times += block_base
-                rbac_times += block_rbac
-            base_ms = statistics.median(base_times) * 1e3
-            rbac_ms = statistics.median(rbac_times) * 1e3
-            ratio = statistics.median(ratios)
-            worst = max(worst, ratio)
-            print(
-                f"  {name:50s} AllowAll {base_ms:6.3f} ms   jupyter-rbac {rbac_ms:6.3f} ms   "
-                f"ratio {ratio:5.3f} ({min(ratios):.3f}-{max(ratios):.3f})"
+            throughput(base_port, path, base_headers, 0.3, args.connections)  # warm both up
+            throughput(rbac_port, path, rbac_headers, 0.3, args.connections)
+            base_rates, rbac_rates = [], []
+            for block in range(args.blocks):
+                order = [(base_port, base_headers, base_rates), (rbac_port, rbac_headers, rbac_rates)]
+                for port, headers, rates_of in order if block % 2 == 0 else reversed(order):
+                    rates_of.append(throughput(port, path, headers, args.seconds, args.connections))
+            base_rate, rbac_rate = median(base_rates), median(rbac_rates)
+            rates[name] = (base_rate, rbac_rate)
+            report.add(
+                f"{name}, jupyter-rbac", rbac_rate, "req/s", baseline="AllowAll req/s",
+                baseline_value=base_rate, target=">= 0.98x", met=rbac_rate >= 0.98 * base_rate,
             )
-        print(f"worst ratio: {worst:.3f} (target: within 1.02)")
+        for who in ("editor", "path filter"):
+            base_rate, rbac_rate = rates[f"GET /api/contents/big (1,000 files), {who}"]
+            extra_us = (1 / rbac_rate - 1 / base_rate) * 1e6
+            report.add(f"listing 1,000 files, {who}: cost per entry", extra_us / BIG_FOLDER, "us")
     finally:
         for process in (baseline, rbac):
             process.terminate()
         for process in (baseline, rbac):
             process.wait(timeout=30)
+    report.save(args.json)
     return 0
 
 

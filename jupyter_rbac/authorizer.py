@@ -36,6 +36,8 @@ ACTION_FOR_HANDLER = {
     ("SubscribeWebsocket", "execute"): "read",
 }
 GLOBAL_AWARENESS_ROOM = "JupyterLab:globalAwareness"
+# Allowed reads remembered per user's permissions before starting over (bounds memory).
+MAX_REMEMBERED_DECISIONS = 1024
 
 
 class Need(NamedTuple):
@@ -91,6 +93,14 @@ class RBACAuthorizer(Authorizer):
             if permissions.allows(action, resource):
                 return True
             return _deny(handler, f"{action}:{resource}")
+        # Reading a path is decided by the handler, method, action and path alone: remember
+        # what these permissions allowed (a user opens the same files again and again).
+        handler_name = type(handler).__name__
+        remembered = None
+        if resource == "contents" and handler.request.method in READ_METHODS and handler_name not in _RESOLVERS:
+            remembered = (handler_name, handler.request.method, action, _generic_path(handler))
+            if remembered in permissions.decisions:
+                return True
         try:
             needs = needs_of_request(self.policy, handler, user.username, action, resource)
         except Unresolvable as error:
@@ -98,6 +108,10 @@ class RBACAuthorizer(Authorizer):
         for need in needs:
             if not self._allows(handler, permissions, need):
                 return _deny(handler, need.scope)
+        if remembered is not None:
+            if len(permissions.decisions) >= MAX_REMEMBERED_DECISIONS:
+                permissions.decisions.clear()
+            permissions.decisions[remembered] = True
         return True
 
     def permissions_for(self, handler: RequestHandler, user: User):

@@ -237,6 +237,7 @@ def extension_resource(name: str, owner: str) -> Resource:
 # Paths and globs
 
 
+@functools.lru_cache(maxsize=4096)  # the same few paths come again and again; it is pure
 def normalize_path(path: str) -> str:
     """The canonical form of a server path: no leading/trailing slash, no `.`, `..` resolved.
 
@@ -497,14 +498,19 @@ def expand_templates(scope: Scope, user: str, groups: Iterable[str]) -> list[Sco
     ]
 
 
+# Path decisions a grant remembers before it starts over (memory stays bounded per user).
+MAX_REMEMBERED_PATHS = 1024
+
+
 class FilteredGrant:
     """What filtered scopes allow on one (action, resource): some paths, owners or groups."""
 
-    __slots__ = ("_ancestors", "_globs", "_path", "groups", "users")
+    __slots__ = ("_ancestors", "_decided", "_globs", "_path", "groups", "users")
 
     def __init__(self) -> None:
         self._globs: list[tuple[str, ...]] = []
         self._path: re.Pattern[str] | None = None
+        self._decided: dict[str, bool] = {}
         self._ancestors: re.Pattern[str] | None = None
         self.users: set[str] = set()
         self.groups: set[str] = set()
@@ -529,7 +535,15 @@ class FilteredGrant:
         self.groups = frozenset(self.groups)  # type: ignore[assignment]
 
     def allows_path(self, path: str) -> bool:
-        return self._path is not None and self._path.fullmatch(as_match_subject(path)) is not None
+        # Decisions per path are remembered (bounded): a user opens the same files again and
+        # again, and these grants never change (a policy change compiles new ones).
+        decided = self._decided.get(path)
+        if decided is None:
+            if len(self._decided) >= MAX_REMEMBERED_PATHS:
+                self._decided.clear()
+            decided = self._path is not None and self._path.fullmatch(as_match_subject(path)) is not None
+            self._decided[path] = decided
+        return decided
 
     def leads_to_path(self, path: str) -> bool:
         """True if `path` is a folder on the way to something the globs grant."""
@@ -579,6 +593,9 @@ class Permissions:
     is_all: bool = False
     grants: dict[str, dict[str, object]] = field(default_factory=dict)
     scopes: frozenset[str] = frozenset()  # the concrete scopes this was compiled from
+    # Requests these permissions were found to allow (see RBACAuthorizer): a policy change
+    # compiles new permissions, so nothing here outlives the policy it was decided under.
+    decisions: dict = field(default_factory=dict, compare=False, repr=False)
 
     def grant(self, action: str, resource: str) -> object | None:
         """UNRESTRICTED, a FilteredGrant, or None. `all` grants every resource, known or not."""
@@ -649,6 +666,7 @@ class TokenLimitedPermissions:
     def __init__(self, owner: Permissions, token: Permissions):
         self.owner = owner
         self.token = token
+        self.decisions: dict = {}
         self.is_all = owner.is_all and token.is_all
         self.scopes = owner.scopes if token.is_all else token.scopes
 

@@ -33,6 +33,21 @@ async def test_revoking_a_role_applies_on_the_next_request(rbac, editor):
     assert (await editor.put("api", "contents", "x.txt", body=TEXT))[0] == 403
 
 
+async def test_a_read_allowed_again_and_again_is_refused_right_after_a_revocation(rbac, admin, make_user):
+    """The authorizer remembers the reads it allowed; a policy change forgets them at once."""
+    await admin.put("api", "contents", "shared", body={"type": "directory"})
+    await admin.put("api", "contents", "shared", "a.txt", body=TEXT)
+    rbac.store.create_role("shared-reader", scopes=["read:contents!path=shared/**"])
+    reader = make_user("rhea", roles=["shared-reader"])
+    for _ in range(3):
+        assert (await reader.get("api", "contents", "shared", "a.txt"))[0] == 200
+    assert (await reader.get("files", "shared", "a.txt"))[0] == 200
+    rbac.store.update_role("shared-reader", scopes=["read:contents!path=other/**"])
+    status, refused = await reader.get("api", "contents", "shared", "a.txt")
+    assert status == 403 and refused["missing_scope"] == "read:contents!path=shared/a.txt"
+    assert (await reader.get("files", "shared", "a.txt"))[0] == 403
+
+
 async def test_editing_a_role_applies_to_every_holder(rbac, viewer, make_user):
     other = make_user("olga", roles=["viewer"])
     rbac.store.update_role("viewer", scopes=["read:lab"])
