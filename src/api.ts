@@ -26,6 +26,13 @@ export interface IMe {
   roles: string[];
   /** The groups the user belongs to. */
   groups: string[];
+  /**
+   * For each role, how the user holds it: `direct`, `everyone`, `group:NAME`,
+   * `hub` (JupyterHub) or `oidc` (the sign-in provider).
+   */
+  role_sources?: { [role: string]: string[] };
+  /** True when signed in with a token limited to some scopes. */
+  token_limited?: boolean;
   /** The effective (expanded) scopes of the user. */
   scopes: string[];
   /** What the server says this user may do, for the frontend to adapt to. */
@@ -33,6 +40,27 @@ export interface IMe {
     /** Whether the user may start a kernel for a notebook of their own. */
     start_kernels: boolean;
   };
+}
+
+/**
+ * One entry of the scope catalog (`GET /api/rbac/scopes`).
+ */
+export interface IScopeEntry {
+  /** The scope, without a filter: `read:contents`, `kernels`, `all`. */
+  scope: string;
+  /** What it allows, in plain words. */
+  description: string;
+  /** The filters it takes (`path`, `user`, `group`). */
+  filters: string[];
+}
+
+/**
+ * The scope catalog: every scope the server knows.
+ */
+export interface IScopeCatalog {
+  scopes: IScopeEntry[];
+  /** For each action, the actions it implies. */
+  hierarchy: { [action: string]: string[] };
 }
 
 /**
@@ -88,6 +116,13 @@ export class RBACClient {
    */
   me(): Promise<IMe> {
     return this.request<IMe>('me');
+  }
+
+  /**
+   * Every scope the server knows, with what it allows in plain words.
+   */
+  scopes(): Promise<IScopeCatalog> {
+    return this.request<IScopeCatalog>('scopes');
   }
 
   /**

@@ -4,9 +4,11 @@
  * start kernels for users who may not.
  */
 import {
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator } from '@jupyterlab/translation';
@@ -17,6 +19,7 @@ import * as React from 'react';
 import { IMe, RBACClient } from './api';
 import { MeStatus } from './components/MeStatus';
 import { withoutKernelStart } from './kernels';
+import { createAccessPanel } from './panel';
 
 export type { IMe } from './api';
 export { RBACClient, RBACError } from './api';
@@ -24,6 +27,7 @@ export { MeStatus } from './components/MeStatus';
 export { withoutKernelStart } from './kernels';
 
 const PLUGIN_ID = 'jupyter-rbac:plugin';
+const MY_PERMISSIONS_COMMAND = 'jupyter-rbac:my-permissions';
 
 /**
  * Read `showInStatusBar` from the user's settings; true when there are none.
@@ -52,12 +56,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: 'Role Based Access Control for Jupyter Server.',
   autoStart: true,
   requires: [ITranslator],
-  optional: [IStatusBar, ISettingRegistry],
+  optional: [IStatusBar, ISettingRegistry, ILayoutRestorer, ICommandPalette],
   activate: async (
     app: JupyterFrontEnd,
     translator: ITranslator,
     statusBar: IStatusBar | null,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null
   ): Promise<void> => {
     const trans = translator.load('jupyter_rbac');
     const client = new RBACClient(app.serviceManager.serverSettings);
@@ -73,6 +79,20 @@ const plugin: JupyterFrontEndPlugin<void> = {
     if (me.can && !me.can.start_kernels) {
       app.docRegistry.addWidgetExtension('Notebook', withoutKernelStart());
     }
+
+    // The Access panel: every user sees their own permissions there.
+    const panel = createAccessPanel(client, trans);
+    app.shell.add(panel, 'left', { rank: 1000 });
+    restorer?.add(panel, 'jupyter-rbac-access');
+    app.commands.addCommand(MY_PERMISSIONS_COMMAND, {
+      label: trans.__('Access: My permissions'),
+      caption: trans.__('Who you are, your roles, and what you may do'),
+      execute: () => app.shell.activateById(panel.id)
+    });
+    palette?.addItem({
+      command: MY_PERMISSIONS_COMMAND,
+      category: trans.__('Access')
+    });
 
     if (!statusBar) {
       return;

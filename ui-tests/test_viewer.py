@@ -64,3 +64,21 @@ def test_viewer_sees_who_they_are_in_the_status_bar(lab, lab_server):
     lab.sign_in(lab_server.tokens["vera"])
 
     expect(lab.status_bar_item(re.compile(r"\bvera\b.*\bviewer\b"))).to_be_visible()
+
+
+def test_every_user_sees_their_permissions_in_the_access_panel(lab, lab_server, tmp_path):
+    lab.sign_in(lab_server.tokens["vera"])
+    lab.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[title='Access']").click()
+    panel = lab.page.locator("#jp-rbac-access")
+    expect(panel.get_by_role("list", name="My roles")).to_contain_text("viewer (given to you)")
+    expect(panel.get_by_role("list", name="What I may do")).to_contain_text(
+        "List folders and open files and notebooks."
+    )
+    lab.page.screenshot(path=str(tmp_path / "access-my-permissions.png"))
+    # the command palette's "Access: My permissions" opens the same view
+    lab.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[title='Access']").click()  # close it
+    expect(panel).to_be_hidden()
+    lab.page.keyboard.press("Control+Shift+c")
+    lab.page.keyboard.type("Access: My permissions")
+    lab.page.keyboard.press("Enter")
+    expect(panel.get_by_role("list", name="My roles")).to_be_visible()

@@ -1,0 +1,87 @@
+/**
+ * Scopes and role sources in plain words, for people rather than administrators of scopes.
+ *
+ * The words for each scope come from the server's catalog (`GET /api/rbac/scopes`); this module
+ * adds what a filter narrows them to ("under shared/", "that you started").
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import { IScopeCatalog } from './api';
+
+/**
+ * The catalog as a look-up: scope (without filter) -> description.
+ */
+export function catalogWords(catalog: IScopeCatalog): Map<string, string> {
+  return new Map(catalog.scopes.map(entry => [entry.scope, entry.description]));
+}
+
+/**
+ * One scope in plain words: "List folders and open files and notebooks (under shared/)".
+ */
+export function describeScope(
+  scope: string,
+  words: Map<string, string>,
+  me: string,
+  trans: TranslationBundle
+): string {
+  const [base, filter] = splitOnce(scope, '!');
+  const description = words.get(unalias(base)) ?? base;
+  if (!filter) {
+    return description;
+  }
+  const [name, value] = splitOnce(filter, '=');
+  return trans.__('%1 (%2)', description, filterWords(name, value, me, trans));
+}
+
+function filterWords(
+  name: string,
+  value: string,
+  me: string,
+  trans: TranslationBundle
+): string {
+  switch (name) {
+    case 'path':
+      return trans.__('under %1', value.replace(/\/?\*\*$/, '/'));
+    case 'user':
+      return value === me
+        ? trans.__('yours')
+        : trans.__('those of %1', value);
+    case 'group':
+      return trans.__('those of group %1', value);
+    default:
+      return `${name}=${value}`;
+  }
+}
+
+/**
+ * How a role is held, in plain words.
+ */
+export function describeSource(source: string, trans: TranslationBundle): string {
+  if (source === 'direct') {
+    return trans.__('given to you');
+  }
+  if (source === 'everyone') {
+    return trans.__('everyone has it');
+  }
+  if (source === 'hub') {
+    return trans.__('from JupyterHub');
+  }
+  if (source === 'oidc') {
+    return trans.__('from your sign-in provider');
+  }
+  if (source.startsWith('group:')) {
+    return trans.__('through group %1', source.slice('group:'.length));
+  }
+  return source;
+}
+
+/** JupyterHub's `custom:jupyter_server:ACTION:RESOURCE` is `ACTION:RESOURCE` here. */
+function unalias(base: string): string {
+  const prefix = 'custom:jupyter_server:';
+  return base.startsWith(prefix) ? base.slice(prefix.length) : base;
+}
+
+function splitOnce(text: string, separator: string): [string, string] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
+}
