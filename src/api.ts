@@ -64,6 +64,30 @@ export interface IScopeCatalog {
 }
 
 /**
+ * "May this user do this?" (`POST /api/rbac/check`).
+ */
+export interface ICheckQuestion {
+  user: string;
+  action: 'read' | 'write' | 'execute';
+  resource: string;
+  /** A path under the server's root, for resources filtered by path. */
+  path?: string;
+  /** Who started the kernel, terminal or session, for resources filtered by owner. */
+  owner?: string;
+}
+
+/**
+ * The server's answer, and why.
+ */
+export interface IDecision {
+  allowed: boolean;
+  /** The first scope that allows it, with its role and how the user holds that role. */
+  granted_by: { scope: string; role: string; via: string[] } | null;
+  /** When refused: the scope that would be needed. */
+  missing_scope: string | null;
+}
+
+/**
  * The error body of the jupyter-rbac API: `{"message": ..., "missing_scope": ...}`.
  */
 interface IErrorBody {
@@ -123,6 +147,17 @@ export class RBACClient {
    */
   scopes(): Promise<IScopeCatalog> {
     return this.request<IScopeCatalog>('scopes');
+  }
+
+  /**
+   * May `question.user` do this? The answer names the role and scope that decide it, or the
+   * scope that is missing.
+   */
+  check(question: ICheckQuestion): Promise<IDecision> {
+    return this.request<IDecision>('check', {
+      method: 'POST',
+      body: JSON.stringify(question)
+    });
   }
 
   /**

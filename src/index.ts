@@ -19,7 +19,7 @@ import * as React from 'react';
 import { IMe, RBACClient } from './api';
 import { MeStatus } from './components/MeStatus';
 import { withoutKernelStart } from './kernels';
-import { createAccessPanel } from './panel';
+import { createAccessPanel, mayAdminister } from './panel';
 
 export type { IMe } from './api';
 export { RBACClient, RBACError } from './api';
@@ -28,6 +28,7 @@ export { withoutKernelStart } from './kernels';
 
 const PLUGIN_ID = 'jupyter-rbac:plugin';
 const MY_PERMISSIONS_COMMAND = 'jupyter-rbac:my-permissions';
+const CHECK_ACCESS_COMMAND = 'jupyter-rbac:check-access';
 
 /**
  * Read `showInStatusBar` from the user's settings; true when there are none.
@@ -81,7 +82,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
 
     // The Access panel: every user sees their own permissions there.
-    const panel = createAccessPanel(client, trans);
+    const panel = createAccessPanel(client, trans, me);
     app.shell.add(panel, 'left', { rank: 1000 });
     restorer?.add(panel, 'jupyter-rbac-access');
     app.commands.addCommand(MY_PERMISSIONS_COMMAND, {
@@ -93,6 +94,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
       command: MY_PERMISSIONS_COMMAND,
       category: trans.__('Access')
     });
+    if (mayAdminister(me)) {
+      app.commands.addCommand(CHECK_ACCESS_COMMAND, {
+        label: trans.__('Access: Check access'),
+        caption: trans.__('May a user do something, and why?'),
+        execute: () => app.shell.activateById(panel.id)
+      });
+      palette?.addItem({ command: CHECK_ACCESS_COMMAND, category: trans.__('Access') });
+    }
 
     if (!statusBar) {
       return;

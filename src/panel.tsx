@@ -1,6 +1,7 @@
 /**
- * The "Access" side panel (shield icon): for now, "My permissions" for every user. It reads the
- * server when it is shown, so it follows role changes without a reload.
+ * The "Access" side panel (shield icon): "My permissions" for every user, "Check access" for
+ * administrators. Views read the server when they are shown, so they follow role changes
+ * without a reload.
  */
 import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
@@ -9,6 +10,7 @@ import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { IMe, RBACClient } from './api';
+import { AccessCheck, checkableResources } from './components/AccessCheck';
 import { MyPermissions } from './components/MyPermissions';
 import { catalogWords } from './plainWords';
 
@@ -63,11 +65,64 @@ class MyPermissionsWidget extends ReactWidget {
 }
 
 /**
- * The Access panel, with its views.
+ * "Check access", for those who may ask about other users.
+ */
+class AccessCheckWidget extends ReactWidget {
+  constructor(
+    private readonly client: RBACClient,
+    private readonly me: IMe,
+    private readonly trans: TranslationBundle
+  ) {
+    super();
+    this.addClass('jp-RBAC-AccessCheckWidget');
+    this.title.label = trans.__('Check access');
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    if (!this.resources.length) {
+      void this.client.scopes().then(
+        catalog => {
+          this.resources = checkableResources(catalog.scopes);
+          this.update();
+        },
+        reason => Notification.error((reason as Error).message)
+      );
+    }
+  }
+
+  render(): JSX.Element {
+    if (!this.resources.length) {
+      return <p className="jp-RBAC-Loading">{this.trans.__('Loading…')}</p>;
+    }
+    return (
+      <AccessCheck
+        defaultUser={this.me.name}
+        resources={this.resources}
+        onCheck={question => this.client.check(question)}
+        trans={this.trans}
+      />
+    );
+  }
+
+  private resources: string[] = [];
+}
+
+/**
+ * May this user ask about others (and so see the administration views)? The server decides
+ * every request anyway; this only avoids showing what it would refuse.
+ */
+export function mayAdminister(me: IMe): boolean {
+  return me.scopes.some(scope => scope === 'all' || scope === 'users' || scope === 'read:users');
+}
+
+/**
+ * The Access panel, with its views: "My permissions" for everyone, the rest for administrators.
  */
 export function createAccessPanel(
   client: RBACClient,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  me: IMe
 ): SidePanel {
   const panel = new SidePanel();
   panel.id = PANEL_ID;
@@ -78,5 +133,8 @@ export function createAccessPanel(
     ReactWidget.create(<h2 className="jp-RBAC-PanelTitle">{trans.__('Access')}</h2>)
   );
   panel.addWidget(new MyPermissionsWidget(client, trans));
+  if (mayAdminister(me)) {
+    panel.addWidget(new AccessCheckWidget(client, me, trans));
+  }
   return panel;
 }

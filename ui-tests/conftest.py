@@ -221,7 +221,7 @@ def policy(tmp_path, jupyter_env) -> tuple[str, dict[str, str]]:
     cli("init", "--admin", "boss")
     cli("user", "create", "vera", "--role", "viewer")
     cli("user", "create", "eddie", "--role", "editor")
-    tokens = {name: cli("token", "create", name).strip() for name in ("vera", "eddie")}
+    tokens = {name: cli("token", "create", name).strip() for name in ("vera", "eddie", "boss")}
     for name, token in tokens.items():
         assert token.startswith("rbac_") and len(token.split()) == 1, (name, token)
     return db_url, tokens

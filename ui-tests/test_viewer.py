@@ -82,3 +82,25 @@ def test_every_user_sees_their_permissions_in_the_access_panel(lab, lab_server, 
     lab.page.keyboard.type("Access: My permissions")
     lab.page.keyboard.press("Enter")
     expect(panel.get_by_role("list", name="My roles")).to_be_visible()
+
+
+def test_an_administrator_checks_access_in_the_panel(lab, lab_server):
+    lab.sign_in(lab_server.tokens["boss"])
+    lab.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[title='Access']").click()
+    form = lab.page.get_by_role("form", name="Check access")
+    form.get_by_label("User", exact=True).fill("vera")
+    form.get_by_label("Action", exact=True).select_option("write")
+    form.get_by_label("Path (optional)").fill("work/hello.ipynb")
+    form.get_by_label("Path (optional)").press("Enter")  # the keyboard submits the form
+    expect(form.get_by_role("status")).to_have_text("Refused: it needs the scope write:contents!path=work/hello.ipynb.")
+    form.get_by_label("Action", exact=True).select_option("read")
+    form.get_by_role("button", name="Check").scroll_into_view_if_needed()
+    form.get_by_role("button", name="Check").click()
+    expect(form.get_by_role("status")).to_have_text(re.compile(r"Allowed: role viewer grants read:contents"))
+
+
+def test_the_administration_views_are_not_rendered_for_others(lab, lab_server):
+    lab.sign_in(lab_server.tokens["vera"])
+    lab.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[title='Access']").click()
+    expect(lab.page.locator("#jp-rbac-access").get_by_role("list", name="My roles")).to_be_visible()
+    expect(lab.page.get_by_role("form", name="Check access")).to_have_count(0)
