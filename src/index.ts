@@ -1,6 +1,6 @@
 /**
- * The jupyter-rbac JupyterLab plugin: shows who the user is and which roles
- * they hold in the status bar, from `GET /api/rbac/me`, and does not try to
+ * The jupyter-rbac JupyterLab plugin: the Access panel (your permissions; roles, members, access
+ * and the audit trail for administrators), who you are in the status bar, and no attempt to
  * start kernels for users who may not.
  */
 import {
@@ -19,7 +19,7 @@ import * as React from 'react';
 import { IMe, RBACClient } from './api';
 import { MeStatus } from './components/MeStatus';
 import { withoutKernelStart } from './kernels';
-import { createAccessPanel, mayAdminister } from './panel';
+import { createAccessPanel, IPanelPreferences, SectionId } from './panel';
 
 export type { IMe } from './api';
 export { RBACClient, RBACError } from './api';
@@ -27,28 +27,49 @@ export { MeStatus } from './components/MeStatus';
 export { withoutKernelStart } from './kernels';
 
 const PLUGIN_ID = 'jupyter-rbac:plugin';
-const MY_PERMISSIONS_COMMAND = 'jupyter-rbac:my-permissions';
-const CHECK_ACCESS_COMMAND = 'jupyter-rbac:check-access';
+
+/** The panel's commands: id, the section it opens, its label and caption (translated later). */
+const SECTION_COMMANDS: [string, SectionId][] = [
+  ['jupyter-rbac:my-permissions', 'my-permissions'],
+  ['jupyter-rbac:manage-roles', 'roles'],
+  ['jupyter-rbac:manage-members', 'members'],
+  ['jupyter-rbac:check-access', 'check-access'],
+  ['jupyter-rbac:access-matrix', 'access-matrix'],
+  ['jupyter-rbac:audit', 'audit']
+];
+
+/** The user's preferences (`schema/plugin.json`), with the defaults when there are none. */
+interface IPreferences extends IPanelPreferences {
+  showInStatusBar: boolean;
+}
+
+const DEFAULT_PREFERENCES: IPreferences = {
+  showInStatusBar: true,
+  pageSize: 50,
+  auditRefreshSeconds: 5
+};
 
 /**
- * Read `showInStatusBar` from the user's settings; true when there are none.
+ * Read the preferences; `onChange` hears later changes. The defaults when settings are missing.
  */
-async function loadShowInStatusBar(
+async function loadPreferences(
   registry: ISettingRegistry | null,
-  onChange: (show: boolean) => void
-): Promise<boolean> {
+  onChange: (preferences: IPreferences) => void
+): Promise<IPreferences> {
   if (!registry) {
-    return true;
+    return { ...DEFAULT_PREFERENCES };
   }
   try {
     const settings = await registry.load(PLUGIN_ID);
-    const read = (): boolean =>
-      settings.get('showInStatusBar').composite !== false;
+    const read = (): IPreferences => ({
+      ...DEFAULT_PREFERENCES,
+      ...(settings.composite as Partial<IPreferences>)
+    });
     settings.changed.connect(() => onChange(read()));
     return read();
   } catch (reason) {
     console.warn('jupyter-rbac: could not load settings.', reason);
-    return true;
+    return { ...DEFAULT_PREFERENCES };
   }
 }
 
@@ -81,38 +102,45 @@ const plugin: JupyterFrontEndPlugin<void> = {
       app.docRegistry.addWidgetExtension('Notebook', withoutKernelStart());
     }
 
+    // Settings apply live: the panel's views read them when they render.
+    const activeStateChanged = new Signal<unknown, void>({});
+    const preferences = await loadPreferences(settingRegistry, changed => {
+      Object.assign(preferences, changed);
+      access.sections.forEach(section => section.update());
+      activeStateChanged.emit();
+    });
+
     // The Access panel: every user sees their own permissions there.
-    const panel = createAccessPanel(client, trans, me);
-    app.shell.add(panel, 'left', { rank: 1000 });
-    restorer?.add(panel, 'jupyter-rbac-access');
-    app.commands.addCommand(MY_PERMISSIONS_COMMAND, {
-      label: trans.__('Access: My permissions'),
-      caption: trans.__('Who you are, your roles, and what you may do'),
-      execute: () => app.shell.activateById(panel.id)
-    });
-    palette?.addItem({
-      command: MY_PERMISSIONS_COMMAND,
-      category: trans.__('Access')
-    });
-    if (mayAdminister(me)) {
-      app.commands.addCommand(CHECK_ACCESS_COMMAND, {
-        label: trans.__('Access: Check access'),
-        caption: trans.__('May a user do something, and why?'),
-        execute: () => app.shell.activateById(panel.id)
+    const access = createAccessPanel(client, trans, me, preferences);
+    app.shell.add(access.panel, 'left', { rank: 1000 });
+    restorer?.add(access.panel, 'jupyter-rbac-access');
+    const labels: { [section in SectionId]: [string, string] } = {
+      'my-permissions': [trans.__('Access: My permissions'), trans.__('Who you are, your roles, and what you may do')],
+      roles: [trans.__('Access: Manage roles'), trans.__('Create, edit and delete roles')],
+      members: [trans.__('Access: Manage members'), trans.__('Users, groups, their roles; invitations and tokens')],
+      'check-access': [trans.__('Access: Check access'), trans.__('May a user do something, and why?')],
+      'access-matrix': [trans.__('Access: Access matrix'), trans.__('What the holders of some roles may do')],
+      audit: [trans.__('Access: Audit trail'), trans.__('Policy changes and refused requests')]
+    };
+    for (const [command, section] of SECTION_COMMANDS) {
+      if (!access.sections.has(section)) {
+        continue; // not rendered for this user: no command either
+      }
+      const [label, caption] = labels[section];
+      app.commands.addCommand(command, {
+        label,
+        caption,
+        execute: () => {
+          app.shell.activateById(access.panel.id);
+          access.show(section);
+        }
       });
-      palette?.addItem({ command: CHECK_ACCESS_COMMAND, category: trans.__('Access') });
+      palette?.addItem({ command, category: trans.__('Access') });
     }
 
     if (!statusBar) {
       return;
     }
-    // The item's visibility follows the `showInStatusBar` setting, live.
-    const activeStateChanged = new Signal<unknown, void>({});
-    let show = await loadShowInStatusBar(settingRegistry, value => {
-      show = value;
-      activeStateChanged.emit();
-    });
-
     const item = ReactWidget.create(
       React.createElement(MeStatus, { me, trans })
     );
@@ -121,7 +149,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       item,
       align: 'right',
       rank: 100,
-      isActive: () => show,
+      isActive: () => preferences.showInStatusBar,
       activeStateChanged
     });
   }

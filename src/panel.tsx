@@ -1,17 +1,25 @@
 /**
- * The "Access" side panel (shield icon): "My permissions" for every user, "Check access" for
- * administrators. Views read the server when they are shown, so they follow role changes
- * without a reload.
+ * The "Access" side panel (shield icon): "My permissions" for every user; Roles, Members, Check
+ * access, the access matrix and the audit trail for those whose scopes let them read what
+ * those show (the others are never rendered). Views read the server when first shown.
  */
 import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { LabIcon, ReactWidget, SidePanel } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
+import { AccordionPanel, Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { IMe, RBACClient } from './api';
 import { AccessCheck, checkableResources } from './components/AccessCheck';
+import { AccessMatrix } from './components/AccessMatrix';
+import { AuditView } from './components/AuditView';
+import { MembersView } from './components/MembersView';
 import { MyPermissions } from './components/MyPermissions';
+import { RolesView } from './components/RolesView';
+import { jupyterLabFeedback } from './feedback';
+import { CatalogCache, LazyView } from './lazyView';
+import { holds, mayAdminister } from './permissions';
 import { catalogWords } from './plainWords';
 
 export const PANEL_ID = 'jp-rbac-access';
@@ -64,66 +72,40 @@ class MyPermissionsWidget extends ReactWidget {
   private words: Map<string, string> = new Map();
 }
 
-/**
- * "Check access", for those who may ask about other users.
- */
-class AccessCheckWidget extends ReactWidget {
-  constructor(
-    private readonly client: RBACClient,
-    private readonly me: IMe,
-    private readonly trans: TranslationBundle
-  ) {
-    super();
-    this.addClass('jp-RBAC-AccessCheckWidget');
-    this.title.label = trans.__('Check access');
-  }
+/** The panel's preferences, from the settings (`schema/plugin.json`). */
+export interface IPanelPreferences {
+  /** Items per page in the role, user and group lists and the audit trail. */
+  pageSize: number;
+  /** Seconds between two looks for new audit events; 0 for none. */
+  auditRefreshSeconds: number;
+}
 
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    if (!this.resources.length) {
-      void this.client.scopes().then(
-        catalog => {
-          this.resources = checkableResources(catalog.scopes);
-          this.update();
-        },
-        reason => Notification.error((reason as Error).message)
-      );
-    }
-  }
+/** The sections of the panel; the commands open them by id. */
+export type SectionId =
+  | 'my-permissions'
+  | 'roles'
+  | 'members'
+  | 'check-access'
+  | 'access-matrix'
+  | 'audit';
 
-  render(): JSX.Element {
-    if (!this.resources.length) {
-      return <p className="jp-RBAC-Loading">{this.trans.__('Loading…')}</p>;
-    }
-    return (
-      <AccessCheck
-        defaultUser={this.me.name}
-        resources={this.resources}
-        onCheck={question => this.client.check(question)}
-        trans={this.trans}
-      />
-    );
-  }
-
-  private resources: string[] = [];
+export interface IAccessPanel {
+  panel: SidePanel;
+  /** The sections this user sees. */
+  sections: Map<SectionId, Widget>;
+  /** Expand a section; false if this user does not have it. */
+  show: (section: SectionId) => boolean;
 }
 
 /**
- * May this user ask about others (and so see the administration views)? The server decides
- * every request anyway; this only avoids showing what it would refuse.
- */
-export function mayAdminister(me: IMe): boolean {
-  return me.scopes.some(scope => scope === 'all' || scope === 'users' || scope === 'read:users');
-}
-
-/**
- * The Access panel, with its views: "My permissions" for everyone, the rest for administrators.
+ * The Access panel, with the sections this user's scopes allow.
  */
 export function createAccessPanel(
   client: RBACClient,
   trans: TranslationBundle,
-  me: IMe
-): SidePanel {
+  me: IMe,
+  preferences: IPanelPreferences
+): IAccessPanel {
   const panel = new SidePanel();
   panel.id = PANEL_ID;
   panel.title.icon = shieldIcon;
@@ -132,9 +114,120 @@ export function createAccessPanel(
   panel.header.addWidget(
     ReactWidget.create(<h2 className="jp-RBAC-PanelTitle">{trans.__('Access')}</h2>)
   );
-  panel.addWidget(new MyPermissionsWidget(client, trans));
-  if (mayAdminister(me)) {
-    panel.addWidget(new AccessCheckWidget(client, me, trans));
+  const feedback = jupyterLabFeedback(trans);
+  const catalog = new CatalogCache(client);
+  const loading = trans.__('Loading…');
+  const sections = new Map<SectionId, Widget>();
+  const add = (id: SectionId, widget: Widget): void => {
+    widget.id = `jp-rbac-section-${id}`;
+    sections.set(id, widget);
+    panel.addWidget(widget);
+  };
+  const lazy = (label: string, className: string, prepare: () => Promise<() => JSX.Element>) =>
+    new LazyView(label, className, prepare, loading);
+
+  add('my-permissions', new MyPermissionsWidget(client, trans));
+  if (holds(me, 'read', 'roles')) {
+    add(
+      'roles',
+      lazy(trans.__('Roles'), 'jp-RBAC-RolesWidget', async () => {
+        const scopes = await catalog.get();
+        const words = catalogWords(scopes);
+        return () => (
+          <RolesView
+            client={client}
+            catalog={scopes.scopes}
+            words={words}
+            canWrite={holds(me, 'write', 'roles')}
+            pageSize={preferences.pageSize}
+            feedback={feedback}
+            trans={trans}
+          />
+        );
+      })
+    );
   }
-  return panel;
+  if (holds(me, 'read', 'users') || holds(me, 'read', 'groups')) {
+    const can = {
+      writeUsers: holds(me, 'write', 'users'),
+      writeGroups: holds(me, 'write', 'groups'),
+      writeRoles: holds(me, 'write', 'roles'),
+      readGroups: holds(me, 'read', 'groups')
+    };
+    add(
+      'members',
+      lazy(trans.__('Members'), 'jp-RBAC-MembersWidget', async () => () => (
+        <MembersView
+          client={client}
+          me={me.name}
+          can={can}
+          pageSize={preferences.pageSize}
+          feedback={feedback}
+          trans={trans}
+        />
+      ))
+    );
+  }
+  if (mayAdminister(me)) {
+    add(
+      'check-access',
+      lazy(trans.__('Check access'), 'jp-RBAC-AccessCheckWidget', async () => {
+        const resources = checkableResources((await catalog.get()).scopes);
+        return () => (
+          <AccessCheck
+            defaultUser={me.name}
+            resources={resources}
+            onCheck={question => client.check(question)}
+            trans={trans}
+          />
+        );
+      })
+    );
+  }
+  if (mayAdminister(me) && holds(me, 'read', 'roles')) {
+    add(
+      'access-matrix',
+      lazy(trans.__('Access matrix'), 'jp-RBAC-MatrixWidget', async () => {
+        const [scopes, roles] = await Promise.all([catalog.get(), client.roles({ limit: 1000 })]);
+        const names = roles.items.map(role => role.name);
+        const resources = checkableResources(scopes.scopes);
+        return () => (
+          <AccessMatrix
+            client={client}
+            roles={names}
+            resources={resources}
+            hierarchy={scopes.hierarchy}
+            trans={trans}
+          />
+        );
+      })
+    );
+  }
+  if (holds(me, 'read', 'audit')) {
+    add(
+      'audit',
+      lazy(trans.__('Audit'), 'jp-RBAC-AuditWidget', async () => () => (
+        <AuditView
+          client={client}
+          refreshSeconds={preferences.auditRefreshSeconds}
+          pageSize={preferences.pageSize}
+          trans={trans}
+        />
+      ))
+    );
+  }
+
+  const show = (section: SectionId): boolean => {
+    const widget = sections.get(section);
+    if (!widget) {
+      return false;
+    }
+    const accordion = panel.content as AccordionPanel;
+    const index = accordion.widgets.indexOf(widget);
+    if (index >= 0 && !widget.isVisible) {
+      accordion.expand(index);
+    }
+    return true;
+  };
+  return { panel, sections, show };
 }

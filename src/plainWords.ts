@@ -41,13 +41,18 @@ function filterWords(
 ): string {
   switch (name) {
     case 'path':
-      return trans.__('under %1', value.replace(/\/?\*\*$/, '/'));
+      return value.endsWith('**')
+        ? trans.__('under %1', value.replace(/\/?\*\*$/, '/'))
+        : trans.__('at %1', value);
     case 'user':
-      return value === me
-        ? trans.__('yours')
-        : trans.__('those of %1', value);
+      if (value === '{user}') {
+        return trans.__('their own');
+      }
+      return value === me ? trans.__('yours') : trans.__('those of %1', value);
     case 'group':
-      return trans.__('those of group %1', value);
+      return value === '{group}'
+        ? trans.__('those of their groups')
+        : trans.__('those of group %1', value);
     default:
       return `${name}=${value}`;
   }
@@ -84,4 +89,14 @@ function unalias(base: string): string {
 function splitOnce(text: string, separator: string): [string, string] {
   const at = text.indexOf(separator);
   return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+/**
+ * A scope split into its parts: `write:contents!path=shared/**` -> base `write:contents`,
+ * filter `path`, value `shared/**`.
+ */
+export function parseScope(scope: string): { base: string; filter: string; value: string } {
+  const [base, filter] = splitOnce(scope, '!');
+  const [name, value] = splitOnce(filter, '=');
+  return { base: unalias(base), filter: name, value };
 }

@@ -1,0 +1,174 @@
+/**
+ * The access matrix: for the users who hold a chosen set of roles, what each may do on each
+ * resource, read from their effective scopes (`GET /api/rbac/users/NAME/permissions`, the same
+ * scopes the server enforces). A cell shows the strongest action held without a filter, and the
+ * filtered ones ("write: shared/**"). It describes; "Check access" asks the server about one
+ * request, and the server decides every real one.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { IPermissions, RBACClient } from '../api';
+import { messageOf } from '../feedback';
+import { parseScope } from '../plainWords';
+
+export interface IAccessMatrixProps {
+  client: RBACClient;
+  /** Every role name, to choose from. */
+  roles: string[];
+  /** The resources (columns), from the scope catalog. */
+  resources: string[];
+  /** For each action, the actions it implies (the catalog's hierarchy). */
+  hierarchy: { [action: string]: string[] };
+  trans: TranslationBundle;
+}
+
+/** At most this many users are shown; the form says when there are more. */
+export const MATRIX_MAX_USERS = 50;
+
+const ACTIONS = ['read', 'write', 'execute'];
+
+export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
+  const { client, trans } = props;
+  const [chosen, setChosen] = React.useState<string[]>([]);
+  const [rows, setRows] = React.useState<IPermissions[] | null>(null);
+  const [more, setMore] = React.useState(0);
+  const [error, setError] = React.useState('');
+  const [loading, setLoading] = React.useState(false);
+  const id = React.useId();
+
+  const show = async (event: React.FormEvent): Promise<void> => {
+    event.preventDefault();
+    setError('');
+    setLoading(true);
+    try {
+      const names = new Set<string>();
+      let total = 0;
+      for (const role of chosen) {
+        const page = await client.users({ role, limit: MATRIX_MAX_USERS });
+        total += page.total;
+        page.items.forEach(user => names.add(user.name));
+      }
+      const users = [...names].sort().slice(0, MATRIX_MAX_USERS);
+      setMore(Math.max(0, total - users.length));
+      setRows(await Promise.all(users.map(name => client.permissions(name))));
+    } catch (reason) {
+      setError(messageOf(reason));
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  return (
+    <div className="jp-RBAC-Matrix">
+      <form onSubmit={show} aria-label={trans.__('Access matrix')}>
+        <fieldset>
+          <legend>{trans.__('Users holding any of these roles')}</legend>
+          <div className="jp-RBAC-RoleChoices">
+            {props.roles.map(role => (
+              <label key={role} htmlFor={`${id}-${role}`}>
+                <input
+                  id={`${id}-${role}`}
+                  type="checkbox"
+                  checked={chosen.includes(role)}
+                  onChange={event =>
+                    setChosen(event.target.checked ? [...chosen, role] : chosen.filter(r => r !== role))
+                  }
+                />
+                {role}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <button type="submit" className="jp-mod-styled jp-mod-accept" disabled={!chosen.length || loading}>
+          {trans.__('Show')}
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="jp-RBAC-Error">
+          {error}
+        </p>
+      )}
+      {rows && (
+        <div className="jp-RBAC-MatrixScroll">
+          <table className="jp-RBAC-MatrixTable">
+            <caption>{trans.__('What each user may do, from their effective scopes')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{trans.__('User')}</th>
+                {props.resources.map(resource => (
+                  <th scope="col" key={resource}>
+                    {resource}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(row => (
+                <tr key={row.name}>
+                  <th scope="row">{row.name}</th>
+                  {props.resources.map(resource => (
+                    <td key={resource}>{cellWords(accessTo(resource, row.effective, props.hierarchy), trans)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {more > 0 && <p className="jp-RBAC-Count">{trans.__('…and %1 more users not shown.', more)}</p>}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** What a user's scopes allow on one resource. */
+export interface IAccess {
+  /** The strongest action held without a filter, or '' for none. */
+  everywhere: string;
+  /** Narrower grants: "write" on "path=shared/**". */
+  filtered: { action: string; filter: string }[];
+}
+
+/**
+ * The strongest unfiltered action on `resource`, and the filtered grants stronger than it.
+ * `all` and a bare resource (`contents`) mean every action.
+ */
+export function accessTo(
+  resource: string,
+  scopes: string[],
+  hierarchy: { [action: string]: string[] }
+): IAccess {
+  const rank = (action: string): number => ACTIONS.indexOf(action);
+  const implied = (action: string): number =>
+    Math.max(rank(action), ...(hierarchy[action] ?? []).map(rank));
+  let everywhere = -1;
+  const filtered: { action: string; filter: string }[] = [];
+  for (const scope of scopes) {
+    if (scope === 'all') {
+      everywhere = ACTIONS.length - 1;
+      continue;
+    }
+    const { base, filter, value } = parseScope(scope);
+    const [action, name] = base.includes(':') ? base.split(':', 2) : ['execute', base];
+    if (name !== resource || rank(action) < 0) {
+      continue;
+    }
+    if (filter) {
+      filtered.push({ action, filter: `${filter}=${value}` });
+    } else {
+      everywhere = Math.max(everywhere, implied(action));
+    }
+  }
+  return {
+    everywhere: everywhere >= 0 ? ACTIONS[everywhere] : '',
+    filtered: filtered.filter(grant => implied(grant.action) > everywhere)
+  };
+}
+
+function cellWords(access: IAccess, trans: TranslationBundle): string {
+  const parts = access.everywhere ? [access.everywhere] : [];
+  for (const grant of access.filtered) {
+    parts.push(trans.__('%1 (%2)', grant.action, grant.filter));
+  }
+  return parts.length ? parts.join(', ') : '—';
+}

@@ -1,0 +1,194 @@
+/**
+ * The audit trail: policy changes and denied requests, newest first, with filters. It stays
+ * live by asking for the first page again every few seconds with `If-None-Match` (a 304 costs
+ * the server almost nothing); JupyterLab's `Poll` backs off on errors and rests while the
+ * browser tab is hidden. Older events load a page at a time with the server's cursor.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import { Poll } from '@lumino/polling';
+import * as React from 'react';
+
+import { IAuditEvent, IAuditQuery, RBACClient } from '../api';
+import { messageOf } from '../feedback';
+
+export interface IAuditViewProps {
+  client: RBACClient;
+  /** Seconds between two looks for new events; 0 for none. */
+  refreshSeconds: number;
+  pageSize: number;
+  trans: TranslationBundle;
+}
+
+const KINDS = ['role', 'user', 'group', 'token', 'invitation', 'request', 'policy'];
+
+interface IFilters {
+  kind: string;
+  actor: string;
+  target: string;
+}
+
+export function AuditView(props: IAuditViewProps): JSX.Element {
+  const { client, trans } = props;
+  const [filters, setFilters] = React.useState<IFilters>({ kind: '', actor: '', target: '' });
+  const [applied, setApplied] = React.useState<IFilters>(filters);
+  const [events, setEvents] = React.useState<IAuditEvent[] | null>(null);
+  const [cursor, setCursor] = React.useState<number | null>(null);
+  const [total, setTotal] = React.useState(0);
+  const [error, setError] = React.useState('');
+  const id = React.useId();
+  // The newest page's ETag and what was loaded beyond it survive re-renders.
+  const etag = React.useRef('');
+  const older = React.useRef<IAuditEvent[]>([]);
+
+  const query = (extra: IAuditQuery = {}): IAuditQuery => ({
+    ...applied,
+    limit: props.pageSize,
+    ...extra
+  });
+
+  // (Re)load the newest page; older pages already loaded stay below it.
+  const refresh = React.useCallback(async (): Promise<void> => {
+    try {
+      const answer = await client.audit(query(), etag.current);
+      setError('');
+      if (answer === null) {
+        return; // 304: nothing new
+      }
+      etag.current = answer.etag;
+      const newest = answer.page.items;
+      const oldestShown = newest.length ? newest[newest.length - 1].id : Infinity;
+      setEvents([...newest, ...older.current.filter(event => event.id < oldestShown)]);
+      setTotal(answer.page.total);
+      setCursor(current => (older.current.length ? current : answer.page.next_cursor));
+    } catch (reason) {
+      setError(messageOf(reason));
+      throw reason; // the poll backs off
+    }
+  }, [applied, props.pageSize]);
+
+  React.useEffect(() => {
+    etag.current = '';
+    older.current = [];
+    setEvents(null);
+    void refresh().catch(() => undefined);
+    if (props.refreshSeconds <= 0) {
+      return;
+    }
+    const interval = props.refreshSeconds * 1000;
+    const poll = new Poll({
+      factory: refresh,
+      frequency: { interval, backoff: true, max: interval * 12 },
+      standby: 'when-hidden',
+      name: 'jupyter-rbac:audit'
+    });
+    return () => poll.dispose();
+  }, [refresh, props.refreshSeconds]);
+
+  const loadOlder = async (): Promise<void> => {
+    if (cursor === null) {
+      return;
+    }
+    try {
+      const answer = await client.audit(query({ before: cursor }));
+      if (answer) {
+        older.current = [...older.current, ...answer.page.items];
+        setEvents(shown => [...(shown ?? []), ...answer.page.items]);
+        setCursor(answer.page.next_cursor);
+      }
+    } catch (reason) {
+      setError(messageOf(reason));
+    }
+  };
+
+  const field = (name: keyof IFilters, label: string): JSX.Element => (
+    <>
+      <label htmlFor={`${id}-${name}`}>{label}</label>
+      <input
+        id={`${id}-${name}`}
+        className="jp-mod-styled"
+        value={filters[name]}
+        onChange={event => setFilters({ ...filters, [name]: event.target.value })}
+      />
+    </>
+  );
+
+  return (
+    <div className="jp-RBAC-Audit">
+      <form
+        className="jp-RBAC-AuditFilters"
+        aria-label={trans.__('Filter the audit trail')}
+        onSubmit={event => {
+          event.preventDefault();
+          setApplied({ kind: filters.kind, actor: filters.actor.trim(), target: filters.target.trim() });
+        }}
+      >
+        <label htmlFor={`${id}-kind`}>{trans.__('Kind')}</label>
+        <select
+          id={`${id}-kind`}
+          className="jp-mod-styled"
+          value={filters.kind}
+          onChange={event => {
+            const next = { ...filters, kind: event.target.value };
+            setFilters(next);
+            setApplied({ ...applied, kind: next.kind });
+          }}
+        >
+          <option value="">{trans.__('everything')}</option>
+          {KINDS.map(kind => (
+            <option key={kind} value={kind}>
+              {kind}
+            </option>
+          ))}
+        </select>
+        {field('actor', trans.__('By user'))}
+        {field('target', trans.__('About'))}
+        <button type="submit" className="jp-mod-styled">
+          {trans.__('Filter')}
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="jp-RBAC-Error">
+          {error}
+        </p>
+      )}
+      {events === null ? (
+        <p className="jp-RBAC-Loading">{trans.__('Loading…')}</p>
+      ) : (
+        <>
+          <p className="jp-RBAC-Count" aria-live="polite">
+            {props.refreshSeconds > 0
+              ? trans._n('%1 event, updated live', '%1 events, updated live', total)
+              : trans._n('%1 event', '%1 events', total)}
+          </p>
+          <ol className="jp-RBAC-AuditList" aria-label={trans.__('Audit events')}>
+            {events.map(event => (
+              <li key={event.id} className={`jp-RBAC-AuditEvent jp-RBAC-Audit-${event.kind}`}>
+                <time dateTime={event.at} title={event.at}>
+                  {new Date(event.at).toLocaleString()}
+                </time>
+                <span className="jp-RBAC-AuditLine">
+                  <strong>{event.actor || trans.__('unknown')}</strong> <code>{event.action}</code> {event.target}
+                </span>
+                {detailWords(event) && <span className="jp-RBAC-AuditDetail">{detailWords(event)}</span>}
+              </li>
+            ))}
+          </ol>
+          {events.length === 0 && <p className="jp-RBAC-Empty">{trans.__('No event matches.')}</p>}
+          {cursor !== null && (
+            <button type="button" className="jp-mod-styled" onClick={() => void loadOlder()}>
+              {trans.__('Older events')}
+            </button>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The event's detail on one line: `scopes: a, b; users: c`. */
+export function detailWords(event: IAuditEvent): string {
+  return Object.entries(event.detail ?? {})
+    .filter(([, value]) => value !== null && value !== undefined && value !== '')
+    .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .join('; ');
+}

@@ -1,0 +1,225 @@
+/**
+ * Roles: a searchable, sortable list read one page at a time from the server (so 1,000 roles
+ * cost one page), and the role editor to create, edit and duplicate them; deleting asks first.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { IPage, IRole, IScopeEntry, RBACClient } from '../api';
+import { IFeedback, messageOf, saveWithRetry } from '../feedback';
+import { Badge, Pager, useSettled } from './common';
+import { IRoleFields, RoleEditor } from './RoleEditor';
+
+export interface IRolesViewProps {
+  client: RBACClient;
+  catalog: IScopeEntry[];
+  words: Map<string, string>;
+  /** Does the current user hold some `write:roles`? Hides what the server would refuse. */
+  canWrite: boolean;
+  pageSize: number;
+  feedback: IFeedback;
+  trans: TranslationBundle;
+}
+
+/** What the editor shows: an existing role, or a new one (maybe a copy). */
+type Editing = { role: IRole } | { role: null; initial?: IRoleFields } | null;
+
+export function RolesView(props: IRolesViewProps): JSX.Element {
+  const { client, trans, feedback } = props;
+  const [search, setSearch] = React.useState('');
+  const [query, setQuery] = React.useState('');
+  const [sort, setSort] = React.useState('name');
+  const [offset, setOffset] = React.useState(0);
+  const [page, setPage] = React.useState<IPage<IRole> | null>(null);
+  const [editing, setEditing] = React.useState<Editing>(null);
+  const [reloads, setReloads] = React.useState(0);
+  const id = React.useId();
+
+  useSettled(search, value => {
+    setOffset(0);
+    setQuery(value.trim());
+  });
+
+  React.useEffect(() => {
+    let current = true;
+    client.roles({ q: query, sort, offset, limit: props.pageSize }).then(
+      answer => current && setPage(answer),
+      reason => feedback.error(trans.__('Could not list the roles: %1', messageOf(reason)))
+    );
+    return () => {
+      current = false;
+    };
+  }, [query, sort, offset, props.pageSize, reloads]);
+
+  const reload = (): void => setReloads(count => count + 1);
+
+  const save = async (fields: IRoleFields): Promise<void> => {
+    if (editing && editing.role) {
+      const saved = await saveWithRetry(
+        trans.__('Role %1', editing.role.name),
+        editing.role,
+        current =>
+          client.updateRole(
+            current.name,
+            { description: fields.description, scopes: fields.scopes },
+            current.etag
+          ),
+        () => client.role(editing.role.name),
+        feedback
+      );
+      if (saved === null) {
+        return;
+      }
+      feedback.success(trans.__('Role %1 saved.', saved.name));
+    } else {
+      const created = await client.createRole(fields);
+      feedback.success(trans.__('Role %1 created.', created.name));
+    }
+    setEditing(null);
+    reload();
+  };
+
+  const remove = async (role: IRole): Promise<void> => {
+    const holders = role.users.length + role.groups.length;
+    const confirmed = await feedback.confirm(
+      trans.__('Delete role %1?', role.name),
+      holders
+        ? trans.__('%1 users and groups hold it now; they lose what it grants.', holders)
+        : trans.__('Nobody holds it.'),
+      trans.__('Delete')
+    );
+    if (!confirmed) {
+      return;
+    }
+    try {
+      const done = await saveWithRetry(
+        trans.__('Role %1', role.name),
+        role,
+        current => client.deleteRole(current.name, current.etag).then(() => true),
+        () => client.role(role.name),
+        feedback
+      );
+      if (done) {
+        feedback.success(trans.__('Role %1 deleted.', role.name));
+      }
+    } catch (reason) {
+      feedback.error(trans.__('Could not delete role %1: %2', role.name, messageOf(reason)));
+    }
+    reload();
+  };
+
+  if (editing) {
+    return (
+      <RoleEditor
+        key={editing.role?.name ?? 'new'}
+        role={editing.role}
+        initial={editing.role ? undefined : editing.initial}
+        catalog={props.catalog}
+        words={props.words}
+        canWrite={props.canWrite}
+        onSave={save}
+        onClose={() => setEditing(null)}
+        trans={trans}
+      />
+    );
+  }
+
+  return (
+    <div className="jp-RBAC-Roles">
+      <div className="jp-RBAC-Toolbar">
+        <input
+          type="search"
+          className="jp-mod-styled"
+          aria-label={trans.__('Search roles')}
+          placeholder={trans.__('Search roles')}
+          value={search}
+          onChange={event => setSearch(event.target.value)}
+        />
+        <label htmlFor={`${id}-sort`} className="jp-RBAC-VisuallyHidden">
+          {trans.__('Sort roles by')}
+        </label>
+        <select
+          id={`${id}-sort`}
+          className="jp-mod-styled"
+          value={sort}
+          onChange={event => {
+            setOffset(0);
+            setSort(event.target.value);
+          }}
+        >
+          <option value="name">{trans.__('Name A–Z')}</option>
+          <option value="-name">{trans.__('Name Z–A')}</option>
+          <option value="-updated_at">{trans.__('Recently changed')}</option>
+          <option value="created_at">{trans.__('Oldest first')}</option>
+        </select>
+        {props.canWrite && (
+          <button type="button" className="jp-mod-styled jp-mod-accept" onClick={() => setEditing({ role: null })}>
+            {trans.__('New role')}
+          </button>
+        )}
+      </div>
+      {page === null ? (
+        <p className="jp-RBAC-Loading">{trans.__('Loading…')}</p>
+      ) : (
+        <>
+          <ul className="jp-RBAC-RoleList" aria-label={trans.__('Roles')}>
+            {page.items.map(role => (
+              <li key={role.name} className="jp-RBAC-RoleItem">
+                <div className="jp-RBAC-RoleHead">
+                  <strong>{role.name}</strong>
+                  {role.builtin && <Badge label={trans.__('default')} title={trans.__('A default role: it cannot be deleted.')} />}
+                  {role.managed_by === 'config' && (
+                    <Badge label={trans.__('config')} title={trans.__("Declared in the server's configuration.")} />
+                  )}
+                  <span className="jp-RBAC-Count">{trans._n('%1 scope', '%1 scopes', role.scopes.length)}</span>
+                </div>
+                {role.description && <p className="jp-RBAC-Description">{role.description}</p>}
+                <div className="jp-RBAC-RowActions">
+                  <button
+                    type="button"
+                    className="jp-mod-styled"
+                    aria-label={trans.__('Open role %1', role.name)}
+                    onClick={() => setEditing({ role })}
+                  >
+                    {props.canWrite && role.editable ? trans.__('Edit') : trans.__('View')}
+                  </button>
+                  {props.canWrite && (
+                    <button
+                      type="button"
+                      className="jp-mod-styled"
+                      aria-label={trans.__('Duplicate role %1', role.name)}
+                      onClick={() =>
+                        setEditing({
+                          role: null,
+                          initial: {
+                            name: trans.__('%1-copy', role.name),
+                            description: role.description,
+                            scopes: role.scopes
+                          }
+                        })
+                      }
+                    >
+                      {trans.__('Duplicate')}
+                    </button>
+                  )}
+                  {props.canWrite && role.deletable && (
+                    <button
+                      type="button"
+                      className="jp-mod-styled jp-mod-warn"
+                      aria-label={trans.__('Delete role %1', role.name)}
+                      onClick={() => void remove(role)}
+                    >
+                      {trans.__('Delete')}
+                    </button>
+                  )}
+                </div>
+              </li>
+            ))}
+          </ul>
+          {page.items.length === 0 && <p className="jp-RBAC-Empty">{trans.__('No role matches.')}</p>}
+          <Pager offset={offset} limit={page.limit} total={page.total} onOffset={setOffset} trans={trans} />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+/**
+ * Small pieces the administration views share: badges, a pager, a search box, and an editable
+ * list of names (roles of a user, members of a group).
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+/** A short label next to a name: "default", "config". */
+export function Badge(props: { label: string; title: string }): JSX.Element {
+  return (
+    <span className="jp-RBAC-Badge" title={props.title}>
+      {props.label}
+    </span>
+  );
+}
+
+export interface IPagerProps {
+  offset: number;
+  limit: number;
+  total: number;
+  onOffset: (offset: number) => void;
+  trans: TranslationBundle;
+}
+
+/** "1-50 of 1,000" with previous and next buttons; nothing when one page holds everything. */
+export function Pager(props: IPagerProps): JSX.Element | null {
+  const { offset, limit, total, trans } = props;
+  if (total <= limit && offset === 0) {
+    return null;
+  }
+  const last = Math.min(offset + limit, total);
+  return (
+    <nav className="jp-RBAC-Pager" aria-label={trans.__('Pages')}>
+      <button
+        type="button"
+        className="jp-mod-styled"
+        disabled={offset === 0}
+        onClick={() => props.onOffset(Math.max(0, offset - limit))}
+      >
+        {trans.__('Previous')}
+      </button>
+      <span>
+        {trans.__(
+          '%1–%2 of %3',
+          (total ? offset + 1 : 0).toLocaleString(),
+          last.toLocaleString(),
+          total.toLocaleString()
+        )}
+      </span>
+      <button
+        type="button"
+        className="jp-mod-styled"
+        disabled={last >= total}
+        onClick={() => props.onOffset(offset + limit)}
+      >
+        {trans.__('Next')}
+      </button>
+    </nav>
+  );
+}
+
+/**
+ * Text that settles: `onSettle` runs once typing pauses, so a search does not ask the server
+ * at every key.
+ */
+export function useSettled(value: string, onSettle: (value: string) => void, delay = 250): void {
+  const callback = React.useRef(onSettle);
+  callback.current = onSettle;
+  const first = React.useRef(true);
+  React.useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const timer = setTimeout(() => callback.current(value), delay);
+    return () => clearTimeout(timer);
+  }, [value, delay]);
+}
+
+export interface INamesEditorProps {
+  /** What the names are: "Roles", "Members". Labels the list and the input. */
+  label: string;
+  names: string[];
+  /** Names offered while typing. */
+  suggestions: string[];
+  /** Read-only when false. */
+  editable: boolean;
+  onAdd: (name: string) => Promise<void>;
+  onRemove: (name: string) => Promise<void>;
+  trans: TranslationBundle;
+}
+
+/**
+ * A list of names with a remove button each, and a field (with suggestions) to add one.
+ */
+export function NamesEditor(props: INamesEditorProps): JSX.Element {
+  const { label, names, trans } = props;
+  const [adding, setAdding] = React.useState('');
+  const [busy, setBusy] = React.useState(false);
+  const id = React.useId();
+  const offered = props.suggestions.filter(name => !names.includes(name));
+
+  const run = async (action: () => Promise<void>): Promise<void> => {
+    setBusy(true);
+    try {
+      await action();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const add = async (event: React.FormEvent): Promise<void> => {
+    event.preventDefault();
+    const name = adding.trim();
+    if (name) {
+      await run(async () => {
+        await props.onAdd(name);
+        setAdding('');
+      });
+    }
+  };
+
+  return (
+    <div className="jp-RBAC-Names">
+      <h4 id={`${id}-label`}>{label}</h4>
+      {names.length === 0 && <p className="jp-RBAC-Empty">{trans.__('None')}</p>}
+      <ul aria-labelledby={`${id}-label`} className="jp-RBAC-Chips">
+        {names.map(name => (
+          <li key={name} className="jp-RBAC-Chip">
+            <span>{name}</span>
+            {props.editable && (
+              <button
+                type="button"
+                className="jp-RBAC-ChipRemove"
+                aria-label={trans.__('Remove %1 from %2', name, label)}
+                title={trans.__('Remove %1', name)}
+                disabled={busy}
+                onClick={() => run(() => props.onRemove(name))}
+              >
+                ×
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {props.editable && (
+        <form className="jp-RBAC-AddName" onSubmit={add}>
+          <input
+            className="jp-mod-styled"
+            aria-label={trans.__('Add to %1', label)}
+            placeholder={trans.__('Add…')}
+            list={`${id}-suggestions`}
+            value={adding}
+            disabled={busy}
+            onChange={event => setAdding(event.target.value)}
+          />
+          <datalist id={`${id}-suggestions`}>
+            {offered.map(name => (
+              <option key={name} value={name} />
+            ))}
+          </datalist>
+          <button type="submit" className="jp-mod-styled" disabled={busy || !adding.trim()}>
+            {trans.__('Add')}
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
