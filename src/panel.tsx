@@ -217,16 +217,23 @@ export function createAccessPanel(
     );
   }
 
+  // One section open at a time, with the panel's whole height; "My permissions" first. A
+  // collapsed section asks the server nothing.
+  const accordion = panel.content as AccordionPanel;
+  const collapseAllBut = (open: number): void =>
+    accordion.widgets.forEach((_, index) => index !== open && accordion.collapse(index));
+  collapseAllBut(0);
+  accordion.expansionToggled.connect((_, index) => {
+    if (!accordion.widgets[index].isHidden) {
+      collapseAllBut(index);
+    }
+  });
   const show = (section: SectionId): boolean => {
     const widget = sections.get(section);
     if (!widget) {
       return false;
     }
-    const accordion = panel.content as AccordionPanel;
-    const index = accordion.widgets.indexOf(widget);
-    if (index >= 0 && !widget.isVisible) {
-      accordion.expand(index);
-    }
+    accordion.expand(accordion.widgets.indexOf(widget));
     return true;
   };
   return { panel, sections, show };

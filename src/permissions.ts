@@ -8,7 +8,7 @@ import { parseScope } from './plainWords';
 /**
  * Does the user hold some scope allowing `action` on `resource`: `all`, the bare resource, or
  * this or a stronger action, filtered or not (a filtered administrator sees the part the
- * server lets them see)?
+ * server lets them see)? A scope filtered to the user themselves does not count.
  */
 export function holds(me: IMe, action: 'read' | 'write', resource: string): boolean {
   const enough = action === 'read' ? ['read', 'write', 'execute'] : ['write', 'execute'];
@@ -16,7 +16,10 @@ export function holds(me: IMe, action: 'read' | 'write', resource: string): bool
     if (scope === 'all') {
       return true;
     }
-    const { base } = parseScope(scope);
+    const { base, filter, value } = parseScope(scope);
+    if (filter === 'user' && value === me.name) {
+      return false; // only about themselves (`self`): that is "My permissions"
+    }
     return base === resource || enough.some(a => base === `${a}:${resource}`);
   });
 }

@@ -24,7 +24,18 @@ class JupyterLabPage:
         """Open JupyterLab with a token link (it sets the login cookie); wait until the file
         browser lists the server's root folder."""
         self.page.goto(f"{self.base_url}/lab?token={token}")
-        expect(self.file_item("work")).to_be_visible(timeout=APP_LOAD_TIMEOUT)
+        self.show_file_browser()
+
+    def show_file_browser(self) -> None:
+        """Wait for JupyterLab; show the file browser if the restored layout hid it (the server's
+        workspace is shared by every user of the server)."""
+        listing = self.page.locator("#filebrowser .jp-DirListing-itemText").first
+        expect(listing).to_be_attached(timeout=APP_LOAD_TIMEOUT)
+        try:
+            expect(self.file_item("work")).to_be_visible(timeout=5_000)
+        except AssertionError:
+            self.page.keyboard.press("Control+Shift+f")  # activates (never toggles) the browser
+            expect(self.file_item("work")).to_be_visible()
 
     def accept_invitation(self, link: str, password: str) -> None:
         """Open an invitation link, choose a password, press Join; wait for JupyterLab."""
@@ -61,6 +72,55 @@ class JupyterLabPage:
         self.file_item(name).dblclick()
         expect(self.notebook_tab(name)).to_be_visible()
         expect(self.cell_editor(0)).to_be_visible()
+
+    def open_file(self, path: str) -> None:
+        """Double-click through the file browser to a text file; wait until its editor shows."""
+        *folders, name = path.split("/")
+        self.page.locator("#filebrowser .jp-BreadCrumbs-home").click()
+        for folder in folders:
+            self.file_item(folder).dblclick()
+        self.file_item(name).dblclick()
+        expect(self.document_tab(name)).to_be_visible()
+        expect(self.text_editor).to_be_visible()
+
+    @property
+    def text_editor(self) -> Locator:
+        return self.page.locator("#jp-main-dock-panel .jp-FileEditor:visible .cm-content")
+
+    def type_in_text_editor(self, text: str) -> None:
+        self.text_editor.click()
+        self.page.keyboard.press("Control+End")
+        self.page.keyboard.type(text)
+        expect(self.text_editor).to_contain_text(text)
+
+    # --- the Access panel -----------------------------------------------------------------
+
+    @property
+    def access_panel(self) -> Locator:
+        return self.page.locator("#jp-rbac-access")
+
+    def open_access_panel(self) -> Locator:
+        """Open the Access panel from its shield in the left sidebar (if it is not open)."""
+        if not self.access_panel.is_visible():
+            self.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[title='Access']").click()
+        expect(self.access_panel).to_be_visible()
+        return self.access_panel
+
+    def access_section(self, label: str) -> Locator:
+        """Expand a section of the Access panel ("Roles", "Members", ...) by its title; returns
+        the section's body."""
+        panel = self.open_access_panel()
+        title = panel.locator(f"[aria-label='{label} Section']")
+        if title.get_attribute("aria-expanded") != "true":
+            title.click()
+        expect(title).to_have_attribute("aria-expanded", "true")
+        return panel.locator(f"#{title.get_attribute('aria-controls')}")
+
+    def run_command(self, label: str) -> None:
+        """Run a command from the command palette, by its label, with the keyboard."""
+        self.page.keyboard.press("Control+Shift+c")
+        self.page.keyboard.type(label)
+        self.page.keyboard.press("Enter")
 
     # --- the notebook ---------------------------------------------------------------------
 

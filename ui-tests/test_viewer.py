@@ -86,8 +86,7 @@ def test_every_user_sees_their_permissions_in_the_access_panel(lab, lab_server, 
 
 def test_an_administrator_checks_access_in_the_panel(lab, lab_server):
     lab.sign_in(lab_server.tokens["boss"])
-    lab.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[title='Access']").click()
-    form = lab.page.get_by_role("form", name="Check access")
+    form = lab.access_section("Check access").get_by_role("form", name="Check access")
     form.get_by_label("User", exact=True).fill("vera")
     form.get_by_label("Action", exact=True).select_option("write")
     form.get_by_label("Path (optional)").fill("work/hello.ipynb")
@@ -104,3 +103,5 @@ def test_the_administration_views_are_not_rendered_for_others(lab, lab_server):
     lab.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[title='Access']").click()
     expect(lab.page.locator("#jp-rbac-access").get_by_role("list", name="My roles")).to_be_visible()
     expect(lab.page.get_by_role("form", name="Check access")).to_have_count(0)
+    for section in ("Roles", "Members", "Check access", "Access matrix", "Audit"):
+        expect(lab.page.locator(f"[aria-label='{section} Section']")).to_have_count(0)

@@ -32,7 +32,7 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
   const { client, trans } = props;
   const [chosen, setChosen] = React.useState<string[]>([]);
   const [rows, setRows] = React.useState<IPermissions[] | null>(null);
-  const [more, setMore] = React.useState(0);
+  const [truncated, setTruncated] = React.useState(false);
   const [error, setError] = React.useState('');
   const [loading, setLoading] = React.useState(false);
   const id = React.useId();
@@ -43,14 +43,14 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
     setLoading(true);
     try {
       const names = new Set<string>();
-      let total = 0;
+      let truncated = false;
       for (const role of chosen) {
         const page = await client.users({ role, limit: MATRIX_MAX_USERS });
-        total += page.total;
+        truncated = truncated || page.total > page.items.length;
         page.items.forEach(user => names.add(user.name));
       }
       const users = [...names].sort().slice(0, MATRIX_MAX_USERS);
-      setMore(Math.max(0, total - users.length));
+      setTruncated(truncated || names.size > users.length);
       setRows(await Promise.all(users.map(name => client.permissions(name))));
     } catch (reason) {
       setError(messageOf(reason));
@@ -114,7 +114,11 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
               ))}
             </tbody>
           </table>
-          {more > 0 && <p className="jp-RBAC-Count">{trans.__('…and %1 more users not shown.', more)}</p>}
+          {truncated && (
+            <p className="jp-RBAC-Count">
+              {trans.__('Only the first %1 users are shown: choose fewer roles.', MATRIX_MAX_USERS)}
+            </p>
+          )}
         </div>
       )}
     </div>

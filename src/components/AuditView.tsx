@@ -188,7 +188,10 @@ export function AuditView(props: IAuditViewProps): JSX.Element {
 /** The event's detail on one line: `scopes: a, b; users: c`. */
 export function detailWords(event: IAuditEvent): string {
   return Object.entries(event.detail ?? {})
-    .filter(([, value]) => value !== null && value !== undefined && value !== '')
+    .filter(
+      ([, value]) =>
+        value !== null && value !== undefined && value !== '' && !(Array.isArray(value) && !value.length)
+    )
     .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
     .join('; ');
 }
