@@ -13,7 +13,7 @@ const esModules = [
 ].join('|');
 
 module.exports = {
-  testEnvironment: 'jsdom',
+  testEnvironment: '<rootDir>/jest-environment.js',
   modulePathIgnorePatterns: ['<rootDir>/jupyter_rbac/', '<rootDir>/lib/'],
   testMatch: ['<rootDir>/src/__tests__/**/*.spec.ts?(x)'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'jsx', 'json'],

@@ -1,14 +1,11 @@
 /**
- * How the administration views talk back to people: JupyterLab notifications with the server's
- * message, confirmation dialogs, and the "changed by someone else: reload and retry" dialog
- * for a save the server refused with 412.
+ * How the administration views talk back to people (`IFeedback`: notifications with the
+ * server's message, confirmations, the 412 "reload and retry" question), and saving a change
+ * to a versioned record with reload-and-retry.
  *
- * Components receive an `IFeedback` so that they stay plain React; the panel gives them the
- * one below, built on JupyterLab's `Notification` and `showDialog`.
+ * Components receive an `IFeedback` so that they stay plain React; the panel gives them the one
+ * of `dialogs.ts`, built on JupyterLab's `Notification` and `showDialog`.
  */
-import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
-import { TranslationBundle } from '@jupyterlab/translation';
-
 import { RBACError } from './api';
 
 export interface IFeedback {
@@ -23,45 +20,6 @@ export interface IFeedback {
    * reload it and apply the same change again?
    */
   retryAfterConflict(what: string): Promise<boolean>;
-}
-
-/**
- * `IFeedback` through JupyterLab's notifications and dialogs.
- */
-export function jupyterLabFeedback(trans: TranslationBundle): IFeedback {
-  return {
-    success: message => {
-      Notification.success(message, { autoClose: 4000 });
-    },
-    error: message => {
-      Notification.error(message, { autoClose: false });
-    },
-    confirm: async (title, body, accept) => {
-      const result = await showDialog({
-        title,
-        body,
-        buttons: [
-          Dialog.cancelButton({ label: trans.__('Cancel') }),
-          Dialog.warnButton({ label: accept })
-        ]
-      });
-      return result.button.accept;
-    },
-    retryAfterConflict: async what => {
-      const result = await showDialog({
-        title: trans.__('%1 changed', what),
-        body: trans.__(
-          'Somebody changed %1 since you opened it. Reload it and apply your change to the new version?',
-          what
-        ),
-        buttons: [
-          Dialog.cancelButton({ label: trans.__('Cancel') }),
-          Dialog.okButton({ label: trans.__('Reload and retry') })
-        ]
-      });
-      return result.button.accept;
-    }
-  };
 }
 
 /**

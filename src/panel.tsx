@@ -17,7 +17,7 @@ import { AuditView } from './components/AuditView';
 import { MembersView } from './components/MembersView';
 import { MyPermissions } from './components/MyPermissions';
 import { RolesView } from './components/RolesView';
-import { jupyterLabFeedback } from './feedback';
+import { jupyterLabFeedback } from './dialogs';
 import { CatalogCache, LazyView } from './lazyView';
 import { holds, mayAdminister } from './permissions';
 import { catalogWords } from './plainWords';

@@ -192,7 +192,7 @@ function UsersTab(props: IMembersViewProps & ISuggestions): JSX.Element {
             ))}
           </ul>
           {page.items.length === 0 && <p className="jp-RBAC-Empty">{trans.__('No user matches.')}</p>}
-          <Pager offset={list.offset} limit={page.limit} total={page.total} onOffset={list.setOffset} trans={trans} />
+          <Pager offset={page.offset} limit={page.limit} total={page.total} onOffset={list.setOffset} trans={trans} />
         </>
       )}
     </div>
@@ -487,7 +487,7 @@ function GroupsTab(props: IMembersViewProps & ISuggestions & { onGroupsChanged: 
             ))}
           </ul>
           {page.items.length === 0 && <p className="jp-RBAC-Empty">{trans.__('No group matches.')}</p>}
-          <Pager offset={list.offset} limit={page.limit} total={page.total} onOffset={list.setOffset} trans={trans} />
+          <Pager offset={page.offset} limit={page.limit} total={page.total} onOffset={list.setOffset} trans={trans} />
         </>
       )}
     </div>

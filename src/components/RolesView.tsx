@@ -217,7 +217,7 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
             ))}
           </ul>
           {page.items.length === 0 && <p className="jp-RBAC-Empty">{trans.__('No role matches.')}</p>}
-          <Pager offset={offset} limit={page.limit} total={page.total} onOffset={setOffset} trans={trans} />
+          <Pager offset={page.offset} limit={page.limit} total={page.total} onOffset={setOffset} trans={trans} />
         </>
       )}
     </div>

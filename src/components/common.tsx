@@ -108,8 +108,7 @@ export function NamesEditor(props: INamesEditorProps): JSX.Element {
       setBusy(false);
     }
   };
-  const add = async (event: React.FormEvent): Promise<void> => {
-    event.preventDefault();
+  const add = async (): Promise<void> => {
     const name = adding.trim();
     if (name) {
       await run(async () => {
@@ -143,7 +142,8 @@ export function NamesEditor(props: INamesEditorProps): JSX.Element {
         ))}
       </ul>
       {props.editable && (
-        <form className="jp-RBAC-AddName" onSubmit={add}>
+        // Not a <form>: the editor may sit inside one (the invitation); Enter adds.
+        <div className="jp-RBAC-AddName">
           <input
             className="jp-mod-styled"
             aria-label={trans.__('Add to %1', label)}
@@ -152,16 +152,27 @@ export function NamesEditor(props: INamesEditorProps): JSX.Element {
             value={adding}
             disabled={busy}
             onChange={event => setAdding(event.target.value)}
+            onKeyDown={event => {
+              if (event.key === 'Enter') {
+                event.preventDefault();
+                void add();
+              }
+            }}
           />
           <datalist id={`${id}-suggestions`}>
             {offered.map(name => (
               <option key={name} value={name} />
             ))}
           </datalist>
-          <button type="submit" className="jp-mod-styled" disabled={busy || !adding.trim()}>
+          <button
+            type="button"
+            className="jp-mod-styled"
+            disabled={busy || !adding.trim()}
+            onClick={() => void add()}
+          >
             {trans.__('Add')}
           </button>
-        </form>
+        </div>
       )}
     </div>
   );

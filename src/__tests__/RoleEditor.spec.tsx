@@ -1,0 +1,123 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import * as React from 'react';
+
+import { IRole, IScopeEntry } from '../api';
+import { IRoleFields, RoleEditor } from '../components/RoleEditor';
+
+const trans = nullTranslator.load('jupyter_rbac');
+
+const CATALOG: IScopeEntry[] = [
+  { scope: 'read:contents', description: 'List folders and open files and notebooks.', filters: ['path'] },
+  { scope: 'write:contents', description: 'Create, save and delete files.', filters: ['path'] },
+  { scope: 'execute:kernels', description: 'Run code in kernels.', filters: ['user', 'group'] },
+  { scope: 'all', description: 'Everything.', filters: [] }
+];
+const WORDS = new Map(CATALOG.map(entry => [entry.scope, entry.description]));
+
+const CONFIG_ROLE: IRole = {
+  name: 'teachers',
+  description: 'From the config',
+  scopes: ['read:contents'],
+  builtin: false,
+  managed_by: 'config',
+  users: [],
+  groups: ['staff'],
+  editable: false,
+  deletable: false,
+  revision: 1,
+  created_at: '2026-11-30T00:00:00Z',
+  updated_at: '2026-11-30T00:00:00Z',
+  etag: '"1.1.1"'
+};
+
+function renderEditor(onSave: (fields: IRoleFields) => Promise<void>, role: IRole | null = null) {
+  render(
+    <RoleEditor
+      role={role}
+      catalog={CATALOG}
+      words={WORDS}
+      canWrite={true}
+      onSave={onSave}
+      onClose={() => undefined}
+      trans={trans}
+    />
+  );
+}
+
+function addScope(scope: string, filter?: [string, string]) {
+  fireEvent.change(screen.getByLabelText('Scope'), { target: { value: scope } });
+  if (filter) {
+    fireEvent.change(screen.getByLabelText('Narrow to'), { target: { value: filter[0] } });
+    fireEvent.change(screen.getByLabelText(filter[0][0].toUpperCase() + filter[0].slice(1)), {
+      target: { value: filter[1] }
+    });
+  }
+  fireEvent.click(screen.getByText('Add scope'));
+}
+
+describe('RoleEditor', () => {
+  it('builds a path-filtered scope and previews it in plain words', async () => {
+    const saved: IRoleFields[] = [];
+    renderEditor(async fields => {
+      saved.push(fields);
+    });
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'developer-files' } });
+    addScope('write:contents', ['path', 'shared/developer/**']);
+    addScope('execute:kernels', ['user', '{user}']);
+
+    const preview = screen.getByRole('list', { name: 'What it grants' });
+    expect(within(preview).getAllByRole('listitem').map(item => item.textContent)).toEqual([
+      'Create, save and delete files. (under shared/developer/)',
+      'Run code in kernels. (their own)'
+    ]);
+    fireEvent.click(screen.getByText('Create role'));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]).toEqual({
+      name: 'developer-files',
+      description: '',
+      scopes: ['write:contents!path=shared/developer/**', 'execute:kernels!user={user}']
+    });
+  });
+
+  it('explains the filter templates and offers only the filters a scope takes', () => {
+    renderEditor(async () => undefined);
+    fireEvent.change(screen.getByLabelText('Scope'), { target: { value: 'execute:kernels' } });
+    const options = within(screen.getByLabelText('Narrow to')).getAllByRole('option');
+    expect(options.map(option => option.getAttribute('value'))).toEqual(['', 'user', 'group']);
+    fireEvent.change(screen.getByLabelText('Narrow to'), { target: { value: 'group' } });
+    expect(screen.getByText(/\{group\} stands for each group/)).toBeTruthy();
+  });
+
+  it('refuses a scope the catalog does not know, and a filter without a value', () => {
+    renderEditor(async () => undefined);
+    addScope('write:everything');
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Unknown scope write:everything: pick one of the suggestions.'
+    );
+    addScope('read:contents', ['path', '']);
+    expect(screen.getByRole('alert').textContent).toBe('Say which path the scope is narrowed to.');
+    expect(screen.queryAllByRole('listitem')).toHaveLength(0);
+  });
+
+  it("shows the server's refusal inline and keeps what was typed", async () => {
+    renderEditor(async () => {
+      throw new Error("role 'viewer' already exists");
+    });
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'viewer' } });
+    addScope('read:contents');
+    fireEvent.click(screen.getByText('Create role'));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe("role 'viewer' already exists"));
+    expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe('viewer');
+    expect(screen.getByRole('list', { name: 'Scopes' }).textContent).toContain('read:contents');
+  });
+
+  it('shows a configuration-managed role read-only, with its badge', () => {
+    renderEditor(async () => undefined, CONFIG_ROLE);
+    expect(screen.getByText('config')).toBeTruthy();
+    expect(screen.getByText(/set in the server's configuration/)).toBeTruthy();
+    expect(screen.queryByLabelText('Scope')).toBeNull();
+    expect(screen.queryByText('Save')).toBeNull();
+    expect((screen.getByLabelText('Description') as HTMLTextAreaElement).readOnly).toBe(true);
+  });
+});
