@@ -320,19 +320,36 @@ export class RBACClient {
     return this.request<IRole>(`roles/${encodeURIComponent(name)}`);
   }
 
-  createRole(role: Pick<IRole, 'name' | 'description' | 'scopes'> & Partial<Pick<IRole, 'users' | 'groups'>>): Promise<IRole> {
+  createRole(
+    role: Pick<IRole, 'name' | 'description' | 'scopes'> &
+      Partial<Pick<IRole, 'users' | 'groups'>>
+  ): Promise<IRole> {
     return this.send<IRole>('POST', 'roles', role);
   }
 
   /**
    * Change the fields given. With `etag`, the server refuses (412) if the role changed since.
    */
-  updateRole(name: string, change: Partial<Pick<IRole, 'description' | 'scopes' | 'users' | 'groups'>>, etag?: string): Promise<IRole> {
-    return this.send<IRole>('PATCH', `roles/${encodeURIComponent(name)}`, change, etag);
+  updateRole(
+    name: string,
+    change: Partial<Pick<IRole, 'description' | 'scopes' | 'users' | 'groups'>>,
+    etag?: string
+  ): Promise<IRole> {
+    return this.send<IRole>(
+      'PATCH',
+      `roles/${encodeURIComponent(name)}`,
+      change,
+      etag
+    );
   }
 
   deleteRole(name: string, etag?: string): Promise<void> {
-    return this.send<void>('DELETE', `roles/${encodeURIComponent(name)}`, undefined, etag);
+    return this.send<void>(
+      'DELETE',
+      `roles/${encodeURIComponent(name)}`,
+      undefined,
+      etag
+    );
   }
 
   // --- users ---------------------------------------------------------------------------
@@ -345,30 +362,56 @@ export class RBACClient {
     return this.request<IUser>(`users/${encodeURIComponent(name)}`);
   }
 
-  createUser(user: { name: string; display_name?: string; roles?: string[]; groups?: string[] }): Promise<IUser> {
+  createUser(user: {
+    name: string;
+    display_name?: string;
+    roles?: string[];
+    groups?: string[];
+  }): Promise<IUser> {
     return this.send<IUser>('POST', 'users', user);
   }
 
-  updateUser(name: string, change: Partial<Pick<IUser, 'display_name' | 'roles' | 'groups'>>, etag?: string): Promise<IUser> {
-    return this.send<IUser>('PATCH', `users/${encodeURIComponent(name)}`, change, etag);
+  updateUser(
+    name: string,
+    change: Partial<Pick<IUser, 'display_name' | 'roles' | 'groups'>>,
+    etag?: string
+  ): Promise<IUser> {
+    return this.send<IUser>(
+      'PATCH',
+      `users/${encodeURIComponent(name)}`,
+      change,
+      etag
+    );
   }
 
   deleteUser(name: string, etag?: string): Promise<void> {
-    return this.send<void>('DELETE', `users/${encodeURIComponent(name)}`, undefined, etag);
+    return this.send<void>(
+      'DELETE',
+      `users/${encodeURIComponent(name)}`,
+      undefined,
+      etag
+    );
   }
 
   /** Every role the user holds and how, and their effective scopes. */
   permissions(name: string): Promise<IPermissions> {
-    return this.request<IPermissions>(`users/${encodeURIComponent(name)}/permissions`);
+    return this.request<IPermissions>(
+      `users/${encodeURIComponent(name)}/permissions`
+    );
   }
 
   async tokens(user: string): Promise<IToken[]> {
-    const list = await this.request<{ items: IToken[] }>(`users/${encodeURIComponent(user)}/tokens`);
+    const list = await this.request<{ items: IToken[] }>(
+      `users/${encodeURIComponent(user)}/tokens`
+    );
     return list.items;
   }
 
   revokeToken(user: string, id: number): Promise<void> {
-    return this.send<void>('DELETE', `users/${encodeURIComponent(user)}/tokens/${id}`);
+    return this.send<void>(
+      'DELETE',
+      `users/${encodeURIComponent(user)}/tokens/${id}`
+    );
   }
 
   // --- groups --------------------------------------------------------------------------
@@ -381,16 +424,35 @@ export class RBACClient {
     return this.request<IGroup>(`groups/${encodeURIComponent(name)}`);
   }
 
-  createGroup(group: { name: string; description?: string; members?: string[]; roles?: string[] }): Promise<IGroup> {
+  createGroup(group: {
+    name: string;
+    description?: string;
+    members?: string[];
+    roles?: string[];
+  }): Promise<IGroup> {
     return this.send<IGroup>('POST', 'groups', group);
   }
 
-  updateGroup(name: string, change: Partial<Pick<IGroup, 'description' | 'members' | 'roles'>>, etag?: string): Promise<IGroup> {
-    return this.send<IGroup>('PATCH', `groups/${encodeURIComponent(name)}`, change, etag);
+  updateGroup(
+    name: string,
+    change: Partial<Pick<IGroup, 'description' | 'members' | 'roles'>>,
+    etag?: string
+  ): Promise<IGroup> {
+    return this.send<IGroup>(
+      'PATCH',
+      `groups/${encodeURIComponent(name)}`,
+      change,
+      etag
+    );
   }
 
   deleteGroup(name: string, etag?: string): Promise<void> {
-    return this.send<void>('DELETE', `groups/${encodeURIComponent(name)}`, undefined, etag);
+    return this.send<void>(
+      'DELETE',
+      `groups/${encodeURIComponent(name)}`,
+      undefined,
+      etag
+    );
   }
 
   // --- invitations ---------------------------------------------------------------------
@@ -415,23 +477,40 @@ export class RBACClient {
    * One page of the audit trail, newest first. With `etag` (the `ETag` of an earlier answer),
    * resolves to `null` when nothing changed (304), so polling costs almost nothing.
    */
-  async audit(query: IAuditQuery = {}, etag?: string): Promise<{ page: IAuditPage; etag: string } | null> {
-    const url = URLExt.join(this.serverSettings.baseUrl, 'api/rbac/audit') + queryString(query);
+  async audit(
+    query: IAuditQuery = {},
+    etag?: string
+  ): Promise<{ page: IAuditPage; etag: string } | null> {
+    const url =
+      URLExt.join(this.serverSettings.baseUrl, 'api/rbac/audit') +
+      queryString(query);
     const headers: HeadersInit = etag ? { 'If-None-Match': etag } : {};
-    const response = await ServerConnection.makeRequest(url, { headers, cache: 'no-store' }, this.serverSettings);
+    const response = await ServerConnection.makeRequest(
+      url,
+      { headers, cache: 'no-store' },
+      this.serverSettings
+    );
     if (response.status === 304) {
       return null;
     }
     if (!response.ok) {
       throw await errorFromResponse(response);
     }
-    return { page: (await response.json()) as IAuditPage, etag: response.headers.get('ETag') ?? '' };
+    return {
+      page: (await response.json()) as IAuditPage,
+      etag: response.headers.get('ETag') ?? ''
+    };
   }
 
   /**
    * Send a JSON body with `method`; `etag` goes in `If-Match`. A 204 resolves to undefined.
    */
-  private async send<T>(method: string, path: string, body?: unknown, etag?: string): Promise<T> {
+  private async send<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    etag?: string
+  ): Promise<T> {
     const headers: HeadersInit = { 'Content-Type': 'application/json' };
     if (etag) {
       headers['If-Match'] = etag;
@@ -450,7 +529,8 @@ export class RBACClient {
     // The query string stays out of the join, which would encode its `?`.
     const [route, query] = path.split('?', 2);
     const url =
-      URLExt.join(this.serverSettings.baseUrl, 'api/rbac', route) + (query ? `?${query}` : '');
+      URLExt.join(this.serverSettings.baseUrl, 'api/rbac', route) +
+      (query ? `?${query}` : '');
     const response = await ServerConnection.makeRequest(
       url,
       init,

@@ -115,12 +115,30 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.shell.add(access.panel, 'left', { rank: 1000 });
     restorer?.add(access.panel, 'jupyter-rbac-access');
     const labels: { [section in SectionId]: [string, string] } = {
-      'my-permissions': [trans.__('Access: My permissions'), trans.__('Who you are, your roles, and what you may do')],
-      roles: [trans.__('Access: Manage roles'), trans.__('Create, edit and delete roles')],
-      members: [trans.__('Access: Manage members'), trans.__('Users, groups, their roles; invitations and tokens')],
-      'check-access': [trans.__('Access: Check access'), trans.__('May a user do something, and why?')],
-      'access-matrix': [trans.__('Access: Access matrix'), trans.__('What the holders of some roles may do')],
-      audit: [trans.__('Access: Audit trail'), trans.__('Policy changes and refused requests')]
+      'my-permissions': [
+        trans.__('Access: My permissions'),
+        trans.__('Who you are, your roles, and what you may do')
+      ],
+      roles: [
+        trans.__('Access: Manage roles'),
+        trans.__('Create, edit and delete roles')
+      ],
+      members: [
+        trans.__('Access: Manage members'),
+        trans.__('Users, groups, their roles; invitations and tokens')
+      ],
+      'check-access': [
+        trans.__('Access: Check access'),
+        trans.__('May a user do something, and why?')
+      ],
+      'access-matrix': [
+        trans.__('Access: Access matrix'),
+        trans.__('What the holders of some roles may do')
+      ],
+      audit: [
+        trans.__('Access: Audit trail'),
+        trans.__('Policy changes and refused requests')
+      ]
     };
     for (const [command, section] of SECTION_COMMANDS) {
       if (!access.sections.has(section)) {

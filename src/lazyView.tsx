@@ -50,7 +50,11 @@ export class LazyView extends ReactWidget {
     if (this.failure) {
       return <p className="jp-RBAC-Error">{this.failure}</p>;
     }
-    return this.view ? this.view() : <p className="jp-RBAC-Loading">{this.loadingText}</p>;
+    return this.view ? (
+      this.view()
+    ) : (
+      <p className="jp-RBAC-Loading">{this.loadingText}</p>
+    );
   }
 
   private view: (() => JSX.Element) | null = null;

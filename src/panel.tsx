@@ -28,7 +28,10 @@ const SHIELD_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" 
   <path class="jp-icon3" fill="#616161" d="M12 1 3 5v6c0 5.55 3.84 10.74 9 12 5.16-1.26 9-6.45 9-12V5l-9-4zm0 10.99h7c-.53 4.12-3.28 7.79-7 8.94V12H5V6.3l7-3.11v8.8z"/>
 </svg>`;
 
-export const shieldIcon = new LabIcon({ name: 'jupyter-rbac:shield', svgstr: SHIELD_SVG });
+export const shieldIcon = new LabIcon({
+  name: 'jupyter-rbac:shield',
+  svgstr: SHIELD_SVG
+});
 
 /**
  * "My permissions", read from the server each time it is shown.
@@ -50,12 +53,18 @@ class MyPermissionsWidget extends ReactWidget {
 
   async load(): Promise<void> {
     try {
-      const [me, catalog] = await Promise.all([this.client.me(), this.client.scopes()]);
+      const [me, catalog] = await Promise.all([
+        this.client.me(),
+        this.client.scopes()
+      ]);
       this.me = me;
       this.words = catalogWords(catalog);
     } catch (reason) {
       Notification.error(
-        this.trans.__('Could not read your permissions: %1', (reason as Error).message)
+        this.trans.__(
+          'Could not read your permissions: %1',
+          (reason as Error).message
+        )
       );
     }
     this.update();
@@ -112,7 +121,9 @@ export function createAccessPanel(
   panel.title.caption = trans.__('Access');
   panel.node.setAttribute('aria-label', trans.__('Access'));
   panel.header.addWidget(
-    ReactWidget.create(<h2 className="jp-RBAC-PanelTitle">{trans.__('Access')}</h2>)
+    ReactWidget.create(
+      <h2 className="jp-RBAC-PanelTitle">{trans.__('Access')}</h2>
+    )
   );
   const feedback = jupyterLabFeedback(trans);
   const catalog = new CatalogCache(client);
@@ -123,8 +134,11 @@ export function createAccessPanel(
     sections.set(id, widget);
     panel.addWidget(widget);
   };
-  const lazy = (label: string, className: string, prepare: () => Promise<() => JSX.Element>) =>
-    new LazyView(label, className, prepare, loading);
+  const lazy = (
+    label: string,
+    className: string,
+    prepare: () => Promise<() => JSX.Element>
+  ) => new LazyView(label, className, prepare, loading);
 
   add('my-permissions', new MyPermissionsWidget(client, trans));
   if (holds(me, 'read', 'roles')) {
@@ -188,7 +202,10 @@ export function createAccessPanel(
     add(
       'access-matrix',
       lazy(trans.__('Access matrix'), 'jp-RBAC-MatrixWidget', async () => {
-        const [scopes, roles] = await Promise.all([catalog.get(), client.roles({ limit: 1000 })]);
+        const [scopes, roles] = await Promise.all([
+          catalog.get(),
+          client.roles({ limit: 1000 })
+        ]);
         const names = roles.items.map(role => role.name);
         const resources = checkableResources(scopes.scopes);
         return () => (
@@ -221,7 +238,9 @@ export function createAccessPanel(
   // collapsed section asks the server nothing.
   const accordion = panel.content as AccordionPanel;
   const collapseAllBut = (open: number): void =>
-    accordion.widgets.forEach((_, index) => index !== open && accordion.collapse(index));
+    accordion.widgets.forEach(
+      (_, index) => index !== open && accordion.collapse(index)
+    );
   collapseAllBut(0);
   accordion.expansionToggled.connect((_, index) => {
     if (!accordion.widgets[index].isHidden) {

@@ -10,8 +10,13 @@ import { parseScope } from './plainWords';
  * this or a stronger action, filtered or not (a filtered administrator sees the part the
  * server lets them see)? A scope filtered to the user themselves does not count.
  */
-export function holds(me: IMe, action: 'read' | 'write', resource: string): boolean {
-  const enough = action === 'read' ? ['read', 'write', 'execute'] : ['write', 'execute'];
+export function holds(
+  me: IMe,
+  action: 'read' | 'write',
+  resource: string
+): boolean {
+  const enough =
+    action === 'read' ? ['read', 'write', 'execute'] : ['write', 'execute'];
   return me.scopes.some(scope => {
     if (scope === 'all') {
       return true;

@@ -40,10 +40,19 @@ function filterWords(
   trans: TranslationBundle
 ): string {
   switch (name) {
-    case 'path':
-      return value.endsWith('**')
+    case 'path': {
+      const where = value.endsWith('**')
         ? trans.__('under %1', value.replace(/\/?\*\*$/, '/'))
         : trans.__('at %1', value);
+      // Templates are filled in per user: say so in words.
+      if (value.includes('{user}')) {
+        return trans.__("%1: each user's own", where);
+      }
+      if (value.includes('{group}')) {
+        return trans.__('%1: for each of their groups', where);
+      }
+      return where;
+    }
     case 'user':
       if (value === '{user}') {
         return trans.__('their own');
@@ -61,7 +70,10 @@ function filterWords(
 /**
  * How a role is held, in plain words.
  */
-export function describeSource(source: string, trans: TranslationBundle): string {
+export function describeSource(
+  source: string,
+  trans: TranslationBundle
+): string {
   if (source === 'direct') {
     return trans.__('given to you');
   }
@@ -95,7 +107,11 @@ function splitOnce(text: string, separator: string): [string, string] {
  * A scope split into its parts: `write:contents!path=shared/**` -> base `write:contents`,
  * filter `path`, value `shared/**`.
  */
-export function parseScope(scope: string): { base: string; filter: string; value: string } {
+export function parseScope(scope: string): {
+  base: string;
+  filter: string;
+  value: string;
+} {
   const [base, filter] = splitOnce(scope, '!');
   const [name, value] = splitOnce(filter, '=');
   return { base: unalias(base), filter: name, value };

@@ -137,7 +137,8 @@ def test_a_save_that_lost_a_race_is_reloaded_and_retried(browser, lab_server):
         boss = lab_server.tokens["boss"]
         _api(lab_server, "POST", "roles", boss, {"name": ROLE, "scopes": ["read:contents"]})
         admin.sign_in(boss)
-        roles = admin.access_section("Roles")
+        admin.run_command("Access: Manage roles")  # the palette opens the Roles section
+        roles = admin.access_panel.locator("#jp-rbac-section-roles")
         roles.get_by_role("button", name=f"Open role {ROLE}").click()
         editor = roles.get_by_role("form", name=f"Edit role {ROLE}")
         editor.get_by_label("Scope", exact=True).fill("write:contents")
@@ -184,8 +185,13 @@ def test_every_view_in_light_and_dark_themes(browser, lab_server):
                 _fill_view(admin, label, section)
                 slug = re.sub(r"\W+", "-", label.lower())
                 admin.access_panel.screenshot(path=str(ARTIFACTS / f"access-{slug}-{theme}.png"))
+                if label == "Roles":  # and the role editor, on a role with templated scopes
+                    section.get_by_role("button", name="Open role runner").click()
+                    expect(section.get_by_role("list", name="What it grants")).to_contain_text("(under home/{user}/: each user's own)")
+                    admin.access_panel.screenshot(path=str(ARTIFACTS / f"access-role-editor-{theme}.png"))
+                    section.get_by_role("button", name="Cancel").click()
                 admin.access_panel.locator(f"[aria-label='{label} Section']").click()  # collapse
-        assert len(list(ARTIFACTS.glob("access-*-dark.png"))) == len(SCREENSHOT_SECTIONS)
+        assert len(list(ARTIFACTS.glob("access-*-dark.png"))) == len(SCREENSHOT_SECTIONS) + 1
     finally:
         admin.page.context.close()
 

@@ -27,25 +27,50 @@ describe('AccessCheck', () => {
   it('asks the question as typed and says why it is allowed', async () => {
     const asked = renderWith(async () => ({
       allowed: true,
-      granted_by: { scope: 'write:contents!path=shared/**', role: 'dev', via: ['group:developer'] },
+      granted_by: {
+        scope: 'write:contents!path=shared/**',
+        role: 'dev',
+        via: ['group:developer']
+      },
       missing_scope: null
     }));
-    fireEvent.change(screen.getByLabelText('User'), { target: { value: 'bob' } });
-    fireEvent.change(screen.getByLabelText('Action'), { target: { value: 'write' } });
-    fireEvent.change(screen.getByLabelText('Path (optional)'), { target: { value: 'shared/a.py' } });
+    fireEvent.change(screen.getByLabelText('User'), {
+      target: { value: 'bob' }
+    });
+    fireEvent.change(screen.getByLabelText('Action'), {
+      target: { value: 'write' }
+    });
+    fireEvent.change(screen.getByLabelText('Path (optional)'), {
+      target: { value: 'shared/a.py' }
+    });
     fireEvent.click(screen.getByText('Check'));
-    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Allowed'));
-    expect(asked).toEqual([{ user: 'bob', action: 'write', resource: 'contents', path: 'shared/a.py' }]);
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toContain('Allowed')
+    );
+    expect(asked).toEqual([
+      {
+        user: 'bob',
+        action: 'write',
+        resource: 'contents',
+        path: 'shared/a.py'
+      }
+    ]);
     expect(screen.getByRole('status').textContent).toBe(
       'Allowed: role dev grants write:contents!path=shared/** (through group developer).'
     );
   });
 
   it('names the missing scope when refused', async () => {
-    renderWith(async () => ({ allowed: false, granted_by: null, missing_scope: 'write:contents!path=a.py' }));
+    renderWith(async () => ({
+      allowed: false,
+      granted_by: null,
+      missing_scope: 'write:contents!path=a.py'
+    }));
     fireEvent.click(screen.getByText('Check'));
     await waitFor(() =>
-      expect(screen.getByRole('status').textContent).toBe('Refused: it needs the scope write:contents!path=a.py.')
+      expect(screen.getByRole('status').textContent).toBe(
+        'Refused: it needs the scope write:contents!path=a.py.'
+      )
     );
   });
 
@@ -54,14 +79,24 @@ describe('AccessCheck', () => {
       throw new Error('Forbidden: you need the scope read:users!user=bob');
     });
     fireEvent.click(screen.getByText('Check'));
-    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('read:users!user=bob'));
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toContain(
+        'read:users!user=bob'
+      )
+    );
   });
 });
 
 describe('checkableResources', () => {
   it('lists the resources of the catalog that take an action', () => {
     expect(
-      checkableResources([{ scope: 'all' }, { scope: 'read:contents' }, { scope: 'write:contents' }, { scope: 'execute:kernels' }, { scope: 'kernels' }])
+      checkableResources([
+        { scope: 'all' },
+        { scope: 'read:contents' },
+        { scope: 'write:contents' },
+        { scope: 'execute:kernels' },
+        { scope: 'kernels' }
+      ])
     ).toEqual(['contents', 'kernels']);
   });
 });

@@ -1,5 +1,11 @@
 import { nullTranslator } from '@jupyterlab/translation';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import {
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within
+} from '@testing-library/react';
 import * as React from 'react';
 
 import { AuditView, detailWords } from '../components/AuditView';
@@ -8,21 +14,61 @@ import { answeringClient, json } from './http';
 const trans = nullTranslator.load('jupyter_rbac');
 
 function event(id: number, action: string, target: string) {
-  return { id, at: '2026-11-30T08:00:00Z', actor: 'boss', kind: action.split('.')[0], action, target, detail: {} };
+  return {
+    id,
+    at: '2026-11-30T08:00:00Z',
+    actor: 'boss',
+    kind: action.split('.')[0],
+    action,
+    target,
+    detail: {}
+  };
 }
 
 describe('AuditView', () => {
   it('lists events newest first and pages older ones with the cursor', async () => {
     const { client, seen } = answeringClient(request =>
       request.query.get('before')
-        ? json({ items: [event(1, 'role.create', 'old')], total: 3, limit: 2, offset: 0, next_cursor: null })
-        : json({ items: [event(3, 'group.create', 'dev'), event(2, 'role.create', 'dev')], total: 3, limit: 2, offset: 0, next_cursor: 2 }, 200, { ETag: '"a"' })
+        ? json({
+            items: [event(1, 'role.create', 'old')],
+            total: 3,
+            limit: 2,
+            offset: 0,
+            next_cursor: null
+          })
+        : json(
+            {
+              items: [
+                event(3, 'group.create', 'dev'),
+                event(2, 'role.create', 'dev')
+              ],
+              total: 3,
+              limit: 2,
+              offset: 0,
+              next_cursor: 2
+            },
+            200,
+            { ETag: '"a"' }
+          )
     );
-    render(<AuditView client={client} refreshSeconds={0} pageSize={2} trans={trans} />);
+    render(
+      <AuditView
+        client={client}
+        refreshSeconds={0}
+        pageSize={2}
+        trans={trans}
+      />
+    );
     const list = await screen.findByRole('list', { name: 'Audit events' });
     fireEvent.click(screen.getByText('Older events'));
-    await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(3));
-    expect(within(list).getAllByRole('listitem').map(item => item.textContent?.split('M')[1])).toEqual([
+    await waitFor(() =>
+      expect(within(list).getAllByRole('listitem')).toHaveLength(3)
+    );
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map(item => item.textContent?.split('M')[1])
+    ).toEqual([
       'boss group.create dev',
       'boss role.create dev',
       'boss role.create old'
@@ -31,13 +77,30 @@ describe('AuditView', () => {
   });
 
   it('asks the server with the filters', async () => {
-    const { client, seen } = answeringClient(() => json({ items: [], total: 0, limit: 50, offset: 0, next_cursor: null }));
-    render(<AuditView client={client} refreshSeconds={0} pageSize={50} trans={trans} />);
+    const { client, seen } = answeringClient(() =>
+      json({ items: [], total: 0, limit: 50, offset: 0, next_cursor: null })
+    );
+    render(
+      <AuditView
+        client={client}
+        refreshSeconds={0}
+        pageSize={50}
+        trans={trans}
+      />
+    );
     await screen.findByText('No event matches.');
-    fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'role' } });
-    fireEvent.change(screen.getByLabelText('By user'), { target: { value: ' boss ' } });
+    fireEvent.change(screen.getByLabelText('Kind'), {
+      target: { value: 'role' }
+    });
+    fireEvent.change(screen.getByLabelText('By user'), {
+      target: { value: ' boss ' }
+    });
     fireEvent.click(screen.getByText('Filter'));
-    await waitFor(() => expect(seen[seen.length - 1]?.query.toString()).toBe('kind=role&actor=boss&limit=50'));
+    await waitFor(() =>
+      expect(seen[seen.length - 1]?.query.toString()).toBe(
+        'kind=role&actor=boss&limit=50'
+      )
+    );
   });
 
   it('looks again with If-None-Match and shows new events without a reload', async () => {
@@ -47,9 +110,26 @@ describe('AuditView', () => {
       if (request.headers.get('If-None-Match') === etag) {
         return new Response(null, { status: 304 });
       }
-      return json({ items: newest, total: newest.length, limit: 50, offset: 0, next_cursor: null }, 200, { ETag: etag });
+      return json(
+        {
+          items: newest,
+          total: newest.length,
+          limit: 50,
+          offset: 0,
+          next_cursor: null
+        },
+        200,
+        { ETag: etag }
+      );
     });
-    render(<AuditView client={client} refreshSeconds={0.05} pageSize={50} trans={trans} />);
+    render(
+      <AuditView
+        client={client}
+        refreshSeconds={0.05}
+        pageSize={50}
+        trans={trans}
+      />
+    );
     await screen.findByText('role.create');
     await waitFor(() => expect(seen.length).toBeGreaterThan(1)); // looked again: 304
     newest = [event(2, 'request.denied', 'PUT /api/contents/x'), ...newest];
@@ -60,6 +140,11 @@ describe('AuditView', () => {
 
 describe('detailWords', () => {
   it('puts the detail on one line, without empty fields', () => {
-    expect(detailWords({ ...event(1, 'role.create', 'r'), detail: { scopes: ['a', 'b'], users: [], note: '' , id: 4 } })).toBe('scopes: a, b; id: 4');
+    expect(
+      detailWords({
+        ...event(1, 'role.create', 'r'),
+        detail: { scopes: ['a', 'b'], users: [], note: '', id: 4 }
+      })
+    ).toBe('scopes: a, b; id: 4');
   });
 });

@@ -1,5 +1,11 @@
 import { nullTranslator } from '@jupyterlab/translation';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import {
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within
+} from '@testing-library/react';
 import * as React from 'react';
 
 import { MembersView } from '../components/MembersView';
@@ -7,7 +13,11 @@ import { IFeedback } from '../feedback';
 import { answeringClient, ISeenRequest, json } from './http';
 
 const trans = nullTranslator.load('jupyter_rbac');
-const VERSION = { revision: 1, created_at: '2026-11-30T00:00:00Z', updated_at: '2026-11-30T00:00:00Z' };
+const VERSION = {
+  revision: 1,
+  created_at: '2026-11-30T00:00:00Z',
+  updated_at: '2026-11-30T00:00:00Z'
+};
 
 const feedback: IFeedback = {
   success: () => undefined,
@@ -18,13 +28,30 @@ const feedback: IFeedback = {
 
 /** A server with one group whose members change; it answers 412 once to a stale tag. */
 function groupServer() {
-  let group = { name: 'dev-team', description: '', members: ['eddie'], roles: ['editor'], etag: '"3.1.1"', ...VERSION };
+  let group = {
+    name: 'dev-team',
+    description: '',
+    members: ['eddie'],
+    roles: ['editor'],
+    etag: '"3.1.1"',
+    ...VERSION
+  };
   return answeringClient((request: ISeenRequest) => {
     if (request.path === 'roles') {
-      return json({ items: [{ name: 'editor' }, { name: 'viewer' }], total: 2, limit: 1000, offset: 0 });
+      return json({
+        items: [{ name: 'editor' }, { name: 'viewer' }],
+        total: 2,
+        limit: 1000,
+        offset: 0
+      });
     }
     if (request.path === 'users') {
-      return json({ items: [{ name: 'eddie' }, { name: 'vera' }], total: 2, limit: 1000, offset: 0 });
+      return json({
+        items: [{ name: 'eddie' }, { name: 'vera' }],
+        total: 2,
+        limit: 1000,
+        offset: 0
+      });
     }
     if (request.path === 'groups') {
       return json({ items: [group], total: 1, limit: 50, offset: 0 });
@@ -39,18 +66,42 @@ function groupServer() {
   });
 }
 
-const CAN = { writeUsers: true, writeGroups: true, writeRoles: true, readGroups: true };
+const CAN = {
+  writeUsers: true,
+  writeGroups: true,
+  writeRoles: true,
+  readGroups: true
+};
 
 describe('MembersView', () => {
   it('adds a member to a group with its version tag, keeping the others', async () => {
     const { client, seen } = groupServer();
-    render(<MembersView client={client} can={CAN} me="boss" pageSize={50} feedback={feedback} trans={trans} />);
+    render(
+      <MembersView
+        client={client}
+        can={CAN}
+        me="boss"
+        pageSize={50}
+        feedback={feedback}
+        trans={trans}
+      />
+    );
     fireEvent.click(screen.getByRole('tab', { name: 'Groups' }));
     fireEvent.click(await screen.findByLabelText('Open group dev-team'));
-    const details = await screen.findByRole('region', { name: 'Group dev-team' });
-    fireEvent.change(within(details).getByLabelText('Add to Members'), { target: { value: 'vera' } });
-    fireEvent.keyDown(within(details).getByLabelText('Add to Members'), { key: 'Enter' });
-    await waitFor(() => expect(within(details).getByRole('list', { name: 'Members' }).textContent).toContain('vera'));
+    const details = await screen.findByRole('region', {
+      name: 'Group dev-team'
+    });
+    fireEvent.change(within(details).getByLabelText('Add to Members'), {
+      target: { value: 'vera' }
+    });
+    fireEvent.keyDown(within(details).getByLabelText('Add to Members'), {
+      key: 'Enter'
+    });
+    await waitFor(() =>
+      expect(
+        within(details).getByRole('list', { name: 'Members' }).textContent
+      ).toContain('vera')
+    );
     const patch = seen.find(r => r.method === 'PATCH');
     expect(patch?.path).toBe('groups/dev-team');
     expect(patch?.headers.get('If-Match')).toBe('"3.1.1"');
@@ -60,7 +111,14 @@ describe('MembersView', () => {
   it('hides what the user may not change', async () => {
     const { client } = groupServer();
     render(
-      <MembersView client={client} can={{ ...CAN, writeGroups: false }} me="boss" pageSize={50} feedback={feedback} trans={trans} />
+      <MembersView
+        client={client}
+        can={{ ...CAN, writeGroups: false }}
+        me="boss"
+        pageSize={50}
+        feedback={feedback}
+        trans={trans}
+      />
     );
     fireEvent.click(screen.getByRole('tab', { name: 'Groups' }));
     expect(screen.queryByLabelText('New group name')).toBeNull();
@@ -73,16 +131,42 @@ describe('MembersView', () => {
   it('invites somebody and shows the link once', async () => {
     const { client, seen } = answeringClient(request => {
       if (request.path === 'invitations') {
-        return json({ id: 1, username: 'dana', url: 'http://x/rbac/invite?code=abc', expires_at: '2026-12-07T00:00:00Z' }, 201);
+        return json(
+          {
+            id: 1,
+            username: 'dana',
+            url: 'http://x/rbac/invite?code=abc',
+            expires_at: '2026-12-07T00:00:00Z'
+          },
+          201
+        );
       }
       return json({ items: [], total: 0, limit: 50, offset: 0 });
     });
-    render(<MembersView client={client} can={CAN} me="boss" pageSize={50} feedback={feedback} trans={trans} />);
+    render(
+      <MembersView
+        client={client}
+        can={CAN}
+        me="boss"
+        pageSize={50}
+        feedback={feedback}
+        trans={trans}
+      />
+    );
     fireEvent.click(await screen.findByText('Invite'));
-    fireEvent.change(screen.getByLabelText('User name'), { target: { value: 'dana' } });
+    fireEvent.change(screen.getByLabelText('User name'), {
+      target: { value: 'dana' }
+    });
     fireEvent.click(screen.getByText('Create invitation link'));
-    const link = (await screen.findByLabelText('Invitation link')) as HTMLInputElement;
+    const link = (await screen.findByLabelText(
+      'Invitation link'
+    )) as HTMLInputElement;
     expect(link.value).toBe('http://x/rbac/invite?code=abc');
-    expect(seen.find(r => r.method === 'POST')?.body).toEqual({ username: 'dana', display_name: '', roles: [], groups: [] });
+    expect(seen.find(r => r.method === 'POST')?.body).toEqual({
+      username: 'dana',
+      display_name: '',
+      roles: [],
+      groups: []
+    });
   });
 });

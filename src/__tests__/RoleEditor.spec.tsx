@@ -1,5 +1,11 @@
 import { nullTranslator } from '@jupyterlab/translation';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import {
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within
+} from '@testing-library/react';
 import * as React from 'react';
 
 import { IRole, IScopeEntry } from '../api';
@@ -8,9 +14,21 @@ import { IRoleFields, RoleEditor } from '../components/RoleEditor';
 const trans = nullTranslator.load('jupyter_rbac');
 
 const CATALOG: IScopeEntry[] = [
-  { scope: 'read:contents', description: 'List folders and open files and notebooks.', filters: ['path'] },
-  { scope: 'write:contents', description: 'Create, save and delete files.', filters: ['path'] },
-  { scope: 'execute:kernels', description: 'Run code in kernels.', filters: ['user', 'group'] },
+  {
+    scope: 'read:contents',
+    description: 'List folders and open files and notebooks.',
+    filters: ['path']
+  },
+  {
+    scope: 'write:contents',
+    description: 'Create, save and delete files.',
+    filters: ['path']
+  },
+  {
+    scope: 'execute:kernels',
+    description: 'Run code in kernels.',
+    filters: ['user', 'group']
+  },
   { scope: 'all', description: 'Everything.', filters: [] }
 ];
 const WORDS = new Map(CATALOG.map(entry => [entry.scope, entry.description]));
@@ -31,7 +49,10 @@ const CONFIG_ROLE: IRole = {
   etag: '"1.1.1"'
 };
 
-function renderEditor(onSave: (fields: IRoleFields) => Promise<void>, role: IRole | null = null) {
+function renderEditor(
+  onSave: (fields: IRoleFields) => Promise<void>,
+  role: IRole | null = null
+) {
   render(
     <RoleEditor
       role={role}
@@ -46,12 +67,19 @@ function renderEditor(onSave: (fields: IRoleFields) => Promise<void>, role: IRol
 }
 
 function addScope(scope: string, filter?: [string, string]) {
-  fireEvent.change(screen.getByLabelText('Scope'), { target: { value: scope } });
+  fireEvent.change(screen.getByLabelText('Scope'), {
+    target: { value: scope }
+  });
   if (filter) {
-    fireEvent.change(screen.getByLabelText('Narrow to'), { target: { value: filter[0] } });
-    fireEvent.change(screen.getByLabelText(filter[0][0].toUpperCase() + filter[0].slice(1)), {
-      target: { value: filter[1] }
+    fireEvent.change(screen.getByLabelText('Narrow to'), {
+      target: { value: filter[0] }
     });
+    fireEvent.change(
+      screen.getByLabelText(filter[0][0].toUpperCase() + filter[0].slice(1)),
+      {
+        target: { value: filter[1] }
+      }
+    );
   }
   fireEvent.click(screen.getByText('Add scope'));
 }
@@ -62,12 +90,18 @@ describe('RoleEditor', () => {
     renderEditor(async fields => {
       saved.push(fields);
     });
-    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'developer-files' } });
+    fireEvent.change(screen.getByLabelText('Name'), {
+      target: { value: 'developer-files' }
+    });
     addScope('write:contents', ['path', 'shared/developer/**']);
     addScope('execute:kernels', ['user', '{user}']);
 
     const preview = screen.getByRole('list', { name: 'What it grants' });
-    expect(within(preview).getAllByRole('listitem').map(item => item.textContent)).toEqual([
+    expect(
+      within(preview)
+        .getAllByRole('listitem')
+        .map(item => item.textContent)
+    ).toEqual([
       'Create, save and delete files. (under shared/developer/)',
       'Run code in kernels. (their own)'
     ]);
@@ -76,16 +110,29 @@ describe('RoleEditor', () => {
     expect(saved[0]).toEqual({
       name: 'developer-files',
       description: '',
-      scopes: ['write:contents!path=shared/developer/**', 'execute:kernels!user={user}']
+      scopes: [
+        'write:contents!path=shared/developer/**',
+        'execute:kernels!user={user}'
+      ]
     });
   });
 
   it('explains the filter templates and offers only the filters a scope takes', () => {
     renderEditor(async () => undefined);
-    fireEvent.change(screen.getByLabelText('Scope'), { target: { value: 'execute:kernels' } });
-    const options = within(screen.getByLabelText('Narrow to')).getAllByRole('option');
-    expect(options.map(option => option.getAttribute('value'))).toEqual(['', 'user', 'group']);
-    fireEvent.change(screen.getByLabelText('Narrow to'), { target: { value: 'group' } });
+    fireEvent.change(screen.getByLabelText('Scope'), {
+      target: { value: 'execute:kernels' }
+    });
+    const options = within(screen.getByLabelText('Narrow to')).getAllByRole(
+      'option'
+    );
+    expect(options.map(option => option.getAttribute('value'))).toEqual([
+      '',
+      'user',
+      'group'
+    ]);
+    fireEvent.change(screen.getByLabelText('Narrow to'), {
+      target: { value: 'group' }
+    });
     expect(screen.getByText(/\{group\} stands for each group/)).toBeTruthy();
   });
 
@@ -96,7 +143,9 @@ describe('RoleEditor', () => {
       'Unknown scope write:everything: pick one of the suggestions.'
     );
     addScope('read:contents', ['path', '']);
-    expect(screen.getByRole('alert').textContent).toBe('Say which path the scope is narrowed to.');
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Say which path the scope is narrowed to.'
+    );
     expect(screen.queryAllByRole('listitem')).toHaveLength(0);
   });
 
@@ -104,12 +153,22 @@ describe('RoleEditor', () => {
     renderEditor(async () => {
       throw new Error("role 'viewer' already exists");
     });
-    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'viewer' } });
+    fireEvent.change(screen.getByLabelText('Name'), {
+      target: { value: 'viewer' }
+    });
     addScope('read:contents');
     fireEvent.click(screen.getByText('Create role'));
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe("role 'viewer' already exists"));
-    expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe('viewer');
-    expect(screen.getByRole('list', { name: 'Scopes' }).textContent).toContain('read:contents');
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toBe(
+        "role 'viewer' already exists"
+      )
+    );
+    expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe(
+      'viewer'
+    );
+    expect(screen.getByRole('list', { name: 'Scopes' }).textContent).toContain(
+      'read:contents'
+    );
   });
 
   it('shows a configuration-managed role read-only, with its badge', () => {
@@ -118,6 +177,8 @@ describe('RoleEditor', () => {
     expect(screen.getByText(/set in the server's configuration/)).toBeTruthy();
     expect(screen.queryByLabelText('Scope')).toBeNull();
     expect(screen.queryByText('Save')).toBeNull();
-    expect((screen.getByLabelText('Description') as HTMLTextAreaElement).readOnly).toBe(true);
+    expect(
+      (screen.getByLabelText('Description') as HTMLTextAreaElement).readOnly
+    ).toBe(true);
   });
 });

@@ -1,5 +1,12 @@
 import { nullTranslator } from '@jupyterlab/translation';
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within
+} from '@testing-library/react';
 import * as React from 'react';
 
 import { RolesView } from '../components/RolesView';
@@ -21,7 +28,10 @@ function feedback(confirm: boolean): IFeedback & { said: string[] } {
 
 /** A server with `total` roles named role-0000.., answering pages as asked. */
 function rolesServer(total: number) {
-  const names = Array.from({ length: total }, (_, i) => `role-${String(i).padStart(4, '0')}`);
+  const names = Array.from(
+    { length: total },
+    (_, i) => `role-${String(i).padStart(4, '0')}`
+  );
   return answeringClient(request => {
     if (request.method === 'DELETE') {
       return new Response(null, { status: 204 });
@@ -34,7 +44,14 @@ function rolesServer(total: number) {
       matching = [...matching].reverse();
     }
     return json({
-      items: matching.slice(offset, offset + limit).map(name => role(name, name === 'role-0000' ? { builtin: true, deletable: false } : {})),
+      items: matching
+        .slice(offset, offset + limit)
+        .map(name =>
+          role(
+            name,
+            name === 'role-0000' ? { builtin: true, deletable: false } : {}
+          )
+        ),
       total: matching.length,
       limit,
       offset
@@ -42,9 +59,20 @@ function rolesServer(total: number) {
   });
 }
 
-function renderView(client: ReturnType<typeof rolesServer>['client'], said: IFeedback) {
+function renderView(
+  client: ReturnType<typeof rolesServer>['client'],
+  said: IFeedback
+) {
   render(
-    <RolesView client={client} catalog={[]} words={new Map()} canWrite={true} pageSize={50} feedback={said} trans={trans} />
+    <RolesView
+      client={client}
+      catalog={[]}
+      words={new Map()}
+      canWrite={true}
+      pageSize={50}
+      feedback={said}
+      trans={trans}
+    />
   );
 }
 
@@ -67,12 +95,18 @@ describe('RolesView', () => {
       const { client, seen } = rolesServer(1000);
       renderView(client, feedback(true));
       await act(async () => undefined);
-      fireEvent.change(screen.getByLabelText('Search roles'), { target: { value: '099' } });
-      fireEvent.change(screen.getByLabelText('Search roles'), { target: { value: '0999' } });
+      fireEvent.change(screen.getByLabelText('Search roles'), {
+        target: { value: '099' }
+      });
+      fireEvent.change(screen.getByLabelText('Search roles'), {
+        target: { value: '0999' }
+      });
       await act(async () => {
         jest.advanceTimersByTime(300);
       });
-      fireEvent.change(screen.getByLabelText('Sort roles by'), { target: { value: '-name' } });
+      fireEvent.change(screen.getByLabelText('Sort roles by'), {
+        target: { value: '-name' }
+      });
       await act(async () => undefined);
       expect(seen.map(r => [r.query.get('q'), r.query.get('sort')])).toEqual([
         [null, 'name'],
@@ -110,7 +144,11 @@ describe('RolesView', () => {
     const { client } = rolesServer(3);
     renderView(client, feedback(true));
     fireEvent.click(await screen.findByLabelText('Duplicate role role-0002'));
-    expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe('role-0002-copy');
-    expect(screen.getByRole('list', { name: 'Scopes' }).textContent).toContain('read:contents');
+    expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe(
+      'role-0002-copy'
+    );
+    expect(screen.getByRole('list', { name: 'Scopes' }).textContent).toContain(
+      'read:contents'
+    );
   });
 });

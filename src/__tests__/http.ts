@@ -17,13 +17,19 @@ export interface ISeenRequest {
   body: unknown;
 }
 
-export function answeringClient(answer: (request: ISeenRequest) => Response | Promise<Response>): {
+export function answeringClient(
+  answer: (request: ISeenRequest) => Response | Promise<Response>
+): {
   client: RBACClient;
   seen: ISeenRequest[];
 } {
   const seen: ISeenRequest[] = [];
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const request = input instanceof Request ? input : new Request(String(input), init);
+  const fetch = async (
+    input: RequestInfo | URL,
+    init?: RequestInit
+  ): Promise<Response> => {
+    const request =
+      input instanceof Request ? input : new Request(String(input), init);
     const url = new URL(request.url);
     const query = new URLSearchParams(url.search);
     // ServerConnection adds a numeric cache-busting parameter (`?1796...`); drop it.
@@ -50,14 +56,21 @@ export function answeringClient(answer: (request: ISeenRequest) => Response | Pr
   return { client: new RBACClient(settings), seen };
 }
 
-export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+export function json(
+  body: unknown,
+  status = 200,
+  headers: Record<string, string> = {}
+): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { 'Content-Type': 'application/json', ...headers }
   });
 }
 
-export function role(name: string, extra: Partial<Record<string, unknown>> = {}) {
+export function role(
+  name: string,
+  extra: Partial<Record<string, unknown>> = {}
+) {
   return {
     name,
     description: '',

@@ -25,7 +25,9 @@ export function AccessCheck(props: IAccessCheckProps): JSX.Element {
   const [user, setUser] = React.useState(props.defaultUser);
   const [action, setAction] = React.useState<ICheckQuestion['action']>('read');
   const [resource, setResource] = React.useState(
-    props.resources.includes('contents') ? 'contents' : props.resources[0] ?? ''
+    props.resources.includes('contents')
+      ? 'contents'
+      : (props.resources[0] ?? '')
   );
   const [path, setPath] = React.useState('');
   const [owner, setOwner] = React.useState('');
@@ -52,29 +54,60 @@ export function AccessCheck(props: IAccessCheckProps): JSX.Element {
   };
 
   return (
-    <form className="jp-RBAC-AccessCheck" onSubmit={submit} aria-label={trans.__('Check access')}>
+    <form
+      className="jp-RBAC-AccessCheck"
+      onSubmit={submit}
+      aria-label={trans.__('Check access')}
+    >
       <label htmlFor={`${id}-user`}>{trans.__('User')}</label>
-      <input id={`${id}-user`} className="jp-mod-styled" value={user} required onChange={e => setUser(e.target.value)} />
+      <input
+        id={`${id}-user`}
+        className="jp-mod-styled"
+        value={user}
+        required
+        onChange={e => setUser(e.target.value)}
+      />
       <label htmlFor={`${id}-action`}>{trans.__('Action')}</label>
-      <select id={`${id}-action`} className="jp-mod-styled" value={action} onChange={e => setAction(e.target.value as ICheckQuestion['action'])}>
-          {ACTIONS.map(a => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
+      <select
+        id={`${id}-action`}
+        className="jp-mod-styled"
+        value={action}
+        onChange={e => setAction(e.target.value as ICheckQuestion['action'])}
+      >
+        {ACTIONS.map(a => (
+          <option key={a} value={a}>
+            {a}
+          </option>
+        ))}
       </select>
       <label htmlFor={`${id}-resource`}>{trans.__('Resource')}</label>
-      <select id={`${id}-resource`} className="jp-mod-styled" value={resource} onChange={e => setResource(e.target.value)}>
-          {props.resources.map(r => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
+      <select
+        id={`${id}-resource`}
+        className="jp-mod-styled"
+        value={resource}
+        onChange={e => setResource(e.target.value)}
+      >
+        {props.resources.map(r => (
+          <option key={r} value={r}>
+            {r}
+          </option>
+        ))}
       </select>
       <label htmlFor={`${id}-path`}>{trans.__('Path (optional)')}</label>
-      <input id={`${id}-path`} className="jp-mod-styled" value={path} placeholder="shared/notes.ipynb" onChange={e => setPath(e.target.value)} />
+      <input
+        id={`${id}-path`}
+        className="jp-mod-styled"
+        value={path}
+        placeholder="shared/notes.ipynb"
+        onChange={e => setPath(e.target.value)}
+      />
       <label htmlFor={`${id}-owner`}>{trans.__('Owner (optional)')}</label>
-      <input id={`${id}-owner`} className="jp-mod-styled" value={owner} onChange={e => setOwner(e.target.value)} />
+      <input
+        id={`${id}-owner`}
+        className="jp-mod-styled"
+        value={owner}
+        onChange={e => setOwner(e.target.value)}
+      />
       <button type="submit" className="jp-mod-styled jp-mod-accept">
         {trans.__('Check')}
       </button>
@@ -85,13 +118,18 @@ export function AccessCheck(props: IAccessCheckProps): JSX.Element {
               'Allowed: role %1 grants %2 (%3).',
               decision.granted_by.role,
               decision.granted_by.scope,
-              decision.granted_by.via.map(via => describeSource(via, trans)).join(', ')
+              decision.granted_by.via
+                .map(via => describeSource(via, trans))
+                .join(', ')
             )}
           </p>
         )}
         {decision && !decision.allowed && (
           <p className="jp-RBAC-Refused">
-            {trans.__('Refused: it needs the scope %1.', decision.missing_scope ?? '')}
+            {trans.__(
+              'Refused: it needs the scope %1.',
+              decision.missing_scope ?? ''
+            )}
           </p>
         )}
         {error && <p className="jp-RBAC-Error">{error}</p>}

@@ -72,7 +72,11 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
                   type="checkbox"
                   checked={chosen.includes(role)}
                   onChange={event =>
-                    setChosen(event.target.checked ? [...chosen, role] : chosen.filter(r => r !== role))
+                    setChosen(
+                      event.target.checked
+                        ? [...chosen, role]
+                        : chosen.filter(r => r !== role)
+                    )
                   }
                 />
                 {role}
@@ -80,7 +84,11 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
             ))}
           </div>
         </fieldset>
-        <button type="submit" className="jp-mod-styled jp-mod-accept" disabled={!chosen.length || loading}>
+        <button
+          type="submit"
+          className="jp-mod-styled jp-mod-accept"
+          disabled={!chosen.length || loading}
+        >
           {trans.__('Show')}
         </button>
       </form>
@@ -92,7 +100,9 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
       {rows && (
         <div className="jp-RBAC-MatrixScroll">
           <table className="jp-RBAC-MatrixTable">
-            <caption>{trans.__('What each user may do, from their effective scopes')}</caption>
+            <caption>
+              {trans.__('What each user may do, from their effective scopes')}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">{trans.__('User')}</th>
@@ -108,7 +118,12 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
                 <tr key={row.name}>
                   <th scope="row">{row.name}</th>
                   {props.resources.map(resource => (
-                    <td key={resource}>{cellWords(accessTo(resource, row.effective, props.hierarchy), trans)}</td>
+                    <td key={resource}>
+                      {cellWords(
+                        accessTo(resource, row.effective, props.hierarchy),
+                        trans
+                      )}
+                    </td>
                   ))}
                 </tr>
               ))}
@@ -116,7 +131,10 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
           </table>
           {truncated && (
             <p className="jp-RBAC-Count">
-              {trans.__('Only the first %1 users are shown: choose fewer roles.', MATRIX_MAX_USERS)}
+              {trans.__(
+                'Only the first %1 users are shown: choose fewer roles.',
+                MATRIX_MAX_USERS
+              )}
             </p>
           )}
         </div>
@@ -153,7 +171,9 @@ export function accessTo(
       continue;
     }
     const { base, filter, value } = parseScope(scope);
-    const [action, name] = base.includes(':') ? base.split(':', 2) : ['execute', base];
+    const [action, name] = base.includes(':')
+      ? base.split(':', 2)
+      : ['execute', base];
     if (name !== resource || rank(action) < 0) {
       continue;
     }

@@ -19,7 +19,15 @@ export interface IAuditViewProps {
   trans: TranslationBundle;
 }
 
-const KINDS = ['role', 'user', 'group', 'token', 'invitation', 'request', 'policy'];
+const KINDS = [
+  'role',
+  'user',
+  'group',
+  'token',
+  'invitation',
+  'request',
+  'policy'
+];
 
 interface IFilters {
   kind: string;
@@ -29,7 +37,11 @@ interface IFilters {
 
 export function AuditView(props: IAuditViewProps): JSX.Element {
   const { client, trans } = props;
-  const [filters, setFilters] = React.useState<IFilters>({ kind: '', actor: '', target: '' });
+  const [filters, setFilters] = React.useState<IFilters>({
+    kind: '',
+    actor: '',
+    target: ''
+  });
   const [applied, setApplied] = React.useState<IFilters>(filters);
   const [events, setEvents] = React.useState<IAuditEvent[] | null>(null);
   const [cursor, setCursor] = React.useState<number | null>(null);
@@ -56,10 +68,17 @@ export function AuditView(props: IAuditViewProps): JSX.Element {
       }
       etag.current = answer.etag;
       const newest = answer.page.items;
-      const oldestShown = newest.length ? newest[newest.length - 1].id : Infinity;
-      setEvents([...newest, ...older.current.filter(event => event.id < oldestShown)]);
+      const oldestShown = newest.length
+        ? newest[newest.length - 1].id
+        : Infinity;
+      setEvents([
+        ...newest,
+        ...older.current.filter(event => event.id < oldestShown)
+      ]);
       setTotal(answer.page.total);
-      setCursor(current => (older.current.length ? current : answer.page.next_cursor));
+      setCursor(current =>
+        older.current.length ? current : answer.page.next_cursor
+      );
     } catch (reason) {
       setError(messageOf(reason));
       throw reason; // the poll backs off
@@ -107,7 +126,9 @@ export function AuditView(props: IAuditViewProps): JSX.Element {
         id={`${id}-${name}`}
         className="jp-mod-styled"
         value={filters[name]}
-        onChange={event => setFilters({ ...filters, [name]: event.target.value })}
+        onChange={event =>
+          setFilters({ ...filters, [name]: event.target.value })
+        }
       />
     </>
   );
@@ -119,7 +140,11 @@ export function AuditView(props: IAuditViewProps): JSX.Element {
         aria-label={trans.__('Filter the audit trail')}
         onSubmit={event => {
           event.preventDefault();
-          setApplied({ kind: filters.kind, actor: filters.actor.trim(), target: filters.target.trim() });
+          setApplied({
+            kind: filters.kind,
+            actor: filters.actor.trim(),
+            target: filters.target.trim()
+          });
         }}
       >
         <label htmlFor={`${id}-kind`}>{trans.__('Kind')}</label>
@@ -157,25 +182,46 @@ export function AuditView(props: IAuditViewProps): JSX.Element {
         <>
           <p className="jp-RBAC-Count" aria-live="polite">
             {props.refreshSeconds > 0
-              ? trans._n('%1 event, updated live', '%1 events, updated live', total)
+              ? trans._n(
+                  '%1 event, updated live',
+                  '%1 events, updated live',
+                  total
+                )
               : trans._n('%1 event', '%1 events', total)}
           </p>
-          <ol className="jp-RBAC-AuditList" aria-label={trans.__('Audit events')}>
+          <ol
+            className="jp-RBAC-AuditList"
+            aria-label={trans.__('Audit events')}
+          >
             {events.map(event => (
-              <li key={event.id} className={`jp-RBAC-AuditEvent jp-RBAC-Audit-${event.kind}`}>
+              <li
+                key={event.id}
+                className={`jp-RBAC-AuditEvent jp-RBAC-Audit-${event.kind}`}
+              >
                 <time dateTime={event.at} title={event.at}>
                   {new Date(event.at).toLocaleString()}
                 </time>
                 <span className="jp-RBAC-AuditLine">
-                  <strong>{event.actor || trans.__('unknown')}</strong> <code>{event.action}</code> {event.target}
+                  <strong>{event.actor || trans.__('unknown')}</strong>{' '}
+                  <code>{event.action}</code> {event.target}
                 </span>
-                {detailWords(event) && <span className="jp-RBAC-AuditDetail">{detailWords(event)}</span>}
+                {detailWords(event) && (
+                  <span className="jp-RBAC-AuditDetail">
+                    {detailWords(event)}
+                  </span>
+                )}
               </li>
             ))}
           </ol>
-          {events.length === 0 && <p className="jp-RBAC-Empty">{trans.__('No event matches.')}</p>}
+          {events.length === 0 && (
+            <p className="jp-RBAC-Empty">{trans.__('No event matches.')}</p>
+          )}
           {cursor !== null && (
-            <button type="button" className="jp-mod-styled" onClick={() => void loadOlder()}>
+            <button
+              type="button"
+              className="jp-mod-styled"
+              onClick={() => void loadOlder()}
+            >
               {trans.__('Older events')}
             </button>
           )}
@@ -190,8 +236,14 @@ export function detailWords(event: IAuditEvent): string {
   return Object.entries(event.detail ?? {})
     .filter(
       ([, value]) =>
-        value !== null && value !== undefined && value !== '' && !(Array.isArray(value) && !value.length)
+        value !== null &&
+        value !== undefined &&
+        value !== '' &&
+        !(Array.isArray(value) && !value.length)
     )
-    .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .map(
+      ([key, value]) =>
+        `${key}: ${Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value)}`
+    )
     .join('; ');
 }

@@ -13,7 +13,12 @@ import { NamesEditor, Pager, useSettled } from './common';
 export interface IMembersViewProps {
   client: RBACClient;
   /** What the current user may change (the server decides each request anyway). */
-  can: { writeUsers: boolean; writeGroups: boolean; writeRoles: boolean; readGroups: boolean };
+  can: {
+    writeUsers: boolean;
+    writeGroups: boolean;
+    writeRoles: boolean;
+    readGroups: boolean;
+  };
   /** The current user's name: they cannot delete themselves. */
   me: string;
   pageSize: number;
@@ -50,7 +55,11 @@ export function MembersView(props: IMembersViewProps): JSX.Element {
   ];
   return (
     <div className="jp-RBAC-Members">
-      <div role="tablist" aria-label={trans.__('Members')} className="jp-RBAC-Tabs">
+      <div
+        role="tablist"
+        aria-label={trans.__('Members')}
+        className="jp-RBAC-Tabs"
+      >
         {tabs.map(([key, label]) => (
           <button
             key={key}
@@ -59,7 +68,9 @@ export function MembersView(props: IMembersViewProps): JSX.Element {
             id={`jp-RBAC-tab-${key}`}
             aria-selected={tab === key}
             aria-controls={`jp-RBAC-tabpanel-${key}`}
-            className={tab === key ? 'jp-RBAC-Tab jp-mod-current' : 'jp-RBAC-Tab'}
+            className={
+              tab === key ? 'jp-RBAC-Tab jp-mod-current' : 'jp-RBAC-Tab'
+            }
             onClick={() => setTab(key)}
             onKeyDown={event => {
               if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
@@ -71,11 +82,19 @@ export function MembersView(props: IMembersViewProps): JSX.Element {
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`jp-RBAC-tabpanel-${tab}`} aria-labelledby={`jp-RBAC-tab-${tab}`}>
+      <div
+        role="tabpanel"
+        id={`jp-RBAC-tabpanel-${tab}`}
+        aria-labelledby={`jp-RBAC-tab-${tab}`}
+      >
         {tab === 'users' ? (
           <UsersTab {...props} roleNames={roleNames} groupNames={groupNames} />
         ) : (
-          <GroupsTab {...props} roleNames={roleNames} onGroupsChanged={() => setNamesVersion(v => v + 1)} />
+          <GroupsTab
+            {...props}
+            roleNames={roleNames}
+            onGroupsChanged={() => setNamesVersion(v => v + 1)}
+          />
         )}
       </div>
     </div>
@@ -91,7 +110,11 @@ interface ISuggestions {
  * A list of records read a page at a time, with a search box; `render` draws one item.
  */
 function usePagedList<T>(
-  load: (query: { q: string; offset: number; limit: number }) => Promise<IPage<T>>,
+  load: (query: {
+    q: string;
+    offset: number;
+    limit: number;
+  }) => Promise<IPage<T>>,
   pageSize: number,
   onError: (reason: unknown) => void
 ): {
@@ -113,12 +136,22 @@ function usePagedList<T>(
   });
   React.useEffect(() => {
     let current = true;
-    load({ q: query, offset, limit: pageSize }).then(answer => current && setPage(answer), onError);
+    load({ q: query, offset, limit: pageSize }).then(
+      answer => current && setPage(answer),
+      onError
+    );
     return () => {
       current = false;
     };
   }, [query, offset, pageSize, reloads]);
-  return { page, search, setSearch, offset, setOffset, reload: () => setReloads(n => n + 1) };
+  return {
+    page,
+    search,
+    setSearch,
+    offset,
+    setOffset,
+    reload: () => setReloads(n => n + 1)
+  };
 }
 
 // --- users ------------------------------------------------------------------------------
@@ -130,7 +163,10 @@ function UsersTab(props: IMembersViewProps & ISuggestions): JSX.Element {
   const list = usePagedList<IUser>(
     query => client.users(query),
     props.pageSize,
-    reason => feedback.error(trans.__('Could not list the users: %1', messageOf(reason)))
+    reason =>
+      feedback.error(
+        trans.__('Could not list the users: %1', messageOf(reason))
+      )
   );
 
   if (selected) {
@@ -161,7 +197,11 @@ function UsersTab(props: IMembersViewProps & ISuggestions): JSX.Element {
           onChange={event => list.setSearch(event.target.value)}
         />
         {props.can.writeUsers && (
-          <button type="button" className="jp-mod-styled jp-mod-accept" onClick={() => setInviting(true)}>
+          <button
+            type="button"
+            className="jp-mod-styled jp-mod-accept"
+            onClick={() => setInviting(true)}
+          >
             {trans.__('Invite')}
           </button>
         )}
@@ -179,33 +219,52 @@ function UsersTab(props: IMembersViewProps & ISuggestions): JSX.Element {
                   aria-label={trans.__('Open user %1', user.name)}
                   onClick={() => setSelected(user.name)}
                 >
-                  <span className="jp-RBAC-Avatar jp-RBAC-Avatar-small" aria-hidden="true" style={{ backgroundColor: user.color || undefined }}>
+                  <span
+                    className="jp-RBAC-Avatar jp-RBAC-Avatar-small"
+                    aria-hidden="true"
+                    style={{ backgroundColor: user.color || undefined }}
+                  >
                     {(user.display_name || user.name).slice(0, 1).toUpperCase()}
                   </span>
                   <span className="jp-RBAC-PrincipalName">
                     <strong>{user.display_name || user.name}</strong>
-                    {user.display_name && user.display_name !== user.name && <span className="jp-RBAC-UserName"> {user.name}</span>}
+                    {user.display_name && user.display_name !== user.name && (
+                      <span className="jp-RBAC-UserName"> {user.name}</span>
+                    )}
                   </span>
                   <span className="jp-RBAC-Count">{user.roles.join(', ')}</span>
                 </button>
               </li>
             ))}
           </ul>
-          {page.items.length === 0 && <p className="jp-RBAC-Empty">{trans.__('No user matches.')}</p>}
-          <Pager offset={page.offset} limit={page.limit} total={page.total} onOffset={list.setOffset} trans={trans} />
+          {page.items.length === 0 && (
+            <p className="jp-RBAC-Empty">{trans.__('No user matches.')}</p>
+          )}
+          <Pager
+            offset={page.offset}
+            limit={page.limit}
+            total={page.total}
+            onOffset={list.setOffset}
+            trans={trans}
+          />
         </>
       )}
     </div>
   );
 }
 
-function UserDetails(props: IMembersViewProps & ISuggestions & { name: string; onClose: () => void }): JSX.Element {
+function UserDetails(
+  props: IMembersViewProps &
+    ISuggestions & { name: string; onClose: () => void }
+): JSX.Element {
   const { client, trans, feedback, name } = props;
   const [user, setUser] = React.useState<IUser | null>(null);
   const [tokens, setTokens] = React.useState<IToken[] | null>(null);
 
   const load = (): void => {
-    client.user(name).then(setUser, reason => feedback.error(messageOf(reason)));
+    client
+      .user(name)
+      .then(setUser, reason => feedback.error(messageOf(reason)));
     client.tokens(name).then(setTokens, () => setTokens(null));
   };
   React.useEffect(load, [name]);
@@ -215,12 +274,20 @@ function UserDetails(props: IMembersViewProps & ISuggestions & { name: string; o
   }
 
   /** Change one list of the user, recomputed from the newest version if it changed meanwhile. */
-  const change = async (field: 'roles' | 'groups', compute: (names: string[]) => string[]): Promise<void> => {
+  const change = async (
+    field: 'roles' | 'groups',
+    compute: (names: string[]) => string[]
+  ): Promise<void> => {
     try {
       const saved = await saveWithRetry(
         trans.__('User %1', name),
         user,
-        current => client.updateUser(name, { [field]: compute(current[field]) }, current.etag),
+        current =>
+          client.updateUser(
+            name,
+            { [field]: compute(current[field]) },
+            current.etag
+          ),
         () => client.user(name),
         feedback
       );
@@ -228,7 +295,9 @@ function UserDetails(props: IMembersViewProps & ISuggestions & { name: string; o
         setUser(saved);
       }
     } catch (reason) {
-      feedback.error(trans.__('Could not change user %1: %2', name, messageOf(reason)));
+      feedback.error(
+        trans.__('Could not change user %1: %2', name, messageOf(reason))
+      );
     }
   };
   const revoke = async (token: IToken): Promise<void> => {
@@ -236,12 +305,20 @@ function UserDetails(props: IMembersViewProps & ISuggestions & { name: string; o
       await client.revokeToken(name, token.id);
       feedback.success(trans.__('Token %1… revoked.', token.prefix));
     } catch (reason) {
-      feedback.error(trans.__('Could not revoke the token: %1', messageOf(reason)));
+      feedback.error(
+        trans.__('Could not revoke the token: %1', messageOf(reason))
+      );
     }
     load();
   };
   const remove = async (): Promise<void> => {
-    if (!(await feedback.confirm(trans.__('Delete user %1?', name), trans.__('Their tokens stop working and their roles are gone.'), trans.__('Delete')))) {
+    if (
+      !(await feedback.confirm(
+        trans.__('Delete user %1?', name),
+        trans.__('Their tokens stop working and their roles are gone.'),
+        trans.__('Delete')
+      ))
+    ) {
       return;
     }
     try {
@@ -249,17 +326,24 @@ function UserDetails(props: IMembersViewProps & ISuggestions & { name: string; o
       feedback.success(trans.__('User %1 deleted.', name));
       props.onClose();
     } catch (reason) {
-      feedback.error(trans.__('Could not delete user %1: %2', name, messageOf(reason)));
+      feedback.error(
+        trans.__('Could not delete user %1: %2', name, messageOf(reason))
+      );
     }
   };
 
   return (
     <section className="jp-RBAC-Details" aria-label={trans.__('User %1', name)}>
-      <button type="button" className="jp-mod-styled jp-RBAC-Back" onClick={props.onClose}>
+      <button
+        type="button"
+        className="jp-mod-styled jp-RBAC-Back"
+        onClick={props.onClose}
+      >
         {trans.__('‹ All users')}
       </button>
       <h3>
-        {user.display_name || user.name} <span className="jp-RBAC-UserName">{user.name}</span>
+        {user.display_name || user.name}{' '}
+        <span className="jp-RBAC-UserName">{user.name}</span>
       </h3>
       <NamesEditor
         label={trans.__('Roles')}
@@ -267,7 +351,9 @@ function UserDetails(props: IMembersViewProps & ISuggestions & { name: string; o
         suggestions={props.roleNames}
         editable={props.can.writeUsers && props.can.writeRoles}
         onAdd={role => change('roles', roles => [...roles, role])}
-        onRemove={role => change('roles', roles => roles.filter(r => r !== role))}
+        onRemove={role =>
+          change('roles', roles => roles.filter(r => r !== role))
+        }
         trans={trans}
       />
       <NamesEditor
@@ -276,20 +362,30 @@ function UserDetails(props: IMembersViewProps & ISuggestions & { name: string; o
         suggestions={props.groupNames ?? []}
         editable={props.can.writeUsers && props.can.writeGroups}
         onAdd={group => change('groups', groups => [...groups, group])}
-        onRemove={group => change('groups', groups => groups.filter(g => g !== group))}
+        onRemove={group =>
+          change('groups', groups => groups.filter(g => g !== group))
+        }
         trans={trans}
       />
       {tokens !== null && (
         <>
           <h4>{trans.__('API tokens')}</h4>
-          {tokens.length === 0 && <p className="jp-RBAC-Empty">{trans.__('None')}</p>}
-          <ul aria-label={trans.__('API tokens of %1', name)} className="jp-RBAC-Tokens">
+          {tokens.length === 0 && (
+            <p className="jp-RBAC-Empty">{trans.__('None')}</p>
+          )}
+          <ul
+            aria-label={trans.__('API tokens of %1', name)}
+            className="jp-RBAC-Tokens"
+          >
             {tokens.map(token => (
               <li key={token.id}>
                 <code>{token.prefix}…</code> {token.note}
                 <span className="jp-RBAC-Count">
                   {token.expires_at
-                    ? trans.__('expires %1', new Date(token.expires_at).toLocaleDateString())
+                    ? trans.__(
+                        'expires %1',
+                        new Date(token.expires_at).toLocaleDateString()
+                      )
                     : trans.__('never expires')}
                 </span>
                 <button
@@ -306,7 +402,11 @@ function UserDetails(props: IMembersViewProps & ISuggestions & { name: string; o
         </>
       )}
       {props.can.writeUsers && name !== props.me && (
-        <button type="button" className="jp-mod-styled jp-mod-warn" onClick={() => void remove()}>
+        <button
+          type="button"
+          className="jp-mod-styled jp-mod-warn"
+          onClick={() => void remove()}
+        >
           {trans.__('Delete user')}
         </button>
       )}
@@ -314,7 +414,9 @@ function UserDetails(props: IMembersViewProps & ISuggestions & { name: string; o
   );
 }
 
-function InviteForm(props: IMembersViewProps & ISuggestions & { onClose: () => void }): JSX.Element {
+function InviteForm(
+  props: IMembersViewProps & ISuggestions & { onClose: () => void }
+): JSX.Element {
   const { client, trans, feedback } = props;
   const [username, setUsername] = React.useState('');
   const [displayName, setDisplayName] = React.useState('');
@@ -329,7 +431,12 @@ function InviteForm(props: IMembersViewProps & ISuggestions & { onClose: () => v
     setError('');
     try {
       setInvitation(
-        await client.invite({ username: username.trim(), display_name: displayName.trim(), roles, groups })
+        await client.invite({
+          username: username.trim(),
+          display_name: displayName.trim(),
+          roles,
+          groups
+        })
       );
     } catch (reason) {
       setError(messageOf(reason));
@@ -340,8 +447,19 @@ function InviteForm(props: IMembersViewProps & ISuggestions & { onClose: () => v
     return (
       <section className="jp-RBAC-Details" aria-label={trans.__('Invitation')}>
         <h3>{trans.__('Invitation for %1', invitation.username)}</h3>
-        <p>{trans.__('Send this link to them; it works once, until %1. It is not shown again.', new Date(invitation.expires_at).toLocaleString())}</p>
-        <input className="jp-mod-styled jp-RBAC-Link" readOnly value={invitation.url ?? ''} aria-label={trans.__('Invitation link')} onFocus={event => event.target.select()} />
+        <p>
+          {trans.__(
+            'Send this link to them; it works once, until %1. It is not shown again.',
+            new Date(invitation.expires_at).toLocaleString()
+          )}
+        </p>
+        <input
+          className="jp-mod-styled jp-RBAC-Link"
+          readOnly
+          value={invitation.url ?? ''}
+          aria-label={trans.__('Invitation link')}
+          onFocus={event => event.target.select()}
+        />
         <div className="jp-RBAC-Buttons">
           <button
             type="button"
@@ -349,13 +467,20 @@ function InviteForm(props: IMembersViewProps & ISuggestions & { onClose: () => v
             onClick={() =>
               void navigator.clipboard?.writeText(invitation.url ?? '').then(
                 () => feedback.success(trans.__('Link copied.')),
-                () => feedback.error(trans.__('Could not copy: select the link and copy it.'))
+                () =>
+                  feedback.error(
+                    trans.__('Could not copy: select the link and copy it.')
+                  )
               )
             }
           >
             {trans.__('Copy link')}
           </button>
-          <button type="button" className="jp-mod-styled jp-mod-accept" onClick={props.onClose}>
+          <button
+            type="button"
+            className="jp-mod-styled jp-mod-accept"
+            onClick={props.onClose}
+          >
             {trans.__('Done')}
           </button>
         </div>
@@ -369,21 +494,54 @@ function InviteForm(props: IMembersViewProps & ISuggestions & { onClose: () => v
     onRemove: async (name: string) => set(names.filter(n => n !== name))
   });
   return (
-    <form className="jp-RBAC-Details" aria-label={trans.__('Invite someone')} onSubmit={submit}>
+    <form
+      className="jp-RBAC-Details"
+      aria-label={trans.__('Invite someone')}
+      onSubmit={submit}
+    >
       <h3>{trans.__('Invite someone')}</h3>
       <label htmlFor={`${id}-user`}>{trans.__('User name')}</label>
-      <input id={`${id}-user`} className="jp-mod-styled" required value={username} onChange={event => setUsername(event.target.value)} />
-      <label htmlFor={`${id}-display`}>{trans.__('Display name (optional)')}</label>
-      <input id={`${id}-display`} className="jp-mod-styled" value={displayName} onChange={event => setDisplayName(event.target.value)} />
-      <NamesEditor label={trans.__('Roles')} suggestions={props.roleNames} editable trans={trans} {...pick(roles, setRoles)} />
-      <NamesEditor label={trans.__('Groups')} suggestions={props.groupNames ?? []} editable trans={trans} {...pick(groups, setGroups)} />
+      <input
+        id={`${id}-user`}
+        className="jp-mod-styled"
+        required
+        value={username}
+        onChange={event => setUsername(event.target.value)}
+      />
+      <label htmlFor={`${id}-display`}>
+        {trans.__('Display name (optional)')}
+      </label>
+      <input
+        id={`${id}-display`}
+        className="jp-mod-styled"
+        value={displayName}
+        onChange={event => setDisplayName(event.target.value)}
+      />
+      <NamesEditor
+        label={trans.__('Roles')}
+        suggestions={props.roleNames}
+        editable
+        trans={trans}
+        {...pick(roles, setRoles)}
+      />
+      <NamesEditor
+        label={trans.__('Groups')}
+        suggestions={props.groupNames ?? []}
+        editable
+        trans={trans}
+        {...pick(groups, setGroups)}
+      />
       {error && (
         <p role="alert" className="jp-RBAC-Error">
           {error}
         </p>
       )}
       <div className="jp-RBAC-Buttons">
-        <button type="button" className="jp-mod-styled jp-mod-reject" onClick={props.onClose}>
+        <button
+          type="button"
+          className="jp-mod-styled jp-mod-reject"
+          onClick={props.onClose}
+        >
           {trans.__('Cancel')}
         </button>
         <button type="submit" className="jp-mod-styled jp-mod-accept">
@@ -396,7 +554,9 @@ function InviteForm(props: IMembersViewProps & ISuggestions & { onClose: () => v
 
 // --- groups -----------------------------------------------------------------------------
 
-function GroupsTab(props: IMembersViewProps & ISuggestions & { onGroupsChanged: () => void }): JSX.Element {
+function GroupsTab(
+  props: IMembersViewProps & ISuggestions & { onGroupsChanged: () => void }
+): JSX.Element {
   const { client, trans, feedback } = props;
   const [selected, setSelected] = React.useState<string | null>(null);
   const [newName, setNewName] = React.useState('');
@@ -404,7 +564,10 @@ function GroupsTab(props: IMembersViewProps & ISuggestions & { onGroupsChanged: 
   const list = usePagedList<IGroup>(
     query => client.groups(query),
     props.pageSize,
-    reason => feedback.error(trans.__('Could not list the groups: %1', messageOf(reason)))
+    reason =>
+      feedback.error(
+        trans.__('Could not list the groups: %1', messageOf(reason))
+      )
   );
 
   const create = async (event: React.FormEvent): Promise<void> => {
@@ -447,7 +610,11 @@ function GroupsTab(props: IMembersViewProps & ISuggestions & { onGroupsChanged: 
         />
       </div>
       {props.can.writeGroups && (
-        <form className="jp-RBAC-AddName" onSubmit={create} aria-label={trans.__('New group')}>
+        <form
+          className="jp-RBAC-AddName"
+          onSubmit={create}
+          aria-label={trans.__('New group')}
+        >
           <input
             className="jp-mod-styled"
             aria-label={trans.__('New group name')}
@@ -455,7 +622,11 @@ function GroupsTab(props: IMembersViewProps & ISuggestions & { onGroupsChanged: 
             value={newName}
             onChange={event => setNewName(event.target.value)}
           />
-          <button type="submit" className="jp-mod-styled jp-mod-accept" disabled={!newName.trim()}>
+          <button
+            type="submit"
+            className="jp-mod-styled jp-mod-accept"
+            disabled={!newName.trim()}
+          >
             {trans.__('Create group')}
           </button>
         </form>
@@ -481,26 +652,45 @@ function GroupsTab(props: IMembersViewProps & ISuggestions & { onGroupsChanged: 
                   <span className="jp-RBAC-PrincipalName">
                     <strong>{group.name}</strong>
                   </span>
-                  <span className="jp-RBAC-Count">{trans._n('%1 member', '%1 members', group.members.length)}</span>
+                  <span className="jp-RBAC-Count">
+                    {trans._n('%1 member', '%1 members', group.members.length)}
+                  </span>
                 </button>
               </li>
             ))}
           </ul>
-          {page.items.length === 0 && <p className="jp-RBAC-Empty">{trans.__('No group matches.')}</p>}
-          <Pager offset={page.offset} limit={page.limit} total={page.total} onOffset={list.setOffset} trans={trans} />
+          {page.items.length === 0 && (
+            <p className="jp-RBAC-Empty">{trans.__('No group matches.')}</p>
+          )}
+          <Pager
+            offset={page.offset}
+            limit={page.limit}
+            total={page.total}
+            onOffset={list.setOffset}
+            trans={trans}
+          />
         </>
       )}
     </div>
   );
 }
 
-function GroupDetails(props: IMembersViewProps & ISuggestions & { name: string; onClose: () => void; onGroupsChanged: () => void }): JSX.Element {
+function GroupDetails(
+  props: IMembersViewProps &
+    ISuggestions & {
+      name: string;
+      onClose: () => void;
+      onGroupsChanged: () => void;
+    }
+): JSX.Element {
   const { client, trans, feedback, name } = props;
   const [group, setGroup] = React.useState<IGroup | null>(null);
   const [userNames, setUserNames] = React.useState<string[]>([]);
 
   React.useEffect(() => {
-    client.group(name).then(setGroup, reason => feedback.error(messageOf(reason)));
+    client
+      .group(name)
+      .then(setGroup, reason => feedback.error(messageOf(reason)));
     client.users({ limit: 1000 }).then(
       page => setUserNames(page.items.map(user => user.name)),
       () => setUserNames([])
@@ -510,12 +700,20 @@ function GroupDetails(props: IMembersViewProps & ISuggestions & { name: string; 
   if (!group) {
     return <p className="jp-RBAC-Loading">{trans.__('Loading…')}</p>;
   }
-  const change = async (field: 'members' | 'roles', compute: (names: string[]) => string[]): Promise<void> => {
+  const change = async (
+    field: 'members' | 'roles',
+    compute: (names: string[]) => string[]
+  ): Promise<void> => {
     try {
       const saved = await saveWithRetry(
         trans.__('Group %1', name),
         group,
-        current => client.updateGroup(name, { [field]: compute(current[field]) }, current.etag),
+        current =>
+          client.updateGroup(
+            name,
+            { [field]: compute(current[field]) },
+            current.etag
+          ),
         () => client.group(name),
         feedback
       );
@@ -523,11 +721,19 @@ function GroupDetails(props: IMembersViewProps & ISuggestions & { name: string; 
         setGroup(saved);
       }
     } catch (reason) {
-      feedback.error(trans.__('Could not change group %1: %2', name, messageOf(reason)));
+      feedback.error(
+        trans.__('Could not change group %1: %2', name, messageOf(reason))
+      );
     }
   };
   const remove = async (): Promise<void> => {
-    if (!(await feedback.confirm(trans.__('Delete group %1?', name), trans.__('Its members lose the roles it gives them.'), trans.__('Delete')))) {
+    if (
+      !(await feedback.confirm(
+        trans.__('Delete group %1?', name),
+        trans.__('Its members lose the roles it gives them.'),
+        trans.__('Delete')
+      ))
+    ) {
       return;
     }
     try {
@@ -536,23 +742,36 @@ function GroupDetails(props: IMembersViewProps & ISuggestions & { name: string; 
       props.onGroupsChanged();
       props.onClose();
     } catch (reason) {
-      feedback.error(trans.__('Could not delete group %1: %2', name, messageOf(reason)));
+      feedback.error(
+        trans.__('Could not delete group %1: %2', name, messageOf(reason))
+      );
     }
   };
   return (
-    <section className="jp-RBAC-Details" aria-label={trans.__('Group %1', name)}>
-      <button type="button" className="jp-mod-styled jp-RBAC-Back" onClick={props.onClose}>
+    <section
+      className="jp-RBAC-Details"
+      aria-label={trans.__('Group %1', name)}
+    >
+      <button
+        type="button"
+        className="jp-mod-styled jp-RBAC-Back"
+        onClick={props.onClose}
+      >
         {trans.__('‹ All groups')}
       </button>
       <h3>{group.name}</h3>
-      {group.description && <p className="jp-RBAC-Description">{group.description}</p>}
+      {group.description && (
+        <p className="jp-RBAC-Description">{group.description}</p>
+      )}
       <NamesEditor
         label={trans.__('Roles')}
         names={group.roles}
         suggestions={props.roleNames}
         editable={props.can.writeGroups && props.can.writeRoles}
         onAdd={role => change('roles', roles => [...roles, role])}
-        onRemove={role => change('roles', roles => roles.filter(r => r !== role))}
+        onRemove={role =>
+          change('roles', roles => roles.filter(r => r !== role))
+        }
         trans={trans}
       />
       <NamesEditor
@@ -561,11 +780,17 @@ function GroupDetails(props: IMembersViewProps & ISuggestions & { name: string; 
         suggestions={userNames}
         editable={props.can.writeGroups}
         onAdd={member => change('members', members => [...members, member])}
-        onRemove={member => change('members', members => members.filter(m => m !== member))}
+        onRemove={member =>
+          change('members', members => members.filter(m => m !== member))
+        }
         trans={trans}
       />
       {props.can.writeGroups && (
-        <button type="button" className="jp-mod-styled jp-mod-warn" onClick={() => void remove()}>
+        <button
+          type="button"
+          className="jp-mod-styled jp-mod-warn"
+          onClick={() => void remove()}
+        >
           {trans.__('Delete group')}
         </button>
       )}

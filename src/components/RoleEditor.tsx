@@ -36,7 +36,8 @@ export interface IRoleEditorProps {
 
 export function RoleEditor(props: IRoleEditorProps): JSX.Element {
   const { role, trans } = props;
-  const start = role ?? props.initial ?? { name: '', description: '', scopes: [] };
+  const start = role ??
+    props.initial ?? { name: '', description: '', scopes: [] };
   const [name, setName] = React.useState(start.name);
   const [description, setDescription] = React.useState(start.description);
   const [scopes, setScopes] = React.useState<string[]>(start.scopes);
@@ -75,16 +76,29 @@ export function RoleEditor(props: IRoleEditorProps): JSX.Element {
       }}
     >
       <h3 id={`${id}-title`}>
-        {title} {role?.builtin && <Badge label={trans.__('default')} title={trans.__('A default role: it cannot be deleted.')} />}
+        {title}{' '}
+        {role?.builtin && (
+          <Badge
+            label={trans.__('default')}
+            title={trans.__('A default role: it cannot be deleted.')}
+          />
+        )}
         {role?.managed_by === 'config' && (
-          <Badge label={trans.__('config')} title={trans.__("Declared in the server's configuration.")} />
+          <Badge
+            label={trans.__('config')}
+            title={trans.__("Declared in the server's configuration.")}
+          />
         )}
       </h3>
       {role && !role.editable && (
         <p className="jp-RBAC-Notice">
           {role.managed_by === 'config'
-            ? trans.__("Its scopes and description are set in the server's configuration; who holds it can change in Members.")
-            : trans.__('Its scopes and description are fixed; who holds it can change in Members.')}
+            ? trans.__(
+                "Its scopes and description are set in the server's configuration; who holds it can change in Members."
+              )
+            : trans.__(
+                'Its scopes and description are fixed; who holds it can change in Members.'
+              )}
         </p>
       )}
       {role === null && (
@@ -97,7 +111,9 @@ export function RoleEditor(props: IRoleEditorProps): JSX.Element {
             required
             autoFocus
             pattern="[A-Za-z0-9_@+\-][A-Za-z0-9_.@+\-]{0,127}"
-            title={trans.__("Letters, digits and . _ @ + - (not starting with '.')")}
+            title={trans.__(
+              "Letters, digits and . _ @ + - (not starting with '.')"
+            )}
             onChange={event => setName(event.target.value)}
           />
         </>
@@ -112,7 +128,11 @@ export function RoleEditor(props: IRoleEditorProps): JSX.Element {
         onChange={event => setDescription(event.target.value)}
       />
       <h4 id={`${id}-scopes`}>{trans.__('Scopes')}</h4>
-      {scopes.length === 0 && <p className="jp-RBAC-Empty">{trans.__('No scopes yet: the role grants nothing.')}</p>}
+      {scopes.length === 0 && (
+        <p className="jp-RBAC-Empty">
+          {trans.__('No scopes yet: the role grants nothing.')}
+        </p>
+      )}
       <ul aria-labelledby={`${id}-scopes`} className="jp-RBAC-ScopeList">
         {scopes.map(scope => (
           <li key={scope}>
@@ -134,13 +154,17 @@ export function RoleEditor(props: IRoleEditorProps): JSX.Element {
         <ScopePicker
           catalog={props.catalog}
           trans={trans}
-          onAdd={scope => setScopes(scopes.includes(scope) ? scopes : [...scopes, scope])}
+          onAdd={scope =>
+            setScopes(scopes.includes(scope) ? scopes : [...scopes, scope])
+          }
         />
       )}
       <h4 id={`${id}-preview`}>{trans.__('What it grants')}</h4>
       <ul aria-labelledby={`${id}-preview`} className="jp-RBAC-Preview">
         {scopes.map(scope => (
-          <li key={scope}>{describeScope(scope, props.words, '{user}', trans)}</li>
+          <li key={scope}>
+            {describeScope(scope, props.words, '{user}', trans)}
+          </li>
         ))}
       </ul>
       {error && (
@@ -149,11 +173,19 @@ export function RoleEditor(props: IRoleEditorProps): JSX.Element {
         </p>
       )}
       <div className="jp-RBAC-Buttons">
-        <button type="button" className="jp-mod-styled jp-mod-reject" onClick={props.onClose}>
+        <button
+          type="button"
+          className="jp-mod-styled jp-mod-reject"
+          onClick={props.onClose}
+        >
           {editable ? trans.__('Cancel') : trans.__('Close')}
         </button>
         {editable && (
-          <button type="submit" className="jp-mod-styled jp-mod-accept" disabled={saving}>
+          <button
+            type="submit"
+            className="jp-mod-styled jp-mod-accept"
+            disabled={saving}
+          >
             {role ? trans.__('Save') : trans.__('Create role')}
           </button>
         )}

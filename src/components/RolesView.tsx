@@ -44,7 +44,10 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
     let current = true;
     client.roles({ q: query, sort, offset, limit: props.pageSize }).then(
       answer => current && setPage(answer),
-      reason => feedback.error(trans.__('Could not list the roles: %1', messageOf(reason)))
+      reason =>
+        feedback.error(
+          trans.__('Could not list the roles: %1', messageOf(reason))
+        )
     );
     return () => {
       current = false;
@@ -84,7 +87,10 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
     const confirmed = await feedback.confirm(
       trans.__('Delete role %1?', role.name),
       holders
-        ? trans.__('%1 users and groups hold it now; they lose what it grants.', holders)
+        ? trans.__(
+            '%1 users and groups hold it now; they lose what it grants.',
+            holders
+          )
         : trans.__('Nobody holds it.'),
       trans.__('Delete')
     );
@@ -95,7 +101,8 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
       const done = await saveWithRetry(
         trans.__('Role %1', role.name),
         role,
-        current => client.deleteRole(current.name, current.etag).then(() => true),
+        current =>
+          client.deleteRole(current.name, current.etag).then(() => true),
         () => client.role(role.name),
         feedback
       );
@@ -103,7 +110,9 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
         feedback.success(trans.__('Role %1 deleted.', role.name));
       }
     } catch (reason) {
-      feedback.error(trans.__('Could not delete role %1: %2', role.name, messageOf(reason)));
+      feedback.error(
+        trans.__('Could not delete role %1: %2', role.name, messageOf(reason))
+      );
     }
     reload();
   };
@@ -153,7 +162,11 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
           <option value="created_at">{trans.__('Oldest first')}</option>
         </select>
         {props.canWrite && (
-          <button type="button" className="jp-mod-styled jp-mod-accept" onClick={() => setEditing({ role: null })}>
+          <button
+            type="button"
+            className="jp-mod-styled jp-mod-accept"
+            onClick={() => setEditing({ role: null })}
+          >
             {trans.__('New role')}
           </button>
         )}
@@ -167,13 +180,27 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
               <li key={role.name} className="jp-RBAC-RoleItem">
                 <div className="jp-RBAC-RoleHead">
                   <strong>{role.name}</strong>
-                  {role.builtin && <Badge label={trans.__('default')} title={trans.__('A default role: it cannot be deleted.')} />}
-                  {role.managed_by === 'config' && (
-                    <Badge label={trans.__('config')} title={trans.__("Declared in the server's configuration.")} />
+                  {role.builtin && (
+                    <Badge
+                      label={trans.__('default')}
+                      title={trans.__('A default role: it cannot be deleted.')}
+                    />
                   )}
-                  <span className="jp-RBAC-Count">{trans._n('%1 scope', '%1 scopes', role.scopes.length)}</span>
+                  {role.managed_by === 'config' && (
+                    <Badge
+                      label={trans.__('config')}
+                      title={trans.__(
+                        "Declared in the server's configuration."
+                      )}
+                    />
+                  )}
+                  <span className="jp-RBAC-Count">
+                    {trans._n('%1 scope', '%1 scopes', role.scopes.length)}
+                  </span>
                 </div>
-                {role.description && <p className="jp-RBAC-Description">{role.description}</p>}
+                {role.description && (
+                  <p className="jp-RBAC-Description">{role.description}</p>
+                )}
                 <div className="jp-RBAC-RowActions">
                   <button
                     type="button"
@@ -181,7 +208,9 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
                     aria-label={trans.__('Open role %1', role.name)}
                     onClick={() => setEditing({ role })}
                   >
-                    {props.canWrite && role.editable ? trans.__('Edit') : trans.__('View')}
+                    {props.canWrite && role.editable
+                      ? trans.__('Edit')
+                      : trans.__('View')}
                   </button>
                   {props.canWrite && (
                     <button
@@ -216,8 +245,16 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
               </li>
             ))}
           </ul>
-          {page.items.length === 0 && <p className="jp-RBAC-Empty">{trans.__('No role matches.')}</p>}
-          <Pager offset={page.offset} limit={page.limit} total={page.total} onOffset={setOffset} trans={trans} />
+          {page.items.length === 0 && (
+            <p className="jp-RBAC-Empty">{trans.__('No role matches.')}</p>
+          )}
+          <Pager
+            offset={page.offset}
+            limit={page.limit}
+            total={page.total}
+            onOffset={setOffset}
+            trans={trans}
+          />
         </>
       )}
     </div>

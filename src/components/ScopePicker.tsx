@@ -29,7 +29,9 @@ function filterHelp(filter: string, trans: TranslationBundle): string {
         'A user name; {user} stands for the user who asks, so the scope covers only what is their own.'
       );
     case 'group':
-      return trans.__('A group name; {group} stands for each group of the user who asks.');
+      return trans.__(
+        'A group name; {group} stands for each group of the user who asks.'
+      );
     default:
       return '';
   }
@@ -45,16 +47,30 @@ export function ScopePicker(props: IScopePickerProps): JSX.Element {
   const entry = catalog.find(candidate => candidate.scope === scope.trim());
 
   const filterLabel = (name: string): string =>
-    ({ path: trans.__('Path'), user: trans.__('User'), group: trans.__('Group') })[name] ?? name;
+    ({
+      path: trans.__('Path'),
+      user: trans.__('User'),
+      group: trans.__('Group')
+    })[name] ?? name;
 
   const add = (): void => {
     const chosen = scope.trim();
     if (!entry) {
-      setProblem(trans.__('Unknown scope %1: pick one of the suggestions.', chosen || '""'));
+      setProblem(
+        trans.__(
+          'Unknown scope %1: pick one of the suggestions.',
+          chosen || '""'
+        )
+      );
       return;
     }
     if (filter && !value.trim()) {
-      setProblem(trans.__('Say which %1 the scope is narrowed to.', filterLabel(filter).toLowerCase()));
+      setProblem(
+        trans.__(
+          'Say which %1 the scope is narrowed to.',
+          filterLabel(filter).toLowerCase()
+        )
+      );
       return;
     }
     props.onAdd(filter ? `${chosen}!${filter}=${value.trim()}` : chosen);
@@ -98,7 +114,9 @@ export function ScopePicker(props: IScopePickerProps): JSX.Element {
         ))}
       </datalist>
       <p id={`${id}-about`} className="jp-RBAC-Help">
-        {entry ? entry.description : trans.__('Type to see the scopes the server knows.')}
+        {entry
+          ? entry.description
+          : trans.__('Type to see the scopes the server knows.')}
       </p>
       {entry && entry.filters.length > 0 && (
         <>

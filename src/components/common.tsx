@@ -63,7 +63,11 @@ export function Pager(props: IPagerProps): JSX.Element | null {
  * Text that settles: `onSettle` runs once typing pauses, so a search does not ask the server
  * at every key.
  */
-export function useSettled(value: string, onSettle: (value: string) => void, delay = 250): void {
+export function useSettled(
+  value: string,
+  onSettle: (value: string) => void,
+  delay = 250
+): void {
   const callback = React.useRef(onSettle);
   callback.current = onSettle;
   const first = React.useRef(true);
@@ -121,7 +125,9 @@ export function NamesEditor(props: INamesEditorProps): JSX.Element {
   return (
     <div className="jp-RBAC-Names">
       <h4 id={`${id}-label`}>{label}</h4>
-      {names.length === 0 && <p className="jp-RBAC-Empty">{trans.__('None')}</p>}
+      {names.length === 0 && (
+        <p className="jp-RBAC-Empty">{trans.__('None')}</p>
+      )}
       <ul aria-labelledby={`${id}-label`} className="jp-RBAC-Chips">
         {names.map(name => (
           <li key={name} className="jp-RBAC-Chip">
