@@ -130,16 +130,19 @@ describe('MembersView', () => {
 
   it('invites somebody and shows the link once', async () => {
     const { client, seen } = answeringClient(request => {
-      if (request.path === 'invitations') {
+      if (request.path === 'invitations' && request.method === 'POST') {
         return json(
           {
-            id: 1,
+            id: 2,
             username: 'dana',
             url: 'http://x/rbac/invite?code=abc',
             expires_at: '2026-12-07T00:00:00Z'
           },
           201
         );
+      }
+      if (request.path === 'invitations') {
+        return json({ items: [] });
       }
       return json({ items: [], total: 0, limit: 50, offset: 0 });
     });
@@ -168,5 +171,46 @@ describe('MembersView', () => {
       roles: [],
       groups: []
     });
+  });
+
+  it('lists pending invitations and revokes one', async () => {
+    let pending = [
+      {
+        id: 7,
+        username: 'olga',
+        created_by: 'boss',
+        expires_at: '2026-12-07T00:00:00Z'
+      }
+    ];
+    const { client, seen } = answeringClient(request => {
+      if (request.method === 'DELETE') {
+        pending = [];
+        return new Response(null, { status: 204 });
+      }
+      if (request.path === 'invitations') {
+        return json({ items: pending });
+      }
+      return json({ items: [], total: 0, limit: 50, offset: 0 });
+    });
+    render(
+      <MembersView
+        client={client}
+        can={CAN}
+        me="boss"
+        pageSize={50}
+        feedback={feedback}
+        trans={trans}
+      />
+    );
+    fireEvent.click(await screen.findByText('Invite'));
+    fireEvent.click(
+      await screen.findByLabelText('Revoke the invitation of olga')
+    );
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('list', { name: 'Pending invitations' })
+      ).toBeNull()
+    );
+    expect(seen.find(r => r.method === 'DELETE')?.path).toBe('invitations/7');
   });
 });

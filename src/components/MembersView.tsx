@@ -424,7 +424,26 @@ function InviteForm(
   const [groups, setGroups] = React.useState<string[]>([]);
   const [error, setError] = React.useState('');
   const [invitation, setInvitation] = React.useState<IInvitation | null>(null);
+  const [pending, setPending] = React.useState<IInvitation[]>([]);
   const id = React.useId();
+
+  const loadPending = (): void => {
+    client.invitations().then(setPending, () => setPending([]));
+  };
+  React.useEffect(loadPending, []);
+  const revoke = async (item: IInvitation): Promise<void> => {
+    try {
+      await client.revokeInvitation(item.id);
+      feedback.success(
+        trans.__('The invitation of %1 is revoked.', item.username)
+      );
+    } catch (reason) {
+      feedback.error(
+        trans.__('Could not revoke the invitation: %1', messageOf(reason))
+      );
+    }
+    loadPending();
+  };
 
   const submit = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();
@@ -548,6 +567,39 @@ function InviteForm(
           {trans.__('Create invitation link')}
         </button>
       </div>
+      {pending.length > 0 && (
+        <>
+          <h4>{trans.__('Pending invitations')}</h4>
+          <ul
+            aria-label={trans.__('Pending invitations')}
+            className="jp-RBAC-Tokens"
+          >
+            {pending.map(item => (
+              <li key={item.id}>
+                <strong>{item.username}</strong>{' '}
+                <span className="jp-RBAC-Count">
+                  {trans.__(
+                    'by %1, until %2',
+                    item.created_by,
+                    new Date(item.expires_at).toLocaleDateString()
+                  )}
+                </span>
+                <button
+                  type="button"
+                  className="jp-mod-styled jp-mod-warn"
+                  aria-label={trans.__(
+                    'Revoke the invitation of %1',
+                    item.username
+                  )}
+                  onClick={() => void revoke(item)}
+                >
+                  {trans.__('Revoke')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </form>
   );
 }

@@ -167,6 +167,21 @@ export function RoleEditor(props: IRoleEditorProps): JSX.Element {
           </li>
         ))}
       </ul>
+      {role && (
+        <p className="jp-RBAC-Holders">
+          {role.users.length + role.groups.length
+            ? trans.__(
+                'Held by: %1',
+                [
+                  ...role.users,
+                  ...role.groups.map(group => trans.__('group %1', group))
+                ].join(', ')
+              )
+            : trans.__(
+                'Nobody holds it directly; give it to users or groups in Members.'
+              )}
+        </p>
+      )}
       {error && (
         <p role="alert" className="jp-RBAC-Error">
           {error}
