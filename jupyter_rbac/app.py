@@ -16,6 +16,7 @@ from jupyter_server.utils import url_path_join
 
 from .accounts import AccountService, AccountSettings
 from .authorizer import RBACAuthorizer
+from .collaboration import room_handler_substitutes
 from .config import RBAC
 from .events import EventEmitter
 from .guard import RouteGuard
@@ -24,6 +25,7 @@ from .identity import RBACIdentityProvider
 from .identity.singleuser import HubGrants
 from .policy import Policy
 from .policy_file import load_policy_file
+from .presence import Presence
 from .route_report import iter_routes
 from .routes import ROUTE_TABLE, RouteTable, rules_from_config
 from .scopes import Catalog, extension_resource
@@ -105,9 +107,13 @@ class RBACExtension(ExtensionApp):
 
         extra = rules_from_config(self.rbac.extra_routes)
         self.route_table = RouteTable(extra + ROUTE_TABLE, serverapp.base_url)
-        self.guard = RouteGuard(self.route_table, self.policy, authorizer)
+        self.presence = Presence(idle_after=self.rbac.presence_idle_seconds)
+        self.guard = RouteGuard(
+            self.route_table, self.policy, authorizer, self.presence, room_handler_substitutes()
+        )
         self.guard.install(serverapp.web_app)
         self.settings.update(
+            rbac_presence=self.presence,
             rbac_policy=self.policy,
             rbac_catalog=self.catalog,
             rbac_guard=self.guard,

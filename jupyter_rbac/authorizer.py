@@ -29,12 +29,17 @@ if TYPE_CHECKING:
 OBJECT_RESOURCES = frozenset({"contents", "kernels", "sessions", "terminals", "nbconvert"})
 OWNED_KIND = {"kernels": "kernel", "sessions": "session", "terminals": "terminal"}
 # jupyter-collaboration checks `read` before letting a client into a room, then accepts its edits.
-# Until rooms enforce read-only collaborators, entering a document's room needs `write`.
+# jupyter-rbac dispatches rooms to its CollaborationRoomHandler, which drops the edits of readers
+# (collaboration.py); should the stock handler ever be reached, entering its room needs `write`.
+# Its session PUT only looks up the document's file id: opening a document, i.e. reading it.
 # jupyter_server asks `execute` to subscribe to the event stream: that is reading it.
 ACTION_FOR_HANDLER = {
     ("YDocWebSocketHandler", "read"): "write",
+    ("DocSessionHandler", "write"): "read",
     ("SubscribeWebsocket", "execute"): "read",
 }
+# Handlers whose non-GET method only reads (see above).
+READING_HANDLERS = frozenset({"DocSessionHandler"})
 GLOBAL_AWARENESS_ROOM = "JupyterLab:globalAwareness"
 # Allowed reads remembered per user's permissions before starting over (bounds memory).
 MAX_REMEMBERED_DECISIONS = 1024
@@ -85,7 +90,7 @@ class RBACAuthorizer(Authorizer):
         if permissions.is_all:
             return True
         action = ACTION_FOR_HANDLER.get((type(handler).__name__, action), action)
-        if action == "read" and handler.request.method not in READ_METHODS:
+        if action == "read" and handler.request.method not in READ_METHODS and type(handler).__name__ not in READING_HANDLERS:
             # jupyter_server's @authorized remembers the action of its first call; a method that
             # writes is never judged as a read.
             action = "write"
@@ -121,14 +126,17 @@ class RBACAuthorizer(Authorizer):
         """
         permissions = getattr(handler, "_rbac_permissions", None)
         if permissions is None:
-            token_scopes = getattr(handler, "_rbac_token_scopes", None)
-            external = self.external_grants(user)
-            if token_scopes is None:
-                permissions = self.policy.permissions(user.username, external)
-            else:
-                permissions = self.policy.token_permissions(user.username, token_scopes, external)
-            handler._rbac_permissions = permissions  # type: ignore[attr-defined]
+            permissions = handler._rbac_permissions = self.current_permissions(handler, user)  # type: ignore[attr-defined]
         return permissions
+
+    def current_permissions(self, handler: RequestHandler, user: User):
+        """The permissions of the policy's current version, never kept on the handler: for
+        long-lived connections (a collaboration room) that ask again as roles change."""
+        token_scopes = getattr(handler, "_rbac_token_scopes", None)
+        external = self.external_grants(user)
+        if token_scopes is None:
+            return self.policy.permissions(user.username, external)
+        return self.policy.token_permissions(user.username, token_scopes, external)
 
     def external_grants(self, user: User):
         """What the user's identity source adds (an OIDC token's groups and roles, JupyterHub's
@@ -318,6 +326,7 @@ _RESOLVERS: dict[str, Callable[[Policy, Any, str, str], list[Need]]] = {
     "SessionHandler": _session_needs,
     "NbconvertFileHandler": _nbconvert_file_needs,
     "YDocWebSocketHandler": _room_needs,
+    "CollaborationRoomHandler": _room_needs,
     "UndoRedoHandler": _room_needs,
     "DocForkHandler": _room_needs,
     "FileIDHandler": _file_id_needs,

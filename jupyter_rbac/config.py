@@ -110,6 +110,13 @@ class RBAC(LoggingConfigurable):
         help="The sliding window, in seconds, over which failed sign-ins are counted.",
     )
 
+    presence_idle_seconds = Float(
+        300.0,
+        config=True,
+        help="""A user without an open websocket stays in the collaborators list this many seconds
+        after their last request.""",
+    )
+
     hub_owner_role = Unicode(
         "admin",
         config=True,

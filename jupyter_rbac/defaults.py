@@ -16,7 +16,8 @@ class DefaultRole:
 
 
 # Read-only use of the server: browse and open, export, see what runs (JupyterLab polls these
-# lists, the event stream and the language servers' status). No saving, no kernels.
+# lists, the event stream and the language servers' status) and who else is here. No saving, no
+# kernels.
 _VIEWER = (
     "read:contents",
     "read:nbconvert",
@@ -29,6 +30,7 @@ _VIEWER = (
     "read:api",
     "read:events",
     "read:lsp",
+    "read:collaborators",
 )
 
 DEFAULT_ROLES: tuple[DefaultRole, ...] = (
@@ -66,6 +68,7 @@ DEFAULT_ROLES: tuple[DefaultRole, ...] = (
             "read:api",
             "write:events",
             "execute:lsp",
+            "read:collaborators",
         ),
     ),
 )

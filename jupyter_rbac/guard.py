@@ -3,7 +3,9 @@
 Installed on the tornado Application's one dispatch point (`get_handler_delegate`), so it also
 covers handlers that extensions add later. Each handler class is wrapped once in a subclass that
 (1) refreshes the policy, (2) checks the route's scope after authentication, (3) answers a
-denial as JSON naming the missing scope, and (4) filters listings on the way out.
+denial as JSON naming the missing scope, (4) filters listings on the way out, and (5) tells the
+presence registry who was let in (and which websockets they hold open). Some handler classes are
+dispatched as a subclass of ours instead (`substitutes`: jupyter-collaboration's room).
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from tornado import web
 from tornado.log import app_log
 
 from .listings import forget_deleted, shape_response
+from .presence import KIND_OF_HANDLER
 from .routes import DEFAULT_RULE, HARMLESS_HANDLERS, RouteTable
 
 if TYPE_CHECKING:
     from .authorizer import RBACAuthorizer
     from .policy import Policy
+    from .presence import Presence
 
 
 class ScopeDenied(web.HTTPError):
@@ -39,10 +43,19 @@ def _qualified_name(cls: type) -> str:
 class RouteGuard:
     """Decides, for each request, whether its route lets this user through."""
 
-    def __init__(self, table: RouteTable, policy: Policy, authorizer: RBACAuthorizer):
+    def __init__(
+        self,
+        table: RouteTable,
+        policy: Policy,
+        authorizer: RBACAuthorizer,
+        presence: Presence | None = None,
+        substitutes: dict[type, type] | None = None,
+    ):
         self.table = table
         self.policy = policy
         self.authorizer = authorizer
+        self.presence = presence
+        self.substitutes = substitutes or {}
         self._wrapped: dict[type, type] = {}
 
     def install(self, web_app: web.Application) -> None:
@@ -54,7 +67,8 @@ class RouteGuard:
         web_app.get_handler_delegate = guarded_dispatch  # type: ignore[method-assign]
 
     def guarded(self, cls: type) -> type:
-        """`cls` wrapped by the guard (one subclass per class, made on first use)."""
+        """`cls` (or its substitute) wrapped by the guard (one subclass per class, made on first use)."""
+        cls = self.substitutes.get(cls, cls)
         wrapped = self._wrapped.get(cls)
         if wrapped is None:
             if getattr(cls, "_rbac_guard", None) is self:
@@ -126,6 +140,11 @@ class GuardedHandler:
         if self._finished:  # type: ignore[attr-defined]  # e.g. redirected to the login page
             return
         guard.check(self)  # type: ignore[arg-type]
+        user = getattr(self, "current_user", None)
+        if guard.presence is not None and user:
+            guard.presence.seen(user)
+            if _is_websocket_upgrade(self) and not getattr(self, "_rbac_tracks_presence", False):
+                _track_websocket(self, guard.presence, user)
 
     def finish(self, chunk: Any = None) -> Any:
         policy = self._rbac_guard.policy
@@ -156,3 +175,28 @@ class GuardedHandler:
         if isinstance(self, APIHandler):
             return True
         return "text/html" not in self.request.headers.get("Accept", "")  # type: ignore[attr-defined]
+
+
+def _is_websocket_upgrade(handler: Any) -> bool:
+    return handler.request.headers.get("Upgrade", "").lower() == "websocket"
+
+
+def _track_websocket(handler: Any, presence: Presence, user: Any) -> None:
+    """Count the websocket in the presence registry from its `open` to its `on_close` (a refused
+    upgrade never opens, so it is never counted)."""
+    kind = KIND_OF_HANDLER.get(type(handler).__name__, "other")
+    opened, closed = handler.open, handler.on_close
+
+    def open_then_count(*args: Any, **kwargs: Any) -> Any:
+        handler._rbac_connection = presence.connect(user, kind)
+        return opened(*args, **kwargs)
+
+    def on_close_then_forget() -> Any:
+        connection = getattr(handler, "_rbac_connection", None)
+        if connection is not None:
+            handler._rbac_connection = None
+            presence.disconnect(connection)
+        return closed()
+
+    handler.open = open_then_count
+    handler.on_close = on_close_then_forget

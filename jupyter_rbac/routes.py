@@ -101,7 +101,9 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
     _scope(r"/api/security/csp-report", "csp", "browsers' CSP violation reports", True),
     _scope(r"/metrics", "api", "Prometheus metrics"),
     # -- jupyter-collaboration and jupyter-server-fileid: the Authorizer checks the document ----------
-    _scope(r"/api/collaboration/(room|session|fork|timeline|undo_redo)/.*", "contents", "collaboration rooms and sessions", True),
+    # opening a document's session only looks its file id up: reading (rooms drop readers' edits)
+    _scope(r"/api/collaboration/session/.*", "contents", "opening a document for collaboration", True, PUT="read"),
+    _scope(r"/api/collaboration/(room|fork|timeline|undo_redo)/.*", "contents", "collaboration rooms, forks, history", True),
     _scope(r"/api/fileid/(id|path)", "contents", "file ids", True),
     _scope(r"/lsp/.*", "lsp", "language servers (jupyter-lsp)", True),
     # -- jupyter-rbac's own API: its handlers call the Authorizer ------------------------------------
@@ -111,6 +113,7 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
         "policy administration: each handler checks the scope for the object (write:roles, "
         "read:users!user=..., ...)",
     ),
+    _scope(r"/api/rbac/collaborators(/stream)?", "collaborators", "who is connected, and to which documents"),
     # -- JupyterLab: never calls the Authorizer -----------------------------------------------------
     _scope(r"/(lab|doc)(/workspaces/[^/]+)?(/tree/.*)?", "lab", "JupyterLab's pages"),
     _scope(r"/lab/api/settings(/.*)?", "lab", "settings"),

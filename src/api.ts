@@ -236,6 +236,29 @@ export interface IAuditQuery {
   action?: string;
 }
 
+/** A document somebody has open in a collaboration room. */
+export interface IOpenDocument {
+  path: string;
+  /** `editor`: their edits reach the room; `viewer`: the server drops them. */
+  mode: 'editor' | 'viewer';
+  since: string;
+}
+
+/** Somebody connected to this server, as the server verified them. */
+export interface ICollaborator {
+  name: string;
+  display_name: string;
+  initials: string | null;
+  color: string | null;
+  avatar_url: string | null;
+  roles: string[];
+  since: string;
+  last_seen: string;
+  /** Open websockets by kind (document, kernel, terminal, ...). */
+  connections: { [kind: string]: number };
+  documents: IOpenDocument[];
+}
+
 /**
  * The error body of the jupyter-rbac API: `{"message": ..., "missing_scope": ...}`.
  */
@@ -469,6 +492,39 @@ export class RBACClient {
 
   revokeInvitation(id: number): Promise<void> {
     return this.send<void>('DELETE', `invitations/${id}`);
+  }
+
+  // --- collaborators -------------------------------------------------------------------
+
+  async collaborators(): Promise<ICollaborator[]> {
+    const answer = await this.request<{ collaborators: ICollaborator[] }>(
+      'collaborators'
+    );
+    return answer.collaborators;
+  }
+
+  /**
+   * Hear who is here, now and after every change (a websocket). `onClose` hears the close
+   * code: 1008 when the server revoked the right to watch.
+   */
+  watchCollaborators(
+    onChange: (collaborators: ICollaborator[]) => void,
+    onClose: (code: number) => void
+  ): WebSocket {
+    const settings = this.serverSettings;
+    let url = URLExt.join(settings.wsUrl, 'api/rbac/collaborators/stream');
+    if (settings.token && settings.appendToken) {
+      url += `?token=${encodeURIComponent(settings.token)}`;
+    }
+    const socket = new settings.WebSocket(url);
+    socket.onmessage = event => {
+      onChange(
+        (JSON.parse(String(event.data)) as { collaborators: ICollaborator[] })
+          .collaborators
+      );
+    };
+    socket.onclose = event => onClose(event.code);
+    return socket;
   }
 
   // --- audit ---------------------------------------------------------------------------

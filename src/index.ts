@@ -19,6 +19,7 @@ import * as React from 'react';
 import { IMe, RBACClient } from './api';
 import { MeStatus } from './components/MeStatus';
 import { withoutKernelStart } from './kernels';
+import { readOnlyWhereRefused } from './readOnly';
 import { createAccessPanel, IPanelPreferences, SectionId } from './panel';
 
 export type { IMe } from './api';
@@ -31,6 +32,7 @@ const PLUGIN_ID = 'jupyter-rbac:plugin';
 /** The panel's commands: id, the section it opens, its label and caption (translated later). */
 const SECTION_COMMANDS: [string, SectionId][] = [
   ['jupyter-rbac:my-permissions', 'my-permissions'],
+  ['jupyter-rbac:collaborators', 'collaborators'],
   ['jupyter-rbac:manage-roles', 'roles'],
   ['jupyter-rbac:manage-members', 'members'],
   ['jupyter-rbac:check-access', 'check-access'],
@@ -101,6 +103,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     if (me.can && !me.can.start_kernels) {
       app.docRegistry.addWidgetExtension('Notebook', withoutKernelStart());
     }
+    for (const factory of ['Notebook', 'Editor']) {
+      app.docRegistry.addWidgetExtension(factory, readOnlyWhereRefused());
+    }
 
     // Settings apply live: the panel's views read them when they render.
     const activeStateChanged = new Signal<unknown, void>({});
@@ -111,13 +116,20 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
 
     // The Access panel: every user sees their own permissions there.
-    const access = createAccessPanel(client, trans, me, preferences);
+    const access = createAccessPanel(client, trans, me, preferences, {
+      openDocument: path =>
+        void app.commands.execute('docmanager:open', { path })
+    });
     app.shell.add(access.panel, 'left', { rank: 1000 });
     restorer?.add(access.panel, 'jupyter-rbac-access');
     const labels: { [section in SectionId]: [string, string] } = {
       'my-permissions': [
         trans.__('Access: My permissions'),
         trans.__('Who you are, your roles, and what you may do')
+      ],
+      collaborators: [
+        trans.__('Access: Collaborators'),
+        trans.__('Who is here, and which documents they have open')
       ],
       roles: [
         trans.__('Access: Manage roles'),

@@ -11,6 +11,7 @@ import { AccordionPanel, Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { IMe, RBACClient } from './api';
+import { CollaboratorsWidget } from './collaboratorsWidget';
 import { AccessCheck, checkableResources } from './components/AccessCheck';
 import { AccessMatrix } from './components/AccessMatrix';
 import { AuditView } from './components/AuditView';
@@ -92,6 +93,7 @@ export interface IPanelPreferences {
 /** The sections of the panel; the commands open them by id. */
 export type SectionId =
   | 'my-permissions'
+  | 'collaborators'
   | 'roles'
   | 'members'
   | 'check-access'
@@ -106,6 +108,12 @@ export interface IAccessPanel {
   show: (section: SectionId) => boolean;
 }
 
+/** What the panel asks of JupyterLab. */
+export interface IPanelActions {
+  /** Open a document in the main area. */
+  openDocument: (path: string) => void;
+}
+
 /**
  * The Access panel, with the sections this user's scopes allow.
  */
@@ -113,7 +121,8 @@ export function createAccessPanel(
   client: RBACClient,
   trans: TranslationBundle,
   me: IMe,
-  preferences: IPanelPreferences
+  preferences: IPanelPreferences,
+  actions: IPanelActions
 ): IAccessPanel {
   const panel = new SidePanel();
   panel.id = PANEL_ID;
@@ -141,6 +150,27 @@ export function createAccessPanel(
   ) => new LazyView(label, className, prepare, loading);
 
   add('my-permissions', new MyPermissionsWidget(client, trans));
+  // "Manage roles of X" from Collaborators opens X in Members.
+  const focus: { user: string | null } = { user: null };
+  if (holds(me, 'read', 'collaborators')) {
+    const showUser = holds(me, 'read', 'users')
+      ? (name: string) => {
+          focus.user = name;
+          sections.get('members')?.update();
+          show('members');
+        }
+      : undefined;
+    add(
+      'collaborators',
+      new CollaboratorsWidget(
+        client,
+        me.name,
+        trans,
+        actions.openDocument,
+        showUser
+      )
+    );
+  }
   if (holds(me, 'read', 'roles')) {
     add(
       'roles',
@@ -174,6 +204,7 @@ export function createAccessPanel(
         <MembersView
           client={client}
           me={me.name}
+          focusUser={focus.user}
           can={can}
           pageSize={preferences.pageSize}
           feedback={feedback}

@@ -120,8 +120,8 @@ class Client:
     async def delete(self, *parts, **kw):
         return await self.request("DELETE", *parts, **kw)
 
-    async def websocket(self, *parts):
-        return await self._ws_fetch(*parts, headers=self.headers)
+    async def websocket(self, *parts, params=None):
+        return await self._ws_fetch(*parts, headers=self.headers, params=params)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from jupyter_rbac.defaults import DEFAULT_GROUPS, DEFAULT_ROLES
 VIEWER = [
     "read:contents", "read:nbconvert", "read:kernelspecs", "read:kernels", "read:sessions",
     "read:terminals", "read:config", "read:lab", "read:api", "read:events", "read:lsp",
+    "read:collaborators",
 ]
 
 EXPECTED = {
@@ -23,6 +24,7 @@ EXPECTED = {
     "editor": [
         "write:contents", "write:nbconvert", "read:kernelspecs", "execute:kernels", "write:sessions",
         "execute:terminals", "write:config", "write:lab", "read:api", "write:events", "execute:lsp",
+        "read:collaborators",
     ],
 }
 

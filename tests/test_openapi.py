@@ -4,6 +4,7 @@ documented error) matches it. The tour must meet every status the spec documents
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from tornado import web
+from tornado.httpclient import HTTPClientError
 
 from jupyter_rbac.accounts import PROFILE_FIELDS
 from jupyter_rbac.handlers import HANDLERS
@@ -299,8 +301,27 @@ async def test_every_answer_of_the_api_matches_the_spec(tour: Tour, jp_fetch, jp
     await _audit(tour)
     await _account(tour)
     await _invitations(tour)
+    await _collaborators(tour)
     missing = sorted(documented_answers() - tour.seen)
     assert missing == [], "documented answers the tour never met (untested or wrong in the spec)"
+
+
+async def _collaborators(tour: Tour) -> None:
+    answer = await tour.editor.get("collaborators")  # the editor role may see who is here
+    people = {person["name"]: person for person in answer["collaborators"]}
+    assert {"admin", "eddie", "nora"} <= set(people), people  # all made requests just now
+    await tour.nobody.denied("GET", "collaborators", "read:collaborators")
+
+    # The stream is a websocket: its answers are checked by hand against the spec.
+    template = "/api/rbac/collaborators/stream"
+    stream = await tour.admin.client.websocket(*RBAC, "collaborators", "stream")
+    validate_schema("Collaborators", json.loads(await stream.read_message()))
+    stream.close()
+    tour.seen.add(("GET", template, 101))
+    with pytest.raises(HTTPClientError) as refused:
+        await tour.nobody.client.websocket(*RBAC, "collaborators", "stream")
+    assert refused.value.code == 403
+    tour.seen.add(("GET", template, 403))
 
 
 async def _setup(tour: Tour, jp_fetch, jp_ws_fetch) -> None:

@@ -63,10 +63,9 @@ HELLO_NOTEBOOK = {
     "nbformat_minor": 5,
 }
 
-# The browser test needs the classic (non-collaborative) document path: with jupyter-collaboration
-# JupyterLab opens every document through a collaboration room, and under jupyter-rbac entering a
-# room needs `write:contents` (read-only collaborators come later), so a viewer could not even open
-# a notebook. Collaboration is switched off on both sides:
+# Most browser tests use the classic (non-collaborative) document path, so that what they test
+# (the contents API's checks) is not mixed with collaboration's; test_collaboration.py turns it on
+# (the `collaboration` fixture). Off means both sides:
 # - server: `--ServerApp.jpserver_extensions=jupyter_server_ydoc=False` on the command line wins
 #   over the `jupyter_server_ydoc: true` that jupyter-collaboration installs in
 #   sys.prefix/etc/jupyter/jupyter_server_config.d (the fixture checks `/api/collaboration/...`
@@ -161,7 +160,13 @@ def _cell_sources(notebook: dict) -> list[str]:
 
 
 @pytest.fixture
-def jupyter_env(tmp_path) -> dict[str, str]:
+def collaboration() -> bool:
+    """Run the server and JupyterLab with real-time collaboration? (A test module overrides this.)"""
+    return False
+
+
+@pytest.fixture
+def jupyter_env(tmp_path, collaboration) -> dict[str, str]:
     """Environment for the server and the CLI: the machine's own Jupyter config, data, runtime,
     settings and workspaces stay out. The extensions installed in sys.prefix (jupyter-rbac's
     server config among them) still apply."""
@@ -178,8 +183,9 @@ def jupyter_env(tmp_path) -> dict[str, str]:
 
     labconfig = dirs["JUPYTER_CONFIG_DIR"] / "labconfig"
     labconfig.mkdir()
+    disabled = () if collaboration else DISABLED_LAB_EXTENSIONS
     (labconfig / "page_config.json").write_text(
-        json.dumps({"disabledExtensions": {name: True for name in DISABLED_LAB_EXTENSIONS}})
+        json.dumps({"disabledExtensions": {name: True for name in disabled}})
     )
     for rel, settings in USER_SETTINGS.items():
         target = dirs["JUPYTERLAB_SETTINGS_DIR"] / rel
@@ -228,8 +234,9 @@ def policy(tmp_path, jupyter_env) -> tuple[str, dict[str, str]]:
 
 
 @pytest.fixture
-def lab_server(request, tmp_path, jupyter_env, server_root, policy):
-    """`jupyter lab` on 127.0.0.1 with jupyter-rbac and without collaboration; stopped after."""
+def lab_server(request, tmp_path, jupyter_env, server_root, policy, collaboration):
+    """`jupyter lab` on 127.0.0.1 with jupyter-rbac, without collaboration unless the module
+    asks for it; stopped after."""
     db_url, tokens = policy
     port = _free_port()
     log = tmp_path / "jupyter-lab.log"
@@ -244,8 +251,11 @@ def lab_server(request, tmp_path, jupyter_env, server_root, policy):
         "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={server_root}",
         f"--RBAC.db_url={db_url}",
-        "--ServerApp.jpserver_extensions=jupyter_server_ydoc=False",  # see DISABLED_LAB_EXTENSIONS
     ]
+    if collaboration:
+        cmd.append("--YDocExtension.document_save_delay=0.5")
+    else:
+        cmd.append("--ServerApp.jpserver_extensions=jupyter_server_ydoc=False")  # see DISABLED_LAB_EXTENSIONS
     server = LabServer(url=f"http://127.0.0.1:{port}", root=server_root, log=log, tokens=tokens)
     with log.open("wb") as log_file:
         proc = subprocess.Popen(
@@ -259,7 +269,8 @@ def lab_server(request, tmp_path, jupyter_env, server_root, policy):
         )
     try:
         _wait_until_ready(proc, server)
-        _check_collaboration_is_off(server)
+        if not collaboration:
+            _check_collaboration_is_off(server)
         yield server
     finally:
         _stop(proc)

@@ -2,6 +2,7 @@
 
 from .audit import AuditHandler
 from .check import CheckHandler
+from .collaborators import CollaboratorsHandler, CollaboratorsStreamHandler
 from .groups import GroupHandler, GroupsHandler
 from .invitations import InvitationHandler, InvitationsHandler
 from .me import MeHandler, PasswordHandler, ScopesHandler, SessionsHandler
@@ -29,6 +30,8 @@ HANDLERS = [
     (r"/api/rbac/invitations/(?P<invitation_id>[^/]+)", InvitationHandler),
     (r"/api/rbac/check", CheckHandler),
     (r"/api/rbac/audit", AuditHandler),
+    (r"/api/rbac/collaborators", CollaboratorsHandler),
+    (r"/api/rbac/collaborators/stream", CollaboratorsStreamHandler),
 ]
 
 __all__ = ["HANDLERS", "MeHandler", "ScopesHandler"]

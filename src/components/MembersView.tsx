@@ -21,6 +21,8 @@ export interface IMembersViewProps {
   };
   /** The current user's name: they cannot delete themselves. */
   me: string;
+  /** A user to show (from "Manage roles of X" in Collaborators). */
+  focusUser?: string | null;
   pageSize: number;
   feedback: IFeedback;
   trans: TranslationBundle;
@@ -31,6 +33,11 @@ type Tab = 'users' | 'groups';
 export function MembersView(props: IMembersViewProps): JSX.Element {
   const { trans } = props;
   const [tab, setTab] = React.useState<Tab>('users');
+  React.useEffect(() => {
+    if (props.focusUser) {
+      setTab('users');
+    }
+  }, [props.focusUser]);
   const [roleNames, setRoleNames] = React.useState<string[]>([]);
   const [groupNames, setGroupNames] = React.useState<string[]>([]);
   const [namesVersion, setNamesVersion] = React.useState(0);
@@ -158,8 +165,15 @@ function usePagedList<T>(
 
 function UsersTab(props: IMembersViewProps & ISuggestions): JSX.Element {
   const { client, trans, feedback } = props;
-  const [selected, setSelected] = React.useState<string | null>(null);
+  const [selected, setSelected] = React.useState<string | null>(
+    props.focusUser ?? null
+  );
   const [inviting, setInviting] = React.useState(false);
+  React.useEffect(() => {
+    if (props.focusUser) {
+      setSelected(props.focusUser);
+    }
+  }, [props.focusUser]);
   const list = usePagedList<IUser>(
     query => client.users(query),
     props.pageSize,

@@ -1,0 +1,43 @@
+"""Read-only collaborators in jupyter-collaboration's rooms, and who has which document open.
+
+jupyter-collaboration lets anybody who may read a document into its room and then applies every
+update they send. jupyter-rbac dispatches the room's websocket to `CollaborationRoomHandler`
+instead (a subclass, substituted by the route guard): a user who may read the document but not
+write it joins, syncs and sees live edits, and their awareness (cursor, presence) still flows,
+but every Yjs update they send (sync step 2, update) is dropped for that connection. Whether they
+may write is asked of the policy at each such message, so a role granted or revoked applies
+without reconnecting.
+
+Without jupyter-collaboration installed this module offers nothing to substitute, and saving is
+refused by the contents API as everywhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Yjs over websockets (y-protocols): the first byte is the message type, for SYNC the second the
+# sync step. Step 1 asks for what the peer lacks (reading); step 2 and updates change the document.
+SYNC = 0
+AWARENESS = 1
+SYNC_STEP1 = 0
+GLOBAL_AWARENESS_ROOM = "JupyterLab:globalAwareness"
+
+
+def is_edit(message: Any) -> bool:
+    """Does this websocket message change the document? Only sync step 1 (a request for state)
+    and awareness (presence, cursors) leave it as it is; anything else may write into the room."""
+    if not isinstance(message, bytes) or not message:
+        return False  # text frames are not Yjs; the upstream handler ignores them
+    if message[0] == AWARENESS:
+        return False
+    return not (message[0] == SYNC and len(message) > 1 and message[1] == SYNC_STEP1)
+
+
+def room_handler_substitutes() -> dict[type, type]:
+    """The room handler to dispatch instead of jupyter-collaboration's, if it is installed."""
+    try:
+        from .collaboration_room import CollaborationRoomHandler, YDocWebSocketHandler
+    except ImportError:  # jupyter-collaboration is not installed
+        return {}
+    return {YDocWebSocketHandler: CollaborationRoomHandler}

@@ -1,0 +1,70 @@
+"""The collaboration room websocket under jupyter-rbac (imported only with jupyter-collaboration
+installed): see collaboration.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_server_ydoc.handlers import YDocWebSocketHandler
+
+from .collaboration import GLOBAL_AWARENESS_ROOM, is_edit
+
+__all__ = ["CollaborationRoomHandler", "YDocWebSocketHandler"]
+
+
+class CollaborationRoomHandler(YDocWebSocketHandler):
+    """A room's websocket that drops the edits of those who may only read the document."""
+
+    # This handler registers its own connection in the presence registry (with its document).
+    _rbac_tracks_presence = True
+    _rbac_document: str | None = None
+    _rbac_connection: int | None = None
+    _rbac_dropped = 0
+
+    async def open(self, room_id: str) -> None:
+        if room_id != GLOBAL_AWARENESS_ROOM:
+            manager = self.settings.get("file_id_manager")
+            parts = room_id.split(":", 2)
+            # the guard already resolved this room to a document the user may read
+            self._rbac_document = manager.get_path(parts[2]) if manager and len(parts) == 3 else None
+        presence = self.settings.get("rbac_presence")
+        if presence is not None:
+            mode = None if self._rbac_document is None else ("editor" if self._may_edit() else "viewer")
+            kind = "document" if self._rbac_document is not None else "awareness"
+            self._rbac_connection = presence.connect(self.current_user, kind, self._rbac_document, mode)
+        # tornado's websockets wait for delayed ACKs (Nagle): about 40 ms per edit otherwise
+        self.set_nodelay(True)
+        await super().open(room_id)
+
+    async def on_message(self, message: Any) -> Any:
+        if self._rbac_document is not None and is_edit(message) and not self._may_edit():
+            self._rbac_dropped += 1
+            if self._rbac_dropped == 1:
+                self.log.info(
+                    "jupyter-rbac: %s may read %s but not write it: their edits are dropped",
+                    self.current_user.username,
+                    self._rbac_document,
+                )
+            return None
+        return await super().on_message(message)
+
+    def on_close(self) -> None:
+        presence = self.settings.get("rbac_presence")
+        if presence is not None and self._rbac_connection is not None:
+            presence.disconnect(self._rbac_connection)
+            self._rbac_connection = None
+        super().on_close()
+
+    def _may_edit(self) -> bool:
+        """Asked of the policy now (not when the socket opened): roles change while people work."""
+        authorizer = self.authorizer
+        policy = authorizer.policy
+        if policy is None:
+            return False
+        policy.refresh()
+        permissions = authorizer.current_permissions(self, self.current_user)
+        allowed = permissions.is_all or permissions.allows_object("write", "contents", self._rbac_document, None, ())
+        presence = self.settings.get("rbac_presence")
+        if presence is not None and self._rbac_connection is not None:
+            presence.set_mode(self._rbac_connection, "editor" if allowed else "viewer")
+        return allowed

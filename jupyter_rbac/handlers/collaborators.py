@@ -1,0 +1,89 @@
+"""Who is collaborating: `GET /api/rbac/collaborators`, and the same list pushed over a websocket
+(`/api/rbac/collaborators/stream`) each time it changes. Both need `read:collaborators` (the route
+table); the stream checks it again before every push, so revoking it ends the stream."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from jupyter_server.auth.decorator import ws_authenticated
+from jupyter_server.base.handlers import JupyterHandler
+from tornado import ioloop, websocket
+
+from .base import RBACHandler, api
+
+# Changes arriving within this many seconds go out as one message.
+PUSH_DELAY = 0.2
+
+
+def collaborators(presence, policy) -> dict[str, Any]:
+    """The presence registry's snapshot, with each user's roles and ISO 8601 times."""
+    people = []
+    for person in presence.snapshot():
+        roles = policy.roles_of(person["name"])
+        people.append(
+            {
+                **person,
+                "roles": sorted(roles),
+                "since": _iso(person["since"]),
+                "last_seen": _iso(person["last_seen"]),
+                "documents": [{**doc, "since": _iso(doc["since"])} for doc in person["documents"]],
+            }
+        )
+    return {"collaborators": people}
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat()
+
+
+class CollaboratorsHandler(RBACHandler):
+    @api
+    def get(self) -> None:
+        self.send_json(collaborators(self.settings["rbac_presence"], self.policy))
+
+
+class CollaboratorsStreamHandler(JupyterHandler, websocket.WebSocketHandler):
+    """Sends the collaborators list on opening, then again after every change."""
+
+    _pending = False
+
+    @ws_authenticated
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        result = super().get(*args, **kwargs)
+        if result is not None:
+            await result
+
+    def open(self, *args: Any, **kwargs: Any) -> None:
+        self.presence = self.settings["rbac_presence"]
+        self.presence.listeners.append(self._changed)
+        self._push()
+
+    def on_message(self, message: Any) -> None:
+        pass  # nothing to say to the server
+
+    def on_close(self) -> None:
+        if self._changed in self.presence.listeners:
+            self.presence.listeners.remove(self._changed)
+
+    def _changed(self) -> None:
+        if not self._pending:
+            self._pending = True
+            ioloop.IOLoop.current().call_later(PUSH_DELAY, self._push)
+
+    def _push(self) -> None:
+        self._pending = False
+        if self.ws_connection is None or self.ws_connection.is_closing():
+            return
+        policy = self.settings["rbac_policy"]
+        policy.refresh()
+        permissions = self.authorizer.current_permissions(self, self.current_user)
+        if not permissions.allows("read", "collaborators"):
+            self.close(1008, "read:collaborators was revoked")
+            return
+        try:
+            self.write_message(json.dumps(collaborators(self.presence, policy)))
+        except websocket.WebSocketClosedError:
+            self.on_close()

@@ -1,0 +1,191 @@
+"""Real-time collaboration under jupyter-rbac: a real jupyter-collaboration room, real websockets,
+pycrdt documents. Readers join and see live edits; what they type reaches nobody and never the
+file; who is where is known from the server's side of each connection."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+import nbformat
+import pytest
+
+from .ydoc_client import RoomClient
+
+NOTEBOOK = "shared/plan.ipynb"
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config, jp_root_dir):
+    return {
+        **jp_server_config,
+        "YDocExtension": {"document_save_delay": 0.2},
+        "SQLiteYStore": {"db_path": str(jp_root_dir / ".ystore.db")},
+        "BaseFileIdManager": {"db_path": str(jp_root_dir / ".fileid.db")},
+    }
+
+
+@pytest.fixture
+def notebook(jp_root_dir):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("a = 1")]
+    (jp_root_dir / "shared").mkdir()
+    nbformat.write(nb, jp_root_dir / NOTEBOOK)
+    return jp_root_dir / NOTEBOOK
+
+
+@pytest.fixture
+def server(jp_http_port, jp_base_url) -> str:
+    return f"ws://localhost:{jp_http_port}{jp_base_url}"
+
+
+def cells_on_disk(path) -> list[str]:
+    return [cell.source for cell in nbformat.read(path, 4).cells]
+
+
+async def settle(seconds: float = 0.6) -> None:
+    """Longer than document_save_delay: the room has saved whatever it was going to save."""
+    await asyncio.sleep(seconds)
+
+
+async def test_the_editors_change_reaches_the_viewer_and_the_viewers_reaches_nobody(editor, viewer, notebook, server):
+    eddie = await RoomClient.join(editor, NOTEBOOK, server)
+    vera = await RoomClient.join(viewer, NOTEBOOK, server)  # reading needs only read:contents
+    try:
+        eddie.append("\nb = 2")
+        await vera.wait_for(lambda: vera.source() == "a = 1\nb = 2")
+
+        vera.append("\n# vera was here")
+        eddie.append("\nc = 3")  # sent after vera's: when it arrives, hers would have too
+        await vera.wait_for(lambda: "c = 3" in vera.source())
+        await settle()
+        assert eddie.source() == "a = 1\nb = 2\nc = 3"
+        assert cells_on_disk(notebook) == ["a = 1\nb = 2\nc = 3"]
+
+        # somebody joining now gets the room's state, without vera's edit
+        late = await RoomClient.join(editor, NOTEBOOK, server)
+        assert late.source() == "a = 1\nb = 2\nc = 3"
+        late.close()
+    finally:
+        eddie.close()
+        vera.close()
+
+
+async def test_a_viewers_presence_still_reaches_the_others(editor, viewer, notebook, server):
+    eddie = await RoomClient.join(editor, NOTEBOOK, server)
+    vera = await RoomClient.join(viewer, NOTEBOOK, server)
+    try:
+        before = eddie.awareness_received
+        vera.announce({"user": {"name": "vera"}, "cursors": []})
+        await eddie.wait_for(lambda: eddie.awareness_received > before)
+    finally:
+        eddie.close()
+        vera.close()
+
+
+def test_without_jupyter_collaboration_there_is_nothing_to_substitute(monkeypatch):
+    from jupyter_rbac.collaboration import room_handler_substitutes
+
+    assert len(room_handler_substitutes()) == 1
+    monkeypatch.setitem(sys.modules, "jupyter_server_ydoc.handlers", None)  # as if not installed
+    monkeypatch.delitem(sys.modules, "jupyter_rbac.collaboration_room")
+    assert room_handler_substitutes() == {}
+
+
+async def test_a_role_given_or_taken_while_connected_applies_to_the_next_edit(rbac, editor, viewer, notebook, server):
+    eddie = await RoomClient.join(editor, NOTEBOOK, server)
+    vera = await RoomClient.join(viewer, NOTEBOOK, server)
+    try:
+        rbac.store.assign_role("editor", users=["vera"])  # no reconnect
+        vera_text = "\n# vera may edit now"
+        vera.append(vera_text)
+        await eddie.wait_for(lambda: eddie.source().endswith(vera_text))
+
+        rbac.store.unassign_role("editor", users=["vera"])
+        vera.append("\n# dropped")
+        eddie.append("\nz = 0")
+        await vera.wait_for(lambda: "z = 0" in vera.source())
+        await settle()
+        assert eddie.source() == "a = 1" + vera_text + "\nz = 0"
+        assert cells_on_disk(notebook) == [eddie.source()]
+    finally:
+        eddie.close()
+        vera.close()
+
+
+async def test_nobody_without_read_gets_a_session_or_a_room(nobody, editor, notebook, server):
+    status, body = await nobody.put("api", "collaboration", "session", NOTEBOOK, body={"format": "json", "type": "notebook"})
+    assert status == 403
+    assert body["missing_scope"] == "read:contents"
+    status, session = await editor.put("api", "collaboration", "session", NOTEBOOK, body={"format": "json", "type": "notebook"})
+    with pytest.raises(Exception) as refused:
+        await nobody.websocket("api", "collaboration", "room", f"json:notebook:{session['fileId']}", params={"sessionId": session["sessionId"]})
+    assert "403" in str(refused.value)
+
+
+async def test_undo_redo_and_forks_need_write(viewer, editor, notebook, server):
+    _, session = await editor.put("api", "collaboration", "session", NOTEBOOK, body={"format": "json", "type": "notebook"})
+    room = f"json:notebook:{session['fileId']}"
+    status, body = await viewer.put("api", "collaboration", "fork", room, body={"synchronize": False})
+    assert (status, body["missing_scope"]) == (403, "write:contents")
+    status, body = await viewer.put("api", "collaboration", "undo_redo", room, params={"action": "undo", "steps": "1", "forkRoom": "x"})
+    assert (status, body["missing_scope"]) == (403, "write:contents")
+
+
+async def test_collaborators_says_who_has_which_document_open_and_how(admin, editor, viewer, nobody, notebook, server):
+    eddie = await RoomClient.join(editor, NOTEBOOK, server)
+    vera = await RoomClient.join(viewer, NOTEBOOK, server)
+    try:
+        status, body = await viewer.get("api", "rbac", "collaborators")
+        assert status == 200
+        people = {person["name"]: person for person in body["collaborators"]}
+        assert {"eddie", "vera"} <= set(people)
+        assert people["eddie"]["documents"] == [{"path": NOTEBOOK, "mode": "editor", "since": people["eddie"]["documents"][0]["since"]}]
+        assert [(d["path"], d["mode"]) for d in people["vera"]["documents"]] == [(NOTEBOOK, "viewer")]
+        assert people["vera"]["roles"] == ["user", "viewer"]
+        assert people["vera"]["connections"] == {"document": 1}
+        assert people["vera"]["initials"] and people["vera"]["color"]
+
+        status, body = await nobody.get("api", "rbac", "collaborators")
+        assert (status, body["missing_scope"]) == (403, "read:collaborators")
+    finally:
+        eddie.close()
+        vera.close()
+    await settle(0.2)
+    _, body = await admin.get("api", "rbac", "collaborators")
+    people = {person["name"]: person for person in body["collaborators"]}
+    assert people["vera"]["documents"] == []  # still seen lately, nothing open
+
+
+async def test_the_stream_pushes_every_change(admin, viewer, notebook, server):
+    stream = await admin.websocket("api", "rbac", "collaborators", "stream")
+    try:
+        first = json.loads(await asyncio.wait_for(stream.read_message(), 5))
+        assert "vera" not in {p["name"] for p in first["collaborators"]}
+        vera = await RoomClient.join(viewer, NOTEBOOK, server)
+        try:
+            while True:
+                update = json.loads(await asyncio.wait_for(stream.read_message(), 5))
+                people = {p["name"]: p for p in update["collaborators"]}
+                if people.get("vera", {}).get("documents"):
+                    break
+            assert people["vera"]["documents"][0]["mode"] == "viewer"
+        finally:
+            vera.close()
+    finally:
+        stream.close()
+
+
+async def test_the_stream_ends_when_read_collaborators_is_revoked(rbac, make_user, viewer, notebook, server):
+    watcher = make_user("wanda", roles=["viewer"])
+    stream = await watcher.websocket("api", "rbac", "collaborators", "stream")
+    await asyncio.wait_for(stream.read_message(), 5)
+    rbac.store.unassign_role("viewer", users=["wanda"])
+    vera = await RoomClient.join(viewer, NOTEBOOK, server)  # a change: the stream would push it
+    try:
+        while (message := await asyncio.wait_for(stream.read_message(), 5)) is not None:
+            pass  # a push may have been on its way already
+        assert stream.close_code == 1008
+    finally:
+        vera.close()
