@@ -87,6 +87,11 @@ class JupyterLabPage:
     def text_editor(self) -> Locator:
         return self.page.locator("#jp-main-dock-panel .jp-FileEditor:visible .cm-content")
 
+    def try_typing_in_text_editor(self, text: str) -> None:
+        self.text_editor.click()
+        self.page.keyboard.press("Control+End")
+        self.page.keyboard.type(text)
+
     def type_in_text_editor(self, text: str) -> None:
         self.text_editor.click()
         self.page.keyboard.press("Control+End")
@@ -135,6 +140,12 @@ class JupyterLabPage:
 
     def cell_editor(self, index: int) -> Locator:
         return self.notebook.locator(".jp-Cell").nth(index).locator(".cm-content")
+
+    def try_typing_in_first_cell(self, text: str) -> None:
+        """Click into the first cell and type, when it is expected to refuse the keys."""
+        self.cell_editor(0).click()
+        self.page.keyboard.press("Control+End")
+        self.page.keyboard.type(text)
 
     def type_in_first_cell(self, text: str) -> None:
         """Click into the first cell and type at the end of its text."""

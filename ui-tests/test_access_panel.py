@@ -100,7 +100,8 @@ def test_an_administrator_grants_a_folder_through_a_group(browser, lab_server, s
         assert (shared_files / PERMITTED).read_text() == "first line\nsecond line by vera"
 
         viewer.open_file(ELSEWHERE)
-        viewer.type_in_text_editor("not allowed here")
+        viewer.try_typing_in_text_editor("not allowed here")  # read-only: nothing changes
+        expect(viewer.text_editor).to_have_text("first line")
         writes = viewer.press_save()
         expect(viewer.notification(f"{ELSEWHERE} is read-only")).to_be_visible()
         assert writes == []
