@@ -103,6 +103,17 @@ export function CollaboratorsView(props: ICollaboratorsViewProps): JSX.Element {
                           )
                     }
                   />
+                  {document.since && (
+                    <time className="jp-RBAC-Count" dateTime={document.since}>
+                      {trans.__(
+                        'since %1',
+                        new Date(document.since).toLocaleTimeString([], {
+                          hour: '2-digit',
+                          minute: '2-digit'
+                        })
+                      )}
+                    </time>
+                  )}
                 </li>
               ))}
             </ul>
