@@ -36,6 +36,7 @@ def steps(quick: bool) -> list[tuple[str, list[str]]]:
         ("whole requests", ["bench_requests.py", "--seconds", "1" if q else "2", "--blocks", "2" if q else "3"]),
         ("administration at scale", ["bench_admin.py", "--rounds", "20" if q else "100"]),
         ("propagation", ["bench_propagation.py", "--samples", "10" if q else "30"]),
+        ("read-only collaborators", ["bench_rtc.py", "--messages", "5000" if q else "20000"]),
     ]
 
 

@@ -5,8 +5,8 @@ update they send. jupyter-rbac dispatches the room's websocket to `Collaboration
 instead (a subclass, substituted by the route guard): a user who may read the document but not
 write it joins, syncs and sees live edits, and their awareness (cursor, presence) still flows,
 but every Yjs update they send (sync step 2, update) is dropped for that connection. Whether they
-may write is asked of the policy at each such message, so a role granted or revoked applies
-without reconnecting.
+may write is asked of the policy at each such message, so a role granted or revoked applies to
+the next one, without reconnecting.
 
 Without jupyter-collaboration installed this module offers nothing to substitute, and saving is
 refused by the contents API as everywhere else.
@@ -14,6 +14,7 @@ refused by the contents API as everywhere else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 # Yjs over websockets (y-protocols): the first byte is the message type, for SYNC the second the
@@ -32,6 +33,25 @@ def is_edit(message: Any) -> bool:
     if message[0] == AWARENESS:
         return False
     return not (message[0] == SYNC and len(message) > 1 and message[1] == SYNC_STEP1)
+
+
+class EditGate:
+    """May this connection's user write its document, now? One per room connection.
+
+    Each question looks for policy changes first (any process's: about 3 µs on SQLite), so a
+    revocation applies to the very next message; bench/bench_rtc.py weighs it against the
+    room's own work per message.
+    """
+
+    def __init__(self, policy: Any, permissions: Callable[[], Any], document: str):
+        self.policy = policy
+        self.permissions = permissions  # the user's current permissions (token limits included)
+        self.document = document
+
+    def may_edit(self) -> bool:
+        self.policy.refresh()
+        permissions = self.permissions()
+        return permissions.is_all or permissions.allows_object("write", "contents", self.document, None, ())
 
 
 def room_handler_substitutes() -> dict[type, type]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from jupyter_server_ydoc.handlers import YDocWebSocketHandler
 
-from .collaboration import GLOBAL_AWARENESS_ROOM, is_edit
+from .collaboration import GLOBAL_AWARENESS_ROOM, EditGate, is_edit
 
 __all__ = ["CollaborationRoomHandler", "YDocWebSocketHandler"]
 
@@ -18,6 +18,7 @@ class CollaborationRoomHandler(YDocWebSocketHandler):
     # This handler registers its own connection in the presence registry (with its document).
     _rbac_tracks_presence = True
     _rbac_document: str | None = None
+    _rbac_gate: EditGate | None = None
     _rbac_connection: int | None = None
     _rbac_dropped = 0
 
@@ -27,6 +28,12 @@ class CollaborationRoomHandler(YDocWebSocketHandler):
             parts = room_id.split(":", 2)
             # the guard already resolved this room to a document the user may read
             self._rbac_document = manager.get_path(parts[2]) if manager and len(parts) == 3 else None
+        if self._rbac_document is not None and self.authorizer.policy is not None:
+            self._rbac_gate = EditGate(
+                self.authorizer.policy,
+                lambda: self.authorizer.current_permissions(self, self.current_user),
+                self._rbac_document,
+            )
         presence = self.settings.get("rbac_presence")
         if presence is not None:
             mode = None if self._rbac_document is None else ("editor" if self._may_edit() else "viewer")
@@ -56,14 +63,8 @@ class CollaborationRoomHandler(YDocWebSocketHandler):
         super().on_close()
 
     def _may_edit(self) -> bool:
-        """Asked of the policy now (not when the socket opened): roles change while people work."""
-        authorizer = self.authorizer
-        policy = authorizer.policy
-        if policy is None:
-            return False
-        policy.refresh()
-        permissions = authorizer.current_permissions(self, self.current_user)
-        allowed = permissions.is_all or permissions.allows_object("write", "contents", self._rbac_document, None, ())
+        """Asked at each edit (not once when the socket opened): roles change while people work."""
+        allowed = self._rbac_gate is not None and self._rbac_gate.may_edit()
         presence = self.settings.get("rbac_presence")
         if presence is not None and self._rbac_connection is not None:
             presence.set_mode(self._rbac_connection, "editor" if allowed else "viewer")
