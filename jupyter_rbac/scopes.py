@@ -352,6 +352,8 @@ class Scope:
 
 
 _FILTER_VALUE = re.compile(r"^[^!\s]+$")
+# Parsed scopes remembered by a catalog before it starts over (policies hold a few hundred).
+MAX_PARSED_SCOPES = 4096
 _TEMPLATE = re.compile(r"\{([^{}]*)\}")
 
 
@@ -404,6 +406,8 @@ class Catalog:
         scope = self._parsed.get(text)
         if scope is None:
             scope = self._parse(text)
+            if len(self._parsed) >= MAX_PARSED_SCOPES:  # scopes arrive from users: stay bounded
+                self._parsed.clear()
             self._parsed[text] = scope
         return scope
 
