@@ -9,6 +9,7 @@ new session starts a kernel; a copy reads its source): those need both scopes.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -103,7 +104,11 @@ class RBACAuthorizer(Authorizer):
         handler_name = type(handler).__name__
         remembered = None
         if resource == "contents" and handler.request.method in READ_METHODS and handler_name not in _RESOLVERS:
-            remembered = (handler_name, handler.request.method, action, _generic_path(handler))
+            generic = _generic_path(handler)
+            root = getattr(getattr(handler, "contents_manager", None), "root_dir", None)
+            # where the path leads is part of the question: a link may appear or change
+            leads = _leads(root, generic)
+            remembered = (handler_name, handler.request.method, action, generic, leads)
             if remembered in permissions.decisions:
                 return True
         try:
@@ -159,6 +164,15 @@ class RBACAuthorizer(Authorizer):
             handler._rbac_traversal_only = True  # type: ignore[attr-defined]
             return True
         return False
+
+
+def _leads(root: str | None, raw: str | None) -> str | None:
+    if not root or raw is None:
+        return raw
+    try:
+        return real_location(root, normalize_path(raw))
+    except PathError:
+        return raw  # refused further on as bad input
 
 
 def _deny(handler: RequestHandler, scope: str) -> bool:
@@ -241,7 +255,36 @@ def _contents_needs(handler: RequestHandler, action: str, raw_path: str | None) 
         new_path = _optional_string(body, "path") if method == "PATCH" else None
         if new_path is not None:
             needs.append(Need("write", "contents", _path(new_path), has_object=True))
-    return needs
+    return _where_links_lead(handler, needs)
+
+
+def _where_links_lead(handler: RequestHandler, needs: list[Need]) -> list[Need]:
+    """A path that goes through a symbolic link must also be allowed where the link leads: a
+    scope for `a/**` does not reach `b/` through a link `a/to-b -> ../b`. A link out of the
+    server root leads where only an unfiltered scope reaches."""
+    root = getattr(getattr(handler, "contents_manager", None), "root_dir", None)
+    if not root:  # not files on a disk (another contents manager): no links to follow
+        return needs
+    extra = []
+    for need in needs:
+        if need.resource != "contents" or need.path is None:
+            continue
+        real = real_location(root, need.path)
+        if real != need.path:
+            extra.append(Need(need.action, "contents", real, has_object=True, traversal=need.traversal))
+    return needs + extra
+
+
+def real_location(root: str, path: str) -> str | None:
+    """Where `path` (normalised, under `root`) really is, relative to the real root: itself
+    unless a link is on the way; None if a link leads out of the root."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(os.path.join(real_root, path))
+    if real == real_root:
+        return ""
+    if not real.startswith(real_root + os.sep):
+        return None
+    return real[len(real_root) + 1 :].replace(os.sep, "/")
 
 
 def _owned_needs(
