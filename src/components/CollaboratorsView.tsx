@@ -103,6 +103,7 @@ export function CollaboratorsView(props: ICollaboratorsViewProps): JSX.Element {
                           )
                     }
                   />
+                  {document.since && ' '}
                   {document.since && (
                     <time className="jp-RBAC-Count" dateTime={document.since}>
                       {trans.__(
