@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from jupyter_server.auth import Authorizer
+from jupyter_server.auth.decorator import HTTP_METHOD_TO_AUTH_ACTION
 from tornado import web
 
 from .routes import READ_METHODS
@@ -90,6 +91,7 @@ class RBACAuthorizer(Authorizer):
         permissions = self.permissions_for(handler, user)
         if permissions.is_all:
             return True
+        action, resource = _despite_first_call(handler, action, resource)
         action = ACTION_FOR_HANDLER.get((type(handler).__name__, action), action)
         if action == "read" and handler.request.method not in READ_METHODS and type(handler).__name__ not in READING_HANDLERS:
             # jupyter_server's @authorized remembers the action of its first call; a method that
@@ -164,6 +166,18 @@ class RBACAuthorizer(Authorizer):
             handler._rbac_traversal_only = True  # type: ignore[attr-defined]
             return True
         return False
+
+
+def _despite_first_call(handler: RequestHandler, action: str, resource: str) -> tuple[str, str]:
+    """For a bare `@authorized` method (the guard noted it), the action of this request's HTTP
+    method and this handler's own resource, whatever an earlier first call fixed."""
+    guard = getattr(handler, "_rbac_guard", None)
+    method = handler.request.method or "GET"
+    function = getattr(type(handler), method.lower(), None)
+    if guard is None or function not in guard.bare_authorized:
+        return action, resource
+    own = getattr(handler, "auth_resource", None)
+    return HTTP_METHOD_TO_AUTH_ACTION.get(method, action), own if isinstance(own, str) else resource
 
 
 def _leads(root: str | None, raw: str | None) -> str | None:

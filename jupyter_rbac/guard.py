@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
@@ -57,6 +59,8 @@ class RouteGuard:
         self.presence = presence
         self.substitutes = substitutes or {}
         self._wrapped: dict[type, type] = {}
+        # jupyter_server's bare `@authorized` methods (see `_note_bare_authorized`)
+        self.bare_authorized: set[Any] = set()
 
     def install(self, web_app: web.Application) -> None:
         dispatch = web_app.get_handler_delegate
@@ -82,7 +86,24 @@ class RouteGuard:
             }
             wrapped = type(cls.__name__, (GuardedHandler, cls), attributes)
             self._wrapped[cls] = wrapped
+            self._note_bare_authorized(cls)
         return wrapped
+
+    def _note_bare_authorized(self, cls: type) -> None:
+        """Remember the methods decorated with a bare `@authorized` (no action, no resource).
+
+        Such a method fixes its action and resource at its first call, from whichever handler
+        class called first: a subclass with another `auth_resource`, or another HTTP method
+        sharing the function, would then be judged for the wrong thing. Seen here, before any
+        call of `cls` (every request is dispatched through the guard), they are still unset;
+        the Authorizer then judges each call by the handler's own resource and method.
+        """
+        for name in ("get", "head", "post", "put", "patch", "delete", "options"):
+            function = getattr(cls, name, None)
+            if function is None or function in self.bare_authorized:
+                continue
+            if any(_is_bare_authorized(layer) for layer in _layers(function)):
+                self.bare_authorized.add(function)  # as the class has it (maybe @web.authenticated too)
 
     def check(self, handler: web.RequestHandler) -> None:
         """Raise ScopeDenied (403) unless the route's rule lets this request's user through."""
@@ -200,3 +221,27 @@ def _track_websocket(handler: Any, presence: Presence, user: Any) -> None:
 
     handler.open = open_then_count
     handler.on_close = on_close_then_forget
+
+
+_DECORATOR_FILE = os.path.join("jupyter_server", "auth", "decorator.py")
+
+
+def _layers(function: Any) -> Iterator[Any]:
+    """A decorated function and what it wraps, outermost first (functools.wraps' `__wrapped__`)."""
+    seen = 0
+    while function is not None and seen < 10:
+        yield function
+        function = getattr(function, "__wrapped__", None)
+        seen += 1
+
+
+def _is_bare_authorized(function: Any) -> bool:
+    """jupyter_server's `@authorized` without arguments, not yet called (its cells still unset)."""
+    code = getattr(function, "__code__", None)
+    # functools.wraps copies the name of what it wraps; the code object keeps its own
+    if code is None or code.co_name != "inner" or not code.co_filename.endswith(_DECORATOR_FILE):
+        return False
+    cells = dict(zip(code.co_freevars, function.__closure__ or ()))
+    if not {"action", "resource", "message", "method"} <= cells.keys():
+        return False
+    return cells["action"].cell_contents is None and cells["resource"].cell_contents is None

@@ -30,6 +30,8 @@ def rbac_config():
         "extra_routes": [
             {"pattern": r"/rbac-test-ext/.*", "resource": "lab"},
             {"pattern": r"/rbac-quirk/.*", "resource": "contents", "authorizer": True},
+            {"pattern": r"/rbac-kernel-thing/.*", "resource": "kernels", "authorizer": True},
+            {"pattern": r"/rbac-file-thing/.*", "resource": "contents", "authorizer": True},
         ]
     }
 
@@ -119,3 +121,37 @@ def test_extension_resources_join_the_catalog(jp_serverapp, rbac):
     assert rbac.catalog.parse("execute:widgets").resources == ("widgets",)
     described = {entry["scope"]: entry["description"] for entry in rbac.catalog.describe()}
     assert described["read:widgets"] == "Read widgets (what tests calls read)."
+
+
+async def test_a_decorated_method_inherited_under_another_resource_is_judged_by_its_own(jp_serverapp, make_user, rbac):
+    """@authorized fixes its resource at its first call: a subclass with another auth_resource,
+    called after its parent, must still be judged for its own resource."""
+    from jupyter_server.auth import authorized
+    from jupyter_server.base.handlers import APIHandler
+    from tornado import web
+
+    class KernelThing(APIHandler):
+        auth_resource = "kernels"
+
+        @web.authenticated
+        @authorized
+        def get(self, name):
+            self.finish(f"{self.auth_resource} {name}")
+
+    class FileThing(KernelThing):  # the same decorated function, another resource
+        auth_resource = "contents"
+
+    base = jp_serverapp.base_url
+    jp_serverapp.web_app.add_handlers(
+        ".*$", [(f"{base}rbac-kernel-thing/(.*)", KernelThing), (f"{base}rbac-file-thing/(.*)", FileThing)]
+    )
+    # kim reads kernels, and files under mine/ only: the route lets her through to the handler
+    rbac.store.create_role("kernel-reader", ["read:kernels", "read:contents!path=mine/**"])
+    kim = make_user("kim", roles=["kernel-reader"])
+    assert (await kim.get("rbac-kernel-thing", "k1"))[0] == 200  # the first call fixes "kernels"
+    status, error = await kim.get("rbac-file-thing", "secret.txt")
+    assert status == 403 and error["missing_scope"] == "read:contents!path=secret.txt", (status, error)
+    assert (await kim.get("rbac-file-thing", "mine", "notes.txt"))[0] == 200
+    # and a user who may read that file gets it, through the same function
+    reader = make_user("rhea", roles=["viewer"])
+    assert (await reader.get("rbac-file-thing", "secret.txt"))[0] == 200
