@@ -60,6 +60,10 @@ class Need(NamedTuple):
     owner: str | None = None
     has_object: bool = False
     traversal: bool = False  # a folder on the way to what the user may read is enough
+    # One existing object named by its id (a kernel, session, terminal): refused to someone who
+    # holds the scope for other objects, it is a 404, as an unknown id is, so that neither its
+    # existence nor its owner shows.
+    hides_existence: bool = False
 
     @property
     def scope(self) -> str:
@@ -119,6 +123,8 @@ class RBACAuthorizer(Authorizer):
             return _deny(handler, str(error))
         for need in needs:
             if not self._allows(handler, permissions, need):
+                if need.hides_existence and permissions.allows_some(need.action, need.resource):
+                    raise web.HTTPError(404, f"No such {OWNED_KIND[need.resource]}")
                 return _deny(handler, need.scope)
         if remembered is not None:
             if len(permissions.decisions) >= MAX_REMEMBERED_DECISIONS:
@@ -310,9 +316,9 @@ def _owned_needs(
             return [Need(action, resource, owner=username, has_object=True)]
         return [Need(action, resource)]  # listing: filtered on the way out
     owned = policy.owner_of(kind, object_id)
-    if owned is None:  # started before jupyter-rbac, or by the server: only unfiltered scopes reach it
-        return [Need(action, resource, has_object=True)]
-    return [Need(action, resource, owned.path, owned.owner, has_object=True)]
+    if owned is None:  # unknown, or started before jupyter-rbac: only unfiltered scopes reach it
+        return [Need(action, resource, has_object=True, hides_existence=True)]
+    return [Need(action, resource, owned.path, owned.owner, has_object=True, hides_existence=True)]
 
 
 def _session_needs(policy: Policy, handler: RequestHandler, username: str, action: str) -> list[Need]:
