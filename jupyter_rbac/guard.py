@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 from tornado.log import app_log
 
@@ -28,6 +29,15 @@ if TYPE_CHECKING:
     from .authorizer import RBACAuthorizer
     from .policy import Policy
     from .presence import Presence
+
+
+class PolicyUnavailable(web.HTTPError):
+    """503: the policy database cannot be read, so nothing is allowed (fail closed)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            503, "The access policy cannot be read: every request is refused until its database is back."
+        )
 
 
 class ScopeDenied(web.HTTPError):
@@ -61,6 +71,23 @@ class RouteGuard:
         self._wrapped: dict[type, type] = {}
         # jupyter_server's bare `@authorized` methods (see `_note_bare_authorized`)
         self.bare_authorized: set[Any] = set()
+        self._outage: str | None = None  # what went wrong, while the policy database is away
+
+    def unavailable(self, error: Exception) -> PolicyUnavailable:
+        """Refuse a request because the policy cannot be read; say so in the log once per outage."""
+        if self._outage is None:
+            self._outage = str(error).splitlines()[0] if str(error) else type(error).__name__
+            app_log.error(
+                "jupyter-rbac cannot read the access policy (%s): every request is refused (503) "
+                "until the database is back; `jupyter rbac` works on the database directly.",
+                self._outage,
+            )
+        return PolicyUnavailable()
+
+    def available(self) -> None:
+        if self._outage is not None:
+            self._outage = None
+            app_log.warning("jupyter-rbac reads the access policy again: requests are decided as before.")
 
     def install(self, web_app: web.Application) -> None:
         dispatch = web_app.get_handler_delegate
@@ -154,10 +181,14 @@ class GuardedHandler:
 
     async def prepare(self, *args: Any, **kwargs: Any) -> None:
         guard = self._rbac_guard
-        guard.policy.refresh()  # once per request: see changes made by any process
-        result = super().prepare(*args, **kwargs)  # type: ignore[misc]
-        if inspect.isawaitable(result):
-            await result
+        try:
+            guard.policy.refresh()  # once per request: see changes made by any process
+            result = super().prepare(*args, **kwargs)  # type: ignore[misc]
+            if inspect.isawaitable(result):
+                await result
+        except SQLAlchemyError as error:  # the database is away: fail closed, never guess
+            raise guard.unavailable(error) from None
+        guard.available()
         if self._finished:  # type: ignore[attr-defined]  # e.g. redirected to the login page
             return
         guard.check(self)  # type: ignore[arg-type]
@@ -177,6 +208,12 @@ class GuardedHandler:
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exception = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exception, SQLAlchemyError):  # lost the database in the middle of a request
+            self._rbac_guard.unavailable(exception)
+            self.set_status(503)
+            status_code = 503
+            kwargs["exc_info"] = (PolicyUnavailable, PolicyUnavailable(), None)
+            exception = kwargs["exc_info"][1]
         missing = getattr(exception, "missing_scope", None) or getattr(self, "_rbac_missing_scope", None)
         self._rbac_finishing_error = True
         if status_code == 403 and missing:

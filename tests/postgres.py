@@ -53,13 +53,20 @@ class PostgresCluster:
 
     def start(self) -> PostgresCluster:
         self._run("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
-        options = (
+        self._options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.base} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
         )
-        self._run("pg_ctl", "-D", self.data, "-l", os.path.join(self.base, "log"), "-o", options, "-w", "-t", "30", "start")
+        self._run("pg_ctl", "-D", self.data, "-l", os.path.join(self.base, "log"), "-o", self._options, "-w", "-t", "30", "start")
         atexit.register(self.stop)
         return self
+
+    def halt(self) -> None:
+        """Stop the server, keeping its data (`resume` starts it again on the same port)."""
+        self._run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+
+    def resume(self) -> None:
+        self._run("pg_ctl", "-D", self.data, "-l", os.path.join(self.base, "log"), "-o", self._options, "-w", "-t", "30", "start")
 
     def create_database(self, name: str) -> str:
         import psycopg

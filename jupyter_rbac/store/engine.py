@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -80,6 +82,10 @@ class ChangeWatcher:
         """Release the watcher's own connection, if it has one."""
 
 
+# How often a quiet PostgreSQL listener checks that its database is still there.
+HEARTBEAT_SECONDS = 1.0
+
+
 def watch_changes(engine: Engine) -> ChangeWatcher:
     if engine.dialect.name == "sqlite":
         return SQLiteWatcher(engine)
@@ -129,9 +135,19 @@ class PostgresWatcher(ChangeWatcher):
     """LISTENs on POLICY_CHANNEL on a dedicated connection; `changed` polls the socket for
     notifications without a round trip to the server."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, clock: Callable[[], float] = time.monotonic):
         self._engine = engine
+        self._clock = clock
         self._connection = self._listen()
+        self._beat = clock()
+
+    def _heartbeat(self) -> None:
+        """A quiet listener may be a dead one (a stopped server says nothing to an idle socket):
+        once a second, one round trip on it; it raises if the database is gone."""
+        now = self._clock()
+        if now - self._beat >= HEARTBEAT_SECONDS:
+            self._beat = now
+            self._connection.execute("SELECT 1")
 
     def _listen(self):
         pooled = self._engine.raw_connection()
@@ -144,6 +160,7 @@ class PostgresWatcher(ChangeWatcher):
     def changed(self) -> bool:
         if self._connection is not None:
             try:
+                self._heartbeat()
                 return any(True for _ in self._connection.notifies(timeout=0))
             except Exception as error:
                 log.warning("jupyter-rbac: lost the policy change listener (%s); reconnecting", error)
