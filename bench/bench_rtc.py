@@ -2,9 +2,10 @@
 does for that message anyway.
 
 For every Yjs message a collaborator sends, jupyter-rbac's room handler asks whether it edits
-(`is_edit`) and, if so, whether the sender may write the document now (its `EditGate`: a look
-for any process's policy changes, the sender's compiled permissions, the path decision): see
-`jupyter_rbac/collaboration.py`.
+(`is_edit`) and, if so, whether the sender may write the document now: a look for any process's
+policy changes, then its `EditGate` (the sender's compiled permissions, the path decision); see
+`jupyter_rbac/collaboration_room.py`. (The room also asks whether the connection's token is still
+valid: a digest look-up.)
 The baseline, in the same process, is applying that one-keystroke update to a notebook's
 document with pycrdt (what the room does with every edit it accepts). The policy is a real
 SQLite store with 1,000 users; the document a 50-cell notebook.
@@ -85,6 +86,7 @@ def main() -> int:
 
     def check(message: bytes, user: str) -> bool:
         # what CollaborationRoomHandler.on_message asks of each message
+        policy.refresh()
         return not is_edit(message) or gates[user].may_edit()
 
     room, messages = keystroke_updates(args.messages)

@@ -38,9 +38,9 @@ def is_edit(message: Any) -> bool:
 class EditGate:
     """May this connection's user write its document, now? One per room connection.
 
-    Each question looks for policy changes first (any process's: about 3 µs on SQLite), so a
-    revocation applies to the very next message; bench/bench_rtc.py weighs it against the
-    room's own work per message.
+    Asked after `policy.refresh()` (the room does it for every message, about 3 µs on SQLite),
+    so a role given or revoked in any process applies to the very next message;
+    bench/bench_rtc.py weighs both against the room's own work per message.
     """
 
     def __init__(self, policy: Any, permissions: Callable[[], Any], document: str):
@@ -49,9 +49,19 @@ class EditGate:
         self.document = document
 
     def may_edit(self) -> bool:
-        self.policy.refresh()
         permissions = self.permissions()
         return permissions.is_all or permissions.allows_object("write", "contents", self.document, None, ())
+
+
+def token_still_valid(handler: Any, policy: Any) -> bool:
+    """For a long-lived connection opened with one of our API tokens: is that token still
+    valid for the same user (not revoked, not expired, its owner not deleted)? Connections
+    opened otherwise (a browser session) answer True."""
+    secret = getattr(handler, "_rbac_token", None)
+    if secret is None:
+        return True
+    identity = policy.identify_token(secret)
+    return identity is not None and identity.username == handler.current_user.username
 
 
 def room_handler_substitutes() -> dict[type, type]:

@@ -189,3 +189,35 @@ async def test_the_stream_ends_when_read_collaborators_is_revoked(rbac, make_use
         assert stream.close_code == 1008
     finally:
         vera.close()
+
+
+async def test_revoking_the_token_of_a_room_connection_closes_it(rbac, editor, viewer, notebook, server):
+    eddie = await RoomClient.join(editor, NOTEBOOK, server)
+    vera = await RoomClient.join(viewer, NOTEBOOK, server)
+    try:
+        (token,) = rbac.store.list_tokens("eddie")
+        rbac.store.delete_token(token.id)
+        eddie.append("\n# after the token was revoked")
+        await asyncio.wait_for(eddie.closed.wait(), 5)
+        assert eddie.connection.close_code == 1008
+        await settle()
+        assert cells_on_disk(notebook) == ["a = 1"]
+        assert vera.source() == "a = 1"
+    finally:
+        eddie.close()
+        vera.close()
+
+
+async def test_revoking_the_token_of_the_stream_closes_it(rbac, make_user, viewer, notebook, server):
+    watcher = make_user("wanda", roles=["viewer"])
+    stream = await watcher.websocket("api", "rbac", "collaborators", "stream")
+    await asyncio.wait_for(stream.read_message(), 5)
+    (token,) = rbac.store.list_tokens("wanda")
+    rbac.store.delete_token(token.id)
+    vera = await RoomClient.join(viewer, NOTEBOOK, server)  # a change: the stream would push it
+    try:
+        while (await asyncio.wait_for(stream.read_message(), 5)) is not None:
+            pass
+        assert stream.close_code == 1008
+    finally:
+        vera.close()

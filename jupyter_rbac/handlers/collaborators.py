@@ -12,6 +12,7 @@ from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import ioloop, websocket
 
+from ..collaboration import token_still_valid
 from .base import RBACHandler, api
 
 # Changes arriving within this many seconds go out as one message.
@@ -80,6 +81,9 @@ class CollaboratorsStreamHandler(JupyterHandler, websocket.WebSocketHandler):
         policy = self.settings["rbac_policy"]
         policy.refresh()
         permissions = self.authorizer.current_permissions(self, self.current_user)
+        if not token_still_valid(self, policy):
+            self.close(1008, "the token of this connection was revoked")
+            return
         if not permissions.allows("read", "collaborators"):
             self.close(1008, "read:collaborators was revoked")
             return

@@ -101,6 +101,7 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
             return None
         user = self.user_for(identity.username)
         handler._token_authenticated = True  # type: ignore[attr-defined]  # no XSRF check for scripts
+        handler._rbac_token = secret  # type: ignore[attr-defined]  # long-lived connections ask again
         if identity.scopes is not None:
             handler._rbac_token_scopes = identity.scopes  # type: ignore[attr-defined]
         elif handler.get_argument("token", ""):
