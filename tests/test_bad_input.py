@@ -31,3 +31,48 @@ async def test_bad_input_never_gives_a_500(runner, jp_root_dir, method, parts, b
     (jp_root_dir / "home" / "rita").mkdir(parents=True)
     status, payload = await runner.request(method, *parts, body=body)
     assert 400 <= status < 500, (status, payload)
+
+
+WRITES_THAT_NEED_A_BODY = [
+    ("PATCH", ("me",)),
+    ("PUT", ("me", "password")),
+    ("POST", ("roles",)),
+    ("PUT", ("roles", "viewer")),
+    ("PATCH", ("roles", "viewer")),
+    ("POST", ("users",)),
+    ("PATCH", ("users", "admin")),
+    ("POST", ("groups",)),
+    ("POST", ("invitations",)),
+    ("POST", ("check",)),
+]
+
+
+@pytest.mark.parametrize(
+    "method,parts", WRITES_THAT_NEED_A_BODY, ids=[f"{m} {'/'.join(p)}" for m, p in WRITES_THAT_NEED_A_BODY]
+)
+async def test_an_rbac_write_without_a_body_is_refused(admin, method, parts):
+    # a request cut short must not pass for "change nothing" (or for "all defaults")
+    before = await admin.request("GET", "api", "rbac", "roles", "viewer")
+    status, payload = await admin.request(method, "api", "rbac", *parts, body=b"")
+    assert status == 400, (status, payload)
+    assert payload["message"].startswith("the request body is missing"), payload
+    assert await admin.request("GET", "api", "rbac", "roles", "viewer") == before
+
+
+async def test_a_token_needs_no_body(admin):
+    status, token = await admin.request("POST", "api", "rbac", "users", "admin", "tokens", body=b"")
+    assert status == 201 and token["scopes"] is None and token["token"], token
+
+
+@pytest.mark.parametrize(
+    "method,parts,allow",
+    [
+        ("DELETE", ("me",), "GET, PATCH, OPTIONS"),
+        ("PUT", ("roles",), "GET, POST, OPTIONS"),
+        ("TRACE", ("roles", "viewer"), "GET, DELETE, PATCH, PUT, OPTIONS"),
+    ],
+)
+async def test_a_method_the_resource_lacks_is_a_405_naming_those_it_has(admin, method, parts, allow):
+    status, payload = await admin.request(method, "api", "rbac", *parts, body=b"{}" if method == "PUT" else None)
+    assert status == 405, (status, payload)
+    assert admin.last_headers["Allow"] == allow

@@ -64,6 +64,21 @@ def api(method: Callable) -> Callable:
 
 
 class RBACHandler(APIHandler):
+    @classmethod
+    def allowed_methods(cls) -> list[str]:
+        """The HTTP methods this handler answers (tornado's defaults answer 405)."""
+        return [
+            method
+            for method in cls.SUPPORTED_METHODS
+            if getattr(cls, method.lower()) is not getattr(web.RequestHandler, method.lower())
+        ]
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        if status_code == 405:
+            # RFC 9110 (15.5.6): a 405 names the methods the resource does have
+            self.set_header("Allow", ", ".join(self.allowed_methods()))
+        super().write_error(status_code, **kwargs)
+
     @property
     def policy(self):
         return self.settings["rbac_policy"]
@@ -88,12 +103,19 @@ class RBACHandler(APIHandler):
     # -- input -------------------------------------------------------------------------------
 
     def json_body(
-        self, allowed: tuple[str, ...], required: tuple[str, ...] = (), nullable: tuple[str, ...] = ()
+        self,
+        allowed: tuple[str, ...],
+        required: tuple[str, ...] = (),
+        nullable: tuple[str, ...] = (),
+        may_be_empty: bool = False,
     ) -> dict:
         """The request's JSON object; unknown, missing or null fields are a 400 naming them
-        (null only where it means something: `nullable`)."""
+        (null only where it means something: `nullable`). No body at all is a 400 too, unless it
+        `may_be_empty` (then it reads as `{}`): a request cut short must not pass as "no change"."""
         if len(self.request.body) > MAX_BODY:
             raise InvalidInput(f"the request body is larger than {MAX_BODY} bytes")
+        if not self.request.body.strip() and not may_be_empty:
+            raise InvalidInput("the request body is missing; send a JSON object ({} for no fields)")
         try:
             body = json.loads(self.request.body or b"{}")
         except ValueError as error:

@@ -81,7 +81,7 @@ class TokensHandler(RBACHandler):
     @api
     def post(self, name: str) -> None:
         """A new token; its secret is in this answer and nowhere else, ever."""
-        body = self.json_body(TOKEN_FIELDS, nullable=("scopes", "expires_in"))
+        body = self.json_body(TOKEN_FIELDS, nullable=("scopes", "expires_in"), may_be_empty=True)
         scopes = body.get("scopes")
         token_id, secret = self.service.create_token(
             name,
