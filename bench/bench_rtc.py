@@ -1,11 +1,12 @@
 """Read-only collaborators: what the room's check costs per message, against the work the room
 does for that message anyway.
 
-For every Yjs message a collaborator sends, jupyter-rbac's room handler asks whether it edits
-(`is_edit`) and, if so, whether the sender may write the document now: a look for any process's
-policy changes, then its `EditGate` (the sender's compiled permissions, the path decision); see
-`jupyter_rbac/collaboration_room.py`. (The room also asks whether the connection's token is still
-valid: a digest look-up.)
+For every Yjs message a collaborator sends, jupyter-rbac first judges the connection again
+(`jupyter_rbac/websocket_checks.py`: a look for any process's policy changes, is the token it
+opened with still valid, are the sender's compiled permissions still those that let it in), then
+the room handler asks whether the message edits (`is_edit`) and, if so, whether the sender may
+write the document now (its `EditGate`: the path decision); see
+`jupyter_rbac/collaboration_room.py`.
 The baseline, in the same process, is applying that one-keystroke update to a notebook's
 document with pycrdt (what the room does with every edit it accepts). The policy is a real
 SQLite store with 1,000 users; the document a 50-cell notebook.
@@ -20,15 +21,20 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
+
+from jupyter_server.auth import User
 
 from pycrdt import Array, Doc, Map, Text, create_update_message
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from jupyter_rbac.authorizer import RBACAuthorizer  # noqa: E402
 from jupyter_rbac.collaboration import EditGate, is_edit  # noqa: E402
 from jupyter_rbac.policy import Policy  # noqa: E402
 from jupyter_rbac.scopes import Catalog  # noqa: E402
 from jupyter_rbac.service import RBACService  # noqa: E402
 from jupyter_rbac.store import Store  # noqa: E402
+from jupyter_rbac.websocket_checks import why_not_still_allowed  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 from results import Report, percentile  # noqa: E402
@@ -83,10 +89,22 @@ def main() -> int:
     policy = Policy(store, Catalog())
 
     gates = {user: EditGate(policy, lambda user=user: policy.permissions(user, None), DOCUMENT) for user in ("user0", "user1")}
+    authorizer = RBACAuthorizer()
+    authorizer.policy = policy
+    guard = SimpleNamespace(policy=policy, authorizer=authorizer)  # what the per-message check reads
+    # a room's websocket opened with the user's API token, whose first message was let through
+    connections = {
+        user: SimpleNamespace(current_user=User(username=user), _rbac_token=store.create_token(user)[1])
+        for user in gates
+    }
+    policy.refresh()
+    for connection in connections.values():
+        connection._rbac_judged_with = authorizer.current_permissions(connection, connection.current_user)
 
     def check(message: bytes, user: str) -> bool:
-        # what CollaborationRoomHandler.on_message asks of each message
-        policy.refresh()
+        # what each message costs: websocket_checks, then CollaborationRoomHandler.on_message
+        if why_not_still_allowed(connections[user], guard) is not None:
+            return False
         return not is_edit(message) or gates[user].may_edit()
 
     room, messages = keystroke_updates(args.messages)

@@ -19,6 +19,7 @@ from tornado import web
 
 from .routes import READ_METHODS
 from .scopes import PathError, normalize_path, object_scope
+from .websocket_checks import remember_question
 
 if TYPE_CHECKING:
     from jupyter_server.auth import User
@@ -92,6 +93,7 @@ class RBACAuthorizer(Authorizer):
         """
         if self.policy is None:  # the extension did not load: deny rather than guess
             return False
+        remember_question(handler, action, resource)
         permissions = self.permissions_for(handler, user)
         if permissions.is_all:
             return True

@@ -1,0 +1,88 @@
+"""Long-lived connections are judged again at every message they receive, not only when they open.
+
+A websocket (a kernel's channels, a terminal, a collaboration room, the event stream) is
+authorized once, at its upgrade request; without more, it would keep what it had for as long as
+it stays open. Here each message first looks for any process's policy change, then asks the
+questions its upgrade was asked again: is the token it opened with still valid, does the route
+still let this user through, does the Authorizer still say yes to what it was asked. If not, the
+connection closes with 1008 (policy violation) and the message is dropped; if the policy cannot
+be read, it closes with 1011, as every request gets a 503 then (fail closed).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from tornado import web
+
+from .collaboration import token_still_valid
+
+if TYPE_CHECKING:
+    from .guard import RouteGuard
+
+POLICY_VIOLATION = 1008
+INTERNAL_ERROR = 1011
+MAX_REASON = 123  # bytes a close frame's reason may hold
+
+
+def remember_question(handler: Any, action: str, resource: str) -> None:
+    """Note what the Authorizer was asked for a websocket's upgrade, to ask it again later."""
+    if handler.request.headers.get("Upgrade", "").lower() == "websocket":
+        questions = getattr(handler, "_rbac_questions", None)
+        if questions is None:
+            questions = handler._rbac_questions = []
+        if (action, resource) not in questions:
+            questions.append((action, resource))
+
+
+def why_not_still_allowed(handler: Any, guard: RouteGuard) -> str | None:
+    """None while the connection's user may keep it open; otherwise the reason to close it.
+    Leaves the policy's current permissions on the handler."""
+    guard.policy.refresh()  # any process's change: a revoked token, a role given or taken
+    if not token_still_valid(handler, guard.policy):
+        return "the token of this connection was revoked"
+    permissions = guard.authorizer.current_permissions(handler, handler.current_user)
+    handler._rbac_permissions = permissions  # the policy's current version, not the upgrade's
+    if permissions is getattr(handler, "_rbac_judged_with", None):
+        # Compiled once per policy version: the same object said yes to this connection last
+        # time, so nothing that decides it has changed (a room's messages come in bursts).
+        return None
+    try:
+        guard.check(handler)
+        for action, resource in getattr(handler, "_rbac_questions", ()):
+            if not guard.authorizer.is_authorized(handler, handler.current_user, action, resource):
+                return f"you need the scope {getattr(handler, '_rbac_missing_scope', f'{action}:{resource}')}"
+    except web.HTTPError as refusal:  # ScopeDenied, or a 404 for what is no longer yours
+        missing = getattr(refusal, "missing_scope", None)
+        return f"you need the scope {missing}" if missing else "access was withdrawn"
+    handler._rbac_judged_with = permissions
+    return None
+
+
+def keep_open(handler: Any, guard: RouteGuard) -> bool:
+    """Judge the connection again before it passes on a message; close it if it must go."""
+    try:
+        reason = why_not_still_allowed(handler, guard)
+    except SQLAlchemyError as error:
+        guard.unavailable(error)
+        handler.close(INTERNAL_ERROR, "the access policy cannot be read")
+        return False
+    guard.available()
+    if reason is None:
+        return True
+    handler.log.info(
+        "jupyter-rbac: closing %s's websocket %s: %s", handler.current_user.username, handler.request.path, reason
+    )
+    handler.close(POLICY_VIOLATION, reason.encode()[:MAX_REASON].decode(errors="ignore"))
+    return False
+
+
+def recheck_each_message(handler: Any, guard: RouteGuard) -> None:
+    """Make `handler` (a websocket being opened) judge itself again before each message."""
+    receive = handler.on_message
+
+    def on_message_while_allowed(message: Any) -> Any:
+        return receive(message) if keep_open(handler, guard) else None
+
+    handler.on_message = on_message_while_allowed
