@@ -3,8 +3,10 @@
 Installed on the tornado Application's one dispatch point (`get_handler_delegate`), so it also
 covers handlers that extensions add later. Each handler class is wrapped once in a subclass that
 (1) refreshes the policy, (2) checks the route's scope after authentication, (3) answers a
-denial as JSON naming the missing scope, (4) filters listings on the way out, and (5) tells the
-presence registry who was let in (and which websockets they hold open). Some handler classes are
+denial as JSON naming the missing scope, (4) filters listings on the way out, (5) tells the
+presence registry who was let in (and which websockets they hold open), and (6) makes each
+websocket ask again at every message (`websocket_checks`), and each event of the event stream
+(`event_stream`). Some handler classes are
 dispatched as a subclass of ours instead (`substitutes`: jupyter-collaboration's room).
 """
 
@@ -24,6 +26,8 @@ from tornado.log import app_log
 from .listings import forget_deleted, shape_response
 from .presence import KIND_OF_HANDLER
 from .routes import DEFAULT_RULE, HARMLESS_HANDLERS, RouteTable
+from .event_stream import EVENT_SUBSCRIPTION, judge_each_event
+from .websocket_checks import recheck_each_message
 
 if TYPE_CHECKING:
     from .authorizer import RBACAuthorizer
@@ -193,6 +197,10 @@ class GuardedHandler:
             return
         guard.check(self)  # type: ignore[arg-type]
         user = getattr(self, "current_user", None)
+        if _is_websocket_upgrade(self):
+            recheck_each_message(self, guard)
+            if type(self).__name__ == EVENT_SUBSCRIPTION:
+                judge_each_event(self, guard)
         if guard.presence is not None and user:
             guard.presence.seen(user)
             if _is_websocket_upgrade(self) and not getattr(self, "_rbac_tracks_presence", False):

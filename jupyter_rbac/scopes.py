@@ -130,7 +130,7 @@ BUILTIN_RESOURCES: tuple[Resource, ...] = (
     _resource(
         "events",
         "The server's event bus.",
-        read="Subscribe to the server's event stream.",
+        read="Subscribe to the server's event stream (events about what you may read).",
         write="Emit events to the server's event bus.",
         execute=_SAME_AS_WRITE,
     ),

@@ -1,0 +1,118 @@
+"""The server's event stream (`/api/events/subscribe`) shows each subscriber only the events about
+what they may read: a file's events need read:contents on its path, a kernel's read:kernels on
+that kernel, the audit trail's read:audit; the rest only `all`. A subscriber who loses
+read:events is disconnected (1008) at the next event."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+CONTENTS = "https://events.jupyter.org/jupyter_server/contents_service/v1"
+ROLE_EVENTS = "https://events.jupyter.org/jupyter_rbac/role/v1"
+KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
+TIMEOUT = 10
+
+
+@pytest.fixture
+def sam(admin, make_user, rbac):
+    """sam reads the event stream and the folder mine/, nothing else."""
+    rbac.store.create_role("watcher", ["read:events", "read:contents!path=mine/**"])
+    return make_user("sam", roles=["watcher"])
+
+
+@pytest.fixture
+def folders(jp_root_dir):
+    for folder in ("mine", "secret"):
+        (jp_root_dir / folder).mkdir()
+
+
+async def _save(client, path: str, text: str) -> None:
+    status, answer = await client.put(
+        "api", "contents", *path.split("/"), body={"type": "file", "format": "text", "content": text}
+    )
+    assert status in (200, 201), answer
+
+
+async def _events_until(stream, schema_id: str, path: str) -> list[dict]:
+    """The events received up to and including the one of `schema_id` about `path`."""
+    received = []
+    while True:
+        raw = await asyncio.wait_for(stream.read_message(), TIMEOUT)
+        assert raw is not None, f"closed: {stream.close_code} {stream.close_reason}"
+        event = json.loads(raw)
+        received.append(event)
+        if event["schema_id"] == schema_id and event.get("path") == path:
+            return received
+
+
+async def test_a_subscriber_sees_only_the_events_about_what_they_may_read(admin, sam, folders):
+    theirs = await sam.websocket("api", "events", "subscribe")
+    everything = await admin.websocket("api", "events", "subscribe")
+    try:
+        await _save(admin, "secret/plan.txt", "the plan")
+        status, _ = await admin.post("api", "rbac", "roles", body={"name": "auditors", "scopes": ["read:audit"]})
+        assert status == 201
+        status, kernel = await admin.post("api", "kernels", body={"name": "python3"})
+        assert status == 201
+        await _save(admin, "mine/note.txt", "hello")  # the last: sam's stream has had all before it
+
+        seen_by_sam = await _events_until(theirs, CONTENTS, "mine/note.txt")
+        seen_by_admin = await _events_until(everything, CONTENTS, "mine/note.txt")
+
+        assert [(e["schema_id"], e.get("path")) for e in seen_by_sam] == [(CONTENTS, "mine/note.txt")]
+        schemas = {e["schema_id"] for e in seen_by_admin}
+        assert {CONTENTS, ROLE_EVENTS, KERNEL_ACTIONS} <= schemas, schemas
+        assert any(e.get("path") == "secret/plan.txt" for e in seen_by_admin)
+    finally:
+        theirs.close()
+        everything.close()
+        await admin.delete("api", "kernels", kernel["id"])
+
+
+async def test_a_kernels_events_reach_who_may_read_that_kernel(admin, make_user, rbac):
+    rbac.store.create_role("own-kernels", ["read:events", "execute:kernels!user={user}"])
+    rita = make_user("rita", roles=["own-kernels"])
+    ron = make_user("ron", roles=["own-kernels"])
+    streams = {"rita": await rita.websocket("api", "events", "subscribe")}
+    streams["ron"] = await ron.websocket("api", "events", "subscribe")
+    status, kernel = await rita.post("api", "kernels", body={"name": "python3"})
+    assert status == 201, kernel
+    try:
+        # interrupting: an event of a kernel whose owner jupyter-rbac knows by now
+        status, _ = await rita.post("api", "kernels", kernel["id"], "interrupt")
+        assert status == 204
+        event = await _kernel_event(streams["rita"], "interrupt")
+        assert event["kernel_id"] == kernel["id"]
+        with pytest.raises(asyncio.TimeoutError):  # ron's stream stays silent: not his kernel
+            await _kernel_event(streams["ron"], "interrupt", timeout=1)
+        await rita.delete("api", "kernels", kernel["id"])
+    finally:
+        for stream in streams.values():
+            stream.close()
+
+
+async def _kernel_event(stream, action: str, timeout: float = TIMEOUT) -> dict:
+    while True:
+        event = json.loads(await asyncio.wait_for(stream.read_message(), timeout))
+        if event["schema_id"] == KERNEL_ACTIONS and event["action"] == action:
+            return event
+
+
+async def test_losing_read_events_ends_the_subscription_at_the_next_event(admin, sam, folders, rbac):
+    stream = await sam.websocket("api", "events", "subscribe")
+    try:
+        await _save(admin, "mine/a.txt", "a")
+        await _events_until(stream, CONTENTS, "mine/a.txt")
+        status, _ = await admin.patch(
+            "api", "rbac", "roles", "watcher", body={"scopes": ["read:contents!path=mine/**"]}
+        )
+        assert status == 200
+        await _save(admin, "mine/b.txt", "b")
+        while (await asyncio.wait_for(stream.read_message(), TIMEOUT)) is not None:
+            pass
+        assert (stream.close_code, stream.close_reason) == (1008, "you need the scope read:events")
+    finally:
+        stream.close()
