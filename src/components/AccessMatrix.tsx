@@ -11,6 +11,7 @@ import * as React from 'react';
 import { IPermissions, RBACClient } from '../api';
 import { messageOf } from '../feedback';
 import { parseScope } from '../plainWords';
+import { ErrorLine } from './common';
 
 export interface IAccessMatrixProps {
   client: RBACClient;
@@ -92,11 +93,7 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
           {trans.__('Show')}
         </button>
       </form>
-      {error && (
-        <p role="alert" className="jp-RBAC-Error">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
       {rows && (
         <div className="jp-RBAC-MatrixScroll">
           <table className="jp-RBAC-MatrixTable">

@@ -10,6 +10,7 @@ import * as React from 'react';
 
 import { IAuditEvent, IAuditQuery, RBACClient } from '../api';
 import { messageOf } from '../feedback';
+import { ErrorLine } from './common';
 
 export interface IAuditViewProps {
   client: RBACClient;
@@ -171,11 +172,7 @@ export function AuditView(props: IAuditViewProps): JSX.Element {
           {trans.__('Filter')}
         </button>
       </form>
-      {error && (
-        <p role="alert" className="jp-RBAC-Error">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
       {events === null ? (
         <p className="jp-RBAC-Loading">{trans.__('Loading…')}</p>
       ) : (

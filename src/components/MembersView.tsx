@@ -8,7 +8,7 @@ import * as React from 'react';
 
 import { IGroup, IInvitation, IPage, IToken, IUser, RBACClient } from '../api';
 import { IFeedback, messageOf, saveWithRetry } from '../feedback';
-import { NamesEditor, Pager, useSettled } from './common';
+import { ErrorLine, NamesEditor, Pager, useSettled } from './common';
 
 export interface IMembersViewProps {
   client: RBACClient;
@@ -564,11 +564,7 @@ function InviteForm(
         trans={trans}
         {...pick(groups, setGroups)}
       />
-      {error && (
-        <p role="alert" className="jp-RBAC-Error">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
       <div className="jp-RBAC-Buttons">
         <button
           type="button"
@@ -697,11 +693,7 @@ function GroupsTab(
           </button>
         </form>
       )}
-      {error && (
-        <p role="alert" className="jp-RBAC-Error">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
       {page === null ? (
         <p className="jp-RBAC-Loading">{trans.__('Loading…')}</p>
       ) : (

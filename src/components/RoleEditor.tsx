@@ -9,7 +9,7 @@ import * as React from 'react';
 import { IRole, IScopeEntry } from '../api';
 import { messageOf } from '../feedback';
 import { describeScope } from '../plainWords';
-import { Badge } from './common';
+import { Badge, ErrorLine } from './common';
 import { ScopePicker } from './ScopePicker';
 
 /** What the editor saves. */
@@ -182,11 +182,7 @@ export function RoleEditor(props: IRoleEditorProps): JSX.Element {
               )}
         </p>
       )}
-      {error && (
-        <p role="alert" className="jp-RBAC-Error">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
       <div className="jp-RBAC-Buttons">
         <button
           type="button"

@@ -9,6 +9,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { IScopeEntry } from '../api';
+import { ErrorLine } from './common';
 
 export interface IScopePickerProps {
   catalog: IScopeEntry[];
@@ -155,11 +156,7 @@ export function ScopePicker(props: IScopePickerProps): JSX.Element {
       <button type="button" className="jp-mod-styled" onClick={add}>
         {trans.__('Add scope')}
       </button>
-      {problem && (
-        <p role="alert" className="jp-RBAC-Error">
-          {problem}
-        </p>
-      )}
+      <ErrorLine message={problem} />
     </fieldset>
   );
 }

@@ -1,9 +1,23 @@
 /**
- * Small pieces the administration views share: badges, a pager, a search box, and an editable
- * list of names (roles of a user, members of a group).
+ * Small pieces the administration views share: badges, an error line, a pager, a search box,
+ * and an editable list of names (roles of a user, members of a group).
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
+
+/** What went wrong, announced to screen readers; nothing when there is nothing to say. */
+export function ErrorLine(props: {
+  message: string | null | undefined;
+}): JSX.Element | null {
+  if (!props.message) {
+    return null;
+  }
+  return (
+    <p role="alert" className="jp-RBAC-Error">
+      {props.message}
+    </p>
+  );
+}
 
 /** A short label next to a name: "default", "config". */
 export function Badge(props: { label: string; title: string }): JSX.Element {
