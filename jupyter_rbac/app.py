@@ -2,8 +2,8 @@
 
 Linking (before the server builds its web app) installs our Authorizer and, unless another
 identity source is configured, our IdentityProvider, and turns off unauthenticated access.
-Loading opens the store, creates the defaults, applies `c.RBAC.load_roles`, and installs the
-route guard. Starting prints the first admin's one-time login link.
+Loading opens the store, creates the defaults, applies `c.RBAC.load_roles`, installs the
+route guard and starts the timer that judges open websockets again. Starting prints the first admin's one-time login link.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
+from tornado.ioloop import PeriodicCallback
 
 from .accounts import AccountService, AccountSettings
 from .authorizer import RBACAuthorizer
@@ -45,6 +46,7 @@ class RBACExtension(ExtensionApp):
     description = "Role Based Access Control for Jupyter Server"
     classes = [RBAC]
     load_other_extensions = True
+    websocket_sweeper: PeriodicCallback | None = None
 
     def _link_jupyter_server_extension(self, serverapp) -> None:
         super()._link_jupyter_server_extension(serverapp)
@@ -112,6 +114,11 @@ class RBACExtension(ExtensionApp):
             self.route_table, self.policy, authorizer, self.presence, room_handler_substitutes()
         )
         self.guard.install(serverapp.web_app)
+        # judges websockets that receive nothing (see websocket_checks)
+        self.websocket_sweeper = PeriodicCallback(
+            lambda: self.guard.websockets.sweep(self.guard), self.rbac.websocket_recheck_seconds * 1000
+        )
+        self.websocket_sweeper.start()
         self.settings.update(
             rbac_presence=self.presence,
             rbac_policy=self.policy,
@@ -145,5 +152,7 @@ class RBACExtension(ExtensionApp):
             )
 
     async def stop_extension(self) -> None:
+        if self.websocket_sweeper is not None:
+            self.websocket_sweeper.stop()
         self.store.close()
 

@@ -117,6 +117,20 @@ class RBAC(LoggingConfigurable):
         after their last request.""",
     )
 
+    websocket_recheck_seconds = Float(
+        1.0,
+        config=True,
+        help="""Open websockets are judged again at every message they receive, and every this many
+        seconds as well: a connection that only receives (a kernel's output, a terminal) closes
+        within this time once its user loses the scope or its token is revoked.""",
+    )
+
+    @validate("websocket_recheck_seconds")
+    def _positive_recheck(self, proposal):
+        if proposal["value"] <= 0:
+            raise TraitError("c.RBAC.websocket_recheck_seconds must be more than 0")
+        return proposal["value"]
+
     hub_owner_role = Unicode(
         "admin",
         config=True,

@@ -27,7 +27,7 @@ from .listings import forget_deleted, shape_response
 from .presence import KIND_OF_HANDLER
 from .routes import DEFAULT_RULE, HARMLESS_HANDLERS, RouteTable
 from .event_stream import EVENT_SUBSCRIPTION, judge_each_event
-from .websocket_checks import recheck_each_message
+from .websocket_checks import OpenWebsockets, recheck_each_message
 
 if TYPE_CHECKING:
     from .authorizer import RBACAuthorizer
@@ -72,6 +72,7 @@ class RouteGuard:
         self.authorizer = authorizer
         self.presence = presence
         self.substitutes = substitutes or {}
+        self.websockets = OpenWebsockets()
         self._wrapped: dict[type, type] = {}
         # jupyter_server's bare `@authorized` methods (see `_note_bare_authorized`)
         self.bare_authorized: set[Any] = set()

@@ -6,7 +6,9 @@ it stays open. Here each message first looks for any process's policy change, th
 questions its upgrade was asked again: is the token it opened with still valid, does the route
 still let this user through, does the Authorizer still say yes to what it was asked. If not, the
 connection closes with 1008 (policy violation) and the message is dropped; if the policy cannot
-be read, it closes with 1011, as every request gets a 503 then (fail closed).
+be read, it closes with 1011, as every request gets a 503 then (fail closed). A connection that
+receives nothing (a kernel streaming output, a terminal printing) is judged the same way every
+`c.RBAC.websocket_recheck_seconds` by `OpenWebsockets.sweep`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
+from tornado.log import app_log
 
 from .collaboration import token_still_valid
 
@@ -78,11 +81,46 @@ def keep_open(handler: Any, guard: RouteGuard) -> bool:
     return False
 
 
+class OpenWebsockets:
+    """The websockets the guard let through that are open now, to judge again on a timer."""
+
+    def __init__(self) -> None:
+        self._handlers: set[Any] = set()
+
+    def __len__(self) -> int:
+        return len(self._handlers)
+
+    def track(self, handler: Any) -> None:
+        """Count `handler` (a websocket being opened) from its `open` to its `on_close`."""
+        opened, closed = handler.open, handler.on_close
+
+        def open_and_track(*args: Any, **kwargs: Any) -> Any:
+            self._handlers.add(handler)
+            return opened(*args, **kwargs)
+
+        def on_close_and_forget() -> Any:
+            self._handlers.discard(handler)
+            return closed()
+
+        handler.open = open_and_track
+        handler.on_close = on_close_and_forget
+
+    def sweep(self, guard: RouteGuard) -> None:
+        """Judge every open websocket again; those that must go are closed."""
+        for handler in list(self._handlers):
+            try:
+                keep_open(handler, guard)
+            except Exception:  # one broken connection must not spare the others
+                app_log.exception("jupyter-rbac: could not judge the websocket %s again", handler.request.path)
+
+
 def recheck_each_message(handler: Any, guard: RouteGuard) -> None:
-    """Make `handler` (a websocket being opened) judge itself again before each message."""
+    """Make `handler` (a websocket being opened) judge itself again before each message, and
+    on the guard's timer."""
     receive = handler.on_message
 
     def on_message_while_allowed(message: Any) -> Any:
         return receive(message) if keep_open(handler, guard) else None
 
     handler.on_message = on_message_while_allowed
+    guard.websockets.track(handler)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from traitlets import TraitError
 
+from jupyter_rbac.config import RBAC
 from jupyter_rbac.errors import InvalidInput
 from jupyter_rbac.scopes import Catalog
 from jupyter_rbac.service import RBACService
@@ -78,3 +80,10 @@ def test_admin_role_is_restored_if_tampered_with(tmp_path):
     service.ensure_defaults()
     assert store.get_role("admin").scopes == ["all"]
     store.close()
+
+
+@pytest.mark.parametrize("seconds", [0, -1])
+def test_websockets_must_be_judged_again_some_time(seconds):
+    with pytest.raises(TraitError, match="websocket_recheck_seconds must be more than 0"):
+        RBAC(websocket_recheck_seconds=seconds)
+    assert RBAC(websocket_recheck_seconds=0.5).websocket_recheck_seconds == 0.5

@@ -1,7 +1,8 @@
 """A websocket keeps nothing it no longer has: a kernel's channels and a terminal, once open, are
 judged again at every message they receive. Taking the role or revoking the token they opened
 with closes them (1008, naming why) at the next message, which never reaches the kernel or the
-shell; a change that does not concern them leaves them open."""
+shell; a change that does not concern them leaves them open. A connection that only receives
+(a terminal printing) closes within `c.RBAC.websocket_recheck_seconds`."""
 
 from __future__ import annotations
 
@@ -104,6 +105,25 @@ async def test_taking_the_role_closes_a_terminal_before_it_runs_anything(admin, 
         assert await _closed(shell) == (1008, "you need the scope read:terminals")
         await asyncio.sleep(0.5)  # what a shell would take to run it, had it got the line
         assert not (jp_root_dir / "after.txt").exists()
+    finally:
+        shell.close()
+        await admin.delete("api", "terminals", terminal["name"])
+
+
+async def test_a_terminal_that_only_prints_closes_within_the_recheck_time(admin, editor):
+    status, terminal = await editor.post("api", "terminals")
+    assert status == 200, terminal
+    shell = await editor.websocket("terminals", "websocket", terminal["name"])
+    try:
+        await shell.write_message(json.dumps(["stdin", "while true; do echo tick; sleep 0.1; done\r"]))
+        while "tick" not in (await asyncio.wait_for(shell.read_message(), TIMEOUT) or ""):
+            pass
+        status, _ = await admin.patch("api", "rbac", "users", "eddie", body={"roles": []})
+        assert status == 200
+        # ticks, until the timer (every second) judges the connection again: without it they
+        # would go on, and the wait time out
+        await asyncio.wait_for(_closed(shell), TIMEOUT)
+        assert (shell.close_code, shell.close_reason) == (1008, "you need the scope read:terminals")
     finally:
         shell.close()
         await admin.delete("api", "terminals", terminal["name"])
