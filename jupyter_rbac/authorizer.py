@@ -19,6 +19,7 @@ from tornado import web
 
 from .routes import READ_METHODS
 from .scopes import PathError, normalize_path, object_scope
+from .spelling import as_on_disk, ignores_case
 from .websocket_checks import remember_question
 
 if TYPE_CHECKING:
@@ -283,7 +284,8 @@ def _contents_needs(handler: RequestHandler, action: str, raw_path: str | None) 
 def _where_links_lead(handler: RequestHandler, needs: list[Need]) -> list[Need]:
     """A path that goes through a symbolic link must also be allowed where the link leads: a
     scope for `a/**` does not reach `b/` through a link `a/to-b -> ../b`. A link out of the
-    server root leads where only an unfiltered scope reaches."""
+    server root leads where only an unfiltered scope reaches. On a disk that ignores case, the
+    path must also be allowed as the disk spells it (see spelling.py)."""
     root = getattr(getattr(handler, "contents_manager", None), "root_dir", None)
     if not root:  # not files on a disk (another contents manager): no links to follow
         return needs
@@ -299,14 +301,18 @@ def _where_links_lead(handler: RequestHandler, needs: list[Need]) -> list[Need]:
 
 def real_location(root: str, path: str) -> str | None:
     """Where `path` (normalised, under `root`) really is, relative to the real root: itself
-    unless a link is on the way; None if a link leads out of the root."""
+    unless a link is on the way or the disk spells it in another case; None if a link leads out
+    of the root."""
     real_root = os.path.realpath(root)
     real = os.path.realpath(os.path.join(real_root, path))
     if real == real_root:
         return ""
     if not real.startswith(real_root + os.sep):
         return None
-    return real[len(real_root) + 1 :].replace(os.sep, "/")
+    relative = real[len(real_root) + 1 :]
+    if ignores_case(real_root):
+        relative = as_on_disk(real_root, relative)
+    return relative.replace(os.sep, "/")
 
 
 def _owned_needs(

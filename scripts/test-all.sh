@@ -5,10 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1  # the browser tests use Debian's chromium, never a download
 
-# System packages: chromium for the browser tests, a PostgreSQL server for the shared-policy tests.
+# System packages: chromium for the browser tests, a PostgreSQL server for the shared-policy tests,
+# libfuse2 for the case-insensitive disk the containment tests mount (tests/case_insensitive_fs.py).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+ldconfig -p | grep -q 'libfuse\.so\.2' || missing+=(libfuse2)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root=(); [ "$(id -u)" = 0 ] || as_root=(sudo)
   "${as_root[@]}" apt-get update -qq
