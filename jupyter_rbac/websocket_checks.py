@@ -6,9 +6,11 @@ it stays open. Here each message first looks for any process's policy change, th
 questions its upgrade was asked again: is the token it opened with still valid, does the route
 still let this user through, does the Authorizer still say yes to what it was asked. If not, the
 connection closes with 1008 (policy violation) and the message is dropped; if the policy cannot
-be read, it closes with 1011, as every request gets a 503 then (fail closed). A connection that
-receives nothing (a kernel streaming output, a terminal printing) is judged the same way every
-`c.RBAC.websocket_recheck_seconds` by `OpenWebsockets.sweep`.
+be read, it closes with 1011, as every request gets a 503 then (fail closed). Every
+`c.RBAC.websocket_recheck_seconds`, `OpenWebsockets.sweep` judges each open connection once more,
+in full: one that receives nothing (a kernel streaming output, a terminal printing) closes then,
+and so does one whose object changed under it (a room's document moved where its user may not
+read).
 """
 
 from __future__ import annotations
@@ -39,15 +41,16 @@ def remember_question(handler: Any, action: str, resource: str) -> None:
             questions.append((action, resource))
 
 
-def why_not_still_allowed(handler: Any, guard: RouteGuard) -> str | None:
+def why_not_still_allowed(handler: Any, guard: RouteGuard, thorough: bool = False) -> str | None:
     """None while the connection's user may keep it open; otherwise the reason to close it.
-    Leaves the policy's current permissions on the handler."""
+    Leaves the policy's current permissions on the handler. Unless `thorough`, the permissions
+    that let the connection through last time let it through again without more questions."""
     guard.policy.refresh()  # any process's change: a revoked token, a role given or taken
     if not token_still_valid(handler, guard.policy):
         return "the token of this connection was revoked"
     permissions = guard.authorizer.current_permissions(handler, handler.current_user)
     handler._rbac_permissions = permissions  # the policy's current version, not the upgrade's
-    if permissions is getattr(handler, "_rbac_judged_with", None):
+    if not thorough and permissions is getattr(handler, "_rbac_judged_with", None):
         # Compiled once per policy version: the same object said yes to this connection last
         # time, so nothing that decides it has changed (a room's messages come in bursts).
         return None
@@ -63,10 +66,10 @@ def why_not_still_allowed(handler: Any, guard: RouteGuard) -> str | None:
     return None
 
 
-def keep_open(handler: Any, guard: RouteGuard) -> bool:
+def keep_open(handler: Any, guard: RouteGuard, thorough: bool = False) -> bool:
     """Judge the connection again before it passes on a message; close it if it must go."""
     try:
-        reason = why_not_still_allowed(handler, guard)
+        reason = why_not_still_allowed(handler, guard, thorough)
     except SQLAlchemyError as error:
         guard.unavailable(error)
         handler.close(INTERNAL_ERROR, "the access policy cannot be read")
@@ -106,10 +109,10 @@ class OpenWebsockets:
         handler.on_close = on_close_and_forget
 
     def sweep(self, guard: RouteGuard) -> None:
-        """Judge every open websocket again; those that must go are closed."""
+        """Judge every open websocket again, in full; those that must go are closed."""
         for handler in list(self._handlers):
             try:
-                keep_open(handler, guard)
+                keep_open(handler, guard, thorough=True)
             except Exception:  # one broken connection must not spare the others
                 app_log.exception("jupyter-rbac: could not judge the websocket %s again", handler.request.path)
 

@@ -221,3 +221,18 @@ async def test_revoking_the_token_of_the_stream_closes_it(rbac, make_user, viewe
         assert stream.close_code == 1008
     finally:
         vera.close()
+
+
+async def test_a_room_whose_document_moves_out_of_reach_closes(rbac, admin, make_user, notebook, server, jp_root_dir):
+    rbac.store.create_role("shared-reader", ["read:contents!path=shared/**"])
+    sue = make_user("sue", roles=["shared-reader"])
+    room = await RoomClient.join(sue, NOTEBOOK, server)
+    try:
+        (jp_root_dir / "private").mkdir()
+        status, moved = await admin.patch("api", "contents", *NOTEBOOK.split("/"), body={"path": "private/plan.ipynb"})
+        assert status == 200, moved
+        # sue sends nothing: the timer's full look (every second) finds the document out of reach
+        await asyncio.wait_for(room.closed.wait(), 10)
+        assert room.connection.close_code == 1008
+    finally:
+        room.close()
