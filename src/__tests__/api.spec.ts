@@ -3,62 +3,30 @@
  */
 import { ServerConnection } from '@jupyterlab/services';
 
-import { RBACClient, RBACError } from '../api';
+import { RBACError } from '../api';
 import { ALICE } from './fixtures';
-
-const BASE_URL = 'http://localhost:8888/lab-base/';
-
-/**
- * A client whose every request is answered by `answer`, and the requests it saw.
- */
-function fakeClient(answer: (request: Request) => Response): {
-  client: RBACClient;
-  requests: Request[];
-} {
-  const requests: Request[] = [];
-  const fetch = async (input: RequestInfo | URL): Promise<Response> => {
-    const request = input as Request;
-    requests.push(request);
-    return answer(request);
-  };
-  const settings = ServerConnection.makeSettings({
-    baseUrl: BASE_URL,
-    wsUrl: 'ws://localhost:8888/lab-base/',
-    token: 'secret',
-    fetch
-  });
-  return { client: new RBACClient(settings), requests };
-}
-
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json' }
-  });
-}
+import { answeringClient, json } from './http';
 
 describe('RBACClient.me', () => {
   it('requests GET {baseUrl}api/rbac/me with the token', async () => {
-    const { client, requests } = fakeClient(() => json(ALICE));
+    const { client, seen } = answeringClient(() => json(ALICE));
 
     await client.me();
 
-    expect(requests).toHaveLength(1);
-    expect(requests[0].method).toBe('GET');
-    // ServerConnection adds a cache-busting query (`cache: 'no-store'`).
-    const url = new URL(requests[0].url);
-    expect(url.origin + url.pathname).toBe(`${BASE_URL}api/rbac/me`);
-    expect(requests[0].headers.get('Authorization')).toBe('token secret');
+    expect(seen).toHaveLength(1);
+    expect(seen[0].method).toBe('GET');
+    expect(seen[0].path).toBe('me'); // under {baseUrl}api/rbac/
+    expect(seen[0].headers.get('Authorization')).toBe('token secret');
   });
 
   it('returns the parsed user', async () => {
-    const { client } = fakeClient(() => json(ALICE));
+    const { client } = answeringClient(() => json(ALICE));
 
     await expect(client.me()).resolves.toEqual(ALICE);
   });
 
   it("raises an RBACError carrying the server's message and the missing scope", async () => {
-    const { client } = fakeClient(() =>
+    const { client } = answeringClient(() =>
       json(
         {
           message: 'Forbidden: you need read:users to do this',
@@ -81,7 +49,7 @@ describe('RBACClient.me', () => {
   });
 
   it('falls back to the status when the error body is not JSON', async () => {
-    const { client } = fakeClient(
+    const { client } = answeringClient(
       () => new Response('<html>Bad gateway</html>', { status: 502 })
     );
 

@@ -161,6 +161,72 @@ function usePagedList<T>(
   };
 }
 
+/**
+ * One page of users or groups as a list of buttons (`render` draws one), with the pager.
+ */
+function PrincipalList<T extends { name: string }>(props: {
+  page: IPage<T> | null;
+  label: string;
+  empty: string;
+  onOffset: (offset: number) => void;
+  trans: TranslationBundle;
+  render: (item: T) => React.ReactNode;
+}): JSX.Element {
+  const { page, trans } = props;
+  if (page === null) {
+    return <p className="jp-RBAC-Loading">{trans.__('Loading…')}</p>;
+  }
+  return (
+    <>
+      <ul className="jp-RBAC-PrincipalList" aria-label={props.label}>
+        {page.items.map(item => (
+          <li key={item.name}>{props.render(item)}</li>
+        ))}
+      </ul>
+      {page.items.length === 0 && (
+        <p className="jp-RBAC-Empty">{props.empty}</p>
+      )}
+      <Pager
+        offset={page.offset}
+        limit={page.limit}
+        total={page.total}
+        onOffset={props.onOffset}
+        trans={trans}
+      />
+    </>
+  );
+}
+
+/**
+ * Change one list of a user or a group (`save` computes it from the newest version), offering
+ * "Reload and retry" when someone changed the record meanwhile; a failure is reported.
+ */
+async function changeList<R extends { etag: string }>(options: {
+  what: string;
+  failure: (message: string) => string;
+  record: R;
+  save: (current: R) => Promise<R>;
+  reload: () => Promise<R>;
+  feedback: IFeedback;
+  onSaved: (saved: R) => void;
+}): Promise<void> {
+  const { feedback } = options;
+  try {
+    const saved = await saveWithRetry(
+      options.what,
+      options.record,
+      options.save,
+      options.reload,
+      feedback
+    );
+    if (saved) {
+      options.onSaved(saved);
+    }
+  } catch (reason) {
+    feedback.error(options.failure(messageOf(reason)));
+  }
+}
+
 // --- users ------------------------------------------------------------------------------
 
 function UsersTab(props: IMembersViewProps & ISuggestions): JSX.Element {
@@ -198,7 +264,6 @@ function UsersTab(props: IMembersViewProps & ISuggestions): JSX.Element {
   if (inviting) {
     return <InviteForm {...props} onClose={() => setInviting(false)} />;
   }
-  const page = list.page;
   return (
     <div>
       <div className="jp-RBAC-Toolbar">
@@ -220,49 +285,36 @@ function UsersTab(props: IMembersViewProps & ISuggestions): JSX.Element {
           </button>
         )}
       </div>
-      {page === null ? (
-        <p className="jp-RBAC-Loading">{trans.__('Loading…')}</p>
-      ) : (
-        <>
-          <ul className="jp-RBAC-PrincipalList" aria-label={trans.__('Users')}>
-            {page.items.map(user => (
-              <li key={user.name}>
-                <button
-                  type="button"
-                  className="jp-RBAC-Principal"
-                  aria-label={trans.__('Open user %1', user.name)}
-                  onClick={() => setSelected(user.name)}
-                >
-                  <span
-                    className="jp-RBAC-Avatar jp-RBAC-Avatar-small"
-                    aria-hidden="true"
-                    style={{ backgroundColor: user.color || undefined }}
-                  >
-                    {(user.display_name || user.name).slice(0, 1).toUpperCase()}
-                  </span>
-                  <span className="jp-RBAC-PrincipalName">
-                    <strong>{user.display_name || user.name}</strong>
-                    {user.display_name && user.display_name !== user.name && (
-                      <span className="jp-RBAC-UserName"> {user.name}</span>
-                    )}
-                  </span>
-                  <span className="jp-RBAC-Count">{user.roles.join(', ')}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-          {page.items.length === 0 && (
-            <p className="jp-RBAC-Empty">{trans.__('No user matches.')}</p>
-          )}
-          <Pager
-            offset={page.offset}
-            limit={page.limit}
-            total={page.total}
-            onOffset={list.setOffset}
-            trans={trans}
-          />
-        </>
-      )}
+      <PrincipalList
+        page={list.page}
+        label={trans.__('Users')}
+        empty={trans.__('No user matches.')}
+        onOffset={list.setOffset}
+        trans={trans}
+        render={user => (
+          <button
+            type="button"
+            className="jp-RBAC-Principal"
+            aria-label={trans.__('Open user %1', user.name)}
+            onClick={() => setSelected(user.name)}
+          >
+            <span
+              className="jp-RBAC-Avatar jp-RBAC-Avatar-small"
+              aria-hidden="true"
+              style={{ backgroundColor: user.color || undefined }}
+            >
+              {(user.display_name || user.name).slice(0, 1).toUpperCase()}
+            </span>
+            <span className="jp-RBAC-PrincipalName">
+              <strong>{user.display_name || user.name}</strong>
+              {user.display_name && user.display_name !== user.name && (
+                <span className="jp-RBAC-UserName"> {user.name}</span>
+              )}
+            </span>
+            <span className="jp-RBAC-Count">{user.roles.join(', ')}</span>
+          </button>
+        )}
+      />
     </div>
   );
 }
@@ -287,33 +339,25 @@ function UserDetails(
     return <p className="jp-RBAC-Loading">{trans.__('Loading…')}</p>;
   }
 
-  /** Change one list of the user, recomputed from the newest version if it changed meanwhile. */
-  const change = async (
+  const change = (
     field: 'roles' | 'groups',
     compute: (names: string[]) => string[]
-  ): Promise<void> => {
-    try {
-      const saved = await saveWithRetry(
-        trans.__('User %1', name),
-        user,
-        current =>
-          client.updateUser(
-            name,
-            { [field]: compute(current[field]) },
-            current.etag
-          ),
-        () => client.user(name),
-        feedback
-      );
-      if (saved) {
-        setUser(saved);
-      }
-    } catch (reason) {
-      feedback.error(
-        trans.__('Could not change user %1: %2', name, messageOf(reason))
-      );
-    }
-  };
+  ): Promise<void> =>
+    changeList({
+      what: trans.__('User %1', name),
+      failure: message =>
+        trans.__('Could not change user %1: %2', name, message),
+      record: user,
+      save: current =>
+        client.updateUser(
+          name,
+          { [field]: compute(current[field]) },
+          current.etag
+        ),
+      reload: () => client.user(name),
+      feedback,
+      onSaved: setUser
+    });
   const revoke = async (token: IToken): Promise<void> => {
     try {
       await client.revokeToken(name, token.id);
@@ -658,7 +702,6 @@ function GroupsTab(
       />
     );
   }
-  const page = list.page;
   return (
     <div>
       <div className="jp-RBAC-Toolbar">
@@ -694,41 +737,28 @@ function GroupsTab(
         </form>
       )}
       <ErrorLine message={error} />
-      {page === null ? (
-        <p className="jp-RBAC-Loading">{trans.__('Loading…')}</p>
-      ) : (
-        <>
-          <ul className="jp-RBAC-PrincipalList" aria-label={trans.__('Groups')}>
-            {page.items.map(group => (
-              <li key={group.name}>
-                <button
-                  type="button"
-                  className="jp-RBAC-Principal"
-                  aria-label={trans.__('Open group %1', group.name)}
-                  onClick={() => setSelected(group.name)}
-                >
-                  <span className="jp-RBAC-PrincipalName">
-                    <strong>{group.name}</strong>
-                  </span>
-                  <span className="jp-RBAC-Count">
-                    {trans._n('%1 member', '%1 members', group.members.length)}
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-          {page.items.length === 0 && (
-            <p className="jp-RBAC-Empty">{trans.__('No group matches.')}</p>
-          )}
-          <Pager
-            offset={page.offset}
-            limit={page.limit}
-            total={page.total}
-            onOffset={list.setOffset}
-            trans={trans}
-          />
-        </>
-      )}
+      <PrincipalList
+        page={list.page}
+        label={trans.__('Groups')}
+        empty={trans.__('No group matches.')}
+        onOffset={list.setOffset}
+        trans={trans}
+        render={group => (
+          <button
+            type="button"
+            className="jp-RBAC-Principal"
+            aria-label={trans.__('Open group %1', group.name)}
+            onClick={() => setSelected(group.name)}
+          >
+            <span className="jp-RBAC-PrincipalName">
+              <strong>{group.name}</strong>
+            </span>
+            <span className="jp-RBAC-Count">
+              {trans._n('%1 member', '%1 members', group.members.length)}
+            </span>
+          </button>
+        )}
+      />
     </div>
   );
 }
@@ -758,32 +788,25 @@ function GroupDetails(
   if (!group) {
     return <p className="jp-RBAC-Loading">{trans.__('Loading…')}</p>;
   }
-  const change = async (
+  const change = (
     field: 'members' | 'roles',
     compute: (names: string[]) => string[]
-  ): Promise<void> => {
-    try {
-      const saved = await saveWithRetry(
-        trans.__('Group %1', name),
-        group,
-        current =>
-          client.updateGroup(
-            name,
-            { [field]: compute(current[field]) },
-            current.etag
-          ),
-        () => client.group(name),
-        feedback
-      );
-      if (saved) {
-        setGroup(saved);
-      }
-    } catch (reason) {
-      feedback.error(
-        trans.__('Could not change group %1: %2', name, messageOf(reason))
-      );
-    }
-  };
+  ): Promise<void> =>
+    changeList({
+      what: trans.__('Group %1', name),
+      failure: message =>
+        trans.__('Could not change group %1: %2', name, message),
+      record: group,
+      save: current =>
+        client.updateGroup(
+          name,
+          { [field]: compute(current[field]) },
+          current.etag
+        ),
+      reload: () => client.group(name),
+      feedback,
+      onSaved: setGroup
+    });
   const remove = async (): Promise<void> => {
     if (
       !(await feedback.confirm(
