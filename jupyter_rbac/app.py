@@ -3,7 +3,8 @@
 Linking (before the server builds its web app) installs our Authorizer and, unless another
 identity source is configured, our IdentityProvider, and turns off unauthenticated access.
 Loading opens the store, creates the defaults, applies `c.RBAC.load_roles`, installs the
-route guard and starts the timer that judges open websockets again. Starting prints the first admin's one-time login link.
+route guard and starts the timer that judges open websockets again. Starting prints the first
+admin's one-time login link.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from jupyter_server.auth import Authorizer
 from jupyter_server.auth.decorator import HTTP_METHOD_TO_AUTH_ACTION
 from tornado import web
 
+from .collaboration import GLOBAL_AWARENESS_ROOM, document_of_room
 from .routes import READ_METHODS
 from .scopes import PathError, normalize_path, object_scope
 from .spelling import as_on_disk, ignores_case
@@ -44,7 +45,6 @@ ACTION_FOR_HANDLER = {
 }
 # Handlers whose non-GET method only reads (see above).
 READING_HANDLERS = frozenset({"DocSessionHandler"})
-GLOBAL_AWARENESS_ROOM = "JupyterLab:globalAwareness"
 # Allowed reads remembered per user's permissions before starting over (bounds memory).
 MAX_REMEMBERED_DECISIONS = 1024
 
@@ -365,9 +365,7 @@ def _nbconvert_file_needs(policy: Policy, handler: RequestHandler, username: str
 
 def _room_path(handler: RequestHandler, room_id: str) -> str:
     """The document behind a collaboration room id ("json:notebook:<file id>")."""
-    parts = room_id.split(":", 2)
-    manager = handler.settings.get("file_id_manager")
-    path = manager.get_path(parts[2]) if len(parts) == 3 and manager is not None else None
+    path = document_of_room(handler.settings, room_id)
     if not path:  # not a document we know: only an unfiltered scope reaches it
         raise Unresolvable("write:contents")
     return path

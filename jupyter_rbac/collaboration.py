@@ -38,8 +38,8 @@ def is_edit(message: Any) -> bool:
 class EditGate:
     """May this connection's user write its document, now? One per room connection.
 
-    Asked after `policy.refresh()` (the room does it for every message, about 3 µs on SQLite),
-    so a role given or revoked in any process applies to the very next message;
+    Asked after `policy.refresh()` (websocket_checks does it for every message, about 3 µs on
+    SQLite), so a role given or revoked in any process applies to the very next message;
     bench/bench_rtc.py weighs both against the room's own work per message.
     """
 
@@ -51,6 +51,16 @@ class EditGate:
     def may_edit(self) -> bool:
         permissions = self.permissions()
         return permissions.is_all or permissions.allows_object("write", "contents", self.document, None, ())
+
+
+def document_of_room(settings: Any, room_id: str) -> str | None:
+    """The document behind a collaboration room id ("json:notebook:<file id>"), as the file id
+    manager knows it now; None for a room that is no document (global awareness) or unknown."""
+    parts = str(room_id).split(":", 2)
+    manager = settings.get("file_id_manager")
+    if len(parts) != 3 or manager is None:
+        return None
+    return manager.get_path(parts[2]) or None
 
 
 def token_still_valid(handler: Any, policy: Any) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 
 from jupyter_server_ydoc.handlers import YDocWebSocketHandler
 
-from .collaboration import GLOBAL_AWARENESS_ROOM, EditGate, is_edit
+from .collaboration import EditGate, document_of_room, is_edit
 
 __all__ = ["CollaborationRoomHandler", "YDocWebSocketHandler"]
 
@@ -23,11 +23,8 @@ class CollaborationRoomHandler(YDocWebSocketHandler):
     _rbac_dropped = 0
 
     async def open(self, room_id: str) -> None:
-        if room_id != GLOBAL_AWARENESS_ROOM:
-            manager = self.settings.get("file_id_manager")
-            parts = room_id.split(":", 2)
-            # the guard already resolved this room to a document the user may read
-            self._rbac_document = manager.get_path(parts[2]) if manager and len(parts) == 3 else None
+        # the guard already resolved this room to a document the user may read (or none: awareness)
+        self._rbac_document = document_of_room(self.settings, room_id)
         if self._rbac_document is not None and self.authorizer.policy is not None:
             self._rbac_gate = EditGate(
                 self.authorizer.policy,

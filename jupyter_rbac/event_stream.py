@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .authorizer import real_location
+from .collaboration import document_of_room
 from .scopes import PathError, normalize_path
 from .websocket_checks import keep_open
 
@@ -65,10 +66,8 @@ def _documents(handler: Any, data: dict[str, Any]) -> Iterator[str | None]:
     fork_info = data.get("fork_info")
     if isinstance(fork_info, dict) and fork_info.get("root_roomid"):
         rooms.append(fork_info["root_roomid"])
-    manager = handler.settings.get("file_id_manager")
     for room in rooms:
-        parts = str(room).split(":", 2)
-        yield manager.get_path(parts[2]) if manager is not None and len(parts) == 3 else None
+        yield document_of_room(handler.settings, room)
 
 
 def _may_read_path(permissions: Any, root: str | None, raw: str | None) -> bool:

@@ -5,9 +5,9 @@ covers handlers that extensions add later. Each handler class is wrapped once in
 (1) refreshes the policy, (2) checks the route's scope after authentication, (3) answers a
 denial as JSON naming the missing scope, (4) filters listings on the way out, (5) tells the
 presence registry who was let in (and which websockets they hold open), and (6) makes each
-websocket ask again at every message (`websocket_checks`), and each event of the event stream
-(`event_stream`). Some handler classes are
-dispatched as a subclass of ours instead (`substitutes`: jupyter-collaboration's room).
+websocket judge itself again at every message and on a timer (`websocket_checks`), the event
+stream at every event (`event_stream`). Some handler classes are dispatched as a subclass of ours
+instead (`substitutes`: jupyter-collaboration's room).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 from tornado.log import app_log
 
+from .event_stream import EVENT_SUBSCRIPTION, judge_each_event
 from .listings import forget_deleted, shape_response
 from .presence import KIND_OF_HANDLER
 from .routes import DEFAULT_RULE, HARMLESS_HANDLERS, RouteTable
-from .event_stream import EVENT_SUBSCRIPTION, judge_each_event
 from .websocket_checks import OpenWebsockets, recheck_each_message
 
 if TYPE_CHECKING:
@@ -186,6 +186,9 @@ class GuardedHandler:
 
     async def prepare(self, *args: Any, **kwargs: Any) -> None:
         guard = self._rbac_guard
+        upgrade = _is_websocket_upgrade(self)
+        if upgrade:  # what the Authorizer is asked for it, to ask again later (websocket_checks)
+            self._rbac_questions = []
         try:
             guard.policy.refresh()  # once per request: see changes made by any process
             result = super().prepare(*args, **kwargs)  # type: ignore[misc]
@@ -198,13 +201,13 @@ class GuardedHandler:
             return
         guard.check(self)  # type: ignore[arg-type]
         user = getattr(self, "current_user", None)
-        if _is_websocket_upgrade(self):
+        if upgrade:
             recheck_each_message(self, guard)
             if type(self).__name__ == EVENT_SUBSCRIPTION:
                 judge_each_event(self, guard)
         if guard.presence is not None and user:
             guard.presence.seen(user)
-            if _is_websocket_upgrade(self) and not getattr(self, "_rbac_tracks_presence", False):
+            if upgrade and not getattr(self, "_rbac_tracks_presence", False):
                 _track_websocket(self, guard.presence, user)
 
     def finish(self, chunk: Any = None) -> Any:

@@ -32,13 +32,11 @@ MAX_REASON = 123  # bytes a close frame's reason may hold
 
 
 def remember_question(handler: Any, action: str, resource: str) -> None:
-    """Note what the Authorizer was asked for a websocket's upgrade, to ask it again later."""
-    if handler.request.headers.get("Upgrade", "").lower() == "websocket":
-        questions = getattr(handler, "_rbac_questions", None)
-        if questions is None:
-            questions = handler._rbac_questions = []
-        if (action, resource) not in questions:
-            questions.append((action, resource))
+    """Note what the Authorizer was asked for a websocket's upgrade, to ask it again later (the
+    guard gave upgrades a list for it before their handler's own `prepare`)."""
+    questions = getattr(handler, "_rbac_questions", None)
+    if questions is not None and (action, resource) not in questions:
+        questions.append((action, resource))
 
 
 def why_not_still_allowed(handler: Any, guard: RouteGuard, thorough: bool = False) -> str | None:
@@ -113,8 +111,9 @@ class OpenWebsockets:
         for handler in list(self._handlers):
             try:
                 keep_open(handler, guard, thorough=True)
-            except Exception:  # one broken connection must not spare the others
+            except Exception:  # cannot judge it: close it (fail closed), and go on with the others
                 app_log.exception("jupyter-rbac: could not judge the websocket %s again", handler.request.path)
+                handler.close(INTERNAL_ERROR, "the connection could not be judged again")
 
 
 def recheck_each_message(handler: Any, guard: RouteGuard) -> None:

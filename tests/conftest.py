@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from .postgres import PostgresCluster, server_bindir
+from .postgres import start_cluster
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -20,10 +20,7 @@ _database_names = itertools.count()
 @pytest.fixture(scope="session")
 def postgres():
     """A private PostgreSQL cluster on loopback for the whole run (see tests/postgres.py)."""
-    bindir = server_bindir()
-    if bindir is None:
-        pytest.fail("PostgreSQL server binaries are missing: apt-get install -y postgresql (.ci/run does)")
-    cluster = PostgresCluster(bindir).start()
+    cluster = start_cluster()
     yield cluster
     cluster.stop()
 

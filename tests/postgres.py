@@ -83,3 +83,13 @@ class PostgresCluster:
                 self._run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
         finally:
             shutil.rmtree(self.base, ignore_errors=True)
+
+
+def start_cluster() -> PostgresCluster:
+    """A new private cluster on loopback; the test fails, saying why, without PostgreSQL."""
+    import pytest  # here: bench/bench_propagation.py uses this module without pytest
+
+    bindir = server_bindir()
+    if bindir is None:
+        pytest.fail("PostgreSQL server binaries are missing: apt-get install -y postgresql (.ci/run does)")
+    return PostgresCluster(bindir).start()

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from .postgres import PostgresCluster, server_bindir
+from .postgres import start_cluster
 from .servers import admin_and_viewer, isolated_env, start_server
 
 PATHS = ("/api/contents", "/api/rbac/me", "/api/kernels", "/lab/api/settings", "/api/rbac/roles")
@@ -17,10 +17,8 @@ PATHS = ("/api/contents", "/api/rbac/me", "/api/kernels", "/lab/api/settings", "
 
 @pytest.fixture
 def cluster():
-    bindir = server_bindir()
-    if bindir is None:
-        pytest.fail("PostgreSQL server binaries are missing: apt-get install -y postgresql")
-    cluster = PostgresCluster(bindir).start()
+    """A cluster of this test's own (it stops it): not the run's shared one."""
+    cluster = start_cluster()
     yield cluster
     cluster.stop()
 

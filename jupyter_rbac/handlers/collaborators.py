@@ -1,6 +1,7 @@
 """Who is collaborating: `GET /api/rbac/collaborators`, and the same list pushed over a websocket
 (`/api/rbac/collaborators/stream`) each time it changes. Both need `read:collaborators` (the route
-table); the stream checks it again before every push, so revoking it ends the stream."""
+table); the stream judges itself again before every push (websocket_checks.keep_open), so
+revoking it, or the stream's token, ends the stream."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import ioloop, websocket
 
-from ..collaboration import token_still_valid
+from ..websocket_checks import keep_open
 from .base import RBACHandler, api
 
 # Changes arriving within this many seconds go out as one message.
@@ -78,16 +79,9 @@ class CollaboratorsStreamHandler(JupyterHandler, websocket.WebSocketHandler):
         self._pending = False
         if self.ws_connection is None or self.ws_connection.is_closing():
             return
-        policy = self.settings["rbac_policy"]
-        policy.refresh()
-        permissions = self.authorizer.current_permissions(self, self.current_user)
-        if not token_still_valid(self, policy):
-            self.close(1008, "the token of this connection was revoked")
-            return
-        if not permissions.allows("read", "collaborators"):
-            self.close(1008, "read:collaborators was revoked")
+        if not keep_open(self, self.settings["rbac_guard"]):
             return
         try:
-            self.write_message(json.dumps(collaborators(self.presence, policy)))
+            self.write_message(json.dumps(collaborators(self.presence, self.settings["rbac_policy"])))
         except websocket.WebSocketClosedError:
             self.on_close()
