@@ -21,6 +21,7 @@ from .authorizer import RBACAuthorizer
 from .collaboration import room_handler_substitutes
 from .config import RBAC
 from .events import EventEmitter
+from . import contents_check
 from .guard import RouteGuard
 from .handlers import HANDLERS
 from .identity import RBACIdentityProvider
@@ -40,6 +41,18 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 class RBACConfigError(RuntimeError):
     """jupyter-rbac cannot enforce its policy with this configuration: the server must not start."""
+
+
+def same_site_cookies(serverapp, samesite: str) -> None:
+    """The sign-in cookie and the XSRF cookie carry SameSite (unless configured otherwise)."""
+    wanted = {"samesite": samesite}
+    if samesite == "None":  # browsers drop a SameSite=None cookie that is not Secure
+        wanted["secure"] = True
+    identity_provider = serverapp.identity_provider
+    identity_provider.cookie_options = {**wanted, **identity_provider.cookie_options}
+    xsrf = serverapp.web_app.settings.setdefault("xsrf_cookie_kwargs", {})
+    for key, value in wanted.items():
+        xsrf.setdefault(key, value)
 
 
 class RBACExtension(ExtensionApp):
@@ -115,6 +128,10 @@ class RBACExtension(ExtensionApp):
             self.route_table, self.policy, authorizer, self.presence, room_handler_substitutes()
         )
         self.guard.install(serverapp.web_app)
+        same_site_cookies(serverapp, self.rbac.cookie_samesite)
+        # the file manager checks each disk path against what the Authorizer judged (contents_check)
+        if not contents_check.install(serverapp.contents_manager):
+            self.log.info("jupyter-rbac: the contents manager keeps no files on a disk; paths are judged as API paths")
         # judges websockets that receive nothing (see websocket_checks)
         self.websocket_sweeper = PeriodicCallback(
             lambda: self.guard.websockets.sweep(self.guard), self.rbac.websocket_recheck_seconds * 1000

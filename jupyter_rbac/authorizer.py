@@ -8,7 +8,6 @@ new session starts a kernel; a copy reads its source): those need both scopes.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -18,8 +17,11 @@ from jupyter_server.auth.decorator import HTTP_METHOD_TO_AUTH_ACTION
 from tornado import web
 
 from .collaboration import GLOBAL_AWARENESS_ROOM, document_of_room
+from .contents_check import note_judged
+from .json_body import BodyError, parse_json_body
+from .paths import PathError, normalize_path
 from .routes import READ_METHODS
-from .scopes import PathError, normalize_path, object_scope
+from .scopes import object_scope
 from .spelling import as_on_disk, ignores_case
 from .websocket_checks import remember_question
 
@@ -119,6 +121,8 @@ class RBACAuthorizer(Authorizer):
             leads = _leads(root, generic)
             remembered = (handler_name, handler.request.method, action, generic, leads)
             if remembered in permissions.decisions:
+                note_judged(leads)
+                note_judged(_path(generic) if generic is not None else None)
                 return True
         try:
             needs = needs_of_request(self.policy, handler, user.username, action, resource)
@@ -126,10 +130,13 @@ class RBACAuthorizer(Authorizer):
             return _deny(handler, str(error))
         for need in needs:
             if not self._allows(handler, permissions, need):
-                if need.hides_existence and permissions.allows_some(need.action, need.resource):
-                    raise web.HTTPError(404, f"No such {OWNED_KIND[need.resource]}")
+                if need.hides_existence:
+                    return _refuse_hidden(handler, permissions, need)
                 return _deny(handler, need.scope)
-        if remembered is not None:
+        for need in needs:  # for the file manager's own check of the disk paths (contents_check)
+            note_judged(need.path)
+        # a folder on the way is judged on the disk as it is now (see _allows): never remembered
+        if remembered is not None and not getattr(handler, "_rbac_traversal_only", False):
             if len(permissions.decisions) >= MAX_REMEMBERED_DECISIONS:
                 permissions.decisions.clear()
             permissions.decisions[remembered] = True
@@ -246,9 +253,9 @@ def _generic_id(handler: RequestHandler) -> str | None:
 def _body(handler: RequestHandler) -> dict:
     """The request's JSON object; 400 if it is anything else (we read it to find the objects)."""
     try:
-        body = json.loads(handler.request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as error:
-        raise web.HTTPError(400, f"the request body is not valid JSON: {error}") from error
+        body = parse_json_body(handler.request.body, empty={})
+    except BodyError as error:
+        raise web.HTTPError(400, str(error)) from None
     if not isinstance(body, dict):
         raise web.HTTPError(400, "the request body must be a JSON object")
     return body
@@ -275,8 +282,10 @@ def _contents_needs(handler: RequestHandler, action: str, raw_path: str | None) 
         copy_from = _optional_string(body, "copy_from") if method == "POST" else None
         if copy_from is not None:
             needs.append(Need("read", "contents", _path(copy_from), has_object=True))
-        new_path = _optional_string(body, "path") if method == "PATCH" else None
-        if new_path is not None:
+        if method == "PATCH":  # a rename: jupyter_server moves the file to the body's path
+            new_path = body.get("path")
+            if not isinstance(new_path, str):
+                raise web.HTTPError(400, "'path' in the request body must be a string: where to move the file")
             needs.append(Need("write", "contents", _path(new_path), has_object=True))
     return _where_links_lead(handler, needs)
 

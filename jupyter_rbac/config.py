@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Bool, Dict, Float, Integer, List, TraitError, Unicode, default, validate
+from traitlets import Bool, Dict, Enum, Float, Integer, List, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
 
@@ -101,7 +101,21 @@ class RBAC(LoggingConfigurable):
     login_attempts_per_address = Integer(
         20,
         config=True,
-        help="Failed sign-ins allowed from one client address within `login_window` seconds.",
+        help="""Failed sign-ins allowed from one client address, for any names, within
+        `login_window` seconds; past them every attempt from it waits a delay that doubles
+        (1 s, 2 s, ... 30 s): slowed, never locked out (many people may share one address).""",
+    )
+
+    cookie_samesite = Enum(
+        ["Lax", "Strict", "None"],
+        default_value="Lax",
+        config=True,
+        help="""The SameSite attribute of the cookies the server sets (the sign-in session and the
+        XSRF token): with `Lax`, a page of another site sends no cookie with its requests or
+        websockets, and a link from elsewhere still opens JupyterLab signed in. `Strict` also
+        drops the cookie on links from other sites; `None` sends it everywhere (only over HTTPS,
+        for embedding JupyterLab in another site's page). `c.IdentityProvider.cookie_options`
+        with a `samesite` key of its own wins.""",
     )
 
     login_window = Float(

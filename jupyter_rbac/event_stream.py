@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .authorizer import real_location
 from .collaboration import document_of_room
-from .scopes import PathError, normalize_path
+from .paths import PathError, normalize_path
 from .websocket_checks import keep_open
 
 if TYPE_CHECKING:

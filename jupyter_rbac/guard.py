@@ -22,8 +22,11 @@ from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 from tornado.log import app_log
+from tornado.websocket import WebSocketHandler
 
+from .contents_check import begin_request
 from .event_stream import EVENT_SUBSCRIPTION, judge_each_event
+from .limits import MAX_JSON_DEPTH
 from .listings import forget_deleted, shape_response
 from .presence import KIND_OF_HANDLER
 from .routes import DEFAULT_RULE, HARMLESS_HANDLERS, RouteTable
@@ -33,6 +36,9 @@ if TYPE_CHECKING:
     from .authorizer import RBACAuthorizer
     from .policy import Policy
     from .presence import Presence
+
+
+TOO_DEEP = f"the request body nests deeper than this server reads (at most {MAX_JSON_DEPTH} levels)"
 
 
 class PolicyUnavailable(web.HTTPError):
@@ -189,6 +195,8 @@ class GuardedHandler:
         upgrade = _is_websocket_upgrade(self)
         if upgrade:  # what the Authorizer is asked for it, to ask again later (websocket_checks)
             self._rbac_questions = []
+        else:  # the paths the Authorizer allows, for the file manager's own check (contents_check)
+            self._rbac_judged = begin_request()
         try:
             guard.policy.refresh()  # once per request: see changes made by any process
             result = super().prepare(*args, **kwargs)  # type: ignore[misc]
@@ -199,6 +207,8 @@ class GuardedHandler:
         guard.available()
         if self._finished:  # type: ignore[attr-defined]  # e.g. redirected to the login page
             return
+        if upgrade and not _same_origin(self):
+            raise CrossOriginWebsocket(self)
         guard.check(self)  # type: ignore[arg-type]
         user = getattr(self, "current_user", None)
         if upgrade:
@@ -209,6 +219,12 @@ class GuardedHandler:
             guard.presence.seen(user)
             if upgrade and not getattr(self, "_rbac_tracks_presence", False):
                 _track_websocket(self, guard.presence, user)
+
+    def on_finish(self) -> None:
+        judged = getattr(self, "_rbac_judged", None)
+        if judged is not None:  # work the request left behind is the server's own, not checked
+            judged.open = False
+        super().on_finish()  # type: ignore[misc]
 
     def finish(self, chunk: Any = None) -> Any:
         policy = self._rbac_guard.policy
@@ -226,6 +242,12 @@ class GuardedHandler:
             status_code = 503
             kwargs["exc_info"] = (PolicyUnavailable, PolicyUnavailable(), None)
             exception = kwargs["exc_info"][1]
+        answer = _bad_input_answer(exception)
+        if answer is not None:  # bad input a handler let escape: a 4xx saying why, never a 500
+            status_code = answer.status_code
+            self.set_status(status_code)  # type: ignore[attr-defined]
+            kwargs["exc_info"] = (type(answer), answer, None)
+            exception = answer
         missing = getattr(exception, "missing_scope", None) or getattr(self, "_rbac_missing_scope", None)
         self._rbac_finishing_error = True
         if status_code == 403 and missing:
@@ -245,6 +267,47 @@ class GuardedHandler:
         if isinstance(self, APIHandler):
             return True
         return "text/html" not in self.request.headers.get("Accept", "")  # type: ignore[attr-defined]
+
+
+# What a request's path can make the file system say, as an answer that names no server folder.
+_DISK_ANSWERS: dict[type, tuple[int, str]] = {
+    FileNotFoundError: (404, "No such file or folder: a folder on the way does not exist"),
+    NotADirectoryError: (404, "No such file or folder: a file stands where the path needs a folder"),
+    IsADirectoryError: (400, "The path names a folder where a file is needed"),
+}
+
+
+def _bad_input_answer(exception: BaseException | None) -> web.HTTPError | None:
+    """The 4xx for an error that only bad input causes (jupyter_server's contents manager lets a
+    missing folder escape as a 500; a handler's json.loads, a RecursionError), else None."""
+    if isinstance(exception, web.HTTPError) and exception.status_code == 500:
+        exception = exception.__cause__  # jupyter_server's save wraps what went wrong in a 500
+    if isinstance(exception, RecursionError):
+        return web.HTTPError(400, TOO_DEEP)
+    for kind, (status, message) in _DISK_ANSWERS.items():
+        if isinstance(exception, kind):
+            return web.HTTPError(status, message)
+    return None
+
+
+class CrossOriginWebsocket(web.HTTPError):
+    """403: a websocket opened by a page of another origin with the user's cookie."""
+
+    def __init__(self, handler: Any):
+        origin = handler.request.headers.get("Origin")
+        app_log.warning("jupyter-rbac refused a websocket to %s from another origin (%s)", handler.request.path, origin)
+        super().__init__(403, "Forbidden: a websocket from another origin")
+
+
+def _same_origin(handler: Any) -> bool:
+    """jupyter_server's own Origin rule for every websocket, whatever the handler's class says of
+    itself (jupyter-collaboration's room accepts every origin): the page's origin is the
+    server's, or one `allow_origin`/`allow_origin_pat` names; requests with a token (not ambient,
+    unlike a cookie) and requests without an Origin (scripts) pass, as jupyter_server lets them."""
+    if isinstance(handler, JupyterHandler):
+        return JupyterHandler.check_origin(handler)
+    origin = handler.request.headers.get("Origin")
+    return origin is None or WebSocketHandler.check_origin(handler, origin)
 
 
 def _is_websocket_upgrade(handler: Any) -> bool:

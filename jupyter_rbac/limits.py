@@ -10,3 +10,5 @@ DEFAULT_INVITATION_LIFETIME = 7 * 24 * 3600  # seconds
 MIN_PASSWORD = 8  # characters
 MAX_PASSWORD = 1_024  # characters: argon2 hashes any length, but a request should not be a megabyte
 MAX_AVATAR_URL = 2_048  # characters
+MAX_BODY_BYTES = 1_000_000  # a JSON request body of the API, or one the Authorizer reads
+MAX_JSON_DEPTH = 64  # arrays and objects within each other in a request body

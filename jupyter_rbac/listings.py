@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from .scopes import PathError, normalize_path
+from .authorizer import real_location
+from .paths import PathError, normalize_path
 
 if TYPE_CHECKING:
     from tornado.web import RequestHandler

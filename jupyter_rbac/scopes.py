@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .paths import glob_parts
+
 ACTIONS: tuple[str, ...] = ("read", "write", "execute")
 # Each action grants itself and every action listed after it here.
 IMPLIED_ACTIONS: dict[str, tuple[str, ...]] = {
@@ -44,10 +46,6 @@ class ScopeError(ValueError):
         self.scope = scope
         self.problem = problem
         super().__init__(f"invalid scope {scope!r}: {problem}")
-
-
-class PathError(ValueError):
-    """A path that leaves the server root or is otherwise unusable."""
 
 
 @dataclass(frozen=True)
@@ -237,35 +235,18 @@ def extension_resource(name: str, owner: str) -> Resource:
 # Paths and globs
 
 
-@functools.lru_cache(maxsize=4096)  # the same few paths come again and again; it is pure
-def normalize_path(path: str) -> str:
-    """The canonical form of a server path: no leading/trailing slash, no `.`, `..` resolved.
-
-    Raises PathError if `..` would leave the root.
-    """
-    parts: list[str] = []
-    for part in path.replace("\\", "/").split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if not parts:
-                raise PathError(f"path {path!r} leaves the server root")
-            parts.pop()
-            continue
-        parts.append(part)
-    return "/".join(parts)
-
-
 def _segment_regex(segment: str) -> str:
     return "/" + "[^/]*".join(re.escape(piece) for piece in segment.split("*"))
 
 
 def _glob_segments(glob: str, scope: str) -> list[str]:
-    segments = [s for s in glob.replace("\\", "/").split("/") if s not in ("", ".")]
+    segments = glob_parts(glob)
     for segment in segments:
         if segment == "..":
             raise ScopeError(scope, "a path filter may not contain '..'")
         if "**" in segment and segment != "**":
+            if "\\" in segment:  # a Windows habit; on POSIX a backslash is part of a name
+                raise ScopeError(scope, "separate folders with '/': a backslash is part of a name here")
             raise ScopeError(scope, "'**' must be a whole path segment, as in 'a/**/b'")
     return segments
 

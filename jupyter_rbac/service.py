@@ -19,17 +19,16 @@ from typing import Any
 from .defaults import DEFAULT_GROUPS, DEFAULT_ROLES, FIXED_ROLE
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .limits import MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_MEMBERS, MAX_SCOPES, MAX_TOKEN_LIFETIME
+from .paths import PathError, normalize_path
 from .policy import Decision, Policy, Question
 from .scopes import (
     ACTIONS,
     UNRESTRICTED,
     Catalog,
     FilteredGrant,
-    PathError,
     Permissions,
     ScopeError,
     TokenLimitedPermissions,
-    normalize_path,
 )
 from .store import (
     AuditRecord,

@@ -125,3 +125,31 @@ async def test_our_handlers_start_without_unauthenticated_endpoint_warnings(auth
     warned = [str(w.message) for w in auth_warnings if issubclass(w.category, JupyterServerAuthWarning)]
     assert not any(name in text for text in warned for name in ours), warned
     assert jp_serverapp.allow_unauthenticated_access is False
+
+
+def set_cookies(response) -> dict[str, str]:
+    """The Set-Cookie headers of a response, by cookie name."""
+    return {header.split("=", 1)[0]: header for header in response.headers.get_list("Set-Cookie")}
+
+
+async def test_the_session_and_xsrf_cookies_are_same_site_lax(jp_fetch, admin):
+    browser = BrowserSession(jp_fetch)
+    page = await browser.get("login")
+    response = await browser.submit(("login",), ("login",), {"username": "admin", "password": admin.token})
+    assert response.code == 302
+    cookies = {**set_cookies(page), **set_cookies(response)}
+    session = next(value for name, value in cookies.items() if name.startswith("username-"))
+    assert "SameSite=Lax" in session and "HttpOnly" in session
+    assert "SameSite=Lax" in cookies["_xsrf"]
+
+
+class TestStrict:
+    @pytest.fixture
+    def rbac_config(self):
+        return {"cookie_samesite": "Strict"}
+
+    async def test_the_same_site_attribute_is_configurable(self, jp_fetch, admin):
+        browser = BrowserSession(jp_fetch)
+        response = await browser.submit(("login",), ("login",), {"username": "admin", "password": admin.token})
+        session = next(value for name, value in set_cookies(response).items() if name.startswith("username-"))
+        assert "SameSite=Strict" in session

@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 
 from jupyter_rbac.defaults import DEFAULT_ROLES
+from jupyter_rbac.paths import PathError, normalize_path
 from jupyter_rbac.scopes import (
     ACTIONS,
     Catalog,
-    PathError,
     ScopeError,
     compile_permissions,
-    normalize_path,
 )
 
 catalog = Catalog()
@@ -119,7 +118,7 @@ def test_folders_on_the_way_are_traversable_but_not_granted():
     assert not p.leads_to_path("contents", "other")
 
 
-@pytest.mark.parametrize("raw,normal", [("/a//b/./c/", "a/b/c"), ("a/b/../c", "a/c"), ("", ""), ("\\a\\b", "a/b")])
+@pytest.mark.parametrize("raw,normal", [("/a//b/./c/", "a/b/c"), ("a/b/../c", "a/c"), ("", "")])
 def test_paths_are_normalised(raw, normal):
     assert normalize_path(raw) == normal
 

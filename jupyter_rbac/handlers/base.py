@@ -15,11 +15,11 @@ from tornado import web
 
 from ..accounts import AccountService
 from ..errors import InvalidInput, PreconditionFailed, RBACError
+from ..json_body import BodyError, parse_json_body
 from ..service import Actor, Listing, RBACService
 from ..store import Page
 
 MAX_LIMIT = 1000
-MAX_BODY = 1_000_000
 MAX_OFFSET = 2**31  # far beyond any list; keeps every number a database can hold
 
 
@@ -112,14 +112,12 @@ class RBACHandler(APIHandler):
         """The request's JSON object; unknown, missing or null fields are a 400 naming them
         (null only where it means something: `nullable`). No body at all is a 400 too, unless it
         `may_be_empty` (then it reads as `{}`): a request cut short must not pass as "no change"."""
-        if len(self.request.body) > MAX_BODY:
-            raise InvalidInput(f"the request body is larger than {MAX_BODY} bytes")
         if not self.request.body.strip() and not may_be_empty:
             raise InvalidInput("the request body is missing; send a JSON object ({} for no fields)")
         try:
-            body = json.loads(self.request.body or b"{}")
-        except ValueError as error:
-            raise InvalidInput(f"the request body is not valid JSON: {error}") from error
+            body = parse_json_body(self.request.body, empty={})
+        except BodyError as error:
+            raise InvalidInput(str(error)) from None
         if not isinstance(body, dict):
             raise InvalidInput("the request body must be a JSON object")
         unknown = sorted(set(body) - set(allowed))

@@ -339,6 +339,7 @@ class OIDCLoginHandler(JupyterHandler):
             expires_days=None,
             httponly=True,
             path=self.base_url,
+            samesite="Lax",  # sent back with the issuer's top-level redirect to the callback
         )
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
         query = urlencode(
