@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 # Resources whose scopes can be narrowed to objects; the rest are decided by one look-up.
 OBJECT_RESOURCES = frozenset({"contents", "kernels", "sessions", "terminals", "nbconvert"})
 OWNED_KIND = {"kernels": "kernel", "sessions": "session", "terminals": "terminal"}
+# What the 404 calls a hidden object named by an id (the answer for an id that names nothing).
+HIDDEN_KIND = {**OWNED_KIND, "contents": "document"}
 # jupyter-collaboration checks `read` before letting a client into a room, then accepts its edits.
 # jupyter-rbac dispatches rooms to its CollaborationRoomHandler, which drops the edits of readers
 # (collaboration.py); should the stock handler ever be reached, entering its room needs `write`.
@@ -64,9 +66,9 @@ class Need(NamedTuple):
     owner: str | None = None
     has_object: bool = False
     traversal: bool = False  # a folder on the way to what the user may read is enough
-    # One existing object named by its id (a kernel, session, terminal): refused to someone who
-    # holds the scope for other objects, it is a 404, as an unknown id is, so that neither its
-    # existence nor its owner shows.
+    # One existing object named by its id (a kernel, session, terminal, a room's document):
+    # refused, it is answered as an unknown id is (`_refuse_hidden`), so that neither its
+    # existence nor its owner or path shows.
     hides_existence: bool = False
 
     @property
@@ -79,6 +81,15 @@ class Unresolvable(Exception):
 
     Its message is the scope that would have been needed.
     """
+
+
+class NoSuchObject(Unresolvable):
+    """The request names, by an id, an object that does not exist (an unknown collaboration
+    room): answered exactly as an existing one hidden from the user (`_refuse_hidden`)."""
+
+    def __init__(self, action: str, resource: str):
+        super().__init__(f"{action}:{resource}")
+        self.need = Need(action, resource, has_object=True, hides_existence=True)
 
 
 class RBACAuthorizer(Authorizer):
@@ -126,6 +137,8 @@ class RBACAuthorizer(Authorizer):
                 return True
         try:
             needs = needs_of_request(self.policy, handler, user.username, action, resource)
+        except NoSuchObject as missing:
+            return _refuse_hidden(handler, permissions, missing.need)
         except Unresolvable as error:
             return _deny(handler, str(error))
         for need in needs:
@@ -177,7 +190,12 @@ class RBACAuthorizer(Authorizer):
         owner_groups = self.policy.groups_of(need.owner) if need.owner else ()
         if permissions.allows_object(need.action, need.resource, need.path, need.owner, owner_groups):
             return True
-        if need.traversal and need.path is not None and permissions.leads_to_path(need.resource, need.path):
+        if (
+            need.traversal
+            and need.path is not None
+            and permissions.leads_to_path(need.resource, need.path)
+            and _is_folder(handler, need.path)
+        ):
             # Enough to list the folder, showing only what leads on; never enough to open a file.
             handler._rbac_traversal_only = True  # type: ignore[attr-defined]
             return True
@@ -208,6 +226,24 @@ def _leads(root: str | None, raw: str | None) -> str | None:
 def _deny(handler: RequestHandler, scope: str) -> bool:
     handler._rbac_missing_scope = scope  # type: ignore[attr-defined]
     return False
+
+
+def _refuse_hidden(handler: RequestHandler, permissions, need: Need) -> bool:
+    """Refuse an object named by an id as if it did not exist: a 404 to someone who holds the
+    scope for other objects (what an unknown id gets), else the scope without the object (its
+    owner or path would tell that it exists)."""
+    if permissions.allows_some(need.action, need.resource):
+        raise web.HTTPError(404, f"No such {HIDDEN_KIND[need.resource]}")
+    return _deny(handler, f"{need.action}:{need.resource}")
+
+
+def _is_folder(handler: RequestHandler, path: str) -> bool:
+    """Is `path` a folder on the disk now? A file or nothing at a path on the way to what the
+    user may read is refused alike, before the handler looks (a 403 for a file and a 404 for
+    nothing would tell which). Without a disk (another contents manager), the listing's filter
+    refuses a file on the way (listings.py)."""
+    root = getattr(getattr(handler, "contents_manager", None), "root_dir", None)
+    return not root or os.path.isdir(os.path.join(root, path))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,19 +408,16 @@ def _nbconvert_file_needs(policy: Policy, handler: RequestHandler, username: str
     ]
 
 
-def _room_path(handler: RequestHandler, room_id: str) -> str:
-    """The document behind a collaboration room id ("json:notebook:<file id>")."""
-    path = document_of_room(handler.settings, room_id)
-    if not path:  # not a document we know: only an unfiltered scope reaches it
-        raise Unresolvable("write:contents")
-    return path
-
-
 def _room_needs(policy: Policy, handler: RequestHandler, username: str, action: str) -> list[Need]:
+    """A room id names its document by file id ("json:notebook:<file id>"): a room whose
+    document the user may not reach is answered as a room that does not exist."""
     room_id = handler.path_args[0] if handler.path_args else ""
     if room_id == GLOBAL_AWARENESS_ROOM:  # presence only, no document
         return [Need("read", "contents")]
-    return _contents_needs(handler, action, _room_path(handler, room_id))
+    path = document_of_room(handler.settings, room_id)
+    if not path:  # not a document we know: nobody short of `all` enters
+        raise NoSuchObject(action, "contents")
+    return [need._replace(hides_existence=True) for need in _contents_needs(handler, action, path)]
 
 
 def _file_id_needs(policy: Policy, handler: RequestHandler, username: str, action: str) -> list[Need]:

@@ -1,7 +1,8 @@
 """What responses reveal: listings filtered per user, and who started what.
 
 Runs on the way out of the REST handlers that list or create kernels, sessions, terminals and
-folders. The decisions are the policy's (`Permissions`); this module only applies them to JSON.
+folders, and of the one that resolves paths. The decisions are the policy's (`Permissions`);
+this module only applies them to JSON.
 """
 
 from __future__ import annotations
@@ -128,6 +129,53 @@ def _with_writable(permissions, model: dict) -> dict:
     return {**model, "writable": False}
 
 
+# -- resolved paths -------------------------------------------------------------------------------
+
+
+def _resolved_paths(handler, policy: Policy, model: JSON) -> JSON:
+    """/api/resolvePath answers whether a file exists (on the server, or beside a kernel): a path
+    the user may not read, or a kernel they may not see, is answered as one that does not exist."""
+    permissions = _permissions(handler)
+    found = model.get("resolved") if isinstance(model, dict) else None
+    if permissions is None or not isinstance(found, list):
+        return model
+    kernel_id = handler.get_query_argument("kernel", None)
+    kernel_visible = kernel_id is None or _owner_allows(
+        handler, policy, "read", "kernels", "kernel", kernel_id
+    )
+    resolved = [
+        entry
+        for entry in found
+        if (entry.get("scope") == "kernel" and kernel_visible)
+        or (
+            entry.get("scope") == "server"
+            and may_read_path(handler, permissions, entry.get("path"))
+        )
+    ]
+    unresolved = list(model.get("unresolved", []))
+    if not kernel_visible and not any(entry.get("scope") == "kernel" for entry in unresolved):
+        # jupyter_server's words for a kernel it does not have
+        unresolved.append({"scope": "kernel", "reason": f"Kernel {kernel_id} could not be found"})
+    return {"resolved": resolved, **({"unresolved": unresolved} if unresolved else {})}
+
+
+def may_read_path(handler, permissions, raw: Any) -> bool:
+    """May the user read this path, and where its links lead (as the contents API requires)?"""
+    if not isinstance(raw, str):
+        return False
+    try:
+        path = normalize_path(raw)
+    except PathError:
+        return False
+    if not _may_see_path(permissions, path):
+        return False
+    root = getattr(getattr(handler, "contents_manager", None), "root_dir", None)
+    if not root:
+        return True
+    real = real_location(root, path)
+    return real is not None and _may_see_path(permissions, real)
+
+
 # -- creations and deletions ------------------------------------------------------------------------
 
 
@@ -163,9 +211,9 @@ def _session_changed(handler, policy: Policy, model: JSON) -> JSON:
 def _kernel_of_session_owned(handler, policy: Policy, model: JSON) -> JSON:
     kernel = model.get("kernel") if isinstance(model, dict) else None
     user = _user(handler)
-    if isinstance(kernel, dict) and isinstance(kernel.get("id"), str) and user:
-        if policy.owner_of("kernel", kernel["id"]) is None:
-            policy.record_owner("kernel", kernel["id"], user)
+    known = isinstance(kernel, dict) and isinstance(kernel.get("id"), str)
+    if known and user and policy.owner_of("kernel", kernel["id"]) is None:
+        policy.record_owner("kernel", kernel["id"], user)
     return model
 
 
@@ -196,6 +244,7 @@ _SHAPERS = {
     ("TerminalRootHandler", "POST"): (_terminal_started, None),
     # `writable` must be corrected unless the user may write everywhere
     ("ContentsHandler", "GET"): (_contents, ("write", "contents")),
+    ("PathResolverHandler", "GET"): (_resolved_paths, None),
 }
 
 

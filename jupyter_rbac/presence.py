@@ -117,18 +117,21 @@ class Presence:
                 self._changed()
                 return
 
-    def snapshot(self) -> list[dict[str, Any]]:
+    def snapshot(self, shows: Callable[[str], bool] = lambda path: True) -> list[dict[str, Any]]:
         """Everybody here now (an open connection, or a request within `idle_after` seconds),
-        by name; their connections by kind and their open documents."""
+        by name; their connections by kind and their open documents, of which only those the
+        reader may see (`shows(path)`): another document is not counted either."""
         now = self._clock()
         for name in [n for n, v in self._visitors.items() if self._idle(v, now)]:
             del self._visitors[name]
-        return [self._describe(visitor) for _, visitor in sorted(self._visitors.items())]
+        return [self._describe(visitor, shows) for _, visitor in sorted(self._visitors.items())]
 
-    def _describe(self, visitor: _Visitor) -> dict[str, Any]:
+    def _describe(self, visitor: _Visitor, shows: Callable[[str], bool]) -> dict[str, Any]:
         kinds: dict[str, int] = {}
         documents: dict[str, dict[str, Any]] = {}
         for connection in visitor.connections.values():
+            if connection.document is not None and not shows(connection.document):
+                continue
             kinds[connection.kind] = kinds.get(connection.kind, 0) + 1
             if connection.document is None:
                 continue

@@ -113,7 +113,11 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
         "policy administration: each handler checks the scope for the object (write:roles, "
         "read:users!user=..., ...)",
     ),
-    _scope(r"/api/rbac/collaborators(/stream)?", "collaborators", "who is connected, and to which documents"),
+    _scope(
+        r"/api/rbac/collaborators(/stream)?",
+        "collaborators",
+        "who is connected, and to which documents the reader may read",
+    ),
     # -- JupyterLab: never calls the Authorizer -----------------------------------------------------
     _scope(r"/(lab|doc)(/workspaces/[^/]+)?(/tree/.*)?", "lab", "JupyterLab's pages"),
     _scope(r"/lab/api/settings(/.*)?", "lab", "settings"),

@@ -338,11 +338,14 @@ class RBACService:
         """Users, a page at a time; `role`: who holds it (directly or through a group), `group`:
         its members."""
         self.require_some(actor, "read", "users")
-        if role is not None and role not in self.store.snapshot().roles:
+        # a role or group the actor may not read is answered as one that does not exist
+        if role is not None and (role not in self.store.snapshot().roles or not self.may(actor, "read", "roles")):
             raise InvalidInput(f"role: no role named {role!r}")
         if role == self.policy.everyone_role:
             role = None  # every user holds it
-        if group is not None and not self.store.group_exists(group):
+        if group is not None and (
+            not self.store.group_exists(group) or not self.may(actor, "read", "groups", group=group)
+        ):
             raise InvalidInput(f"group: no group named {group!r}")
         only = _owner_constraints(actor.permissions, "read", "users")
         return self.store.page_users(

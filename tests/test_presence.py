@@ -46,6 +46,18 @@ def test_documents_open_twice_are_listed_once_editor_winning():
     assert (vera["display_name"], vera["initials"]) == ("Vera", "VE")
 
 
+def test_a_document_the_reader_may_not_see_is_neither_listed_nor_counted():
+    presence = Presence(clock=Clock())
+    presence.connect(user("eddie"), "document", "private/plan.ipynb", "editor")
+    presence.connect(user("eddie"), "document", "shared/notes.ipynb", "editor")
+    presence.connect(user("eddie"), "kernel")
+    (eddie,) = presence.snapshot(lambda path: path.startswith("shared/"))
+    assert [d["path"] for d in eddie["documents"]] == ["shared/notes.ipynb"]
+    assert eddie["connections"] == {"document": 1, "kernel": 1}
+    (eddie,) = presence.snapshot()  # everything, for those who may read everything
+    assert eddie["connections"] == {"document": 2, "kernel": 1}
+
+
 def test_listeners_hear_arrivals_and_connections_but_not_every_request():
     presence = Presence(clock=Clock())
     heard = []

@@ -1,11 +1,13 @@
 """Who is collaborating: `GET /api/rbac/collaborators`, and the same list pushed over a websocket
 (`/api/rbac/collaborators/stream`) each time it changes. Both need `read:collaborators` (the route
 table); the stream judges itself again before every push (websocket_checks.keep_open), so
-revoking it, or the stream's token, ends the stream."""
+revoking it, or the stream's token, ends the stream. Everybody here is shown; of the documents
+they have open, only those the reader may read (a path would tell that the file exists)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -13,6 +15,7 @@ from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import ioloop, websocket
 
+from ..listings import may_read_path
 from ..websocket_checks import keep_open
 from .base import RBACHandler, api
 
@@ -20,10 +23,11 @@ from .base import RBACHandler, api
 PUSH_DELAY = 0.2
 
 
-def collaborators(presence, policy) -> dict[str, Any]:
-    """The presence registry's snapshot, with each user's roles and ISO 8601 times."""
+def collaborators(presence, policy, may_read: Callable[[str], bool]) -> dict[str, Any]:
+    """The presence registry's snapshot, with each user's roles and ISO 8601 times, and of their
+    open documents those whose path the reader `may_read`."""
     people = []
-    for person in presence.snapshot():
+    for person in presence.snapshot(may_read):
         roles = policy.roles_of(person["name"])
         people.append(
             {
@@ -41,16 +45,25 @@ def _iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, timezone.utc).isoformat()
 
 
+def reader_of(handler: JupyterHandler, permissions) -> Callable[[str], bool]:
+    """Which document paths this request's user may read (and where their links lead)."""
+    return lambda path: may_read_path(handler, permissions, path)
+
+
 class CollaboratorsHandler(RBACHandler):
     @api
     def get(self) -> None:
-        self.send_json(collaborators(self.settings["rbac_presence"], self.policy))
+        permissions = self.authorizer.permissions_for(self, self.current_user)
+        self.send_json(
+            collaborators(self.settings["rbac_presence"], self.policy, reader_of(self, permissions))
+        )
 
 
 class CollaboratorsStreamHandler(JupyterHandler, websocket.WebSocketHandler):
     """Sends the collaborators list on opening, then again after every change."""
 
     _pending = False
+    _last_sent: str | None = None
 
     @ws_authenticated
     async def get(self, *args: Any, **kwargs: Any) -> None:
@@ -81,7 +94,15 @@ class CollaboratorsStreamHandler(JupyterHandler, websocket.WebSocketHandler):
             return
         if not keep_open(self, self.settings["rbac_guard"]):
             return
+        # asked now: the reader's roles may have changed since the stream opened
+        permissions = self.authorizer.current_permissions(self, self.current_user)
+        message = json.dumps(
+            collaborators(self.presence, self.settings["rbac_policy"], reader_of(self, permissions))
+        )
+        if message == self._last_sent:
+            return  # a change this reader may not see (a document they may not read): say nothing
+        self._last_sent = message
         try:
-            self.write_message(json.dumps(collaborators(self.presence, self.settings["rbac_policy"])))
+            self.write_message(message)
         except websocket.WebSocketClosedError:
             self.on_close()
