@@ -33,6 +33,10 @@ _COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|var\(--jp-collaborator-
 _TRUSTED_INVITERS = ("system", "config")
 
 
+class WrongPassword(Forbidden):
+    """The current password given is not the user's: a guess, counted by the sign-in throttle."""
+
+
 @dataclass(frozen=True)
 class AccountSettings:
     passwords: bool = True  # may users have passwords at all (c.RBAC.allow_passwords)
@@ -74,8 +78,12 @@ class AccountService:
         elif not isinstance(password, bool):
             raise InvalidInput("password: true or false (may the invited user set a password?)")
         if password and not self.settings.passwords:
-            raise InvalidInput("password: this server does not allow passwords (c.RBAC.allow_passwords)")
-        lifetime = self.settings.invitation_lifetime if expires_in is None else _lifetime(expires_in)
+            raise InvalidInput(
+                "password: this server does not allow passwords (c.RBAC.allow_passwords)"
+            )
+        lifetime = (
+            self.settings.invitation_lifetime if expires_in is None else _lifetime(expires_in)
+        )
         record, code = self.store.create_invitation(
             username,
             datetime.now(timezone.utc) + timedelta(seconds=lifetime),
@@ -133,10 +141,14 @@ class AccountService:
             return
         policy = self.service.policy
         if not policy.knows_user(inviter):
-            raise Forbidden("this invitation is no longer valid: the person who made it is no longer a user")
+            raise Forbidden(
+                "this invitation is no longer valid: the person who made it is no longer a user"
+            )
         actor = Actor(inviter, policy.permissions(inviter))
         try:
-            self.service.check_user_creation(actor, invitation.username, invitation.roles, invitation.groups)
+            self.service.check_user_creation(
+                actor, invitation.username, invitation.roles, invitation.groups
+            )
         except Forbidden as error:
             raise Forbidden(
                 f"this invitation is no longer valid: its author may no longer give it ({error.message})",
@@ -168,7 +180,7 @@ class AccountService:
             raise Forbidden("this server does not allow passwords (c.RBAC.allow_passwords)")
         existing = self.store.password_hash_of(username)
         if existing is not None and not verify_password(existing, current or ""):
-            raise Forbidden("current_password: wrong password")
+            raise WrongPassword("current_password: wrong password")
         return self.store.set_password(username, hash_password(check_password(new)), actor=username)
 
 
@@ -184,12 +196,19 @@ def check_profile_field(field: str, value: object) -> str:
     if not isinstance(value, str):
         raise InvalidInput(f"{field}: a string")
     if field == "avatar_url":
-        if value and (len(value) > MAX_AVATAR_URL or not value.startswith(("https://", "http://", "data:image/"))):
-            raise InvalidInput(f"avatar_url: an http(s) or data:image URL of at most {MAX_AVATAR_URL} characters")
+        if value and (
+            len(value) > MAX_AVATAR_URL
+            or not value.startswith(("https://", "http://", "data:image/"))
+        ):
+            raise InvalidInput(
+                f"avatar_url: an http(s) or data:image URL of at most {MAX_AVATAR_URL} characters"
+            )
         return value
     if field == "color":
         if value and not _COLOR.match(value):
-            raise InvalidInput("color: #rgb, #rrggbb, a CSS color name, or var(--jp-collaborator-colorN)")
+            raise InvalidInput(
+                "color: #rgb, #rrggbb, a CSS color name, or var(--jp-collaborator-colorN)"
+            )
         return value
     raise InvalidInput(f"{field}: not a profile field (use {', '.join(PROFILE_FIELDS)})")
 
@@ -198,6 +217,7 @@ def _lifetime(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidInput("expires_in: a number of seconds")
     if not 60 <= value <= MAX_INVITATION_LIFETIME:
-        raise InvalidInput(f"expires_in: between 60 and {MAX_INVITATION_LIFETIME} seconds (30 days)")
+        raise InvalidInput(
+            f"expires_in: between 60 and {MAX_INVITATION_LIFETIME} seconds (30 days)"
+        )
     return value
-

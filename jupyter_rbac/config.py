@@ -94,8 +94,11 @@ class RBAC(LoggingConfigurable):
     login_attempts_per_user = Integer(
         5,
         config=True,
-        help="""Failed sign-ins allowed for one user name within `login_window` seconds; then
-        further attempts for that name are refused (HTTP 429) until the window moves on.""",
+        help="""Failed sign-ins (and wrong current passwords) allowed for one user name from one
+        client address within `login_window` seconds; then that name is refused (HTTP 429) from
+        that address until the window moves on. Past as many failures for the name from all
+        addresses, each attempt from an address that failed on it waits a delay that doubles
+        (1 s, 2 s, ... 30 s); an address that never failed on it is heard at once.""",
     )
 
     login_attempts_per_address = Integer(
@@ -121,7 +124,7 @@ class RBAC(LoggingConfigurable):
     login_window = Float(
         300.0,
         config=True,
-        help="The sliding window, in seconds, over which failed sign-ins are counted.",
+        help="The sliding window, in seconds, of the counts above (kept by each server process).",
     )
 
     presence_idle_seconds = Float(

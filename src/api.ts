@@ -144,6 +144,11 @@ export interface IToken {
   one_time: boolean;
   created_at: string;
   expires_at: string | null;
+  /**
+   * Who made it: its owner, someone else, "system" or "cli:NAME"; null if not recorded.
+   * A token someone else made acts within its scopes but never changes its owner's account.
+   */
+  created_by: string | null;
 }
 
 /** One scope a user holds, the role it comes from and how they hold that role. */

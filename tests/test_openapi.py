@@ -749,6 +749,12 @@ async def _account(tour: Tour) -> None:
     await nora.delete("me/sessions")
     await tour.anonymous.call("DELETE", "me/sessions", 403)
 
+    # wrong current passwords count as failed sign-ins (5 by default), then 429 (issue 15)
+    wrong = {"current_password": "wrong", "new_password": "battery staple"}
+    for _ in range(5):
+        await nora.call("PUT", "me/password", 403, body=wrong)
+    await nora.call("PUT", "me/password", 429, body=wrong)
+
 
 async def _invitations(tour: Tour) -> None:
     admin = tour.admin

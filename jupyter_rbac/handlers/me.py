@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 
 from tornado import web
 
-from ..scopes import IMPLIED_ACTIONS
-from ..accounts import PROFILE_FIELDS
+from ..accounts import PROFILE_FIELDS, WrongPassword
 from ..errors import InvalidInput, NotFound
+from ..identity.credentials import Kind, credential_of, require_own_credential
+from ..identity.throttle import LoginThrottle
+from ..scopes import IMPLIED_ACTIONS
 from .base import RBACHandler, api
 
 
@@ -24,6 +27,7 @@ class MeHandler(RBACHandler):
 
     @api
     def patch(self) -> None:
+        require_own_credential(self, "changing your profile")
         body = self.json_body(PROFILE_FIELDS)
         self._require_local_account()
         self.accounts.update_profile(self.current_user.username, body)
@@ -39,8 +43,13 @@ class MeHandler(RBACHandler):
         policy = self.policy
         permissions = self.authorizer.permissions_for(self, user)
         external = self.authorizer.external_grants(user)  # groups and roles from JupyterHub or OIDC
-        roles = policy.roles_of(user.username, external)
+        limited = getattr(self, "_rbac_token_scopes", None) is not None
+        # the user's record (roles, groups) is `read:users!user=NAME`: a limited token shows it
+        # only if its scopes carry that; a session or unlimited token always does (`self`)
+        record = not limited or permissions.allows_object("read", "users", owner=user.username)
+        roles = policy.roles_of(user.username, external) if record else {}
         local = policy.knows_user(user.username)
+        changes = local and credential_of(self).is_own_and_unlimited  # may this request edit it
         settings = self.accounts.settings
         return {
             "name": user.username,
@@ -50,12 +59,12 @@ class MeHandler(RBACHandler):
             "color": user.color,
             "roles": list(roles),
             "role_sources": roles,
-            "groups": sorted(policy.groups_with(user.username, external)),
+            "groups": sorted(policy.groups_with(user.username, external)) if record else [],
             "scopes": sorted(permissions.scopes),
-            "token_limited": getattr(self, "_rbac_token_scopes", None) is not None,
+            "token_limited": limited,
             "can": self._can(permissions, user.username),
             "account": {
-                "editable": list(settings.editable_fields) if local else [],
+                "editable": list(settings.editable_fields) if changes else [],
                 "passwords": settings.passwords and local,
                 "password_set": local and policy.store.password_hash_of(user.username) is not None,
             },
@@ -75,11 +84,19 @@ class MeHandler(RBACHandler):
         }
 
 
+# Wrong current passwords under identity providers without a sign-in throttle of their own.
+_THROTTLE = LoginThrottle()
+
+
 class PasswordHandler(RBACHandler):
-    """PUT: set or change your password. Every other browser session of yours ends; this one goes on."""
+    """PUT: set or change your password. Every other browser session of yours ends; this one goes on.
+
+    A wrong `current_password` is a guess: it counts in the sign-in throttle, whose limits answer
+    429 here as on the login page."""
 
     @api
     async def put(self) -> None:
+        require_own_credential(self, "changing your password")
         body = self.json_body(("current_password", "new_password"), required=("new_password",))
         username = self.current_user.username
         if not self.policy.knows_user(username):
@@ -87,11 +104,44 @@ class PasswordHandler(RBACHandler):
         current = body.get("current_password", "")
         if not isinstance(current, str):
             raise InvalidInput("current_password: a string")
-        await asyncio.to_thread(self.accounts.change_password, username, current, body["new_password"])
+        throttle = getattr(self.identity_provider, "throttle", _THROTTLE)
+        address = self.request.remote_ip or ""
+        wait = throttle.wait_time(username, address)
+        if wait > 0:
+            self.too_many_attempts(wait)
+            return
+        throttle.failed(username, address)  # now: guesses sent at once count at once
+        await self._change_password(throttle, address, current, body["new_password"])
         self.policy.refresh()
-        if not getattr(self, "_token_authenticated", False):
+        if credential_of(self).kind is Kind.SESSION:
             self.identity_provider.set_login_cookie(self, self.current_user)  # with the new epoch
         self.no_content()
+
+    async def _change_password(
+        self, throttle: LoginThrottle, address: str, current: str, new: str
+    ) -> None:
+        """Change it, telling the throttle how the guess went (counted already as a failure)."""
+        username = self.current_user.username
+        try:
+            await asyncio.to_thread(self.accounts.change_password, username, current, new)
+        except WrongPassword:
+            self.policy.store.record_event(
+                username, "user.login_failed", username, address=address, via="password change"
+            )
+            raise
+        except InvalidInput:
+            throttle.succeeded(username, address)  # the current password was right
+            raise
+        except Exception:
+            throttle.withdraw(username, address)  # never checked (e.g. passwords not allowed)
+            raise
+        throttle.succeeded(username, address)
+
+    def too_many_attempts(self, wait: float) -> None:
+        seconds = math.ceil(wait)
+        self.set_header("Retry-After", str(seconds))
+        message = f"Too many wrong passwords. Try again in {seconds} seconds."
+        self.send_json({"message": message, "reason": "Too Many Requests"}, 429)
 
 
 class SessionsHandler(RBACHandler):
@@ -99,6 +149,7 @@ class SessionsHandler(RBACHandler):
 
     @api
     def delete(self) -> None:
+        require_own_credential(self, "signing out everywhere")
         username = self.current_user.username
         if not self.policy.knows_user(username):
             raise NotFound("your account is managed by your identity provider, not by jupyter-rbac")
@@ -116,7 +167,9 @@ class ScopesHandler(RBACHandler):
             json.dumps(
                 {
                     "scopes": self.catalog.describe(),
-                    "hierarchy": {action: list(implied) for action, implied in IMPLIED_ACTIONS.items()},
+                    "hierarchy": {
+                        action: list(implied) for action, implied in IMPLIED_ACTIONS.items()
+                    },
                 }
             )
         )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
+from ..identity.credentials import require_may_mint, require_own_credential
 from ..service import Changes
 from .base import RBACHandler, api
 from .roles import _list
@@ -75,12 +76,15 @@ class UserPermissionsHandler(RBACHandler):
 class TokensHandler(RBACHandler):
     @api
     def get(self, name: str) -> None:
+        _require_owner_visible(self, "read", name)
         tokens = self.service.list_tokens(self.actor, name)
         self.send_json({"items": [token.to_json() for token in tokens], "total": len(tokens)})
 
     @api
     def post(self, name: str) -> None:
         """A new token; its secret is in this answer and nowhere else, ever."""
+        _require_owner_visible(self, "write", name)
+        require_may_mint(self, name)
         body = self.json_body(TOKEN_FIELDS, nullable=("scopes", "expires_in"), may_be_empty=True)
         scopes = body.get("scopes")
         token_id, secret = self.service.create_token(
@@ -98,14 +102,31 @@ class TokensHandler(RBACHandler):
 class TokenHandler(RBACHandler):
     @api
     def get(self, name: str, token_id: str) -> None:
+        _require_owner_visible(self, "read", name)
         self.service.require_token_access(self.actor, "read", name)  # before looking at the id
         self.send_json(self.service.get_token(self.actor, name, _token_id(token_id)).to_json())
 
     @api
     def delete(self, name: str, token_id: str) -> None:
+        _require_owner_visible(self, "write", name)
+        if name == self.current_user.username:
+            require_own_credential(self, "revoking your own token")
         self.service.require_token_access(self.actor, "write", name)
         self.service.delete_token(self.actor, name, _token_id(token_id))
         self.no_content()
+
+
+def _require_owner_visible(handler: RBACHandler, action: str, name: str) -> None:
+    """The tokens of a user the caller may not see are as missing as those of a user that does
+    not exist: 404, not a 403 that tells the user is there. Whoever holds `action:tokens` for
+    nobody is told that scope, for every name alike (the service does it)."""
+    actor, service = handler.actor, handler.service
+    if not actor.permissions.allows_some(action, "tokens"):
+        return
+    visible = service.may(actor, "read", "users", user=name)
+    if visible or service.may(actor, action, "tokens", user=name):
+        return  # the user is no secret to them: the service names what is missing
+    raise NotFound(f"no user named {name!r}")
 
 
 def _token_id(raw: str) -> int:

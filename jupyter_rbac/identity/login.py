@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.login import LoginFormHandler
 from tornado.escape import url_escape
@@ -19,8 +21,18 @@ class RBACLoginHandler(LoginFormHandler):
                 next=url_escape(self.get_argument("next", default=self.base_url)),
                 message=message,
                 username=username,
-                passwords=bool(self.identity_provider.rbac and self.identity_provider.rbac.allow_passwords),
+                passwords=bool(
+                    self.identity_provider.rbac and self.identity_provider.rbac.allow_passwords
+                ),
             )
+        )
+
+    def _too_many_attempts(self, wait: float, username: str) -> None:
+        seconds = math.ceil(wait)
+        self.set_status(429)
+        self.set_header("Retry-After", str(seconds))
+        self._render(
+            {"error": f"Too many failed sign-ins. Try again in {seconds} seconds."}, username
         )
 
     @allow_unauthenticated
@@ -31,20 +43,18 @@ class RBACLoginHandler(LoginFormHandler):
         address = self.request.remote_ip or ""
         wait = provider.throttle.wait_time(username, address)
         if wait > 0:
-            self.set_status(429)
-            self.set_header("Retry-After", str(int(wait) + 1))
-            self._render({"error": f"Too many failed sign-ins. Try again in {int(wait) + 1} seconds."}, username)
+            self._too_many_attempts(wait, username)
             return
+        provider.throttle.failed(username, address)  # now: guesses sent at once count at once
         user = await provider.authenticate(username, secret)
         store = provider.policy.store
         if user is None:
-            provider.throttle.failed(username, address)
             store.record_event("", "user.login_failed", username[:255], address=address)
             self.log.warning("Failed sign-in for %r from %s", username, address)
             self.set_status(401)
             self._render({"error": "Invalid user name or password."}, username)
             return
-        provider.throttle.succeeded(user.username)
+        provider.throttle.succeeded(username, address)
         store.record_event(user.username, "user.login", user.username, address=address)
         self.current_user = user
         provider.set_login_cookie(self, user)

@@ -23,6 +23,7 @@ from traitlets import default
 from ..errors import RBACError
 from ..store.hashing import TOKEN_PREFIX, verify_password
 from .base import PolicyBackedIdentity, color_of, initials_of
+from .credentials import classify_token, remember_credential, require_own_credential
 from .login import RBACLoginHandler
 from .throttle import LoginThrottle
 
@@ -56,7 +57,9 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
 
     def attach_policy(self, policy: Policy, service: RBACService, rbac: RBAC) -> None:
         super().attach_policy(policy, service, rbac)
-        self.throttle = LoginThrottle(rbac.login_attempts_per_user, rbac.login_attempts_per_address, rbac.login_window)
+        self.throttle = LoginThrottle(
+            rbac.login_attempts_per_user, rbac.login_attempts_per_address, rbac.login_window
+        )
         # jupyter_server's own PATCH /api/me (JupyterLab's user menu) edits the same fields.
         self.updatable_fields = list(rbac.user_editable_fields)
 
@@ -100,19 +103,25 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
         if identity is None or not self.policy.knows_user(identity.username):
             return None
         user = self.user_for(identity.username)
+        credential = classify_token(identity)
+        remember_credential(handler, credential)
         handler._token_authenticated = True  # type: ignore[attr-defined]  # no XSRF check for scripts
         handler._rbac_token = secret  # type: ignore[attr-defined]  # long-lived connections ask again
         if identity.scopes is not None:
             handler._rbac_token_scopes = identity.scopes  # type: ignore[attr-defined]
-        elif handler.get_argument("token", ""):
-            # A login link: remember the browser. Never for a token limited to some scopes, whose
-            # cookie would carry all of its owner's permissions.
+        if credential.is_own_and_unlimited and handler.get_argument("token", ""):
+            # A login link: remember the browser. Only for the user's own unlimited token: a
+            # session may change the account, which a limited or planted token may not.
             self.set_login_cookie(handler, user)
         return user
 
     def update_user(self, handler: web.RequestHandler, user_data: dict) -> User:
         """jupyter_server's PATCH /api/me: saved in the policy store, like PATCH /api/rbac/me."""
         username = handler.current_user.username
+        try:
+            require_own_credential(handler, "changing your profile")
+        except RBACError as error:
+            raise web.HTTPError(error.status, error.message) from error
         try:
             handler.settings["rbac_accounts"].update_profile(username, dict(user_data))
         except RBACError as error:
@@ -124,7 +133,9 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
 
     def user_to_cookie(self, user: User) -> str:
         record = self.policy.user(user.username)
-        return json.dumps({"username": user.username, "epoch": record.session_epoch if record else 0})
+        return json.dumps(
+            {"username": user.username, "epoch": record.session_epoch if record else 0}
+        )
 
     def user_from_cookie(self, cookie_value: str) -> User | None:
         data = json.loads(cookie_value)
@@ -152,8 +163,8 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
             return None
         if secret.startswith(TOKEN_PREFIX):
             identity = await asyncio.to_thread(self.policy.identify_token, secret)
-            if identity is None or identity.scopes is not None:  # a limited token never makes a session
-                return None
+            if identity is None or not classify_token(identity).is_own_and_unlimited:
+                return None  # a session may change the account: only the user's own unlimited token
             if username and username != identity.username:
                 return None
             username = identity.username

@@ -131,6 +131,9 @@ class Token(Base):
     one_time: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Who made it (the audit actor: a user name, "system", "cli:NAME"); None: before migration
+    # 0004 and not in the audit trail. Only its owner's own tokens change their account.
+    created_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
     user: Mapped[User] = relationship(back_populates="tokens")
 

@@ -56,6 +56,7 @@ class TokenIdentity:
     scopes: tuple[str, ...] | None
     one_time: bool
     expires_at: datetime | None = None
+    created_by: str | None = None  # who made it (None: unknown, from before migration 0004)
 
 
 @dataclass
@@ -125,6 +126,7 @@ class TokenRecord:
     one_time: bool
     created_at: datetime
     expires_at: datetime | None
+    created_by: str | None = None  # who made it: its owner, someone else, "system", "cli:NAME"
 
     def to_json(self) -> dict:
         data = asdict(self)

@@ -90,6 +90,19 @@ def check_name(kind: str, name: object) -> str:
 LEGACY_HASH = "legacy-sha256"
 
 
+# What identifying a token reads: who it speaks for, its limits, and who made it.
+_IDENTITY_COLUMNS = (
+    Token.id,
+    User.name,
+    Token.scopes,
+    Token.one_time,
+    Token.expires_at,
+    Token.hashed,
+    Token.lookup,
+    Token.created_by,
+)
+
+
 def legacy_token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -609,6 +622,7 @@ class Store(AccountsMixin):
                 scopes=scopes,
                 one_time=one_time,
                 expires_at=expires_at,
+                created_by=actor,
             )
             session.add(token)
             session.flush()
@@ -641,7 +655,7 @@ class Store(AccountsMixin):
             return None
         with self._sessions() as session:
             row = session.execute(
-                select(Token.id, User.name, Token.scopes, Token.one_time, Token.expires_at, Token.hashed, Token.lookup)
+                select(*_IDENTITY_COLUMNS)
                 .join(User)
                 .where(condition)
             ).first()
@@ -652,7 +666,7 @@ class Store(AccountsMixin):
             return None
         scopes = tuple(row.scopes) if row.scopes is not None else None
         hashed = row.hashed if row.lookup is not None else LEGACY_HASH
-        return TokenIdentity(row.id, row.name, scopes, row.one_time, expires_at), hashed
+        return TokenIdentity(row.id, row.name, scopes, row.one_time, expires_at, row.created_by), hashed
 
     def identify_token(self, secret: str) -> TokenIdentity | None:
         """Who `secret` speaks for, or None if it is unknown, wrong or expired (slow: verifies)."""
@@ -914,6 +928,7 @@ def _token_record(token: Token, username: str) -> TokenRecord:
         one_time=token.one_time,
         created_at=aware(token.created_at),
         expires_at=aware(token.expires_at),
+        created_by=token.created_by,
     )
 
 

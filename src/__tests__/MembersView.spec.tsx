@@ -213,4 +213,67 @@ describe('MembersView', () => {
     );
     expect(seen.find(r => r.method === 'DELETE')?.path).toBe('invitations/7');
   });
+
+  it('shows who made each token and revokes one someone else made', async () => {
+    const token = {
+      user: 'vera',
+      note: '',
+      scopes: null,
+      one_time: false,
+      created_at: '2026-11-30T00:00:00Z',
+      expires_at: null
+    };
+    let tokens = [
+      { ...token, id: 1, prefix: 'rbac_aaaa', created_by: 'vera' },
+      { ...token, id: 2, prefix: 'rbac_bbbb', created_by: 'boss' },
+      { ...token, id: 3, prefix: 'rbac_cccc', created_by: null }
+    ];
+    const { client, seen } = answeringClient(request => {
+      if (request.method === 'DELETE') {
+        tokens = tokens.filter(
+          t => request.path !== `users/vera/tokens/${t.id}`
+        );
+        return new Response(null, { status: 204 });
+      }
+      if (request.path === 'users/vera/tokens') {
+        return json({ items: tokens, total: tokens.length });
+      }
+      if (request.path === 'users/vera') {
+        return json({
+          name: 'vera',
+          display_name: '',
+          roles: ['viewer'],
+          groups: [],
+          etag: '"2.1.1"',
+          ...VERSION
+        });
+      }
+      return json({ items: [], total: 0, limit: 50, offset: 0 });
+    });
+    render(
+      <MembersView
+        client={client}
+        can={{ ...CAN, writeUsers: false }}
+        me="vera"
+        focusUser="vera"
+        pageSize={50}
+        feedback={feedback}
+        trans={trans}
+      />
+    );
+    const list = await screen.findByRole('list', {
+      name: 'API tokens of vera'
+    });
+    const items = within(list).getAllByRole('listitem');
+    expect(items[0].textContent).not.toContain('made by');
+    expect(items[1].textContent).toContain('made by boss');
+    expect(items[2].textContent).toContain('maker not recorded');
+    fireEvent.click(within(items[1]).getByLabelText('Revoke token rbac_bbbb'));
+    await waitFor(() =>
+      expect(within(list).queryByText(/made by boss/)).toBeNull()
+    );
+    expect(seen.find(r => r.method === 'DELETE')?.path).toBe(
+      'users/vera/tokens/2'
+    );
+  });
 });

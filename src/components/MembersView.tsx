@@ -438,6 +438,13 @@ function UserDetails(
             {tokens.map(token => (
               <li key={token.id}>
                 <code>{token.prefix}…</code> {token.note}
+                {token.created_by !== name && (
+                  <span className="jp-RBAC-Count jp-RBAC-TokenMaker">
+                    {token.created_by === null
+                      ? trans.__('maker not recorded')
+                      : trans.__('made by %1', token.created_by)}
+                  </span>
+                )}
                 <span className="jp-RBAC-Count">
                   {token.expires_at
                     ? trans.__(
