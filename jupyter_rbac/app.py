@@ -2,19 +2,23 @@
 
 Linking (before the server builds its web app) installs our Authorizer and, unless another
 identity source is configured, our IdentityProvider, and turns off unauthenticated access.
-Loading opens the store, creates the defaults, applies `c.RBAC.load_roles`, installs the
-route guard and starts the timer that judges open websockets again. Starting prints the first
-admin's one-time login link.
+Loading opens the store, creates the defaults, applies `c.RBAC.load_roles`, carries a plain
+server's configured password over to the first admin and names the settings it no longer reads,
+installs the route guard and starts the timer that judges open websockets again. Starting prints
+the first admin's one-time login link.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import argon2
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import PeriodicCallback
+from traitlets.config import Config
 
 from .accounts import AccountService, AccountSettings
 from .authorizer import RBACAuthorizer
@@ -34,7 +38,6 @@ from .routes import ROUTE_TABLE, RouteTable, rules_from_config
 from .scopes import Catalog, extension_resource
 from .service import FirstAdmin, RBACService
 from .store import Store
-
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -61,6 +64,8 @@ class RBACExtension(ExtensionApp):
     classes = [RBAC]
     load_other_extensions = True
     websocket_sweeper: PeriodicCallback | None = None
+    # None until loading opens it (a refused start may stop before)
+    store: Store | None = None
 
     def _link_jupyter_server_extension(self, serverapp) -> None:
         super()._link_jupyter_server_extension(serverapp)
@@ -101,7 +106,12 @@ class RBACExtension(ExtensionApp):
         # before load_roles, which may create users: "first start" means no user at all yet
         self.first_admin: FirstAdmin | None = self.service.bootstrap_first_admin(self.rbac.initial_admin)
         declared = self.rbac.load_roles + load_policy_file(self.rbac.policy_file, self.catalog)
-        self.service.load_roles(declared)
+        for taken_back in self.service.load_roles(declared):
+            self.log.warning("jupyter-rbac: %s", taken_back)
+        if isinstance(serverapp.identity_provider, RBACIdentityProvider):
+            self._carry_over_password(serverapp.config)
+            for warning in replaced_settings(serverapp.config):
+                self.log.warning("jupyter-rbac: %s", warning)
         self.policy = Policy(self.store, self.catalog)
         self.service = RBACService(self.store, self.catalog, self.policy)
         self.accounts = AccountService(
@@ -172,5 +182,91 @@ class RBACExtension(ExtensionApp):
     async def stop_extension(self) -> None:
         if self.websocket_sweeper is not None:
             self.websocket_sweeper.stop()
-        self.store.close()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
+    def _carry_over_password(self, config: Config) -> None:
+        """The password of the plain Jupyter Server being upgraded becomes the first
+        administrator's, so that its owner signs in as before (with their user name); otherwise
+        say that it is ignored."""
+        hashed = config.get("PasswordIdentityProvider", {}).get("hashed_password", "")
+        if not hashed:
+            return
+        problem = self._password_problem(hashed)
+        if problem is not None:
+            self.log.warning(
+                "jupyter-rbac: c.PasswordIdentityProvider.hashed_password is ignored: %s. Each user"
+                " signs in with their own password: set one with `jupyter rbac users passwd NAME`.",
+                problem,
+            )
+            return
+        name = self.first_admin.username
+        self.store.set_password(name, hashed.removeprefix("argon2:"), actor="config")
+        self.log.warning(
+            "jupyter-rbac: the password of c.PasswordIdentityProvider.hashed_password is now the"
+            " password of %r, the first administrator: sign in with the user name %r and that"
+            " password. The setting is read only this once: remove it (each user has their own"
+            " password, `jupyter rbac users passwd NAME`).",
+            name,
+            name,
+        )
+
+    def _password_problem(self, hashed: str) -> str | None:
+        """Why the configured hashed password cannot become the first administrator's (None: it can)."""
+        if self.first_admin is None:
+            return (
+                "it is read only when the first administrator is created, and the policy database"
+                " already has users"
+            )
+        if not self.rbac.allow_passwords:
+            return "c.RBAC.allow_passwords is off"
+        if not is_argon2(hashed):
+            algorithm = hashed.split(":", 1)[0]
+            return (
+                "only argon2 hashes (`argon2:...`, what `jupyter server password` writes) carry"
+                f" over, not {algorithm!r}"
+            )
+        return None
+
+
+OWN_TOKENS = "each user has their own API tokens: `jupyter rbac token create NAME`"
+ALLOW_PASSWORDS = (
+    "every user signs in; whether with a password is c.RBAC.allow_passwords, and users change"
+    " their own (PUT /api/rbac/me/password)"
+)
+# Settings of a plain Jupyter Server that our identity provider does not read, with what replaces
+# each. (jupyter_server copies its deprecated ServerApp.password_required and
+# allow_password_change here; ServerApp.password is handled as hashed_password.)
+REPLACED_SETTINGS: dict[tuple[str, str], str] = {
+    ("IdentityProvider", "token"): OWN_TOKENS,
+    ("ServerApp", "token"): OWN_TOKENS,
+    ("IdentityProvider", "updatable_fields"): "use c.RBAC.user_editable_fields",
+    ("PasswordIdentityProvider", "updatable_fields"): "use c.RBAC.user_editable_fields",
+    ("PasswordIdentityProvider", "password_required"): ALLOW_PASSWORDS,
+    ("PasswordIdentityProvider", "allow_password_change"): ALLOW_PASSWORDS,
+}
+
+
+def replaced_settings(config: Config) -> list[str]:
+    """A warning for each setting of a plain Jupyter Server that jupyter-rbac ignores."""
+    warnings = [
+        f"c.{section}.{name} is ignored: {replacement}"
+        for (section, name), replacement in REPLACED_SETTINGS.items()
+        if name in config.get(section, {})
+    ]
+    for variable in ("JUPYTER_TOKEN", "JUPYTER_TOKEN_FILE"):
+        if os.environ.get(variable):
+            warnings.append(f"the {variable} environment variable is ignored: {OWN_TOKENS}")
+    return warnings
+
+
+def is_argon2(hashed: str) -> bool:
+    """Is this jupyter_server's `argon2:` hash (one our password hashing verifies as it is)?"""
+    if not hashed.startswith("argon2:"):
+        return False
+    try:
+        argon2.extract_parameters(hashed.removeprefix("argon2:"))
+    except argon2.exceptions.InvalidHashError:
+        return False
+    return True

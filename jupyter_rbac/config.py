@@ -38,7 +38,7 @@ class RBAC(LoggingConfigurable):
             return os.environ["JUPYTERHUB_USER"]
         try:
             return getpass.getuser()
-        except Exception:
+        except (OSError, KeyError, ImportError):  # no login name (what getuser raises varies)
             return "admin"
 
     load_roles = List(
@@ -46,8 +46,12 @@ class RBAC(LoggingConfigurable):
         config=True,
         help="""Roles declared in config, applied at every start (as JupyterHub's `load_roles`):
         a list of {"name": ..., "description": ..., "scopes": [...], "users": [...],
-        "groups": [...]}. A role named here is created or updated; its users and groups are
-        created if missing and given the role. The `admin` role cannot be redefined.""",
+        "groups": [...]}. Users and groups are created if missing and given the role.
+        Without "scopes", an entry only gives an existing role (a default role, `admin`, or one
+        made at runtime), which keeps its scopes: {"name": "admin", "users": ["alice"]}. With
+        "scopes", it creates or updates the role, whose scopes and description are then
+        read-only through the API. `admin`'s scopes cannot change. A user or group an earlier
+        start gave a role, and no entry names any more, loses it.""",
     )
 
     policy_file = Unicode(

@@ -56,7 +56,8 @@ def test_load_roles_updates_an_existing_role(tmp_path):
         ([{"name": "x", "scopes": ["read:nope"]}], "unknown resource 'nope'"),
         ([{"name": "x", "scopes": "read:contents"}], "must be a list"),
         ([{"name": "x", "colour": "red"}], "unknown keys ['colour']"),
-        ([{"name": "admin", "scopes": ["read:lab"]}], "cannot be redefined"),
+        ([{"name": "admin", "scopes": ["read:lab"]}], "the 'admin' role's scopes cannot change"),
+        ([{"name": "nope", "users": ["ann"]}], "declared without scopes and there is no such role"),
         ([{"name": "bad name", "scopes": []}], "invalid role name"),
     ],
 )

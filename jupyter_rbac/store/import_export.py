@@ -181,7 +181,22 @@ def check_document(document: object, catalog: Catalog, complete: bool = True) ->
     _check_references(
         contents, declared={kind for kind in SECTIONS if complete or kind in document}
     )
+    if not complete:
+        _require_scopes(document)
     return contents
+
+
+def _require_scopes(document: dict) -> None:
+    """A policy file's roles are applied at every start over the roles there: an entry without
+    scopes would silently empty a default role (c.RBAC.load_roles is where a role only gains
+    members and keeps its scopes)."""
+    for entry in document.get("roles") or []:
+        if "scopes" not in entry:
+            raise InvalidInput(
+                f"roles[{entry['name']}].scopes: required here ([] for a role that grants"
+                " nothing); to give a role members and keep its scopes, use c.RBAC.load_roles:"
+                ' {"name": ..., "users": [...]}'
+            )
 
 
 def _section(document: dict, section: str, parse: Callable[[dict, str], Spec]) -> dict[str, Spec]:
