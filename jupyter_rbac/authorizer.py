@@ -70,10 +70,16 @@ class Need(NamedTuple):
     # refused, it is answered as an unknown id is (`_refuse_hidden`), so that neither its
     # existence nor its owner or path shows.
     hides_existence: bool = False
+    # The scope a refusal names when it is not this need's own: where a link leads must not show.
+    reported: str | None = None
 
     @property
     def scope(self) -> str:
         return object_scope(self.action, self.resource, self.path, self.owner)
+
+    @property
+    def refusal(self) -> str:
+        return self.reported or self.scope
 
 
 class Unresolvable(Exception):
@@ -145,7 +151,7 @@ class RBACAuthorizer(Authorizer):
             if not self._allows(handler, permissions, need):
                 if need.hides_existence:
                     return _refuse_hidden(handler, permissions, need)
-                return _deny(handler, need.scope)
+                return _deny(handler, need.refusal)
         for need in needs:  # for the file manager's own check of the disk paths (contents_check)
             note_judged(need.path)
         # a folder on the way is judged on the disk as it is now (see _allows): never remembered
@@ -340,7 +346,9 @@ def _where_links_lead(handler: RequestHandler, needs: list[Need]) -> list[Need]:
             continue
         real = real_location(root, need.path)
         if real != need.path:
-            extra.append(Need(need.action, "contents", real, has_object=True, traversal=need.traversal))
+            extra.append(
+                Need(need.action, "contents", real, has_object=True, traversal=need.traversal, reported=need.refusal)
+            )
     return needs + extra
 
 
@@ -380,12 +388,16 @@ def _session_needs(policy: Policy, handler: RequestHandler, username: str, actio
     if session_id is None and method != "POST":
         return [Need(action, "sessions")]
     body = _body(handler) if method in ("POST", "PATCH") else {}
+    raw = _optional_string(body, "path")
+    path = _path(raw) if raw is not None else None
     if session_id is None:
-        raw = _optional_string(body, "path")
-        path = _path(raw) if raw is not None else None
         needs = [Need(action, "sessions", path, username, has_object=True)]
     else:
         needs = _owned_needs(policy, handler, username, action, "sessions", session_id)
+    if path is not None:
+        # the kernel starts beside this file and the session names it: the user must be able to
+        # read it, where its links lead too
+        needs += _where_links_lead(handler, [Need("read", "contents", path, has_object=True)])
     if method in ("POST", "PATCH"):
         # A session starts (or switches to) a kernel: that needs the kernels scope it exercises.
         kernel = body.get("kernel") or {}
@@ -401,11 +413,11 @@ def _session_needs(policy: Policy, handler: RequestHandler, username: str, actio
 
 def _nbconvert_file_needs(policy: Policy, handler: RequestHandler, username: str, action: str) -> list[Need]:
     path = _path(handler.path_kwargs.get("path"))
-    # Exporting a notebook reveals it: the user must also be able to read it.
-    return [
-        Need(action, "nbconvert", path, has_object=True),
-        Need("read", "contents", path, has_object=True),
-    ]
+    # Exporting a notebook reveals it: the user must also be able to read it, where its links
+    # lead too.
+    return _where_links_lead(
+        handler, [Need(action, "nbconvert", path, has_object=True), Need("read", "contents", path, has_object=True)]
+    )
 
 
 def _room_needs(policy: Policy, handler: RequestHandler, username: str, action: str) -> list[Need]:
@@ -427,6 +439,10 @@ def _file_id_needs(policy: Policy, handler: RequestHandler, username: str, actio
         file_id = handler.get_query_argument("id", None)
         manager = handler.settings.get("file_id_manager")
         raw = manager.get_path(file_id) if manager is not None and file_id else None
+        if file_id:  # a path found by an id: refused, it is answered as an unknown id
+            if raw is None:
+                raise NoSuchObject(action, "contents")
+            return [need._replace(hides_existence=True) for need in _contents_needs(handler, action, raw)]
     if raw is None:
         return [Need(action, "contents", has_object=True)]
     return _contents_needs(handler, action, raw)

@@ -53,6 +53,11 @@ class EditGate:
         return permissions.is_all or permissions.allows_object("write", "contents", self.document, None, ())
 
 
+def is_document_room(room_id: str) -> bool:
+    """Does the room id name a document ("json:notebook:<file id>"), not presence alone?"""
+    return str(room_id).count(":") >= 2
+
+
 def document_of_room(settings: Any, room_id: str) -> str | None:
     """The document behind a collaboration room id ("json:notebook:<file id>"), as the file id
     manager knows it now; None for a room that is no document (global awareness) or unknown."""

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from jupyter_core.utils import ensure_async
+from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server_ydoc.handlers import YDocWebSocketHandler
+from tornado import web
 
-from .collaboration import EditGate, document_of_room, is_edit
+from .collaboration import EditGate, document_of_room, is_document_room, is_edit
 
 __all__ = ["CollaborationRoomHandler", "YDocWebSocketHandler"]
 
@@ -21,6 +24,20 @@ class CollaborationRoomHandler(YDocWebSocketHandler):
     _rbac_gate: EditGate | None = None
     _rbac_connection: int | None = None
     _rbac_dropped = 0
+
+    async def prepare(self, *args: Any, **kwargs: Any) -> None:
+        room_id = self.path_args[0] if self.path_args else ""
+        if is_document_room(room_id) and document_of_room(self.settings, room_id) is None:
+            # jupyter-collaboration would build a room for it and fail (a 500): a 404, once the
+            # request is signed in (strangers learn nothing of ids)
+            await ensure_async(JupyterHandler.prepare(self))
+            if not self.current_user:
+                raise web.HTTPError(403, "Forbidden: sign in first")
+            # answered as a room of a hidden document is: the Authorizer says how (404 or 403)
+            if not self.authorizer.is_authorized(self, self.current_user, "read", "contents"):
+                raise web.HTTPError(403)  # the guard's answer names the missing scope
+            raise web.HTTPError(404, "No such document")
+        await super().prepare(*args, **kwargs)
 
     async def open(self, room_id: str) -> None:
         # the guard already resolved this room to a document the user may read (or none: awareness)

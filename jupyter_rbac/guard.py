@@ -192,6 +192,7 @@ class GuardedHandler:
 
     async def prepare(self, *args: Any, **kwargs: Any) -> None:
         guard = self._rbac_guard
+        self._rbac_prepared = True
         upgrade = _is_websocket_upgrade(self)
         if upgrade:  # what the Authorizer is asked for it, to ask again later (websocket_checks)
             self._rbac_questions = []
@@ -210,6 +211,7 @@ class GuardedHandler:
         if upgrade and not _same_origin(self):
             raise CrossOriginWebsocket(self)
         guard.check(self)  # type: ignore[arg-type]
+        _require_json_object(self)
         user = getattr(self, "current_user", None)
         if upgrade:
             recheck_each_message(self, guard)
@@ -236,13 +238,21 @@ class GuardedHandler:
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exception = kwargs.get("exc_info", (None, None, None))[1]
+        if not getattr(self, "_rbac_prepared", False) and not isinstance(self, APIHandler):
+            # refused before anything ran (tornado could not decode the URL): no user is known,
+            # so jupyter_server's error page cannot be drawn; say why in JSON
+            message = getattr(exception, "log_message", None) or self._reason  # type: ignore[attr-defined]
+            self.set_header("Content-Type", "application/json")  # type: ignore[attr-defined]
+            self.finish(json.dumps({"message": message, "reason": self._reason}))  # type: ignore[attr-defined]
+            return
         if isinstance(exception, SQLAlchemyError):  # lost the database in the middle of a request
             self._rbac_guard.unavailable(exception)
             self.set_status(503)
             status_code = 503
             kwargs["exc_info"] = (PolicyUnavailable, PolicyUnavailable(), None)
             exception = kwargs["exc_info"][1]
-        answer = _bad_input_answer(exception)
+        on_files = self._rbac_guard.table.rule_for(self.request).resource in FILE_RESOURCES  # type: ignore[attr-defined]
+        answer = _bad_input_answer(exception, on_files)
         if answer is not None:  # bad input a handler let escape: a 4xx saying why, never a 500
             status_code = answer.status_code
             self.set_status(status_code)  # type: ignore[attr-defined]
@@ -277,17 +287,37 @@ _DISK_ANSWERS: dict[type, tuple[int, str]] = {
 }
 
 
-def _bad_input_answer(exception: BaseException | None) -> web.HTTPError | None:
-    """The 4xx for an error that only bad input causes (jupyter_server's contents manager lets a
-    missing folder escape as a 500; a handler's json.loads, a RecursionError), else None."""
+# Routes whose path names a file of the server root: there a missing folder is the request's fault.
+FILE_RESOURCES = frozenset({"contents", "nbconvert"})
+
+
+def _bad_input_answer(exception: BaseException | None, on_files: bool) -> web.HTTPError | None:
+    """The 4xx for an error that only bad input causes (a handler's json.loads meeting a body
+    nested too deeply; on a file route, a path whose folder is missing, which jupyter_server's
+    contents manager lets escape as a 500), else None: other errors stay the server's own."""
     if isinstance(exception, web.HTTPError) and exception.status_code == 500:
         exception = exception.__cause__  # jupyter_server's save wraps what went wrong in a 500
     if isinstance(exception, RecursionError):
         return web.HTTPError(400, TOO_DEEP)
+    if isinstance(exception, UnicodeDecodeError):  # a body or argument that is not UTF-8 text
+        return web.HTTPError(400, "The request is not UTF-8 text")
+    if not on_files:
+        return None
     for kind, (status, message) in _DISK_ANSWERS.items():
         if isinstance(exception, kind):
             return web.HTTPError(status, message)
     return None
+
+
+def _require_json_object(handler: Any) -> None:
+    """The JSON APIs of the server (jupyter_server's, JupyterLab's, collaboration's, ours) take a
+    JSON object as a body; anything else is a 400 here, before a handler calls `.get` on a list
+    or a string (a 500 in several of them)."""
+    if not isinstance(handler, APIHandler) or handler.request.method not in ("POST", "PUT", "PATCH"):
+        return
+    body = handler.request.body.lstrip()
+    if body and not body.startswith(b"{"):
+        raise web.HTTPError(400, "The request body must be a JSON object")
 
 
 class CrossOriginWebsocket(web.HTTPError):

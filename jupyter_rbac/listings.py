@@ -114,18 +114,30 @@ def _contents(handler, policy: Policy, model: JSON) -> JSON:
     if model.get("type") != "directory" or not isinstance(entries, list):
         return shaped
     if not permissions.allows("read", "contents"):
-        entries = [
-            entry
-            for entry in entries
-            if _may_see_path(permissions, entry.get("path", ""))
-            or (entry.get("type") == "directory" and permissions.leads_to_path("contents", entry.get("path", "")))
-        ]
+        entries = [entry for entry in entries if _may_see_entry(permissions, entry)]
     return {**shaped, "content": [_with_writable(permissions, entry) for entry in entries]}
 
 
+def _may_see_entry(permissions, entry: dict) -> bool:
+    """A folder's entry is shown if the user may read it or it leads there. Its path is judged
+    normalised: jupyter_server spells entries as the request did (`home/ann/../bob`)."""
+    try:
+        path = normalize_path(str(entry.get("path", "")))
+    except PathError:
+        return False
+    if _may_see_path(permissions, path):
+        return True
+    return entry.get("type") == "directory" and permissions.leads_to_path("contents", path)
+
+
 def _with_writable(permissions, model: dict) -> dict:
-    if not model.get("writable") or permissions.allows_path("write", "contents", model.get("path", "")):
+    if not model.get("writable"):
         return model
+    try:
+        if permissions.allows_path("write", "contents", normalize_path(str(model.get("path", "")))):
+            return model
+    except PathError:
+        pass
     return {**model, "writable": False}
 
 

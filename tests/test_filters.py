@@ -213,7 +213,7 @@ async def test_a_session_also_needs_the_kernel_it_starts(make_user, rbac, tree):
 
 
 async def test_a_session_cannot_attach_to_someone_elses_kernel(make_user, own_kernels_role, rbac, tree):
-    rbac.store.create_role("own-sessions", ["write:sessions!user={user}"])
+    rbac.store.create_role("own-sessions", ["write:sessions!user={user}", "read:contents"])
     ann = make_user("ann", roles=[own_kernels_role, "own-sessions"])
     ben = make_user("ben", roles=[own_kernels_role, "own-sessions"])
     _, kernel = await ann.post("api", "kernels", body={"name": "python3"})
@@ -225,7 +225,12 @@ async def test_a_session_cannot_attach_to_someone_elses_kernel(make_user, own_ke
 async def test_session_and_terminal_listings_are_filtered(make_user, rbac, tree):
     rbac.store.create_role(
         "own-things",
-        ["write:sessions!user={user}", "execute:kernels!user={user}", "execute:terminals!user={user}"],
+        [
+            "write:sessions!user={user}",
+            "execute:kernels!user={user}",
+            "execute:terminals!user={user}",
+            "read:contents",  # a session names a notebook its user may read
+        ],
     )
     ann = make_user("ann", roles=["own-things"])
     ben = make_user("ben", roles=["own-things"])
