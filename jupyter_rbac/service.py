@@ -4,6 +4,9 @@ The REST handlers and the `jupyter rbac` command line both go through here, so t
 whichever way a change arrives:
 - the caller needs the scope for the change (`write:roles`, `write:users!user=...`, ...);
 - nobody grants a scope they do not hold (in a role, an assignment, a membership or a token);
+- every change of who holds a role or who is in a group passes one gate (`_require_may_move`):
+  write access to each user and group it touches, as the policy stands before the change;
+- nobody changes, strips or deletes a role unless they hold every scope it grants now;
 - default roles cannot be deleted, `admin` cannot be edited, config-managed roles are read-only;
 - the last administrator cannot go, and an administrator cannot demote themselves
   (enforced by the store inside each transaction).
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -112,6 +115,19 @@ class Listing:
     offset: int = 0
     sort: str = "name"
     query: str = ""
+
+
+@dataclass(frozen=True)
+class Move:
+    """One change of who holds what, judged by `RBACService._require_may_move` whichever endpoint
+    it came through (users, groups, roles, invitations)."""
+
+    why: str  # what the change does, for the refusal: "adding members to group 'class'"
+    users: Sequence[str] = ()  # users put into or taken out of a group or role
+    groups: Sequence[str] = ()  # groups whose members or roles change
+    roles: Sequence[str] = ()  # roles given to or taken from someone directly
+    gains: Sequence[str] = ()  # roles whose scopes someone gains
+    joins: Sequence[str] = ()  # groups someone joins (gaining their roles' scopes)
 
 
 @dataclass
@@ -314,11 +330,51 @@ class RBACService:
 
     def _require_held(self, actor: Actor, scopes: Iterable[str], why: str) -> None:
         """No escalation: `actor` must hold every scope they hand out."""
+        missing = self._first_not_held(actor, scopes)
+        if missing is not None:
+            raise Forbidden(
+                f"Forbidden: {why} grants {missing!r}, which you do not hold yourself", missing_scope=missing
+            )
+
+    def _first_not_held(self, actor: Actor, scopes: Iterable[str]) -> str | None:
         for text in scopes:
             if not actor.permissions.covers(self.catalog.parse(text)):
-                raise Forbidden(
-                    f"Forbidden: {why} grants {text!r}, which you do not hold yourself", missing_scope=text
-                )
+                return text
+        return None
+
+    def _require_may_move(self, actor: Actor, move: Move) -> None:
+        """The one gate of every membership change: a user into or out of a group, a role to or
+        from a user or group, through any endpoint.
+
+        Write access to each user and group touched is judged by the policy before the change, so
+        nobody widens their own `!group=` scopes by moving someone into their group (F4). A role
+        given or taken directly needs `write:roles` and every scope it grants now; whatever
+        someone gains, the actor must hold.
+        """
+        if move.roles:
+            self.require(actor, "write", "roles")
+        for user in dict.fromkeys(move.users):
+            self.require(actor, "write", "users", user=user)
+        for group in dict.fromkeys(move.groups):
+            self.require(actor, "write", "groups", group=group)
+        gained = self._scopes_of_roles(move.gains) + self._scopes_of_groups(move.joins)
+        self._require_held(actor, gained, move.why)
+        for role in dict.fromkeys(move.roles):
+            self._require_whole_role(actor, role)
+
+    def _require_whole_role(self, actor: Actor, role: str) -> None:
+        """Nobody rewrites, strips or deletes what they could not grant: the actor holds every
+        scope the role grants now. Everyone holds the `user` role, and its scopes through it, so
+        holding them proves nothing: changing it changes every user, and needs `write:users`."""
+        if role == self.policy.everyone_role:
+            self.require(actor, "write", "users")
+        missing = self._first_not_held(actor, self.store.snapshot().roles.get(role, ()))
+        if missing is not None:
+            raise Forbidden(
+                f"Forbidden: role {role!r} grants {missing!r}, which you do not hold yourself: only"
+                " someone who holds every scope of a role may change it, delete it, or give or take it",
+                missing_scope=missing,
+            )
 
     def _scopes_of_roles(self, roles: Iterable[str], field_name: str = "roles") -> list[str]:
         """Every scope of these roles (the roles are named in the request's `field_name`)."""
@@ -362,6 +418,8 @@ class RBACService:
         check_name("role", name)
         scopes = self.validate_scopes(scopes)
         self._require_held(actor, scopes, f"role {name!r}")
+        users, groups = list(users), list(groups)
+        self._require_may_move(actor, Move(f"giving role {name!r}", users=users, groups=groups))
         return self.store.create_role(
             name, scopes, _description(description), actor=actor.name, users=users, groups=groups
         )
@@ -384,11 +442,15 @@ class RBACService:
         new_scopes = scopes if scopes is not None else current.scopes
         added = [s for s in new_scopes if s not in current.scopes]
         self._require_held(actor, added, f"role {name!r}")
-        new_holders = [u for u in changes.users or () if u not in current.users] + [
-            g for g in changes.groups or () if g not in current.groups
-        ]
-        if new_holders:
+        users = _moved(current.users, changes.users)
+        groups = _moved(current.groups, changes.groups)
+        if any(u not in current.users for u in users) or any(g not in current.groups for g in groups):
             self._require_held(actor, new_scopes, f"giving role {name!r}")
+        if users or groups:
+            move = Move(f"giving role {name!r}", users=users, groups=groups, roles=[name])
+            self._require_may_move(actor, move)
+        elif redefined:
+            self._require_whole_role(actor, name)
         return self.store.update_role(
             name,
             scopes=scopes,
@@ -406,6 +468,10 @@ class RBACService:
             raise Conflict(f"the default role {name!r} cannot be deleted")
         if role.managed_by == MANAGED_BY_CONFIG:
             raise Conflict(f"role {name!r} is managed by the server's configuration: remove it there")
+        # deleting takes the role from everyone who holds it
+        self._require_may_move(
+            actor, Move(f"deleting role {name!r}", users=role.users, groups=role.groups, roles=[name])
+        )
         self.store.delete_role(name, actor=actor.name, expected_revision=expected_revision)
 
     # -- users ---------------------------------------------------------------------------------
@@ -459,26 +525,24 @@ class RBACService:
             or actor.permissions.allows_object("write", "users", owner=name, owner_groups=groups)
         ):
             self.require(actor, "write", "users")
-        if roles:
-            self.require(actor, "write", "roles")
-            self._require_held(actor, self._scopes_of_roles(roles), f"giving {name!r} roles {roles}")
-        for group in groups:
-            self.require(actor, "write", "groups", group=group)
-        self._require_held(actor, self._scopes_of_groups(groups), f"adding {name!r} to groups {groups}")
+        # the new user is judged above (there is no "before" for them); their roles and groups here
+        self._require_may_move(actor, Move(f"giving {name!r} roles {roles}", roles=roles, gains=roles))
+        joining = Move(f"adding {name!r} to groups {groups}", groups=groups, joins=groups)
+        self._require_may_move(actor, joining)
 
     def update_user(self, actor: Actor, name: str, changes: Changes) -> UserEntry:
         self.require(actor, "write", "users", user=name)
         current = self.store.get_user(name)
-        if changes.roles is not None and set(changes.roles) != set(current.roles):
-            self.require(actor, "write", "roles")
-            added = [r for r in changes.roles if r not in current.roles]
-            self._require_held(actor, self._scopes_of_roles(added), f"giving {name!r} roles {added}")
-        if changes.groups is not None:
-            added = [g for g in changes.groups if g not in current.groups]
-            removed = [g for g in current.groups if g not in changes.groups]
-            for group in added + removed:
-                self.require(actor, "write", "groups", group=group)
-            self._require_held(actor, self._scopes_of_groups(added), f"adding {name!r} to groups {added}")
+        roles = _moved(current.roles, changes.roles)
+        if roles:
+            added = [r for r in roles if r not in current.roles]
+            move = Move(f"giving {name!r} roles {added}", users=[name], roles=roles, gains=added)
+            self._require_may_move(actor, move)
+        groups = _moved(current.groups, changes.groups)
+        if groups:
+            added = [g for g in groups if g not in current.groups]
+            move = Move(f"adding {name!r} to groups {added}", users=[name], groups=groups, joins=added)
+            self._require_may_move(actor, move)
         return self.store.update_user(
             name,
             display_name=_display_name(changes.display_name) if changes.display_name is not None else None,
@@ -556,10 +620,8 @@ class RBACService:
         check_name("group", name)
         self.require(actor, "write", "groups", group=name)
         members, roles = list(members), list(roles)
-        if roles:
-            self.require(actor, "write", "roles")
-            why = f"group {name!r} with roles {roles}"
-            self._require_held(actor, self._scopes_of_roles(roles), why)
+        why = f"group {name!r} with roles {roles}"
+        self._require_may_move(actor, Move(why, users=members, groups=[name], roles=roles, gains=roles))
         return self.store.create_group(
             name, _description(description), actor=actor.name, members=members, roles=roles
         )
@@ -568,12 +630,17 @@ class RBACService:
         self.require(actor, "write", "groups", group=name)
         current = self.store.get_group(name)
         roles = changes.roles if changes.roles is not None else current.roles
-        if changes.roles is not None and set(changes.roles) != set(current.roles):
-            self.require(actor, "write", "roles")
-            added = [r for r in changes.roles if r not in current.roles]
-            self._require_held(actor, self._scopes_of_roles(added), f"giving group {name!r} roles {added}")
-        if changes.members is not None and any(m not in current.members for m in changes.members):
-            self._require_held(actor, self._scopes_of_roles(roles), f"adding members to group {name!r}")
+        moved_roles = _moved(current.roles, changes.roles)
+        if moved_roles:
+            added = [r for r in moved_roles if r not in current.roles]
+            why = f"giving group {name!r} roles {added}"
+            self._require_may_move(actor, Move(why, groups=[name], roles=moved_roles, gains=added))
+        members = _moved(current.members, changes.members)
+        if members:
+            # whoever joins gains the group's roles (as they will be after this change)
+            gains = roles if any(m not in current.members for m in members) else ()
+            why = f"adding members to group {name!r}"
+            self._require_may_move(actor, Move(why, users=members, groups=[name], gains=gains))
         return self.store.update_group(
             name,
             description=_description(changes.description) if changes.description is not None else None,
@@ -585,6 +652,9 @@ class RBACService:
 
     def delete_group(self, actor: Actor, name: str, expected_revision: int | None = None) -> None:
         self.require(actor, "write", "groups", group=name)
+        # deleting a group takes every member out of it
+        members = self.store.get_group(name).members
+        self._require_may_move(actor, Move(f"deleting group {name!r}", users=members, groups=[name]))
         self.store.delete_group(name, actor=actor.name, expected_revision=expected_revision)
 
     # -- tokens --------------------------------------------------------------------------------
@@ -767,6 +837,14 @@ def _listed(value: object) -> list[str]:
     if isinstance(value, dict):
         return [*value.get("added", []), *value.get("removed", [])]
     return list(value) if isinstance(value, list) else []
+
+
+def _moved(current: Iterable[str], wanted: Iterable[str] | None) -> list[str]:
+    """The names a complete new list adds or removes (none if the list is not given)."""
+    if wanted is None:
+        return []
+    before, after = list(current), list(wanted)
+    return [n for n in after if n not in before] + [n for n in before if n not in after]
 
 
 def _names(values: object, kind: str, where: str) -> list[str]:

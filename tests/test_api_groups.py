@@ -81,6 +81,11 @@ async def test_group_admins_manage_only_their_group(rbac, make_user):
     rbac.store.create_group("chemistry")
     lead = make_user("lead", roles=["physics-lead"])
     make_user("student")
+    # moving someone into a group needs write access to them, as they are before the move
+    status, payload = await lead.patch(*GROUPS, "physics", body={"members": ["student"]})
+    assert (status, payload["missing_scope"]) == (403, "write:users!user=student")
+    scopes = rbac.store.get_role("physics-lead").scopes
+    rbac.store.update_role("physics-lead", scopes=[*scopes, "write:users!user=student"])
     assert (await lead.patch(*GROUPS, "physics", body={"members": ["student"]}))[0] == 200
     _, page = await lead.get(*GROUPS)
     assert [g["name"] for g in page["items"]] == ["physics"]

@@ -1,7 +1,8 @@
 """No escalation, as a property: a partial administrator makes hundreds of random writes through
 every write endpoint of /api/rbac (roles, role holders, users, groups, members, tokens,
 invitations); after each one that lands, nobody has gained a scope the administrator does not
-hold, and no token carries more than its owner.
+hold, no token carries more than its owner, and the administrator reaches nobody she did not reach
+before (her `!group=` scopes do not widen by moving someone into her group).
 
 The random walk is seeded (each seed a test), so a failure names the write that broke the rule
 and replays exactly.
@@ -13,7 +14,7 @@ import random
 
 import pytest
 
-from jupyter_rbac.scopes import ScopeError, compile_permissions
+from jupyter_rbac.scopes import ACTIONS, ScopeError, compile_permissions
 
 WALK_LENGTH = 250
 SEEDS = (1, 2, 3)
@@ -79,6 +80,26 @@ def effective(rbac) -> dict[str, frozenset[str]]:
     return {name: frozenset(rbac.policy.permissions(name, None).scopes) for name in names}
 
 
+def reach(rbac, actor: str) -> dict[str, frozenset[tuple[str, str]]]:
+    """For every user, what `actor` may do to them and their objects: (action, resource) pairs
+    on resources whose scopes filter by user or group, as the server would judge them now."""
+    rbac.policy.refresh()
+    permissions = rbac.policy.permissions(actor, None)
+    catalog = rbac.catalog.resources
+    owned = [name for name, resource in catalog.items() if {"user", "group"} & resource.filters]
+
+    def on(user: str) -> frozenset[tuple[str, str]]:
+        groups = rbac.policy.groups_of(user)
+        return frozenset(
+            (action, resource)
+            for resource in owned
+            for action in ACTIONS
+            if permissions.allows_object(action, resource, owner=user, owner_groups=groups)
+        )
+
+    return {user.name: on(user.name) for user in rbac.store.list_users()}
+
+
 def random_write(rng: random.Random, known_users: list[str], roles: list[str]) -> tuple[str, tuple, dict]:
     """One write through the API, chosen at random: (method, path parts, body)."""
     def some(pool, most=2):
@@ -123,6 +144,7 @@ async def test_a_partial_administrator_never_grants_what_she_lacks(rbac, world, 
         known_users = sorted(effective(rbac))
         roles = sorted(role.name for role in rbac.store.list_roles())
         before = effective(rbac)
+        reach_before = reach(rbac, "fay")
         fay_permissions = rbac.policy.permissions("fay", None)
         method, path, body = random_write(rng, known_users, roles)
         status, answer = await fay.request(method, "api", "rbac", *path, body=body)
@@ -141,6 +163,11 @@ async def test_a_partial_administrator_never_grants_what_she_lacks(rbac, world, 
                 assert fay_permissions.covers(parsed), (
                     f"step {step}: {method} {'/'.join(path)} {body} gave {user} {scope}, which fay lacks"
                 )
+        for user, gained in reach(rbac, "fay").items():
+            widened = gained - reach_before.get(user, gained)  # a user created now: the creation rule
+            assert not widened, (
+                f"step {step}: {method} {'/'.join(path)} {body} gave fay {sorted(widened)} on {user}"
+            )
         if path[-1] == "tokens":  # the new token acts with at most what fay and its owner hold
             owner = path[1]
             token = rbac.policy.token_permissions(owner, answer["scopes"], None) if answer["scopes"] else None
