@@ -30,6 +30,7 @@ from .guard import RouteGuard
 from .handlers import HANDLERS
 from .identity import RBACIdentityProvider
 from .identity.singleuser import HubGrants
+from .listings import DepartedOwners
 from .policy import Policy
 from .policy_file import load_policy_file
 from .presence import Presence
@@ -142,10 +143,10 @@ class RBACExtension(ExtensionApp):
         # the file manager checks each disk path against what the Authorizer judged (contents_check)
         if not contents_check.install(serverapp.contents_manager):
             self.log.info("jupyter-rbac: the contents manager keeps no files on a disk; paths are judged as API paths")
-        # judges websockets that receive nothing (see websocket_checks)
-        self.websocket_sweeper = PeriodicCallback(
-            lambda: self.guard.websockets.sweep(self.guard), self.rbac.websocket_recheck_seconds * 1000
-        )
+        # judges websockets that receive nothing (see websocket_checks), and shuts down what
+        # deleted users left running (see listings.DepartedOwners)
+        self.departed_owners = DepartedOwners(self.policy, serverapp.web_app.settings, self.log)
+        self.websocket_sweeper = PeriodicCallback(self._recheck, self.rbac.websocket_recheck_seconds * 1000)
         self.websocket_sweeper.start()
         self.settings.update(
             rbac_presence=self.presence,
@@ -156,6 +157,11 @@ class RBACExtension(ExtensionApp):
             rbac_accounts=self.accounts,
         )
         self.log.info("jupyter-rbac: policy database %s", self.store.engine.url.render_as_string())
+
+    def _recheck(self) -> None:
+        """The timer: judge open websockets again; stop what deleted users left running."""
+        self.guard.websockets.sweep(self.guard)
+        self.departed_owners.check()
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(HANDLERS)

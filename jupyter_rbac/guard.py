@@ -272,6 +272,22 @@ class GuardedHandler:
             exception.log_message = f"Forbidden: you need the scope {missing}"
         super().write_error(status_code, **kwargs)  # type: ignore[misc]
 
+    def _request_summary(self) -> str:
+        """The request as tornado's warning and error lines name it, its URI scrubbed of secrets
+        (tokens, invitation codes) by the rule and keys of jupyter_server's access line."""
+        from jupyter_server.log import _scrub_uri  # that line's own rule: the two never disagree
+
+        request = self.request  # type: ignore[attr-defined]
+        keys = self.settings.get("extra_log_scrub_param_keys", [])  # type: ignore[attr-defined]
+        return f"{request.method} {_scrub_uri(request.uri, keys)} ({request.remote_ip})"
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, web.HTTPError):
+            return super().log_exception(typ, value, tb)  # type: ignore[misc]  # via the summary above
+        # tornado's own line would add repr(self.request), whose URI is not scrubbed
+        app_log.error("Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb))
+        return None
+
     def _wants_json(self) -> bool:
         """JSON for APIs and scripts; an HTML error page for a browser navigating to a page."""
         if isinstance(self, APIHandler):

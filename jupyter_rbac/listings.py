@@ -7,8 +7,13 @@ this module only applies them to JSON.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from tornado import web
 
 from .authorizer import real_location
 from .paths import PathError, normalize_path
@@ -271,3 +276,76 @@ def forget_deleted(handler: RequestHandler, policy: Policy) -> None:
         policy.forget_owner("session", handler.path_kwargs.get("session_id", ""))
     elif name == "TerminalHandler" and handler.path_args:
         policy.forget_owner("terminal", handler.path_args[0])
+
+
+# -- what deleted users leave running ---------------------------------------------------------------
+
+# Sessions first: shutting one down shuts down its kernel too.
+_SHUTDOWN_ORDER = {"session": 0, "kernel": 1, "terminal": 2}
+
+
+class DepartedOwners:
+    """Shuts down the kernels, terminals and sessions of users who were deleted, in the server
+    that runs them, and forgets who owned them.
+
+    Owners are recorded by name: without this a deleted user's code would run on as them, and a
+    new user given the name would list and control it. Any process may delete a user (the REST
+    API of any server, `jupyter rbac`), so each server looks whenever it sees a new policy
+    version; its timer refreshes the policy every `c.RBAC.websocket_recheck_seconds`.
+    """
+
+    def __init__(self, policy: Policy, settings: dict, log: logging.Logger) -> None:
+        self.policy = policy
+        self._settings = settings  # the server's: its kernel, session and terminal managers
+        self.log = log
+        self._seen = policy.version
+        self._running: asyncio.Task | None = None
+
+    def check(self) -> None:
+        """On the server's timer: after a policy change, shut down what departed users left."""
+        try:
+            self.policy.refresh()  # any process's change, requests or none
+            if self.policy.version == self._seen or (self._running and not self._running.done()):
+                return
+            departed = self.policy.owned_by_departed()
+        except SQLAlchemyError:
+            return  # the database is away (requests say so, 503): the next tick tries again
+        self._seen = self.policy.version
+        if departed:
+            self._running = asyncio.ensure_future(self._shut_down(departed))
+
+    async def _shut_down(self, departed: list[tuple[str, str]]) -> None:
+        for kind, object_id in sorted(departed, key=lambda key: _SHUTDOWN_ORDER.get(key[0], 3)):
+            owned = self.policy.owner_of(kind, object_id)
+            try:
+                await self._stop(kind, object_id)
+            except Exception:  # one that cannot be stopped must not keep the others running
+                self.log.exception("jupyter-rbac: could not shut down %s %s of a deleted user", kind, object_id)
+                continue
+            self.policy.forget_owner(kind, object_id)
+            self.log.info(
+                "jupyter-rbac: %s %s of the deleted user %s shut down", kind, object_id, owned and owned.owner
+            )
+
+    async def _stop(self, kind: str, object_id: str) -> None:
+        """Stop it if this server runs it (another server's is that server's to stop)."""
+        if kind == "session":
+            sessions = self._settings.get("session_manager")
+            if sessions is not None and await _has_session(sessions, object_id):
+                await sessions.delete_session(object_id)
+        elif kind == "kernel":
+            kernels = self._settings.get("kernel_manager")
+            if kernels is not None and object_id in kernels:
+                await kernels.shutdown_kernel(object_id)
+        elif kind == "terminal":
+            terminals = self._settings.get("terminal_manager")
+            if terminals is not None and object_id in terminals.terminals:
+                await terminals.terminate(object_id, force=True)
+
+
+async def _has_session(sessions: Any, session_id: str) -> bool:
+    try:
+        await sessions.get_session(session_id=session_id)
+    except web.HTTPError:  # jupyter_server's 404 for a session it does not have
+        return False
+    return True

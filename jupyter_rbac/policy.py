@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .defaults import EVERYONE_ROLE
+from .errors import NotFound
 from .scopes import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
 from .store import PolicySnapshot, Store, TokenIdentity, UserRecord
 from .store.repository import verify_token
 
-
 # Verified tokens remembered per process (a bound, not a cache size anyone should reach).
 MAX_VERIFIED_TOKENS = 100_000
+
+
+UserIdentity = tuple[int, datetime]
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,10 @@ class Owned:
 
     owner: str
     path: str | None = None
+    # The owner's user record when recorded (its id and creation time: SQLite may give a deleted
+    # user's id to the next user); None: not a user of our store then (a name an identity source
+    # gave that our store cannot hold). Names outlive their users: this tells their holders apart.
+    owner_record: UserIdentity | None = None
 
 
 @dataclass(frozen=True)
@@ -106,9 +113,7 @@ class Policy:
         self._tokens: dict[bytes, tuple[TokenIdentity, str] | None] = {}
         self._verified: dict[bytes, int] = {}  # digest of a secret -> the token it proved to be
         self._users: dict[str, UserRecord | None] = {}
-        self._owned: dict[tuple[str, str], Owned] = {
-            key: Owned(owner) for key, owner in store.owners().items()
-        }
+        self._owned: dict[tuple[str, str], Owned] = self._read_owners()
 
     # -- freshness ---------------------------------------------------------------------------
 
@@ -277,8 +282,36 @@ class Policy:
         return self._owned.get((kind, resource_id))
 
     def record_owner(self, kind: str, resource_id: str, owner: str, path: str | None = None) -> None:
-        self._owned[(kind, resource_id)] = Owned(owner, path)
+        self._owned[(kind, resource_id)] = Owned(owner, path, self.user_identity(owner))
         self.store.set_owner(kind, resource_id, owner)
+
+    def owned_by_departed(self) -> list[tuple[str, str]]:
+        """(kind, id) of what users of ours own whose record is gone: deleted, or deleted and
+        made again (a new user by the same name is someone else). Reads each owner's record."""
+        current: dict[str, UserIdentity | None] = {}
+        departed = []
+        for key, owned in self._owned.items():
+            if owned.owner_record is None:
+                continue  # never one of our users: nothing of theirs was deleted
+            if owned.owner not in current:
+                current[owned.owner] = self.user_identity(owned.owner)
+            if current[owned.owner] != owned.owner_record:
+                departed.append(key)
+        return departed
+
+    def _read_owners(self) -> dict[tuple[str, str], Owned]:
+        """The owners the store recorded (this process's earlier runs, other processes')."""
+        recorded = self.store.owners()
+        records = {owner: self.user_identity(owner) for owner in set(recorded.values())}
+        return {key: Owned(owner, None, records[owner]) for key, owner in recorded.items()}
+
+    def user_identity(self, username: str) -> UserIdentity | None:
+        """Which record holds the name now (None: nobody): read from the store at each call."""
+        try:
+            entry = self.store.get_user(username)
+        except NotFound:
+            return None
+        return entry.id, entry.created_at
 
     def forget_owner(self, kind: str, resource_id: str) -> None:
         if self._owned.pop((kind, resource_id), None) is not None:

@@ -3,7 +3,8 @@
 A websocket (a kernel's channels, a terminal, a collaboration room, the event stream) is
 authorized once, at its upgrade request; without more, it would keep what it had for as long as
 it stays open. Here each message first looks for any process's policy change, then asks the
-questions its upgrade was asked again: is the token it opened with still valid, does the route
+questions its upgrade was asked again: is the token or browser session it opened with still
+valid (not revoked, not signed out everywhere, no password change since), does the route
 still let this user through, does the Authorizer still say yes to what it was asked. If not, the
 connection closes with 1008 (policy violation) and the message is dropped; if the policy cannot
 be read, it closes with 1011, as every request gets a 503 then (fail closed). Every
@@ -39,6 +40,15 @@ def remember_question(handler: Any, action: str, resource: str) -> None:
         questions.append((action, resource))
 
 
+def session_still_valid(handler: Any) -> bool:
+    """For a connection opened with a browser session: does that session still hold? Its
+    identity provider says (ours compare the user's session epoch, which signing out everywhere
+    and a password change move on); one that keeps no sessions of its own answers True."""
+    provider = getattr(handler, "identity_provider", None)
+    still_valid = getattr(provider, "session_still_valid", None)
+    return still_valid is None or still_valid(handler.current_user)
+
+
 def why_not_still_allowed(handler: Any, guard: RouteGuard, thorough: bool = False) -> str | None:
     """None while the connection's user may keep it open; otherwise the reason to close it.
     Leaves the policy's current permissions on the handler. Unless `thorough`, the permissions
@@ -46,6 +56,8 @@ def why_not_still_allowed(handler: Any, guard: RouteGuard, thorough: bool = Fals
     guard.policy.refresh()  # any process's change: a revoked token, a role given or taken
     if not token_still_valid(handler, guard.policy):
         return "the token of this connection was revoked"
+    if not session_still_valid(handler):
+        return "the browser session of this connection ended"
     permissions = guard.authorizer.current_permissions(handler, handler.current_user)
     handler._rbac_permissions = permissions  # the policy's current version, not the upgrade's
     if not thorough and permissions is getattr(handler, "_rbac_judged_with", None):

@@ -11,6 +11,12 @@ import json
 from uuid import uuid4
 
 import pytest
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
+
+from .browser_session import BrowserSession
+from .test_openid import CLIENT_ID, CLIENT_SECRET, IssuerProcess
+from .test_openid import sign_in as oidc_sign_in
 
 TIMEOUT = 30  # a kernel's first answer includes starting it
 
@@ -134,3 +140,152 @@ async def _wait_for(condition, timeout: float = TIMEOUT) -> None:
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.05)  # polling the file system for the shell's output
+
+
+# -- browser sessions that end ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser_of(jp_fetch, jp_http_port, jp_base_url):
+    """browser_of(client) -> a browser signed in as that user through the login page (their own
+    token in the password box), with `.websocket(*parts)` opening one from the server's own origin."""
+
+    async def sign_in(client) -> BrowserSession:
+        browser = BrowserSession(jp_fetch)
+        response = await browser.submit(("login",), ("login",), {"username": client.name, "password": client.token})
+        assert response.code == 302, response.code
+
+        async def websocket(*parts: str):
+            cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+            url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}{'/'.join(parts)}"
+            own = f"http://127.0.0.1:{jp_http_port}"
+            return await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie, "Origin": own}))
+
+        browser.websocket = websocket
+        return browser
+
+    return sign_in
+
+
+@pytest.fixture
+def ann(make_user):
+    """ann runs kernels and terminals (the server shuts them down when the test ends)."""
+    return make_user("ann", roles=["runner", "editor"])
+
+
+def _execute_request(code: str) -> str:
+    header = {
+        "msg_id": uuid4().hex, "msg_type": "execute_request", "username": "", "session": uuid4().hex,
+        "date": "", "version": "5.3",
+    }  # fmt: skip
+    content = {"code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False}
+    return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content, "channel": "shell"})
+
+
+async def test_signing_out_everywhere_closes_the_sessions_websockets_before_they_run_anything(
+    ann, browser_of, jp_root_dir
+):
+    laptop, phone = await browser_of(ann), await browser_of(ann)
+    status, kernel = await ann.post("api", "kernels", body={"name": "python3"})
+    assert status == 201, kernel
+    status, terminal = await ann.post("api", "terminals")
+    assert status == 200, terminal
+    channels = await laptop.websocket("api", "kernels", kernel["id"], "channels")
+    shell = await laptop.websocket("terminals", "websocket", terminal["name"])
+    try:
+        assert (await _ask_kernel_info(channels))["content"]["status"] == "ok"
+        status, _ = await phone.api("DELETE", "api", "rbac", "me", "sessions")
+        assert status == 204
+        status, _ = await laptop.api("GET", "api", "rbac", "me")
+        assert status == 403  # the laptop's REST requests are refused...
+        # ...and so is what its open websockets carry
+        await channels.write_message(_execute_request(f"open({str(jp_root_dir / 'kernel.txt')!r}, 'w').close()"))
+        await shell.write_message(json.dumps(["stdin", f"echo after > {jp_root_dir}/shell.txt\r"]))
+        assert await _closed(channels) == (1008, "the browser session of this connection ended")
+        assert await _closed(shell) == (1008, "the browser session of this connection ended")
+        await asyncio.sleep(1)  # what the kernel and the shell would take, had they got it
+        assert not (jp_root_dir / "kernel.txt").exists() and not (jp_root_dir / "shell.txt").exists()
+    finally:
+        channels.close()
+        shell.close()
+
+
+async def test_changing_the_password_closes_another_sessions_terminal_that_only_prints(ann, browser_of):
+    laptop, phone = await browser_of(ann), await browser_of(ann)
+    status, terminal = await ann.post("api", "terminals")
+    assert status == 200, terminal
+    shell = await laptop.websocket("terminals", "websocket", terminal["name"])
+    try:
+        await shell.write_message(json.dumps(["stdin", "while true; do echo tick; sleep 0.1; done\r"]))
+        while "tick" not in (await asyncio.wait_for(shell.read_message(), TIMEOUT) or ""):
+            pass
+        status, _ = await phone.api("PUT", "api", "rbac", "me", "password", body={"new_password": "a new long phrase"})
+        assert status == 204
+        # it only receives: the timer (every second) ends it, else the ticks go on and this times out
+        await asyncio.wait_for(_closed(shell), TIMEOUT)
+        assert (shell.close_code, shell.close_reason) == (1008, "the browser session of this connection ended")
+        status, _ = await phone.api("GET", "api", "rbac", "me")
+        assert status == 200  # the session that changed it goes on
+    finally:
+        shell.close()
+
+
+async def test_a_session_that_goes_on_keeps_its_websockets(ann, browser_of, admin):
+    laptop = await browser_of(ann)
+    status, kernel = await ann.post("api", "kernels", body={"name": "python3"})
+    assert status == 201, kernel
+    channels = await laptop.websocket("api", "kernels", kernel["id"], "channels")
+    try:
+        await _ask_kernel_info(channels)
+        status, _ = await admin.patch("api", "rbac", "users", "ann", body={"display_name": "Ann Other"})
+        assert status == 200  # a change to her record that does not end her sessions
+        assert (await _ask_kernel_info(channels))["content"]["status"] == "ok"
+    finally:
+        channels.close()
+
+
+class TestOpenIDConnectSessions:
+    """The same under OIDC: a session's cookie carries the user's session epoch too."""
+
+    @pytest.fixture
+    def issuer(self):
+        process = IssuerProcess()
+        yield process
+        process.stop()
+
+    @pytest.fixture
+    def jp_server_config(self, jp_server_config, issuer):
+        return {
+            **jp_server_config,
+            "ServerApp": {
+                **jp_server_config["ServerApp"],
+                "identity_provider_class": "jupyter_rbac.identity.OIDCIdentityProvider",
+            },
+            "OIDCIdentityProvider": {"issuer": issuer.issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+        }
+
+    async def test_signing_out_everywhere_ends_the_other_sessions_and_their_websockets(
+        self, issuer, jp_fetch, jp_http_port, jp_base_url
+    ):
+        issuer.user("ivy", groups=["/analyst"])  # a runner
+        laptop, phone = await oidc_sign_in(jp_fetch, issuer, "ivy"), await oidc_sign_in(jp_fetch, issuer, "ivy")
+        for browser in (laptop, phone):
+            await browser.get("lab")  # the page gives the browser its XSRF cookie
+        status, kernel = await laptop.api("POST", "api", "kernels", body={"name": "python3"})
+        assert status == 201, kernel
+        cookie = "; ".join(f"{name}={value}" for name, value in laptop.cookies.items())
+        url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}api/kernels/{kernel['id']}/channels"
+        own = f"http://127.0.0.1:{jp_http_port}"
+        channels = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie, "Origin": own}))
+        try:
+            await _ask_kernel_info(channels)
+            status, _ = await phone.api("DELETE", "api", "rbac", "me", "sessions")
+            assert status == 204
+            assert (await laptop.api("GET", "api", "rbac", "me"))[0] == 403
+            request, _ = _kernel_info_request()
+            await channels.write_message(request)
+            assert await _closed(channels) == (1008, "the browser session of this connection ended")
+            again = await oidc_sign_in(jp_fetch, issuer, "ivy")  # signing in again works
+            assert (await again.api("GET", "api", "rbac", "me"))[0] == 200
+        finally:
+            channels.close()

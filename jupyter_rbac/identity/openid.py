@@ -12,8 +12,10 @@ Everything is read again with every new token, so a change in Keycloak applies a
 next token (a browser session refreshes its token when it expires).
 
 A browser session is jupyter_server's signed cookie holding what the token said plus the refresh
-token (HttpOnly: only this server reads it). No server-side state: several servers behind one
-proxy share sessions through their common cookie secret.
+token (HttpOnly: only this server reads it) and the user's session epoch in our store: "sign out
+everywhere" moves the epoch on, which ends the cookie and the websockets opened with it. No other
+server-side state: several servers behind one proxy share sessions through their common cookie
+secret.
 """
 
 from __future__ import annotations
@@ -139,6 +141,9 @@ class OIDCIdentityProvider(PolicyBackedIdentity, IdentityProvider):
             session = json.loads(raw)
         except ValueError:
             return None
+        if not self._session_holds(session.get("u"), session.get("e", 0)):
+            self.clear_login_cookie(handler)  # signed out everywhere since this cookie was made
+            return None
         if session.get("exp", 0) <= time.time():
             # The token behind this session expired: a fresh one, with fresh groups and roles.
             try:
@@ -149,7 +154,22 @@ class OIDCIdentityProvider(PolicyBackedIdentity, IdentityProvider):
                 self.clear_login_cookie(handler)
                 return None
             self._set_session_cookie(handler, session)
-        return self.user_from_session(session)
+        user = self.user_from_session(session)
+        # a websocket opened with this session asks `session_still_valid` at every message
+        user.rbac_session_epoch = session.get("e", 0)  # type: ignore[attr-defined]
+        return user
+
+    def session_still_valid(self, user: User) -> bool:
+        """For a long-lived connection: does the browser session it was opened with still hold
+        (not signed out everywhere since)? Connections opened with a bearer token answer True."""
+        epoch = getattr(user, "rbac_session_epoch", None)
+        return epoch is None or self._session_holds(user.username, epoch)
+
+    def _session_holds(self, username: object, epoch: object) -> bool:
+        """Our store's session epoch for the user (0 if the store has no record of them: the
+        issuer, not our store, says who they are) is the one the cookie was made with."""
+        record = self.policy.user(username) if self.policy and isinstance(username, str) else None
+        return epoch == (record.session_epoch if record else 0)
 
     # -- what a token says ---------------------------------------------------------------------
 
@@ -311,6 +331,9 @@ class OIDCIdentityProvider(PolicyBackedIdentity, IdentityProvider):
     # -- cookies -------------------------------------------------------------------------------
 
     def _set_session_cookie(self, handler: web.RequestHandler, session: dict) -> None:
+        # the user's session epoch: "sign out everywhere" moves it on and ends this cookie
+        record = self.policy.user(session["u"]) if self.policy else None
+        session = {**session, "e": record.session_epoch if record else 0}
         options = {"httponly": True, "path": handler.base_url, **self.cookie_options}  # type: ignore[attr-defined]
         if self.secure_cookie or (self.secure_cookie is None and handler.request.protocol == "https"):
             options.setdefault("secure", True)

@@ -5,9 +5,10 @@ Accepted credentials:
 - `?token=rbac_...` in a link (the first admin's login link): signs the browser in;
 - the login page: user name + password, or a token in the password box;
 - an invitation link (`/rbac/invite?code=...`), once.
-A browser session is jupyter_server's signed cookie carrying the user name and their session
-epoch: it is honoured only while the user exists and their epoch is unchanged (a password change
-or "sign out everywhere" moves it on).
+A browser session is jupyter_server's signed cookie carrying the user name, their session epoch
+and which user record it was made for: it is honoured only while that record holds the name (not
+deleted, nor deleted and made again) and the epoch is unchanged (a password change or "sign out
+everywhere" moves it on); websockets opened with it ask the same at every message.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
         )
         # jupyter_server's own PATCH /api/me (JupyterLab's user menu) edits the same fields.
         self.updatable_fields = list(rbac.user_editable_fields)
+        self._records: dict[str, str | None] = {}  # name -> which record holds it (_record_of)
+        self._records_version = -1
 
     def get_handlers(self) -> list:
         from .invitations import InvitationPage  # it imports the service layer
@@ -134,7 +137,11 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
     def user_to_cookie(self, user: User) -> str:
         record = self.policy.user(user.username)
         return json.dumps(
-            {"username": user.username, "epoch": record.session_epoch if record else 0}
+            {
+                "username": user.username,
+                "epoch": record.session_epoch if record else 0,
+                "record": self._record_of(user.username),
+            }
         )
 
     def user_from_cookie(self, cookie_value: str) -> User | None:
@@ -142,10 +149,36 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
         username = data.get("username") if isinstance(data, dict) else None
         if not isinstance(username, str):
             return None
-        record = self.policy.user(username)
-        if record is None or data.get("epoch", 0) != record.session_epoch:
-            return None  # deleted, or signed out everywhere since this cookie was made
-        return self.user_for(username)
+        session = (data.get("epoch", 0), data.get("record"))
+        if not self._session_holds(username, session):
+            return None  # deleted (maybe made again), or signed out everywhere since
+        user = self.user_for(username)
+        # a websocket opened with this session asks `session_still_valid` at every message
+        user.rbac_session = session  # type: ignore[attr-defined]
+        return user
+
+    def session_still_valid(self, user: User) -> bool:
+        """For a long-lived connection: does the browser session it was opened with still hold
+        (the same user, not signed out everywhere, no password change since)? Connections
+        opened otherwise (a token, whose own check is `token_still_valid`) answer True."""
+        session = getattr(user, "rbac_session", None)
+        return session is None or self._session_holds(user.username, session)
+
+    def _session_holds(self, username: str, session: tuple[object, object]) -> bool:
+        """A session is (the user's session epoch, their record) as its cookie was made."""
+        record = self.policy.user(username)  # read once per policy version: no I/O per message
+        epoch, made_for = session
+        return record is not None and epoch == record.session_epoch and made_for == self._record_of(username)
+
+    def _record_of(self, username: str) -> str | None:
+        """Which user record holds the name (read once per policy version). A user deleted and
+        made again by the same name is someone else: the cookies of the first are not theirs."""
+        if self._records_version != self.policy.version:
+            self._records, self._records_version = {}, self.policy.version
+        if username not in self._records:
+            found = self.policy.user_identity(username)
+            self._records[username] = f"{found[0]}@{found[1].isoformat()}" if found else None
+        return self._records[username]
 
     def get_user_cookie(self, handler: web.RequestHandler) -> User | None:  # type: ignore[override]
         user = super().get_user_cookie(handler)
