@@ -46,8 +46,13 @@ def rbac_config() -> dict:
 
 
 @pytest.fixture
-def jp_server_config(rbac_db_url, rbac_config):
+def jp_server_config(rbac_db_url, rbac_config, jp_data_dir):
     return {
+        # Collaboration's stores in the test's own data folder (not the working directory, not
+        # the served root); rooms save quickly.
+        "YDocExtension": {"document_save_delay": 0.2},
+        "SQLiteYStore": {"db_path": str(jp_data_dir / "ystore.db")},
+        "BaseFileIdManager": {"db_path": str(jp_data_dir / "fileid.db")},
         # What a user gets from `pip install jupyter-rbac jupyterlab jupyter-collaboration`.
         "ServerApp": {
             "jpserver_extensions": {

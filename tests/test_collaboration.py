@@ -17,16 +17,6 @@ NOTEBOOK = "shared/plan.ipynb"
 
 
 @pytest.fixture
-def jp_server_config(jp_server_config, jp_root_dir):
-    return {
-        **jp_server_config,
-        "YDocExtension": {"document_save_delay": 0.2},
-        "SQLiteYStore": {"db_path": str(jp_root_dir / ".ystore.db")},
-        "BaseFileIdManager": {"db_path": str(jp_root_dir / ".fileid.db")},
-    }
-
-
-@pytest.fixture
 def notebook(jp_root_dir):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("a = 1")]

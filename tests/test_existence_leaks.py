@@ -24,16 +24,6 @@ SECRET = "private/plan.ipynb"
 
 
 @pytest.fixture
-def jp_server_config(jp_server_config, jp_root_dir):
-    return {
-        **jp_server_config,
-        "YDocExtension": {"document_save_delay": 0.2},
-        "SQLiteYStore": {"db_path": str(jp_root_dir / ".ystore.db")},
-        "BaseFileIdManager": {"db_path": str(jp_root_dir / ".fileid.db")},
-    }
-
-
-@pytest.fixture
 def files(jp_root_dir):
     """A notebook in private/ and one in shared/; a file named like a folder on someone's way."""
     for path in (SECRET, "shared/notes.ipynb", "home/owen/secret.ipynb"):

@@ -293,15 +293,6 @@ def callers(rbac, make_user) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def jp_server_config(jp_server_config, jp_root_dir):
-    return {
-        **jp_server_config,
-        "SQLiteYStore": {"db_path": str(jp_root_dir / ".ystore.db")},
-        "BaseFileIdManager": {"db_path": str(jp_root_dir / ".fileid.db")},
-    }
-
-
 # -- the suite ---------------------------------------------------------------------------------------------
 
 
