@@ -16,6 +16,7 @@ the Authorizer notes each path it allows.
 
 from __future__ import annotations
 
+import functools
 import os
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ class JudgedRequest:
 
     paths: set[str] = field(default_factory=set)
     open: bool = True
+    # API paths already found to be what was judged, with their disk paths: a folder listing asks
+    # for each entry's disk path several times
+    checked: dict[str, str] = field(default_factory=dict)
 
 
 CURRENT: ContextVar[JudgedRequest | None] = ContextVar("jupyter_rbac_judged_request", default=None)
@@ -64,7 +68,7 @@ class Disagreement(web.HTTPError):
 def check_touched(api_path: str, os_path: str, root: str) -> None:
     """Raise Disagreement unless `os_path` is the file the policy judged for `api_path`."""
     request = CURRENT.get()
-    if request is None or not request.open:
+    if request is None or not request.open or request.checked.get(api_path) == os_path:
         return
     on_disk = _relative(os_path, root)
     try:
@@ -81,17 +85,25 @@ def check_touched(api_path: str, os_path: str, root: str) -> None:
             os_path,
         )
         raise Disagreement(api_path, os_path)
+    request.checked[api_path] = os_path
 
 
 def _relative(os_path: str, root: str) -> str | None:
     """`os_path` relative to `root`, '/'-separated; None if it is not under the root."""
-    root = os.path.abspath(root)
-    os_path = os.path.abspath(os_path)
-    if os_path == root:
+    prefix = _folder_prefix(root)
+    if not os_path.startswith(prefix):  # file managers give absolute, normalised paths: rarely
+        os_path = os.path.abspath(os_path)
+    if os_path == prefix[:-1]:
         return ""
-    if not os_path.startswith(root.rstrip(os.sep) + os.sep):
+    if not os_path.startswith(prefix):
         return None
-    return os_path[len(root.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+    return os_path[len(prefix) :].replace(os.sep, "/")
+
+
+@functools.lru_cache(maxsize=16)
+def _folder_prefix(root: str) -> str:
+    """The absolute root with one trailing separator."""
+    return os.path.abspath(root).rstrip(os.sep) + os.sep
 
 
 def _related(path: str, judged: str) -> bool:
