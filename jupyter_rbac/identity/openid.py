@@ -12,10 +12,11 @@ Everything is read again with every new token, so a change in Keycloak applies a
 next token (a browser session refreshes its token when it expires).
 
 A browser session is jupyter_server's signed cookie holding what the token said plus the refresh
-token (HttpOnly: only this server reads it) and the user's session epoch in our store: "sign out
-everywhere" moves the epoch on, which ends the cookie and the websockets opened with it. No other
-server-side state: several servers behind one proxy share sessions through their common cookie
-secret.
+token (HttpOnly: only this server reads it), the user's session epoch in our store and the random
+key of their record there (store/record_keys.py): "sign out everywhere" moves the epoch on, and
+deleting the user ends the record, which ends the cookie and the websockets opened with it (a
+user made again by that name has another key). No other server-side state: several servers
+behind one proxy share sessions through their common cookie secret.
 """
 
 from __future__ import annotations
@@ -39,7 +40,13 @@ from traitlets import Bool, Float, List, Unicode, default
 
 from ..policy import ExternalGrants
 from ..scopes import ScopeError
+from ..store.record_keys import RecordKeys
 from .base import PolicyBackedIdentity, color_of, initials_of
+
+if t.TYPE_CHECKING:
+    from ..config import RBAC
+    from ..policy import Policy
+    from ..service import RBACService
 
 CALLBACK = "/rbac/oidc/callback"
 STATE_COOKIE = "rbac-oidc-state"
@@ -52,15 +59,23 @@ class OIDCError(Exception):
 class OIDCIdentityProvider(PolicyBackedIdentity, IdentityProvider):
     """Users from an OpenID Connect issuer; groups, roles and scopes from its tokens."""
 
-    issuer = Unicode(config=True, help="The issuer URL, e.g. https://keycloak.example.org/realms/nebari")
+    issuer = Unicode(
+        config=True, help="The issuer URL, e.g. https://keycloak.example.org/realms/nebari"
+    )
     client_id = Unicode(config=True, help="This server's client id at the issuer.")
     client_secret = Unicode(config=True, help="This server's client secret (confidential client).")
-    audience = Unicode(config=True, help="The `aud` an access token must carry (default: client_id).")
-    scope = List(Unicode(), ["openid", "profile", "email"], config=True, help="Scopes asked at login.")
+    audience = Unicode(
+        config=True, help="The `aud` an access token must carry (default: client_id)."
+    )
+    scope = List(
+        Unicode(), ["openid", "profile", "email"], config=True, help="Scopes asked at login."
+    )
     username_claim = Unicode("preferred_username", config=True, help="The claim naming the user.")
     groups_claim = Unicode("groups", config=True, help="The claim listing the user's groups.")
     client_roles = Bool(
-        True, config=True, help="Map Keycloak client roles (resource_access.<client_id>.roles) to our roles."
+        True,
+        config=True,
+        help="Map Keycloak client roles (resource_access.<client_id>.roles) to our roles.",
     )
     role_component = Unicode(
         "jupyter-rbac",
@@ -75,7 +90,9 @@ class OIDCIdentityProvider(PolicyBackedIdentity, IdentityProvider):
         Read with a client-credentials token of this client (its service account needs
         `view-clients`). Empty: role attributes are not read.""",
     )
-    leeway = Float(30.0, config=True, help="Seconds of clock difference tolerated on exp, nbf, iat.")
+    leeway = Float(
+        30.0, config=True, help="Seconds of clock difference tolerated on exp, nbf, iat."
+    )
     jwks_min_refresh = Float(
         30.0, config=True, help="Least seconds between two reads of the JWKS for an unknown key id."
     )
@@ -117,6 +134,10 @@ class OIDCIdentityProvider(PolicyBackedIdentity, IdentityProvider):
     def get_handlers(self) -> list:
         return [*super().get_handlers(), (CALLBACK, OIDCCallbackHandler)]
 
+    def attach_policy(self, policy: Policy, service: RBACService, rbac: RBAC) -> None:
+        super().attach_policy(policy, service, rbac)
+        self._record_keys = RecordKeys(policy.store)
+
     # -- requests ------------------------------------------------------------------------------
 
     async def get_user(self, handler: web.RequestHandler) -> User | None:  # type: ignore[override]
@@ -134,21 +155,28 @@ class OIDCIdentityProvider(PolicyBackedIdentity, IdentityProvider):
         return await self._user_from_cookie(handler)
 
     async def _user_from_cookie(self, handler: web.RequestHandler) -> User | None:
-        raw = handler.get_secure_cookie(self.get_cookie_name(handler), **self.get_secure_cookie_kwargs)
+        raw = handler.get_secure_cookie(
+            self.get_cookie_name(handler), **self.get_secure_cookie_kwargs
+        )
         if not raw:
             return None
         try:
             session = json.loads(raw)
         except ValueError:
             return None
-        if not self._session_holds(session.get("u"), session.get("e", 0)):
-            self.clear_login_cookie(handler)  # signed out everywhere since this cookie was made
+        made_for = (session.get("e", 0), session.get("k"))
+        if not self._session_holds(session.get("u"), made_for):
+            self.clear_login_cookie(handler)  # signed out everywhere, or deleted, since it was made
             return None
         if session.get("exp", 0) <= time.time():
             # The token behind this session expired: a fresh one, with fresh groups and roles.
             try:
-                tokens = await self.token_request({"grant_type": "refresh_token", "refresh_token": session.get("rt", "")})
-                session = await self.session_from_token(tokens["access_token"], tokens.get("refresh_token"))
+                tokens = await self.token_request(
+                    {"grant_type": "refresh_token", "refresh_token": session.get("rt", "")}
+                )
+                session = await self.session_from_token(
+                    tokens["access_token"], tokens.get("refresh_token")
+                )
             except (OIDCError, KeyError) as error:
                 self.log.info("OIDC: the session of %s ended: %s", session.get("u"), error)
                 self.clear_login_cookie(handler)
@@ -156,20 +184,30 @@ class OIDCIdentityProvider(PolicyBackedIdentity, IdentityProvider):
             self._set_session_cookie(handler, session)
         user = self.user_from_session(session)
         # a websocket opened with this session asks `session_still_valid` at every message
-        user.rbac_session_epoch = session.get("e", 0)  # type: ignore[attr-defined]
+        user.rbac_session = made_for  # type: ignore[attr-defined]
         return user
 
     def session_still_valid(self, user: User) -> bool:
         """For a long-lived connection: does the browser session it was opened with still hold
-        (not signed out everywhere since)? Connections opened with a bearer token answer True."""
-        epoch = getattr(user, "rbac_session_epoch", None)
-        return epoch is None or self._session_holds(user.username, epoch)
+        (not signed out everywhere, not deleted since)? Connections opened with a bearer token
+        answer True."""
+        made_for = getattr(user, "rbac_session", None)
+        return made_for is None or self._session_holds(user.username, made_for)
 
-    def _session_holds(self, username: object, epoch: object) -> bool:
-        """Our store's session epoch for the user (0 if the store has no record of them: the
-        issuer, not our store, says who they are) is the one the cookie was made with."""
-        record = self.policy.user(username) if self.policy and isinstance(username, str) else None
-        return epoch == (record.session_epoch if record else 0)
+    def _session_holds(self, username: object, made_for: tuple[object, object]) -> bool:
+        """The session (epoch, record key) the cookie was made with is the user's in our store
+        now. With no record of them there (a name our store cannot hold: the issuer, not our
+        store, says who they are) that is (0, None)."""
+        return isinstance(username, str) and made_for == self._session_of(username)
+
+    def _session_of(self, username: str) -> tuple[int, str | None]:
+        """The user's (session epoch, record key) in our store, read once per policy version."""
+        if self.policy is None:
+            return 0, None
+        record = self.policy.user(username)
+        return (record.session_epoch if record else 0), self._record_keys.of(
+            username, self.policy.version
+        )
 
     # -- what a token says ---------------------------------------------------------------------
 
@@ -249,13 +287,17 @@ class OIDCIdentityProvider(PolicyBackedIdentity, IdentityProvider):
     async def _read_role_attributes(self) -> None:
         read_at = time.time()
         service = await self.token_request({"grant_type": "client_credentials"})
-        answer = await self._fetch(self.roles_url, headers={"Authorization": f"Bearer {service['access_token']}"})
+        answer = await self._fetch(
+            self.roles_url, headers={"Authorization": f"Bearer {service['access_token']}"}
+        )
         scopes: dict[str, tuple[str, ...]] = {}
         for role in answer if isinstance(answer, list) else []:
             attributes = role.get("attributes") or {}
             if self.role_component not in attributes.get("component", []):
                 continue
-            scopes[role["name"]] = tuple(self._valid_scopes(role["name"], attributes.get("scopes", [])))
+            scopes[role["name"]] = tuple(
+                self._valid_scopes(role["name"], attributes.get("scopes", []))
+            )
         self._role_scopes = scopes
         self._role_scopes_read_at = read_at
 
@@ -270,7 +312,9 @@ class OIDCIdentityProvider(PolicyBackedIdentity, IdentityProvider):
                 except ScopeError as error:
                     if (role, text) not in self._reported:
                         self._reported.add((role, text))
-                        self.log.warning("OIDC: role %r: skipped the scope %r: %s", role, text, error)
+                        self.log.warning(
+                            "OIDC: role %r: skipped the scope %r: %s", role, text, error
+                        )
                     continue
                 valid.append(text)
         return valid
@@ -306,10 +350,14 @@ class OIDCIdentityProvider(PolicyBackedIdentity, IdentityProvider):
     async def token_request(self, fields: dict) -> dict:
         """POST to the issuer's token endpoint as this client."""
         endpoint = (await self.metadata())["token_endpoint"]
-        body = urlencode({**fields, "client_id": self.client_id, "client_secret": self.client_secret})
+        body = urlencode(
+            {**fields, "client_id": self.client_id, "client_secret": self.client_secret}
+        )
         return await self._fetch(endpoint, method="POST", body=body)
 
-    async def _fetch(self, url: str, method: str = "GET", body: str | None = None, headers=None) -> t.Any:
+    async def _fetch(
+        self, url: str, method: str = "GET", body: str | None = None, headers=None
+    ) -> t.Any:
         request = HTTPRequest(
             url,
             method=method,
@@ -331,11 +379,16 @@ class OIDCIdentityProvider(PolicyBackedIdentity, IdentityProvider):
     # -- cookies -------------------------------------------------------------------------------
 
     def _set_session_cookie(self, handler: web.RequestHandler, session: dict) -> None:
-        # the user's session epoch: "sign out everywhere" moves it on and ends this cookie
-        record = self.policy.user(session["u"]) if self.policy else None
-        session = {**session, "e": record.session_epoch if record else 0}
+        # the user's session epoch and record key: "sign out everywhere" and deleting the user
+        # end this cookie
+        if self.policy is not None:
+            self.policy.refresh()  # the user `remember_user` may just have made
+        epoch, key = self._session_of(session["u"])
+        session = {**session, "e": epoch, "k": key}
         options = {"httponly": True, "path": handler.base_url, **self.cookie_options}  # type: ignore[attr-defined]
-        if self.secure_cookie or (self.secure_cookie is None and handler.request.protocol == "https"):
+        if self.secure_cookie or (
+            self.secure_cookie is None and handler.request.protocol == "https"
+        ):
             options.setdefault("secure", True)
         handler.set_secure_cookie(self.get_cookie_name(handler), json.dumps(session), **options)
 
@@ -353,7 +406,9 @@ class OIDCLoginHandler(JupyterHandler):
             endpoint = (await provider.metadata())["authorization_endpoint"]
         except (OIDCError, KeyError) as error:
             self.log.error("OIDC: cannot reach the issuer: %s", error)
-            raise web.HTTPError(502, "The sign-in service cannot be reached; try again later.") from error
+            raise web.HTTPError(
+                502, "The sign-in service cannot be reached; try again later."
+            ) from error
         state, verifier = secrets.token_urlsafe(24), secrets.token_urlsafe(48)
         next_url = self.get_argument("next", default=self.base_url)
         self.set_secure_cookie(
@@ -364,7 +419,11 @@ class OIDCLoginHandler(JupyterHandler):
             path=self.base_url,
             samesite="Lax",  # sent back with the issuer's top-level redirect to the callback
         )
-        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        challenge = (
+            base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+            .rstrip(b"=")
+            .decode()
+        )
         query = urlencode(
             {
                 "response_type": "code",
@@ -393,8 +452,12 @@ class OIDCCallbackHandler(JupyterHandler):
             expected = None
         if self.get_argument("error", ""):
             raise web.HTTPError(403, f"The sign-in was refused: {self.get_argument('error')}")
-        if not expected or not secrets.compare_digest(self.get_argument("state", ""), expected["state"]):
-            raise web.HTTPError(400, "This sign-in link is stale or was not started here; sign in again.")
+        if not expected or not secrets.compare_digest(
+            self.get_argument("state", ""), expected["state"]
+        ):
+            raise web.HTTPError(
+                400, "This sign-in link is stale or was not started here; sign in again."
+            )
         code = self.get_argument("code", "")
         if not code:
             raise web.HTTPError(400, "The issuer sent no code; sign in again.")
@@ -407,7 +470,9 @@ class OIDCCallbackHandler(JupyterHandler):
                     "code_verifier": expected["verifier"],
                 }
             )
-            session = await provider.session_from_token(tokens["access_token"], tokens.get("refresh_token"))
+            session = await provider.session_from_token(
+                tokens["access_token"], tokens.get("refresh_token")
+            )
         except (OIDCError, KeyError) as error:
             self.log.warning("OIDC: a sign-in failed: %s", error)
             raise web.HTTPError(403, "The sign-in could not be verified; sign in again.") from error

@@ -6,9 +6,10 @@ Accepted credentials:
 - the login page: user name + password, or a token in the password box;
 - an invitation link (`/rbac/invite?code=...`), once.
 A browser session is jupyter_server's signed cookie carrying the user name, their session epoch
-and which user record it was made for: it is honoured only while that record holds the name (not
-deleted, nor deleted and made again) and the epoch is unchanged (a password change or "sign out
-everywhere" moves it on); websockets opened with it ask the same at every message.
+and the random key of the user record it was made for (store/record_keys.py): it is honoured only
+while that record holds the name (not deleted, nor deleted and made again, whatever id and time
+the new record got) and the epoch is unchanged (a password change or "sign out everywhere" moves
+it on); websockets opened with it ask the same at every message.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from traitlets import default
 
 from ..errors import RBACError
 from ..store.hashing import TOKEN_PREFIX, verify_password
+from ..store.record_keys import RecordKeys
 from .base import PolicyBackedIdentity, color_of, initials_of
 from .credentials import classify_token, remember_credential, require_own_credential
 from .login import RBACLoginHandler
@@ -63,8 +65,7 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
         )
         # jupyter_server's own PATCH /api/me (JupyterLab's user menu) edits the same fields.
         self.updatable_fields = list(rbac.user_editable_fields)
-        self._records: dict[str, str | None] = {}  # name -> which record holds it (_record_of)
-        self._records_version = -1
+        self._record_keys = RecordKeys(policy.store)
 
     def get_handlers(self) -> list:
         from .invitations import InvitationPage  # it imports the service layer
@@ -168,17 +169,18 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
         """A session is (the user's session epoch, their record) as its cookie was made."""
         record = self.policy.user(username)  # read once per policy version: no I/O per message
         epoch, made_for = session
-        return record is not None and epoch == record.session_epoch and made_for == self._record_of(username)
+        holder = self._record_of(username)
+        return (
+            record is not None
+            and holder is not None
+            and (epoch, made_for) == (record.session_epoch, holder)
+        )
 
     def _record_of(self, username: str) -> str | None:
-        """Which user record holds the name (read once per policy version). A user deleted and
-        made again by the same name is someone else: the cookies of the first are not theirs."""
-        if self._records_version != self.policy.version:
-            self._records, self._records_version = {}, self.policy.version
-        if username not in self._records:
-            found = self.policy.user_identity(username)
-            self._records[username] = f"{found[0]}@{found[1].isoformat()}" if found else None
-        return self._records[username]
+        """The key of the user record holding the name (read once per policy version). A user
+        deleted and made again by the same name is someone else: the cookies of the first are
+        not theirs."""
+        return self._record_keys.of(username, self.policy.version)
 
     def get_user_cookie(self, handler: web.RequestHandler) -> User | None:  # type: ignore[override]
         user = super().get_user_cookie(handler)

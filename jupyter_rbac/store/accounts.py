@@ -26,10 +26,18 @@ class AccountsMixin:
         with self._sessions() as session:
             return session.scalar(select(User.password_hash).where(User.name == name))
 
+    def record_key_of(self, name: str) -> str | None:
+        """The random key of the record holding `name` (None: no such user), which browser
+        sessions are bound to (record_keys.py)."""
+        with self._sessions() as session:
+            return session.scalar(select(User.record_key).where(User.name == name))
+
     def set_password(self, name: str, password_hash: str | None, actor: str = "system") -> int:
         """Set (or, with None, remove) a password. Ends every browser session of the user;
         returns the new session epoch, for the cookie of the session that made the change."""
-        with self._write(actor, "user.password", name, password_set=password_hash is not None) as session:
+        with self._write(
+            actor, "user.password", name, password_set=password_hash is not None
+        ) as session:
             user = self._user(session, name)
             user.password_hash = password_hash
             user.session_epoch += 1
@@ -152,10 +160,16 @@ class AccountsMixin:
             if session.scalar(select(User.id).where(User.name == name)) is not None:
                 raise Conflict(f"user {name!r} already exists")
             session.info["detail"].update(id=invitation.id, invited_by=invitation.created_by)
-            user = User(name=name, display_name=invitation.display_name or name, password_hash=password_hash)
+            user = User(
+                name=name, display_name=invitation.display_name or name, password_hash=password_hash
+            )
             session.add(user)
-            user.roles = [self._touched(self._ref(session, Role, r, "roles")) for r in invitation.roles]
-            user.groups = [self._touched(self._ref(session, Group, g, "groups")) for g in invitation.groups]
+            user.roles = [
+                self._touched(self._ref(session, Role, r, "roles")) for r in invitation.roles
+            ]
+            user.groups = [
+                self._touched(self._ref(session, Group, g, "groups")) for g in invitation.groups
+            ]
             invitation.accepted_at = datetime.now(timezone.utc)
             session.flush()
             return repository._user_entry(user)
@@ -191,4 +205,3 @@ def _invitation_record(invitation: Invitation) -> InvitationRecord:
         expires_at=aware(invitation.expires_at),
         accepted_at=aware(invitation.accepted_at),
     )
-

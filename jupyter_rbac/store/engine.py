@@ -12,6 +12,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from .file_modes import make_private
+
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Execution option marking connections that will write (see _sqlite_begin).
@@ -19,12 +21,17 @@ WRITE_OPTION = "rbac_write"
 
 
 def open_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get WAL mode, foreign keys and a busy timeout."""
+    """An engine for `url`; SQLite files are their owner's alone (file_modes.py) and get WAL
+    mode, foreign keys and a busy timeout."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, future=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if (
+        parsed.database
+        and parsed.database != ":memory:"
+        and not parsed.database.startswith("file:")
+    ):
+        make_private(Path(parsed.database))  # before SQLite makes it with the umask's mode
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -92,8 +99,11 @@ def watch_changes(engine: Engine) -> ChangeWatcher:
     if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
         try:
             return PostgresWatcher(engine)
-        except Exception as error:  # e.g. a pooler that does not pass LISTEN through
-            log.warning("jupyter-rbac: cannot LISTEN for policy changes (%s); reading the version instead", error)
+        except Exception as error:  # noqa: BLE001  # e.g. a pooler that does not pass LISTEN through
+            log.warning(
+                "jupyter-rbac: cannot LISTEN for policy changes (%s); reading the version instead",
+                error,
+            )
     return VersionWatcher(engine)
 
 
@@ -125,7 +135,6 @@ class SQLiteWatcher(_CounterWatcher):
 
     def _read(self) -> int:
         return self._raw.execute("PRAGMA data_version").fetchone()[0]
-
 
     def close(self) -> None:
         self._pooled.close()
@@ -162,13 +171,15 @@ class PostgresWatcher(ChangeWatcher):
             try:
                 self._heartbeat()
                 return any(True for _ in self._connection.notifies(timeout=0))
-            except Exception as error:
-                log.warning("jupyter-rbac: lost the policy change listener (%s); reconnecting", error)
+            except Exception as error:  # noqa: BLE001  # whatever broke it, listen anew
+                log.warning(
+                    "jupyter-rbac: lost the policy change listener (%s); reconnecting", error
+                )
                 self.close()
         # Notifications may have been lost with the connection: report a change, listen anew.
         try:
             self._connection = self._listen()
-        except Exception:
+        except Exception:  # noqa: BLE001
             self._connection = None  # the database is away: every look is a possible change
         return True
 
@@ -189,5 +200,6 @@ class VersionWatcher(_CounterWatcher):
 
     def _read(self) -> int | None:
         with self._engine.connect() as connection:
-            return connection.execute(text("SELECT version FROM rbac_policy_state WHERE id = 1")).scalar()
-
+            return connection.execute(
+                text("SELECT version FROM rbac_policy_state WHERE id = 1")
+            ).scalar()

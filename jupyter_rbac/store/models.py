@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -18,6 +19,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .record_keys import new_record_key
 
 # Rows that predate a column get this, so the column can be NOT NULL.
 EPOCH = text("'1970-01-01 00:00:00+00:00'")
@@ -35,21 +38,27 @@ role_users = Table(
     "rbac_role_users",
     Base.metadata,
     Column("role_id", ForeignKey("rbac_roles.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("rbac_users.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column(
+        "user_id", ForeignKey("rbac_users.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 role_groups = Table(
     "rbac_role_groups",
     Base.metadata,
     Column("role_id", ForeignKey("rbac_roles.id", ondelete="CASCADE"), primary_key=True),
-    Column("group_id", ForeignKey("rbac_groups.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column(
+        "group_id", ForeignKey("rbac_groups.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 group_members = Table(
     "rbac_group_members",
     Base.metadata,
     Column("group_id", ForeignKey("rbac_groups.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("rbac_users.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column(
+        "user_id", ForeignKey("rbac_users.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 
@@ -85,11 +94,20 @@ class User(Base):
     color: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # Part of every login cookie; bumping it ends all of the user's browser sessions.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Random, never given again: names this record in login cookies, so that a user deleted and
+    # made again by the same name starts with no live session (ids and times can repeat).
+    # Unique index; NULL only for rows written around the store (they can hold no session).
+    record_key: Mapped[str | None] = mapped_column(
+        String(32), default=new_record_key, nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=EPOCH)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=EPOCH
+    )
     revision: Mapped[int] = mapped_column(Integer, server_default="1")
 
     __mapper_args__: ClassVar[dict] = {"version_id_col": revision}
+    __table_args__ = (Index("ix_rbac_users_record_key", "record_key", unique=True),)
 
     roles: Mapped[list[Role]] = relationship(secondary=role_users, back_populates="users")
     groups: Mapped[list[Group]] = relationship(secondary=group_members, back_populates="members")
@@ -105,7 +123,9 @@ class Group(Base):
     name: Mapped[str] = mapped_column(String(255), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=EPOCH)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=EPOCH
+    )
     revision: Mapped[int] = mapped_column(Integer, server_default="1")
 
     __mapper_args__: ClassVar[dict] = {"version_id_col": revision}
