@@ -17,28 +17,31 @@ import argon2
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from tornado.ioloop import PeriodicCallback
+from tornado.ioloop import IOLoop, PeriodicCallback
 from traitlets.config import Config
 
+from . import contents_check
 from .accounts import AccountService, AccountSettings
 from .authorizer import RBACAuthorizer
 from .collaboration import room_handler_substitutes
 from .config import RBAC
 from .events import EventEmitter
-from . import contents_check
 from .guard import RouteGuard
 from .handlers import HANDLERS
 from .identity import RBACIdentityProvider
-from .identity.singleuser import HubGrants
+from .identity.hub_connections import HubConnections, learn_hub_owner, trust_hub_answers_for
+from .identity.singleuser import HubGrants, HubServer, remove_shipped_groups
 from .listings import DepartedOwners
 from .policy import Policy
 from .policy_file import load_policy_file
 from .presence import Presence
 from .route_report import iter_routes
 from .routes import ROUTE_TABLE, RouteTable, rules_from_config
+from .sandbox import EnvironmentRule, install_on_kernels, install_on_terminals
 from .scopes import Catalog, extension_resource
 from .service import FirstAdmin, RBACService
 from .store import Store
+from .store.hashing import GuessThrottle
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -65,6 +68,8 @@ class RBACExtension(ExtensionApp):
     classes = [RBAC]
     load_other_extensions = True
     websocket_sweeper: PeriodicCallback | None = None
+    audit_pruner: PeriodicCallback | None = None
+    hub_owner_watch: PeriodicCallback | None = None
     # None until loading opens it (a refused start may stop before)
     store: Store | None = None
 
@@ -100,10 +105,14 @@ class RBACExtension(ExtensionApp):
         self.rbac = RBAC(parent=serverapp, log=self.log)
         self.catalog = Catalog()
         self.store = Store.open(self.rbac.db_url)
+        self._bound_growth()
         self.events = EventEmitter(serverapp.event_logger)
         self.store.listeners.append(self.events.emit)
         self.service = RBACService(self.store, self.catalog)
-        self.service.ensure_defaults()
+        under_hub = HubServer.from_environment() is not None
+        self.service.ensure_defaults(self.log, groups=not under_hub)
+        if under_hub:
+            remove_shipped_groups(self.store, self.log)
         # before load_roles, which may create users: "first start" means no user at all yet
         self.first_admin: FirstAdmin | None = self.service.bootstrap_first_admin(self.rbac.initial_admin)
         declared = self.rbac.load_roles + load_policy_file(self.rbac.policy_file, self.catalog)
@@ -128,6 +137,7 @@ class RBACExtension(ExtensionApp):
         # Under JupyterHub (its single-user extension keeps its own identity provider), the Hub's
         # user model carries groups and scopes: they join our policy on every request.
         authorizer.hub_grants = HubGrants(self.policy, self.rbac.hub_owner_role, self.rbac.hub_visitor_role, self.log)
+        self._watch_the_hub(authorizer)
         identity_provider = serverapp.identity_provider
         if hasattr(identity_provider, "attach_policy"):  # ours: standalone, JupyterHub, OIDC
             identity_provider.attach_policy(self.policy, self.service, self.rbac)
@@ -143,6 +153,7 @@ class RBACExtension(ExtensionApp):
         # the file manager checks each disk path against what the Authorizer judged (contents_check)
         if not contents_check.install(serverapp.contents_manager):
             self.log.info("jupyter-rbac: the contents manager keeps no files on a disk; paths are judged as API paths")
+        self._launch_by_the_sandbox()
         # judges websockets that receive nothing (see websocket_checks), and shuts down what
         # deleted users left running (see listings.DepartedOwners)
         self.departed_owners = DepartedOwners(self.policy, serverapp.web_app.settings, self.log)
@@ -157,6 +168,51 @@ class RBACExtension(ExtensionApp):
             rbac_accounts=self.accounts,
         )
         self.log.info("jupyter-rbac: policy database %s", self.store.engine.url.render_as_string())
+
+    def _watch_the_hub(self, authorizer: RBACAuthorizer) -> None:
+        """Under JupyterHub: its answers are trusted for `hub_cache_seconds`, websockets ask it
+        again, and the owner's Hub groups are looked up as often."""
+        hub_auth = getattr(self.serverapp.identity_provider, "hub_auth", None)
+        if hub_auth is None or authorizer.hub_grants is None:
+            return
+        trust_hub_answers_for(hub_auth, self.rbac.hub_cache_seconds, self.serverapp.config, self.log)
+        authorizer.hub_connections = HubConnections(
+            hub_auth, authorizer.hub_grants, self.rbac.hub_websocket_recheck_seconds, hub_auth.cache_max_age, self.log
+        )
+
+        def learn_owner() -> None:
+            IOLoop.current().add_callback(learn_hub_owner, hub_auth, authorizer.hub_grants, self.log)
+
+        self.hub_owner_watch = PeriodicCallback(learn_owner, hub_auth.cache_max_age * 1000)
+        self.hub_owner_watch.start()
+        learn_owner()
+
+    def _bound_growth(self) -> None:
+        """What one user can make grow is bounded: refusals coalesce, token guesses are
+        throttled, and the audit trail is pruned now and on a timer (c.RBAC.audit_*)."""
+        rbac = self.rbac
+        self.store.coalesce_seconds = rbac.audit_coalesce_seconds
+        self.store.guesses = GuessThrottle(rbac.token_guesses_per_key, rbac.token_guess_window)
+        self._prune_audit()
+        self.audit_pruner = PeriodicCallback(self._prune_audit, rbac.audit_prune_seconds * 1000)
+        self.audit_pruner.start()
+
+    def _prune_audit(self) -> None:
+        removed = self.store.prune_audit(self.rbac.audit_max_age_days, self.rbac.audit_max_rows)
+        if removed:
+            self.log.info("jupyter-rbac: pruned %d audit rows (c.RBAC.audit_max_*)", removed)
+
+    def _launch_by_the_sandbox(self) -> None:
+        """Kernels and terminals start by the sandbox's rules: a kernel only in a request judged
+        for execute:kernels, Python's working folder off the import path, the Hub's token only in
+        the owner's (JUPYTERHUB_USER) processes."""
+        rule = EnvironmentRule(owner=os.environ.get("JUPYTERHUB_USER", ""))
+        if not install_on_kernels(self.serverapp.kernel_manager, rule):
+            self.log.warning("jupyter-rbac: kernels start elsewhere (a gateway), not by our rules")
+        points = self.serverapp.extension_manager.extension_points
+        terminals = points.get("jupyter_server_terminals")
+        if terminals is not None and not install_on_terminals(terminals.app, rule):
+            self.log.warning("jupyter-rbac: terminals start without our rules (no make_term_env)")
 
     def _recheck(self) -> None:
         """The timer: judge open websockets again; stop what deleted users left running."""
@@ -188,6 +244,10 @@ class RBACExtension(ExtensionApp):
     async def stop_extension(self) -> None:
         if self.websocket_sweeper is not None:
             self.websocket_sweeper.stop()
+        if self.audit_pruner is not None:
+            self.audit_pruner.stop()
+        if self.hub_owner_watch is not None:
+            self.hub_owner_watch.stop()
         if self.store is not None:
             self.store.close()
             self.store = None

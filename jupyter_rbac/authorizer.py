@@ -21,7 +21,8 @@ from .contents_check import note_judged
 from .json_body import BodyError, parse_json_body
 from .paths import PathError, normalize_path
 from .routes import READ_METHODS
-from .scopes import object_scope
+from .sandbox import note_launch
+from .scopes import IMPLIED_ACTIONS, object_scope
 from .spelling import as_on_disk, ignores_case
 from .websocket_checks import remember_question
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from jupyter_server.auth import User
     from tornado.web import RequestHandler
 
+    from .identity.hub_connections import HubConnections
     from .identity.singleuser import HubGrants
     from .policy import Policy
 
@@ -47,6 +49,11 @@ ACTION_FOR_HANDLER = {
     ("DocSessionHandler", "write"): "read",
     ("SubscribeWebsocket", "execute"): "read",
 }
+# Requests on these may start a kernel or a terminal: the Authorizer notes whom it let do so, for
+# the kernel and terminal managers (sandbox.launch). Starting or restarting a kernel is running
+# code: it needs `execute:kernels` (the route table asks it of POST under /api/kernels; a session
+# that starts a kernel asks it in `_session_needs`).
+LAUNCHING_RESOURCES = frozenset({"kernels", "sessions", "terminals"})
 # Handlers whose non-GET method only reads (see above).
 READING_HANDLERS = frozenset({"DocSessionHandler"})
 # Allowed reads remembered per user's permissions before starting over (bounds memory).
@@ -105,6 +112,7 @@ class RBACAuthorizer(Authorizer):
     # trait: it is read on every request, and trait access costs more than the check itself.
     policy: Policy | None = None
     hub_grants: HubGrants | None = None  # set by the extension; used under JupyterHub only
+    hub_connections: HubConnections | None = None  # websockets ask the Hub again (under JupyterHub)
 
     def is_authorized(self, handler: RequestHandler, user: User, action: str, resource: str) -> bool:
         """True if `user` may do `action` on `resource` for this request; False gives a 403.
@@ -116,9 +124,12 @@ class RBACAuthorizer(Authorizer):
         remember_question(handler, action, resource)
         permissions = self.permissions_for(handler, user)
         if permissions.is_all:
+            if resource in LAUNCHING_RESOURCES and handler.request.method not in READ_METHODS:
+                note_launch(user.username, starts_kernels=True)
             return True
         action, resource = _despite_first_call(handler, action, resource)
         action = ACTION_FOR_HANDLER.get((type(handler).__name__, action), action)
+        action = _at_least_the_route_action(handler, action, resource)
         if action == "read" and handler.request.method not in READ_METHODS and type(handler).__name__ not in READING_HANDLERS:
             # jupyter_server's @authorized remembers the action of its first call; a method that
             # writes is never judged as a read.
@@ -154,6 +165,9 @@ class RBACAuthorizer(Authorizer):
                 return _deny(handler, need.refusal)
         for need in needs:  # for the file manager's own check of the disk paths (contents_check)
             note_judged(need.path)
+        # for the kernel and terminal managers (sandbox.launch)
+        if resource in LAUNCHING_RESOURCES and handler.request.method not in READ_METHODS:
+            note_launch(user.username, starts_kernels=any(_starts_kernel(need) for need in needs))
         # a folder on the way is judged on the disk as it is now (see _allows): never remembered
         if remembered is not None and not getattr(handler, "_rbac_traversal_only", False):
             if len(permissions.decisions) >= MAX_REMEMBERED_DECISIONS:
@@ -218,6 +232,24 @@ def _despite_first_call(handler: RequestHandler, action: str, resource: str) -> 
         return action, resource
     own = getattr(handler, "auth_resource", None)
     return HTTP_METHOD_TO_AUTH_ACTION.get(method, action), own if isinstance(own, str) else resource
+
+
+def _at_least_the_route_action(handler: RequestHandler, action: str, resource: str) -> str:
+    """The action the route table asks of this request's method, where it asks more than the
+    handler does: jupyter_server asks `write` to start or restart a kernel, the table `execute`."""
+    guard = getattr(handler, "_rbac_guard", None)
+    if guard is None:
+        return action
+    rule = guard.table.rule_for(handler.request)
+    wanted = rule.actions.get(handler.request.method or "GET")
+    stronger = wanted and wanted != action and action in IMPLIED_ACTIONS[wanted]
+    if stronger and rule.resource == resource:
+        return wanted
+    return action
+
+
+def _starts_kernel(need: Need) -> bool:
+    return need.action == "execute" and need.resource == "kernels"
 
 
 def _leads(root: str | None, raw: str | None) -> str | None:
@@ -404,11 +436,37 @@ def _session_needs(policy: Policy, handler: RequestHandler, username: str, actio
         if not isinstance(kernel, dict):
             raise web.HTTPError(400, "'kernel' in the request body must be an object")
         kernel_id = _optional_string(kernel, "id")
-        if kernel_id:
+        if kernel_id and (method == "PATCH" or _runs(handler, kernel_id)):  # joins a running kernel
             needs += _owned_needs(policy, handler, username, "write", "kernels", kernel_id)
-        elif method == "POST" or kernel:
-            needs.append(Need("write", "kernels", owner=username, has_object=True))
+        elif kernel_id:  # a new session names an id no kernel runs under: one starts under it
+            needs += _owned_needs(policy, handler, username, "execute", "kernels", kernel_id)
+        elif method == "POST" or kernel.get("name") is not None:  # starts a kernel: running code
+            needs.append(Need("execute", "kernels", owner=username, has_object=True))
     return needs
+
+
+def _kernel_start_needs(
+    policy: Policy, handler: RequestHandler, username: str, action: str
+) -> list[Need]:
+    """POST /api/kernels starts a kernel, the user's, unless its body names a running kernel:
+    then it answers with that one, which must be reachable (never made the user's)."""
+    if handler.request.method != "POST":
+        return _owned_needs(policy, handler, username, action, "kernels", _generic_id(handler))
+    kernel_id = _optional_string(_body(handler), "kernel_id")
+    # a running kernel, or the id of someone's stopped one (its owner is still recorded)
+    known = kernel_id and (_runs(handler, kernel_id) or policy.owner_of("kernel", kernel_id))
+    if known:
+        return _owned_needs(policy, handler, username, action, "kernels", kernel_id)
+    return [Need(action, "kernels", owner=username, has_object=True)]
+
+
+def _runs(handler: RequestHandler, kernel_id: str) -> bool:
+    """Is a kernel of this id running (or starting)? Without a kernel manager: assume not."""
+    manager = getattr(handler, "kernel_manager", None)
+    try:
+        return manager is not None and kernel_id in manager
+    except TypeError:
+        return False
 
 
 def _nbconvert_file_needs(policy: Policy, handler: RequestHandler, username: str, action: str) -> list[Need]:
@@ -449,6 +507,7 @@ def _file_id_needs(policy: Policy, handler: RequestHandler, username: str, actio
 
 
 _RESOLVERS: dict[str, Callable[[Policy, Any, str, str], list[Need]]] = {
+    "MainKernelHandler": _kernel_start_needs,
     "SessionRootHandler": _session_needs,
     "SessionHandler": _session_needs,
     "NbconvertFileHandler": _nbconvert_file_needs,

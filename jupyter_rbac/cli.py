@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -34,6 +35,7 @@ from .scopes import Catalog
 from .service import Actor, Changes, Listing, RBACService
 from .store import Page, RoleRecord, Store
 from .store.import_export import SECTIONS, ImportPlan, export_policy, import_policy, plan_import
+from .store.repository import CONTROL_CHARACTERS
 
 T = TypeVar("T")
 PAGE_SIZE = 500
@@ -103,12 +105,28 @@ def open_shell(db_url: str | None) -> Iterator[Shell]:
 # -- output --------------------------------------------------------------------------------------
 
 
+def shown(text: str) -> str:
+    """`text` safe for a terminal: control characters (escape sequences, bidirectional
+    overrides) as Python writes them, `\\x1b`, `\\u202e`, so they show and never act."""
+    return CONTROL_CHARACTERS.sub(_escaped, text)
+
+
+def _escaped(found: re.Match) -> str:
+    return found.group().encode("unicode_escape").decode("ascii")
+
+
+def say(text: str, file=None) -> None:
+    """Print one line that may hold user-given text, escaped (see `shown`)."""
+    print(shown(text), file=file)
+
+
 def print_json(data: object) -> None:
-    print(json.dumps(data, indent=2))
+    print(json.dumps(data, indent=2))  # json escapes every control character itself
 
 
 def print_table(headers: list[str], rows: Iterable[list[str]]) -> None:
-    rows = [headers, *([" ".join(cell.split()) for cell in row] for row in rows)]  # one line each
+    # one line each, escaped: names, notes and descriptions are user-given
+    rows = [headers, *([shown(" ".join(cell.split())) for cell in row] for row in rows)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(headers) - 1)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]
@@ -120,9 +138,9 @@ def print_fields(fields: list[tuple[str, str | list[str]]]) -> None:
     width = max(len(label) for label, _ in fields) + 2
     for label, value in fields:
         lines = (value if isinstance(value, list) else value.splitlines()) or ["-"]
-        print(f"{label}:".ljust(width) + lines[0])
+        say(f"{label}:".ljust(width) + lines[0])
         for line in lines[1:]:
-            print(" " * width + line)
+            say(" " * width + line)
 
 
 def joined(names: Iterable[str]) -> str:
@@ -156,9 +174,9 @@ def cmd_init(shell: Shell, args: argparse.Namespace) -> None:
     # as the server does: "first start" means no user yet, before config roles add their users
     first = shell.service.bootstrap_first_admin(args.admin or shell.rbac.initial_admin)
     shell.service.load_roles(shell.rbac.load_roles + load_policy_file(shell.rbac.policy_file))
-    print(f"policy database ready: {shell.rbac.db_url}")
+    say(f"policy database ready: {shell.rbac.db_url}")
     if first is not None:
-        print(f"first administrator: {first.username}; one-time login token: {first.login_token}")
+        say(f"first administrator: {first.username}; one-time login token: {first.login_token}")
 
 
 def cmd_routes(args: argparse.Namespace) -> None:
@@ -230,7 +248,7 @@ def cmd_roles_show(shell: Shell, args: argparse.Namespace) -> None:
 
 def cmd_roles_create(shell: Shell, args: argparse.Namespace) -> None:
     shell.service.create_role(shell.actor, args.name, args.scope, args.description)
-    print(f"created role {args.name}")
+    say(f"created role {args.name}")
 
 
 def cmd_roles_edit(shell: Shell, args: argparse.Namespace) -> None:
@@ -247,22 +265,22 @@ def cmd_roles_edit(shell: Shell, args: argparse.Namespace) -> None:
         scopes=scopes, description=args.description, expected_revision=current.revision
     )
     shell.service.update_role(shell.actor, args.name, changes)
-    print(f"updated role {args.name}")
+    say(f"updated role {args.name}")
 
 
 def cmd_roles_delete(shell: Shell, args: argparse.Namespace) -> None:
     shell.service.delete_role(shell.actor, args.name)
-    print(f"deleted role {args.name}")
+    say(f"deleted role {args.name}")
 
 
 def cmd_grant(shell: Shell, args: argparse.Namespace) -> None:
     change_holders(shell, args, add=True)
-    print(f"granted role {args.role}")
+    say(f"granted role {args.role}")
 
 
 def cmd_revoke(shell: Shell, args: argparse.Namespace) -> None:
     change_holders(shell, args, add=False)
-    print(f"revoked role {args.role}")
+    say(f"revoked role {args.role}")
 
 
 def change_holders(shell: Shell, args: argparse.Namespace, add: bool) -> None:
@@ -330,7 +348,7 @@ def cmd_users_create(shell: Shell, args: argparse.Namespace) -> None:
     shell.service.create_user(
         shell.actor, args.name, roles=args.role, groups=args.group, display_name=args.display_name
     )
-    print(f"created user {args.name}")
+    say(f"created user {args.name}")
 
 
 def cmd_users_edit(shell: Shell, args: argparse.Namespace) -> None:
@@ -341,12 +359,12 @@ def cmd_users_edit(shell: Shell, args: argparse.Namespace) -> None:
     current = shell.service.get_user(shell.actor, args.name)
     changes = Changes(display_name=args.display_name, expected_revision=current.revision)
     shell.service.update_user(shell.actor, args.name, changes)
-    print(f"updated user {args.name}")
+    say(f"updated user {args.name}")
 
 
 def cmd_users_delete(shell: Shell, args: argparse.Namespace) -> None:
     shell.service.delete_user(shell.actor, args.name)
-    print(f"deleted user {args.name} and their tokens")
+    say(f"deleted user {args.name} and their tokens")
 
 
 # -- groups --------------------------------------------------------------------------------------
@@ -380,7 +398,7 @@ def cmd_groups_show(shell: Shell, args: argparse.Namespace) -> None:
 
 def cmd_groups_create(shell: Shell, args: argparse.Namespace) -> None:
     shell.service.create_group(shell.actor, args.name, args.description, members=args.member)
-    print(f"created group {args.name}")
+    say(f"created group {args.name}")
 
 
 def cmd_groups_edit(shell: Shell, args: argparse.Namespace) -> None:
@@ -395,12 +413,12 @@ def cmd_groups_edit(shell: Shell, args: argparse.Namespace) -> None:
         members=members, description=args.description, expected_revision=current.revision
     )
     shell.service.update_group(shell.actor, args.name, changes)
-    print(f"updated group {args.name}")
+    say(f"updated group {args.name}")
 
 
 def cmd_groups_delete(shell: Shell, args: argparse.Namespace) -> None:
     shell.service.delete_group(shell.actor, args.name)
-    print(f"deleted group {args.name}")
+    say(f"deleted group {args.name}")
 
 
 # -- tokens --------------------------------------------------------------------------------------
@@ -436,7 +454,7 @@ def cmd_token_list(shell: Shell, args: argparse.Namespace) -> None:
 
 def cmd_token_revoke(shell: Shell, args: argparse.Namespace) -> None:
     shell.service.delete_token(shell.actor, args.user, args.id)
-    print(f"revoked token {args.id} of {args.user}")
+    say(f"revoked token {args.id} of {args.user}")
 
 
 # -- check, audit --------------------------------------------------------------------------------
@@ -464,10 +482,10 @@ def print_decision(args: argparse.Namespace, decision: Decision) -> None:
     what += f" owned by {args.owner}" if args.owner is not None else ""
     grant = decision.granted_by
     if grant is None:
-        print(f"denied: {args.user} may not {what}")
+        say(f"denied: {args.user} may not {what}")
         print_fields([("  missing scope", decision.missing_scope or "-")])
         return
-    print(f"allowed: {args.user} may {what}")
+    say(f"allowed: {args.user} may {what}")
     print_fields([("  role", grant.role), ("  scope", grant.scope), ("  via", joined(grant.via))])
 
 
@@ -505,7 +523,7 @@ def cmd_export(shell: Shell, args: argparse.Namespace) -> None:
         Path(args.output).expanduser().write_text(text, encoding="utf-8")
     except OSError as error:
         raise Mistake(f"cannot write {args.output}: {error.strerror or error}") from error
-    print(f"exported the policy to {args.output}")
+    say(f"exported the policy to {args.output}")
 
 
 def cmd_import(shell: Shell, args: argparse.Namespace) -> None:
@@ -513,12 +531,12 @@ def cmd_import(shell: Shell, args: argparse.Namespace) -> None:
     source = "stdin" if args.file == "-" else str(Path(args.file).expanduser().resolve())
     if args.dry_run:
         plan = plan_import(shell.store, document, shell.service.catalog)
-        print(f"importing {args.file} would change (nothing written):")
+        say(f"importing {args.file} would change (nothing written):")
     else:
         plan = import_policy(shell.store, document, shell.actor.name, source, shell.service.catalog)
-        print(f"imported {args.file}:")
+        say(f"imported {args.file}:")
     for line in describe_plan(plan):
-        print(f"  {line}")
+        say(f"  {line}")
 
 
 def describe_plan(plan: ImportPlan) -> list[str]:
@@ -763,7 +781,7 @@ def main(argv: list[str] | None = None) -> int:
         # the driver's own words, without SQLAlchemy's SQL echo and help link
         cause = getattr(error, "orig", None) or error
         message = f"database error: {str(cause).splitlines()[0]}"
-    print(f"jupyter rbac: {message}", file=sys.stderr)
+    say(f"jupyter rbac: {message}", file=sys.stderr)
     return 2
 
 

@@ -19,6 +19,13 @@ if t.TYPE_CHECKING:
 DEFAULT_SERVER_URL = "http://localhost:8888/"
 
 
+def say(text: str, file=None) -> None:
+    """Print one line that may hold user-given text, escaped as the rest of the shell's output."""
+    from .cli import say as escaped_say  # cli imports this module: import at call time
+
+    escaped_say(text, file=file)
+
+
 def accounts_of(shell: Shell) -> AccountService:
     rbac = shell.rbac
     return AccountService(
@@ -42,7 +49,7 @@ def cmd_invite(shell: Shell, args: argparse.Namespace) -> None:
         expires_in=args.expires_in,
     )
     expires = invited.invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC")
-    print(f"invited {args.name}; the link works once, until {expires}:", file=sys.stderr)
+    say(f"invited {args.name}; the link works once, until {expires}:", file=sys.stderr)
     print(f"{args.url.rstrip('/')}/rbac/invite?code={invited.code}")  # alone on stdout
 
 
@@ -72,7 +79,7 @@ def cmd_invitations_list(shell: Shell, args: argparse.Namespace) -> None:
 
 def cmd_invitations_revoke(shell: Shell, args: argparse.Namespace) -> None:
     accounts_of(shell).revoke(shell.actor, args.id)
-    print(f"revoked invitation {args.id}")
+    say(f"revoked invitation {args.id}")
 
 
 def cmd_users_passwd(shell: Shell, args: argparse.Namespace) -> None:
@@ -82,7 +89,7 @@ def cmd_users_passwd(shell: Shell, args: argparse.Namespace) -> None:
     shell.service.require(shell.actor, "write", "users", user=args.name)
     if args.remove:
         shell.store.set_password(args.name, None, actor=shell.actor.name)
-        print(f"removed the password of {args.name}; their browser sessions ended")
+        say(f"removed the password of {args.name}; their browser sessions ended")
         return
     if not shell.rbac.allow_passwords:
         raise Mistake("passwords are off on this server (c.RBAC.allow_passwords = False)")
@@ -93,13 +100,13 @@ def cmd_users_passwd(shell: Shell, args: argparse.Namespace) -> None:
     else:
         password = sys.stdin.readline().rstrip("\n")
     shell.store.set_password(args.name, hash_password(check_password(password)), actor=shell.actor.name)
-    print(f"set the password of {args.name}; their browser sessions ended")
+    say(f"set the password of {args.name}; their browser sessions ended")
 
 
 def cmd_users_sign_out(shell: Shell, args: argparse.Namespace) -> None:
     shell.service.require(shell.actor, "write", "users", user=args.name)
     shell.store.end_sessions(args.name, actor=shell.actor.name)
-    print(f"signed {args.name} out of every browser (their API tokens still work)")
+    say(f"signed {args.name} out of every browser (their API tokens still work)")
 
 
 def add_invitations(commands, add_command, add_json) -> None:

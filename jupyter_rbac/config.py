@@ -169,6 +169,85 @@ class RBAC(LoggingConfigurable):
         scopes to API tokens, never to browser sessions). Empty: only the `user` role.""",
     )
 
+    hub_cache_seconds = Integer(
+        30,
+        config=True,
+        help="""Under JupyterHub: how many seconds the Hub's answer about a request's token (who it
+        is, its scopes and groups) is remembered before the Hub is asked again, so revoking a
+        share or a token takes effect over HTTP within this time. Sets `c.HubOAuth.cache_max_age`
+        (JupyterHub's default is 300) unless that is configured itself.""",
+    )
+
+    hub_websocket_recheck_seconds = Float(
+        5.0,
+        config=True,
+        help="""Under JupyterHub: an open websocket asks the Hub about its token again when this
+        many seconds have passed since the last answer (at its next message, or at the next
+        full look every `websocket_recheck_seconds`); it closes when the token was revoked, its
+        user deleted, or the share or scopes that let it in are gone.""",
+    )
+
+    @validate("hub_cache_seconds", "hub_websocket_recheck_seconds")
+    def _positive_hub_seconds(self, proposal):
+        if proposal["value"] <= 0:
+            raise TraitError(f"c.RBAC.{proposal['trait'].name} must be more than 0")
+        return proposal["value"]
+
+    audit_max_age_days = Float(
+        90.0,
+        config=True,
+        help="""Audit rows older than this many days are deleted, at start and every
+        `audit_prune_seconds`. 0: kept whatever their age.""",
+    )
+
+    audit_max_rows = Integer(
+        1_000_000,
+        config=True,
+        help="""At most this many audit rows are kept (the newest), pruned with
+        `audit_max_age_days`. 0: no limit on their number.""",
+    )
+
+    audit_prune_seconds = Float(
+        3600.0,
+        config=True,
+        help="How often, in seconds, the audit trail is pruned (it also is at start).",
+    )
+
+    audit_coalesce_seconds = Float(
+        10.0,
+        config=True,
+        help="""Denied requests of one user within this many seconds of their first are one audit
+        row (and one event) whose `detail.count` says how many there were: a flood of refusals
+        costs one row. 0: a row for every denied request.""",
+    )
+
+    token_guesses_per_key = Integer(
+        10,
+        config=True,
+        help="""Wrong secrets verified for one token look-up key (the part of a token after
+        `rbac_` that finds it) within `token_guess_window` seconds; further guesses with that
+        key are answered "no" without the slow hash until the window ends. A secret already
+        verified by this process keeps working.""",
+    )
+
+    token_guess_window = Float(
+        60.0,
+        config=True,
+        help="The window, in seconds, of `token_guesses_per_key`.",
+    )
+
+    @validate("audit_max_age_days", "audit_max_rows", "audit_coalesce_seconds")
+    def _not_negative(self, proposal):
+        if proposal["value"] < 0:
+            raise TraitError(f"c.RBAC.{proposal['trait'].name} must not be negative")
+        return proposal["value"]
+
+    @validate("audit_prune_seconds", "token_guesses_per_key", "token_guess_window")
+    def _more_than_zero(self, proposal):
+        if proposal["value"] <= 0:
+            raise TraitError(f"c.RBAC.{proposal['trait'].name} must be more than 0")
+        return proposal["value"]
+
     extra_routes = List(
         Dict(),
         config=True,

@@ -33,6 +33,44 @@ _VIEWER = (
     "read:collaborators",
 )
 
+# Nebari's analyst and developer: their own home and their groups' shared folders, nobody else's.
+_OWN_FOLDERS = (
+    "write:contents!path=home/{user}/**",
+    "write:contents!path=shared/{group}/**",
+    "read:nbconvert!path=home/{user}/**",
+    "read:nbconvert!path=shared/{group}/**",
+)
+# What JupyterLab reads as it runs, as a viewer has it (lists, events, collaborators are filtered
+# to what the user may see).
+_WORKSPACE = (
+    "read:kernelspecs",
+    "read:config",
+    "read:lab",
+    "read:api",
+    "read:events",
+    "read:collaborators",
+)
+_ANALYST = (
+    _OWN_FOLDERS
+    + (
+        "execute:kernels!user={user}",
+        "write:sessions!user={user}",
+        "read:terminals!user={user}",
+        "read:lsp",
+    )
+    + _WORKSPACE
+)
+_DEVELOPER = (
+    _OWN_FOLDERS
+    + (
+        "execute:kernels!user={user}",
+        "write:sessions!user={user}",
+        "execute:terminals!user={user}",
+        "execute:lsp",
+    )
+    + _WORKSPACE
+)
+
 DEFAULT_ROLES: tuple[DefaultRole, ...] = (
     DefaultRole("admin", "Everything, including administering jupyter-rbac.", ("all",)),
     DefaultRole(
@@ -71,6 +109,20 @@ DEFAULT_ROLES: tuple[DefaultRole, ...] = (
             "read:collaborators",
         ),
     ),
+    DefaultRole(
+        "analyst",
+        "Read and write your own home/{user}/ and your groups' shared/{group}/, run notebooks in"
+        " your own kernels, export what you may read; other users' homes stay private. Code in"
+        " kernels runs as the server's user, not yet confined to these folders (SECURITY.md).",
+        _ANALYST,
+    ),
+    DefaultRole(
+        "developer",
+        "An analyst who also opens terminals and starts language servers. Terminals, kernels and"
+        " language servers run as the server's user: until they are sandboxed they reach every"
+        " file the server can (SECURITY.md).",
+        _DEVELOPER,
+    ),
 )
 
 DEFAULT_ROLE_NAMES = frozenset(role.name for role in DEFAULT_ROLES)
@@ -79,9 +131,22 @@ EVERYONE_ROLE = "user"
 # The role nobody may edit: it is what keeps an administrator able to repair the policy.
 FIXED_ROLE = "admin"
 
-# Groups as Nebari names them, each with the role it maps to.
+# Groups as Nebari names them, each with the role it maps to. `viewer`, `runner` and `editor` reach
+# every user's files: they are for a server people share on purpose, given by an administrator.
 DEFAULT_GROUPS: dict[str, tuple[str, str]] = {
     "admin": ("Administrators of this server.", "admin"),
+    "developer": (
+        "Developers: their own home and groups' folders, kernels, terminals.",
+        "developer",
+    ),
+    "analyst": (
+        "Analysts: their own home and groups' folders, notebooks in their own kernels.",
+        "analyst",
+    ),
+}
+# What earlier versions (up to 0.1) gave these groups: a group that still holds exactly this role
+# moves to its own role at the first start that ships it (see RBACService.ensure_defaults).
+EARLIER_GROUPS: dict[str, tuple[str, str]] = {
     "developer": ("Developers: edit, run and configure.", "editor"),
     "analyst": ("Analysts: read everything, run notebooks, save in their own folders.", "runner"),
 }

@@ -170,7 +170,11 @@ class RouteGuard:
 
 
     def record_denial(self, handler: web.RequestHandler, missing_scope: str) -> None:
-        """Put a denied request in the audit trail (and so in the event stream)."""
+        """Put a denied request in the audit trail (and so in the event stream).
+
+        Its texts are clipped, and one user's refusals repeated within a few seconds are counted
+        into one row (`Store.record_event`): a flood of refusals cannot grow the database.
+        """
         user = handler.current_user if isinstance(handler, JupyterHandler) else None
         request = handler.request
         try:
@@ -178,6 +182,7 @@ class RouteGuard:
                 getattr(user, "username", "") or "",
                 "request.denied",
                 f"{request.method} {request.path}",
+                coalesce=True,
                 missing_scope=missing_scope,
             )
         except Exception:  # the 403 must still go out if the trail cannot be written

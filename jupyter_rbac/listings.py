@@ -202,7 +202,9 @@ def _user(handler) -> str | None:
 
 
 def _kernel_started(handler, policy: Policy, model: JSON) -> JSON:
-    if isinstance(model, dict) and isinstance(model.get("id"), str) and _user(handler):
+    # POST /api/kernels naming a running kernel answers with that one: it stays its owner's
+    started = isinstance(model, dict) and isinstance(model.get("id"), str) and _user(handler)
+    if started and policy.owner_of("kernel", model["id"]) is None:
         policy.record_owner("kernel", model["id"], _user(handler))
     return model
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .defaults import EVERYONE_ROLE
-from .errors import NotFound
 from .scopes import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
 from .store import PolicySnapshot, Store, TokenIdentity, UserRecord
 from .store.repository import verify_token
@@ -21,7 +20,7 @@ from .store.repository import verify_token
 MAX_VERIFIED_TOKENS = 100_000
 
 
-UserIdentity = tuple[int, datetime]
+UserIdentity = str  # a user record's random key (store/record_keys.py)
 
 
 @dataclass(frozen=True)
@@ -30,9 +29,9 @@ class Owned:
 
     owner: str
     path: str | None = None
-    # The owner's user record when recorded (its id and creation time: SQLite may give a deleted
-    # user's id to the next user); None: not a user of our store then (a name an identity source
-    # gave that our store cannot hold). Names outlive their users: this tells their holders apart.
+    # The owner's user record when recorded (its random key: ids and times can repeat); None: not
+    # a user of our store then (a name an identity source gave that our store cannot hold). Names
+    # outlive their users: this tells their holders apart.
     owner_record: UserIdentity | None = None
 
 
@@ -48,6 +47,9 @@ class ExternalGrants:
     groups: frozenset[str] = frozenset()
     roles: frozenset[str] = frozenset()
     scopes: frozenset[str] = frozenset()  # already in our grammar and valid in our catalog
+    # The most the request may do, whatever its roles give (a JupyterHub token's scopes, as a
+    # token of ours limits its owner's): None for no bound.
+    cap: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -184,11 +186,17 @@ class Policy:
     # -- permissions -------------------------------------------------------------------------
 
     def permissions(self, username: str, external: ExternalGrants | None = None) -> Permissions:
-        """The user's compiled permissions (cached until the policy changes)."""
+        """The user's compiled permissions (cached until the policy changes), within the
+        identity source's bound when it sets one."""
         key = (username, external)
         permissions = self._permissions.get(key)
         if permissions is None:
             permissions = self._compile(username, external)
+            if external is not None and external.cap is not None:
+                bound = compile_permissions(
+                    self.catalog, sorted(external.cap), username, self.groups_with(username, external)
+                )
+                permissions = TokenLimitedPermissions(permissions, bound)
             self._permissions[key] = permissions
         return permissions
 
@@ -258,12 +266,15 @@ class Policy:
         if digest in self._tokens:
             found = self._tokens[digest]
         else:
+            if len(self._tokens) >= MAX_VERIFIED_TOKENS:  # every guess is a new digest: bound them
+                self._tokens.clear()
             found = self._tokens[digest] = self.store.find_token(secret)
         if found is None:
             return None
         identity, hashed = found
         if self._verified.get(digest) != identity.token_id:
-            if not verify_token(hashed, secret):
+            # wrong secrets for one look-up key are throttled there, not verified each time
+            if not verify_token(hashed, secret, self.store.guesses):
                 return None
             if len(self._verified) >= MAX_VERIFIED_TOKENS:
                 self._verified.clear()
@@ -306,12 +317,9 @@ class Policy:
         return {key: Owned(owner, None, records[owner]) for key, owner in recorded.items()}
 
     def user_identity(self, username: str) -> UserIdentity | None:
-        """Which record holds the name now (None: nobody): read from the store at each call."""
-        try:
-            entry = self.store.get_user(username)
-        except NotFound:
-            return None
-        return entry.id, entry.created_at
+        """Which record holds the name now, by its random key, never given again (None:
+        nobody): read from the store at each call."""
+        return self.store.record_key_of(username)
 
     def forget_owner(self, kind: str, resource_id: str) -> None:
         if self._owned.pop((kind, resource_id), None) is not None:

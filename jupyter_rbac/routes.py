@@ -85,7 +85,10 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
     _scope(r"/api/contents(/.*)?", "contents", "files, folders, checkpoints, trust", True),
     _scope(r"/files/.*", "contents", "raw files", True),
     _scope(r"/view(/.*)?", "contents", "files shown in the browser", True),
-    _scope(r"/api/kernels(/.*)?", "kernels", "kernels and their channels websocket", True),
+    # starting, restarting or interrupting a kernel runs (or stops) code: `execute`, whatever the
+    # handler asks (the Authorizer judges the kernel for at least the action the table asks)
+    _scope(r"/api/kernels(/.*)?", "kernels", "kernels, their websocket", True, POST="execute"),
+    # a session that starts a kernel also needs `execute:kernels` (the Authorizer: _session_needs)
     _scope(r"/api/sessions(/.*)?", "sessions", "sessions (creating one starts a kernel)", True),
     _scope(r"/api/terminals(/.*)?", "terminals", "terminals", True),
     _scope(r"/terminals/websocket/.*", "terminals", "a terminal's websocket", True),

@@ -36,7 +36,8 @@ METASCOPES: dict[str, str] = {
 SELF_SCOPES: tuple[str, ...] = ("read:users!user={user}", "tokens!user={user}")
 TEMPLATE_NAMES: tuple[str, ...] = ("user", "group")
 # Names substituted into templates must be plain names: they become path segments and filter values.
-SAFE_NAME = re.compile(r"^[A-Za-z0-9_@+\-][A-Za-z0-9_.@+\-]{0,127}$")
+# (\Z, not $: $ also matches before a final newline.)
+SAFE_NAME = re.compile(r"^[A-Za-z0-9_@+\-][A-Za-z0-9_.@+\-]{0,127}\Z")
 
 
 class ScopeError(ValueError):
@@ -83,8 +84,8 @@ BUILTIN_RESOURCES: tuple[Resource, ...] = (
         "kernels",
         "Kernels: the processes that run code.",
         read="See running kernels.",
-        write="Start, restart, interrupt and shut down kernels.",
-        execute="Run code in kernels (connect to their channels).",
+        write="Shut down kernels; join a session to a running kernel.",
+        execute="Start, restart and interrupt kernels, and run code in them (their channels).",
         filters=("user", "group"),
     ),
     _resource(
@@ -98,7 +99,8 @@ BUILTIN_RESOURCES: tuple[Resource, ...] = (
         "sessions",
         "Sessions: which document is connected to which kernel.",
         read="See sessions.",
-        write="Create, change and delete sessions (starting a kernel also needs write:kernels).",
+        write="Create, change and delete sessions (a session that starts a kernel also needs "
+        "execute:kernels).",
         execute=_SAME_AS_WRITE,
         filters=("path", "user", "group"),
     ),

@@ -15,15 +15,25 @@ whichever way a change arrives:
 from __future__ import annotations
 
 import difflib
+import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .defaults import DEFAULT_GROUPS, DEFAULT_ROLES, FIXED_ROLE
+from tornado.log import app_log
+
+from .defaults import DEFAULT_GROUPS, DEFAULT_ROLES, EARLIER_GROUPS, FIXED_ROLE
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .limits import MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_MEMBERS, MAX_SCOPES, MAX_TOKEN_LIFETIME
+from .limits import (
+    MAX_DESCRIPTION,
+    MAX_DISPLAY_NAME,
+    MAX_MEMBERS,
+    MAX_SCOPES,
+    MAX_TOKEN_LIFETIME,
+    MAX_TOKEN_NOTE,
+)
 from .paths import PathError, normalize_path
 from .policy import Decision, Policy, Question
 from .scopes import (
@@ -45,10 +55,13 @@ from .store import (
     UserEntry,
     check_name,
 )
+from .store.repository import check_text
 
 MANAGED_BY_CONFIG = "config"
 # The audit actor of what `load_roles` does at start: how its grants are told from others'.
 CONFIG_ACTOR = "config"
+# The audit actor of what a start changes in a policy an earlier version made.
+UPGRADE_ACTOR = "jupyter-rbac upgrade"
 # A role held by someone: (role, "users" or "groups", name).
 Member = tuple[str, str, str]
 MEMBER_KINDS = ("users", "groups")
@@ -159,8 +172,15 @@ class RBACService:
 
     # -- start-up ------------------------------------------------------------------------------
 
-    def ensure_defaults(self) -> None:
-        """Create the shipped roles and groups that are missing; keep the fixed admin role exact."""
+    def ensure_defaults(self, log: logging.Logger = app_log, groups: bool = True) -> None:
+        """Create the shipped roles that are missing; keep the fixed admin role exact.
+
+        A shipped group is created with its role, when that role is (a new policy, or a role new
+        in this version): a group an administrator deleted stays deleted. With `groups=False`
+        (under JupyterHub, whose groups are the groups) none is created. A shipped group whose
+        role is new in this version (a database an earlier version made) moves to that role if
+        it still holds exactly what the earlier version gave it.
+        """
         existing = {role.name: role for role in self.store.list_roles()}
         for role in DEFAULT_ROLES:
             current = existing.get(role.name)
@@ -169,9 +189,39 @@ class RBACService:
             elif role.name == FIXED_ROLE and current.scopes != list(role.scopes):
                 self.store.update_role(role.name, scopes=role.scopes)
         for group, (description, role) in DEFAULT_GROUPS.items():
+            if role in existing or not groups:
+                continue
             if not self.store.group_exists(group):
                 self.store.create_group(group, description)
                 self.store.assign_role(role, groups=[group])
+            elif group in EARLIER_GROUPS:
+                # the role was created just now: this is the first start of this version
+                self._move_earlier_group(group, log)
+
+    def _move_earlier_group(self, group: str, log: logging.Logger) -> None:
+        """Move a shipped group from the role an earlier version gave it to its own, once, with
+        an audit row by UPGRADE_ACTOR; a group an administrator changed keeps what it has."""
+        old_description, old_role = EARLIER_GROUPS[group]
+        description, role = DEFAULT_GROUPS[group]
+        current = self.store.get_group(group)
+        if current.roles != [old_role]:
+            log.warning(
+                "jupyter-rbac: group %r keeps its roles %s, changed since an earlier version gave it"
+                " %r; the shipped role %r is there to give it by hand",
+                group, current.roles, old_role, role,
+            )  # fmt: skip
+            return
+        self.store.update_group(
+            group,
+            description=description if current.description == old_description else None,
+            roles=[role],
+            actor=UPGRADE_ACTOR,
+        )
+        log.warning(
+            "jupyter-rbac: group %r now holds the shipped role %r instead of %r (own home and"
+            " groups' folders only; audited as %r)",
+            group, role, old_role, UPGRADE_ACTOR,
+        )  # fmt: skip
 
     def load_roles(self, roles: Iterable[dict]) -> list[TakenBack]:
         """Reconcile roles declared in config with the database, as JupyterHub's `load_roles`.
@@ -693,8 +743,9 @@ class RBACService:
                 raise InvalidInput("expires_in: a number of seconds")
             if not 1 <= expires_in <= MAX_TOKEN_LIFETIME:
                 raise InvalidInput(f"expires_in: between 1 and {MAX_TOKEN_LIFETIME} seconds (a year)")
-        if not isinstance(note, str) or len(note) > MAX_DESCRIPTION:
-            raise InvalidInput(f"note: a string of at most {MAX_DESCRIPTION} characters")
+        if not isinstance(note, str) or len(note) > MAX_TOKEN_NOTE:
+            raise InvalidInput(f"note: a string of at most {MAX_TOKEN_NOTE} characters")
+        check_text("note", note)
         expires_at = datetime.now(timezone.utc) + timedelta(seconds=expires_in) if expires_in else None
         if not self.store.user_exists(username):
             raise NotFound(f"no user named {username!r}")
@@ -867,9 +918,9 @@ def _description(value: object) -> str:
 
 
 def _display_name(value: object) -> str:
-    if not isinstance(value, str) or len(value) > MAX_DISPLAY_NAME or any(ch in value for ch in "\r\n\t\0"):
+    if not isinstance(value, str) or len(value) > MAX_DISPLAY_NAME:
         raise InvalidInput(f"display_name: a single line of at most {MAX_DISPLAY_NAME} characters")
-    return value
+    return check_text("display_name", value)  # no escapes for the terminals that show it
 
 
 def _string(body: dict, key: str, required: bool = False) -> str | None:

@@ -58,6 +58,9 @@ def why_not_still_allowed(handler: Any, guard: RouteGuard, thorough: bool = Fals
         return "the token of this connection was revoked"
     if not session_still_valid(handler):
         return "the browser session of this connection ended"
+    hub = guard.authorizer.hub_connections  # under JupyterHub: does the Hub still let it in?
+    if hub is not None and not hub.still_valid(handler, lambda: keep_open(handler, guard, thorough=True)):
+        return "JupyterHub withdrew the access of this connection"
     permissions = guard.authorizer.current_permissions(handler, handler.current_user)
     handler._rbac_permissions = permissions  # the policy's current version, not the upgrade's
     if not thorough and permissions is getattr(handler, "_rbac_judged_with", None):

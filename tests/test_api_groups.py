@@ -32,7 +32,7 @@ async def test_group_membership_applies_on_the_next_request(admin, nobody):
     assert (await nobody.get("api", "contents"))[0] == 403
     assert (await admin.patch(*GROUPS, "analyst", body={"members": ["nora"]}))[0] == 200
     assert (await nobody.get("api", "contents"))[0] == 200
-    # the runner role of analysts writes to shared/{group}/**: the group's own folder
+    # the analyst role writes to home/{user}/** and shared/{group}/**: not to shared/ itself
     assert (await nobody.put("api", "contents", "shared", body={"type": "directory"}))[0] == 403
     assert (await admin.patch(*GROUPS, "analyst", body={"members": []}))[0] == 200
     assert (await nobody.get("api", "contents"))[0] == 403

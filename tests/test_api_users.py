@@ -27,7 +27,7 @@ async def test_an_admin_creates_changes_and_deletes_a_user(admin, rbac):
     status, user = await admin.patch(*USERS, "ann", body={"display_name": "Ann", "roles": ["editor"]})
     assert status == 200
     assert (user["display_name"], user["roles"], user["groups"]) == ("Ann", ["editor"], ["analyst"])
-    assert rbac.policy.roles_of("ann")["runner"] == ["group:analyst"]
+    assert rbac.policy.roles_of("ann")["analyst"] == ["group:analyst"]
 
     assert (await admin.delete(*USERS, "ann"))[0] == 204
     assert (await admin.get(*USERS, "ann"))[0] == 404
@@ -83,10 +83,10 @@ async def test_a_group_scoped_reader_lists_only_that_groups_members(rbac, make_u
 
 
 async def test_users_can_be_filtered_by_role_and_group(admin, make_user):
-    make_user("a1", roles=["editor"], groups=["developer"])
-    make_user("a2", roles=["editor"])
+    make_user("a1", roles=["developer"], groups=["developer"])
+    make_user("a2", roles=["developer"])
     make_user("a3", groups=["developer"])
-    _, by_role = await admin.get(*USERS, params={"role": "editor"})
+    _, by_role = await admin.get(*USERS, params={"role": "developer"})
     assert [u["name"] for u in by_role["items"]] == ["a1", "a2", "a3"]  # a3 through `developer`
     _, everyone = await admin.get(*USERS, params={"role": "user"})
     assert everyone["total"] == 4  # admin too: everyone holds `user`

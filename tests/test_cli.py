@@ -110,7 +110,9 @@ def test_roles_list_and_show(populated):
     assert admin in rows
     listed = json.loads(cli(populated, "roles", "list", "--json").stdout)
     names = {role["name"] for role in listed}
-    assert names == {"admin", "editor", "reviewers", "runner", "user", "viewer"}
+    assert names == {
+        "admin", "analyst", "developer", "editor", "reviewers", "runner", "user", "viewer"
+    }  # fmt: skip
     shown = cli(populated, "roles", "show", "reviewers").stdout
     assert "scopes:      read:contents\n             write:contents!path=home/{user}/**" in shown
     assert "users:       vera" in shown and "groups:      lab-a" in shown

@@ -209,7 +209,7 @@ async def test_a_session_also_needs_the_kernel_it_starts(make_user, rbac, tree):
     body = {"path": "secret.txt", "type": "file", "name": "secret.txt", "kernel": {"name": "python3"}}
     status, error = await user.post("api", "sessions", body=body)
     assert status == 403
-    assert error["missing_scope"] == "write:kernels!user=sol"
+    assert error["missing_scope"] == "execute:kernels!user=sol"  # starting a kernel runs code
 
 
 async def test_a_session_cannot_attach_to_someone_elses_kernel(make_user, own_kernels_role, rbac, tree):

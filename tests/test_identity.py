@@ -128,7 +128,8 @@ async def test_me_reports_roles_and_scopes(runner):
     assert status == 200
     assert me["name"] == "rita"
     assert set(me["roles"]) >= {"runner", "user"}
-    assert me["role_sources"]["runner"] == ["direct", "group:analyst"]
+    assert me["role_sources"]["runner"] == ["direct"]
+    assert me["role_sources"]["analyst"] == ["group:analyst"]
     assert "write:contents!path=home/rita/**" in me["scopes"]
     assert "write:contents!path=shared/analyst/**" in me["scopes"]
 

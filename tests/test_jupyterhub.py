@@ -5,6 +5,8 @@ group; bob comes through a Hub share."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -21,6 +23,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
+
+from .test_websocket_revocation import _execute_request
 
 HERE = Path(__file__).parent / "hub"
 NODE_BIN = Path(__file__).parents[1] / "node_modules" / ".bin"
@@ -117,10 +123,14 @@ class Hub:
         self._wait(ready, f"{user}'s server")
         return f"{self.public}/user/{user}"
 
-    def token_for(self, user: str) -> str:
-        status, body = self.hub("POST", f"/users/{user}/tokens", {"note": "test"})
-        assert status == 201, body
-        return body["token"]
+    def token_for(self, user: str, scopes: list[str] | None = None) -> str:
+        return self.new_token(user, scopes)["token"]
+
+    def new_token(self, user: str, scopes: list[str] | None = None) -> dict:
+        body = {"note": "test"} if scopes is None else {"note": "test", "scopes": scopes}
+        status, token = self.hub("POST", f"/users/{user}/tokens", body)
+        assert status == 201, token
+        return token
 
     def tail(self, lines: int = 80) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -157,7 +167,7 @@ def hub(tmp_path_factory):
     hub = None
     try:
         hub = Hub(run_dir)
-        for user in ("alice", "bob", "carol"):
+        for user in ("alice", "bob", "carol", "dave", "eve", "frank"):
             assert hub.hub("POST", f"/users/{user}")[0] in (201, 409)
         # Our policy on alice's server, made before it starts: Hub group `reviewers` gets a role.
         rbac_cli(hub, "roles", "create", "reviewer", "--scope", "read:contents", "--scope", "write:contents!path=reviews/**")
@@ -191,8 +201,10 @@ def test_a_hub_group_gets_the_role_our_policy_gives_it(hub):
     token = hub.token_for("carol")
     status, me, _ = call("GET", f"{hub.server}/api/rbac/me", token)
     assert status == 200, me
-    assert me["groups"] == ["reviewers"] and me["role_sources"]["reviewer"] == ["group:reviewers"]
+    assert me["groups"] == ["analyst", "reviewers"] and me["role_sources"]["reviewer"] == ["group:reviewers"]
     assert "viewer" not in me["roles"]  # she holds a role of ours: no visitor role
+    # her Hub group `analyst` is named like a group jupyter-rbac ships: it gives nothing here
+    assert set(me["role_sources"]) == {"user", "reviewer"}, me["role_sources"]
     assert call("GET", f"{hub.server}/api/contents", token)[0] == 200
     assert call("PUT", f"{hub.server}/api/contents/reviews", token, {"type": "directory"})[0] == 201
     assert call("PUT", f"{hub.server}/api/contents/reviews/r.txt", token, FILE)[0] == 201
@@ -283,3 +295,174 @@ class BrowserAtHub:
             return status, json.loads(text)
         except ValueError:
             return status, text
+
+
+# -- the second review: what a visitor and a limited token may do, and how long a revocation takes
+
+
+@contextlib.contextmanager
+def shared(hub: Hub, owner: str, user: str, *actions: str):
+    """`owner` shares their server with `user`, with custom:jupyter_server:{action}:* for each."""
+    scopes = [f"access:servers!server={owner}/"] + [f"custom:jupyter_server:{a}:*!server={owner}/" for a in actions]
+    status, share = hub.hub("POST", f"/shares/{owner}/", {"user": user, "scopes": scopes})
+    assert status == 200, share
+    try:
+        yield
+    finally:
+        unshare(hub, owner, user)
+
+
+def unshare(hub: Hub, owner: str, user: str) -> None:
+    status, shares = hub.hub("GET", f"/shares/{owner}/")
+    for share in (shares or {}).get("items", []):
+        if (share.get("user") or {}).get("name") == user:
+            hub.hub("DELETE", f"/shares/{owner}/", {"user": user})
+
+
+def start_kernel(hub: Hub, token: str, server: str | None = None):
+    return call("POST", f"{server or hub.server}/api/kernels", token, {"name": "python3"})[:2]
+
+
+def kernel_channels(hub: Hub, token: str, kernel_id: str, server: str | None = None):
+    url = f"{server or hub.server}/api/kernels/{kernel_id}/channels".replace("http://", "ws://", 1)
+    request = HTTPRequest(url, headers={"Authorization": f"token {token}"})
+    return websocket_connect(request)
+
+
+async def run_code(connection, code: str) -> str:
+    """What `code` prints, run over the kernel's channels."""
+    request = json.loads(_execute_request(code))
+    await connection.write_message(json.dumps(request))
+    printed = []
+    while True:
+        raw = await asyncio.wait_for(connection.read_message(), 60)
+        assert raw is not None, f"closed: {connection.close_code} {connection.close_reason}"
+        message = json.loads(raw)
+        if message["parent_header"].get("msg_id") != request["header"]["msg_id"]:
+            continue
+        if message["msg_type"] == "stream":
+            printed.append(message["content"]["text"])
+        if message["msg_type"] == "error":
+            raise AssertionError(message["content"])
+        if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+            return "".join(printed)
+
+
+def test_a_hub_group_named_like_a_shipped_group_gives_a_visitor_nothing(hub):
+    """bob is in the Hub's `analyst` group (as Nebari puts everyone in one) and alice shares her
+    server with him to read: he reads, and runs and writes nothing."""
+    with shared(hub, "alice", "bob", "read"):
+        token = hub.token_for("bob")
+        status, me, _ = call("GET", f"{hub.server}/api/rbac/me", token)
+        assert status == 200, me
+        assert not any(source.startswith("group:") for sources in me["role_sources"].values() for source in sources)
+        assert call("GET", f"{hub.server}/api/contents", token)[0] == 200
+        status, refused = start_kernel(hub, token)
+        assert status == 403 and refused["missing_scope"].startswith("execute:kernels"), refused
+        assert call("PUT", f"{hub.server}/api/contents/bob.txt", token, FILE)[0] == 403
+        # in a browser (no custom scopes reach it): the visitor role, not the group's
+        status, me = BrowserAtHub(hub, "bob").get_json(f"{hub.server}/api/rbac/me")
+        assert status == 200 and me["role_sources"] == {"user": ["everyone"], "viewer": ["hub"]}, me
+
+
+@pytest.mark.parametrize(
+    "scopes",
+    [["access:servers!server=alice/", "custom:jupyter_server:read:*!server=alice/"], ["access:servers!server=alice/"]],
+    ids=["read-only", "access-only"],
+)
+def test_a_token_the_owner_limited_does_only_what_its_scopes_say(hub, scopes):
+    token = hub.token_for("alice", scopes)
+    reads = call("GET", f"{hub.server}/api/contents", token)[0]
+    assert reads == (200 if len(scopes) == 2 else 403)
+    assert call("PUT", f"{hub.server}/api/contents/limited.txt", token, FILE)[0] == 403
+    assert start_kernel(hub, token)[0] == 403
+    role = {"name": "made-by-a-limited-token", "scopes": ["read:contents"]}
+    assert call("POST", f"{hub.server}/api/rbac/roles", token, role)[0] == 403
+    # her own unlimited token still administers the server
+    status, made, _ = call("POST", f"{hub.server}/api/rbac/roles", hub.token_for("alice"), role)
+    assert status == 201, made
+    assert call("DELETE", f"{hub.server}/api/rbac/roles/{role['name']}", hub.token_for("alice"))[0] == 204
+
+
+def test_starting_a_kernel_needs_execute_and_a_visitors_kernel_holds_no_hub_token(hub):
+    with shared(hub, "alice", "bob", "write"):
+        status, refused = start_kernel(hub, hub.token_for("bob"))
+        assert status == 403 and refused["missing_scope"].startswith("execute:kernels"), refused
+    code = "import os; print(os.environ.get('JUPYTERHUB_API_TOKEN', 'none'), os.environ.get('JPY_API_TOKEN', 'none'))"
+    with shared(hub, "alice", "bob", "execute"):
+        bob = hub.token_for("bob")
+        status, kernel = start_kernel(hub, bob)
+        assert status == 201, kernel
+        printed = asyncio.run(_run_once(hub, bob, kernel["id"], code))
+        assert printed.split() == ["none", "none"]
+    alice = hub.token_for("alice")
+    status, kernel = start_kernel(hub, alice)
+    assert status == 201, kernel
+    assert "none" not in asyncio.run(_run_once(hub, alice, kernel["id"], code)).split()  # hers to use
+
+
+async def _run_once(hub: Hub, token: str, kernel_id: str, code: str) -> str:
+    connection = await kernel_channels(hub, token, kernel_id)
+    try:
+        return await run_code(connection, code)
+    finally:
+        connection.close()
+
+
+async def _closes(connection, timeout: float = 20) -> tuple[int | None, str | None]:
+    """Read until the server closes the connection (a kernel sends nothing unasked)."""
+    while (await asyncio.wait_for(connection.read_message(), timeout)) is not None:
+        pass
+    return connection.close_code, connection.close_reason
+
+
+@pytest.mark.parametrize("withdrawal", ["share deleted", "token revoked", "user deleted"])
+def test_an_open_kernel_connection_closes_when_the_hub_withdraws_access(hub, withdrawal):
+    visitor = "eve" if withdrawal == "user deleted" else "bob"
+    assert hub.hub("POST", f"/users/{visitor}")[0] in (201, 409)
+    with shared(hub, "alice", visitor, "execute"):
+        token = hub.new_token(visitor)
+        status, kernel = start_kernel(hub, token["token"])
+        assert status == 201, kernel
+
+        async def scenario():
+            connection = await kernel_channels(hub, token["token"], kernel["id"])
+            try:
+                assert (await run_code(connection, "print(1 + 1)")).strip() == "2"
+                if withdrawal == "share deleted":
+                    unshare(hub, "alice", visitor)
+                elif withdrawal == "token revoked":
+                    assert hub.hub("DELETE", f"/users/{visitor}/tokens/{token['id']}")[0] == 204
+                else:
+                    assert hub.hub("DELETE", f"/users/{visitor}")[0] == 204
+                return await _closes(connection)
+            finally:
+                connection.close()
+
+        code, _reason = asyncio.run(scenario())
+        assert code == 1008
+
+
+def test_revoking_a_share_takes_effect_over_http_within_the_default_30_seconds(hub):
+    """dave's server keeps jupyter-rbac's default (`c.RBAC.hub_cache_seconds`, 30 s; the Hub's
+    own default is 300 s)."""
+    server = hub.start_server("dave")
+    with shared(hub, "dave", "bob", "read"):
+        token = hub.token_for("bob")
+        assert call("GET", f"{server}/api/contents", token)[0] == 200  # the Hub's answer is remembered now
+        asked = time.monotonic()
+    deadline = asked + 35
+    while call("GET", f"{server}/api/contents", token)[0] == 200:
+        assert time.monotonic() < deadline, "the revoked share still reads after 35 s"
+        time.sleep(1)  # polling for a revocation, not a measurement of speed
+
+
+def test_a_group_filtered_hub_scope_grants_exactly_that_scope(hub):
+    """frank's Hub role: custom:jupyter_server:read:contents!group=team, and alice is in `team`."""
+    token = hub.token_for("frank")
+    status, me, _ = call("GET", f"{hub.server}/api/rbac/me", token)
+    assert status == 200, me
+    assert call("GET", f"{hub.server}/api/contents", token)[0] == 200
+    for path in ("/api/kernels", "/api/kernelspecs", "/api/sessions", "/api/config/notebook", "/lab/api/settings"):
+        assert call("GET", f"{hub.server}{path}", token)[0] == 403, path
+    assert "viewer" not in me["roles"]

@@ -166,10 +166,10 @@ async def test_a_role_given_members_by_config_stays_editable_through_the_api(rba
 
 
 @pytest.mark.parametrize("earlier_start", [started_with([])])
-@pytest.mark.parametrize("rbac_config", [{"load_roles": [{"name": "runner", "users": ["rita"]}]}])
+@pytest.mark.parametrize("rbac_config", [{"load_roles": [{"name": "analyst", "users": ["rita"]}]}])
 def test_giving_members_keeps_the_members_given_at_runtime(rbac):
-    assert "rita" in rbac.store.get_role("runner").users
-    assert rbac.store.get_role("runner").groups == ["analyst"]  # the shipped group keeps it
+    assert "rita" in rbac.store.get_role("analyst").users
+    assert rbac.store.get_role("analyst").groups == ["analyst"]  # the shipped group keeps it
 
 
 # -- roles declared with scopes stay as they are today ------------------------------------------

@@ -104,16 +104,21 @@ async def as_bearer(jp_fetch, token: str, *parts: str, method: str = "GET", body
 FILE = {"type": "file", "format": "text", "content": "hello"}
 
 
-async def test_groups_from_keycloak_paths_get_their_roles(issuer, jp_fetch, rbac):
+async def test_groups_from_keycloak_paths_get_their_roles(issuer, jp_fetch, rbac, jp_root_dir):
     issuer.user("dana", groups=["/developer"], name="Dana Scully", picture="https://pics.example/dana.png")
     token = issuer.token("dana")
     status, me = await as_bearer(jp_fetch, token, "api", "rbac", "me")
     assert status == 200, me
     assert me["name"] == "dana" and me["display_name"] == "Dana Scully" and me["initials"] == "DS"
     assert me["avatar_url"] == "https://pics.example/dana.png"
-    assert me["groups"] == ["developer"] and me["role_sources"]["editor"] == ["group:developer"]
-    status, _ = await as_bearer(jp_fetch, token, "api", "contents", "dana.txt", method="PUT", body=FILE)
-    assert status == 201  # developer -> editor: may save
+    assert me["groups"] == ["developer"]
+    assert me["role_sources"]["developer"] == ["group:developer"]
+    (jp_root_dir / "home" / "dana").mkdir(parents=True)
+    own = ("api", "contents", "home", "dana", "dana.txt")
+    status, _ = await as_bearer(jp_fetch, token, *own, method="PUT", body=FILE)
+    assert status == 201  # developer -> developer: may save in her own home
+    status, _ = await as_bearer(jp_fetch, token, "api", "contents", "x", method="PUT", body=FILE)
+    assert status == 403  # and only there
     assert rbac.store.user_exists("dana")  # remembered, so admins can give her roles of her own
     status, identity = await as_bearer(jp_fetch, token, "api", "me")
     assert identity["identity"]["display_name"] == "Dana Scully"
@@ -236,7 +241,7 @@ async def test_the_browser_signs_in_through_the_issuer(issuer, jp_fetch):
     status, me = await browser.api("GET", "api", "me")
     assert me["identity"]["username"] == "ivy" and me["identity"]["display_name"] == "Ivy Lin"
     status, mine = await browser.api("GET", "api", "rbac", "me")
-    assert mine["groups"] == ["analyst"] and "group:analyst" in mine["role_sources"]["runner"]
+    assert mine["groups"] == ["analyst"] and "group:analyst" in mine["role_sources"]["analyst"]
     # a stale or forged state is refused
     replay = BrowserSession(jp_fetch)
     response = await replay.get("rbac", "oidc", "callback", params={"code": "x", "state": "y"})

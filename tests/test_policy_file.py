@@ -169,11 +169,13 @@ def test_import_makes_the_policy_exactly_the_files(open_service):
     assert store.get_user("newcomer").display_name == "New Comer"
     # default roles the file leaves out are kept, as they were, held by nobody
     roles = {role.name: role for role in store.list_roles()}
-    assert set(roles) == {"admin", "editor", "reader", "runner", "user", "viewer"}
+    assert set(roles) == {
+        "admin", "analyst", "developer", "editor", "reader", "runner", "user", "viewer"
+    }  # fmt: skip
     assert (
-        roles["runner"].builtin
-        and roles["runner"].groups == []
-        and "execute:kernels" in roles["runner"].scopes
+        roles["analyst"].builtin
+        and roles["analyst"].groups == []
+        and "execute:kernels!user={user}" in roles["analyst"].scopes
     )
     assert roles["admin"].users == ["boss"] and roles["admin"].groups == []
 
@@ -279,14 +281,14 @@ def _edit(document: dict, section: str, name: str, **fields) -> dict:
         (lambda d: {**d, "version": 2}, "version: 2 is not a version"),
         (lambda d: {**d, "tokens": []}, "unknown keys ['tokens']"),
         (lambda d: {**d, "roles": {"x": {}}}, "roles: a list of entries"),
-        (lambda d: {**d, "roles": [*d["roles"], "reader"]}, "roles[6]: an entry is a mapping"),
+        (lambda d: {**d, "roles": [*d["roles"], "reader"]}, "roles[8]: an entry is a mapping"),
         (
             lambda d: {**d, "roles": [*d["roles"], {"name": "x", "scope": []}]},
             "roles[x]: unknown fields ['scope']",
         ),
         (
             lambda d: {**d, "roles": [*d["roles"], {"scopes": []}]},
-            "roles[6].name: invalid role name None",
+            "roles[8].name: invalid role name None",
         ),
         (
             lambda d: {**d, "users": [*d["users"], {"name": "../x"}]},

@@ -39,9 +39,9 @@ def test_defaults_are_created_once(store):
     service.ensure_defaults()
     service.ensure_defaults()
     roles = {role.name: role for role in store.list_roles()}
-    assert set(roles) == {"admin", "user", "viewer", "runner", "editor"}
+    assert set(roles) == {"admin", "user", "viewer", "runner", "editor", "analyst", "developer"}
     assert roles["admin"].scopes == ["all"] and roles["admin"].groups == ["admin"]
-    assert roles["editor"].groups == ["developer"] and roles["runner"].groups == ["analyst"]
+    assert roles["developer"].groups == ["developer"] and roles["analyst"].groups == ["analyst"]
 
 
 def test_every_change_bumps_the_version_and_is_audited(store):

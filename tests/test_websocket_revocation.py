@@ -69,7 +69,7 @@ def open_kernel(runner):
 async def test_taking_the_role_closes_a_kernel_connection_at_its_next_message(admin, open_kernel):
     channels = await open_kernel()
     assert (await _ask_kernel_info(channels))["content"]["status"] == "ok"
-    # rita is a runner directly and through the group analyst
+    # rita is a runner directly and an analyst through the group analyst
     status, _ = await admin.patch("api", "rbac", "users", "rita", body={"roles": [], "groups": []})
     assert status == 200
     request, _ = _kernel_info_request()
@@ -267,7 +267,7 @@ class TestOpenIDConnectSessions:
     async def test_signing_out_everywhere_ends_the_other_sessions_and_their_websockets(
         self, issuer, jp_fetch, jp_http_port, jp_base_url
     ):
-        issuer.user("ivy", groups=["/analyst"])  # a runner
+        issuer.user("ivy", groups=["/analyst"])  # an analyst: runs her own kernels
         laptop, phone = await oidc_sign_in(jp_fetch, issuer, "ivy"), await oidc_sign_in(jp_fetch, issuer, "ivy")
         for browser in (laptop, phone):
             await browser.get("lab")  # the page gives the browser its XSRF cookie

@@ -80,7 +80,7 @@ class MeHandler(RBACHandler):
         own = {"owner": username}
         return {
             "start_kernels": permissions.allows_object("write", "sessions", **own)
-            and permissions.allows_object("write", "kernels", **own),
+            and permissions.allows_object("execute", "kernels", **own),
         }
 
 

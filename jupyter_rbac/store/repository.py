@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Column, Engine, Select, delete, func, or_, select, update
+from sqlalchemy import Column, Engine, Select, delete, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from ..limits import MAX_AUDIT_TEXT, MAX_TOKEN_NOTE, MAX_TOKENS_PER_USER
 from .accounts import AccountsMixin
 from .engine import (
     WRITE_OPTION,
@@ -30,10 +33,11 @@ from .engine import (
     upgrade_schema,
     watch_changes,
 )
-from .hashing import TOKEN_PREFIX, issue_secret, lookup_of, verify_secret
+from .hashing import TOKEN_PREFIX, GuessThrottle, issue_secret, lookup_of
 from .models import (
     AuditEvent,
     Group,
+    Invitation,
     PolicyState,
     ResourceOwner,
     Role,
@@ -58,6 +62,8 @@ from .records import (
 )
 
 # Names become path segments (`home/{user}`) and filter values: keep them plain.
+# The OpenAPI spec carries the same text. Checked with fullmatch: Python's $ (unlike
+# JavaScript's) also matches before a final newline, and "bob\n" is no name.
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_@+\-][A-Za-z0-9_.@+\-]{0,127}$")
 NAME_RULE = "1-128 letters, digits and . _ @ + - (not starting with '.')"
 OWNED_KINDS = ("kernel", "terminal", "session")
@@ -81,9 +87,80 @@ ChangeListener = Callable[[AuditRecord], None]
 
 
 def check_name(kind: str, name: object) -> str:
-    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         raise InvalidInput(f"invalid {kind} name {name!r}: use {NAME_RULE}")
     return name
+
+
+# What a terminal or a page may act on instead of showing: C0 and C1 controls (escape sequences),
+# line and paragraph separators, and the bidirectional overrides and isolates that reorder text
+# ("Trojan Source"). Other format characters (zero-width joiners of emoji and scripts) are text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def check_text(field_name: str, value: object) -> str:
+    """`value` if it is a string without control characters (one line, shown as it is)."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field_name}: a string")
+    found = CONTROL_CHARACTERS.search(value)
+    if found is not None:
+        raise InvalidInput(
+            f"{field_name}: a single line without control characters"
+            f" (found {found.group()!r} at position {found.start()})"
+        )
+    return value
+
+
+def clipped(text: str, limit: int = MAX_AUDIT_TEXT) -> str:
+    """`text`, cut to `limit` characters (ending in "…" when cut): what an audit row keeps."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clipped_detail(value: Any) -> Any:
+    """An audit detail with every text in it clipped, however deep."""
+    if isinstance(value, str):
+        return clipped(value)
+    if isinstance(value, dict):
+        return {key: clipped_detail(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clipped_detail(item) for item in value]
+    return value
+
+
+def _refuse_on_set(attribute, check: Callable[[str, object], Any], label: str) -> None:
+    """Every write of `attribute`, whoever makes it (API, shell, import, identity sources),
+    is checked: one rule, however many ways in."""
+
+    @event.listens_for(attribute, "set", retval=True)
+    def checked(_target, value, _old, _initiator):
+        check(label, value)
+        return value
+
+
+_NAMES = (
+    (User.name, "user"),
+    (Group.name, "group"),
+    (Role.name, "role"),
+    (Invitation.username, "user"),
+)
+_TEXTS = (
+    (User.display_name, "display_name"),
+    (Invitation.display_name, "display_name"),
+    (Token.note, "note"),
+)
+for _attribute, _label in _NAMES:
+    _refuse_on_set(_attribute, check_name, _label)
+for _attribute, _label in _TEXTS:
+    _refuse_on_set(_attribute, check_text, _label)
+
+
+@dataclass
+class _Repeat:
+    """Refusals of one actor and action, counted into the row of the first."""
+
+    row: int
+    since: float  # time.monotonic() of the first
+    count: int = 1
 
 
 # A token from before migration 0003 was found by its unsalted SHA-256: finding it verified it.
@@ -107,8 +184,9 @@ def legacy_token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def verify_token(hashed: str, secret: str) -> bool:
-    return hashed == LEGACY_HASH or verify_secret(hashed, secret)
+def verify_token(hashed: str, secret: str, throttle: GuessThrottle) -> bool:
+    """Is `secret` the token `hashed` was made of? Wrong guesses per look-up key are throttled."""
+    return hashed == LEGACY_HASH or throttle.verify(lookup_of(TOKEN_PREFIX, secret), hashed, secret)
 
 
 class Store(AccountsMixin):
@@ -124,6 +202,11 @@ class Store(AccountsMixin):
         self._wrote = False  # a change committed by this Store since the last `changed()`
         # Called after each committed change, in this process (the server emits events here).
         self.listeners: list[ChangeListener] = []
+        # Wrong token secrets, per look-up key (the server sets c.RBAC's numbers).
+        self.guesses = GuessThrottle()
+        # Repeated refusals of one actor within this many seconds become one audit row.
+        self.coalesce_seconds = 10.0
+        self._repeats: dict[tuple[str, str], _Repeat] = {}
 
     @classmethod
     def open(cls, url: str, migrate: bool = True) -> Store:
@@ -188,7 +271,7 @@ class Store(AccountsMixin):
             session.execute(
                 update(PolicyState).where(PolicyState.id == 1).values(version=PolicyState.version + 1)
             )
-            event = AuditEvent(actor=actor, action=action, target=target, detail=detail, at=utcnow())
+            event = _audit_event(actor, action, target, detail)
             session.add(event)
             announce_change(session.connection())
             session.flush()
@@ -608,11 +691,18 @@ class Store(AccountsMixin):
         actor: str = "system",
     ) -> tuple[int, str]:
         """A new token for `username`: returns (id, secret). Only a salted hash of it is stored."""
+        if len(check_text("note", note)) > MAX_TOKEN_NOTE:
+            raise InvalidInput(f"note: at most {MAX_TOKEN_NOTE} characters")
         issued = issue_secret(TOKEN_PREFIX)
         scopes = list(scopes) if scopes is not None else None
         detail = {"note": note, "scopes": scopes, "one_time": one_time}
         with self._write(actor, "token.create", username, **detail) as session:
             user = self._user(session, username)
+            if self._live_tokens(session, user) >= MAX_TOKENS_PER_USER:
+                raise InvalidInput(
+                    f"{username!r} has {MAX_TOKENS_PER_USER} tokens, the most one user may have:"
+                    " revoke one first"
+                )
             token = Token(
                 user=user,
                 hashed=issued.hashed,
@@ -629,6 +719,13 @@ class Store(AccountsMixin):
             token_id = token.id
             session.info["detail"]["id"] = token_id
         return token_id, issued.secret
+
+    @staticmethod
+    def _live_tokens(session: Session, user: User) -> int:
+        """How many unexpired tokens `user` has (expired ones no longer count towards the limit)."""
+        unexpired = Token.expires_at.is_(None) | (Token.expires_at > utcnow())
+        live = select(func.count()).select_from(Token).where(Token.user_id == user.id, unexpired)
+        return session.scalar(live) or 0
 
     def list_tokens(self, username: str) -> list[TokenRecord]:
         with self._sessions() as session:
@@ -671,7 +768,7 @@ class Store(AccountsMixin):
     def identify_token(self, secret: str) -> TokenIdentity | None:
         """Who `secret` speaks for, or None if it is unknown, wrong or expired (slow: verifies)."""
         found = self.find_token(secret)
-        if found is None or not verify_token(found[1], secret):
+        if found is None or not verify_token(found[1], secret, self.guesses):
             return None
         return found[0]
 
@@ -712,16 +809,64 @@ class Store(AccountsMixin):
 
     # -- audit -------------------------------------------------------------------------------
 
-    def record_event(self, actor: str, action: str, target: str, **detail) -> AuditRecord:
-        """An audit row that is not a policy change (a denied request): no version bump."""
+    def record_event(
+        self, actor: str, action: str, target: str, coalesce: bool = False, **detail
+    ) -> AuditRecord | None:
+        """An audit row that is not a policy change (a denied request): no version bump.
+
+        With `coalesce`, a repeat of the same actor and action within `coalesce_seconds` of the
+        first adds to that row's `count` (and `last_at`) instead of making a row or an event:
+        a flood of refusals costs one row. Returns None for such a repeat.
+        """
+        key = (actor, action)
+        if coalesce and self._counted_as_repeat(key):
+            return None
         with self._sessions.begin() as session:
-            event = AuditEvent(actor=actor, action=action, target=target[:512], detail=detail, at=utcnow())
+            event = _audit_event(actor, action, target, detail)
             session.add(event)
             session.flush()
             record = _audit_record(event)
+        if coalesce:
+            self._remember_repeat(key, record.id)
         for listener in self.listeners:
             listener(record)
         return record
+
+    def _counted_as_repeat(self, key: tuple[str, str]) -> bool:
+        """Add one to the row of a refusal repeated within the window; False if there is none."""
+        repeat = self._repeats.get(key)
+        if repeat is None or time.monotonic() - repeat.since >= self.coalesce_seconds:
+            return False
+        repeat.count += 1
+        with self._sessions.begin() as session:
+            event = session.get(AuditEvent, repeat.row)
+            if event is None:  # pruned meanwhile
+                return False
+            counted = {"count": repeat.count, "last_at": utcnow().isoformat()}
+            event.detail = {**(event.detail or {}), **counted}
+        return True
+
+    def _remember_repeat(self, key: tuple[str, str], row: int) -> None:
+        if len(self._repeats) >= 10_000:  # a bound: forget the windows that ended
+            now = time.monotonic()
+            window = self.coalesce_seconds
+            self._repeats = {k: r for k, r in self._repeats.items() if now - r.since < window}
+        self._repeats[key] = _Repeat(row, time.monotonic())
+
+    def prune_audit(self, max_age_days: float, max_rows: int) -> int:
+        """Delete audit rows older than `max_age_days` and all but the newest `max_rows`
+        (0: no limit of that kind). Returns how many rows went."""
+        removed = 0
+        with self._sessions.begin() as session:
+            if max_age_days > 0:
+                cutoff = utcnow() - timedelta(days=max_age_days)
+                removed += _deleted(session, AuditEvent.at < cutoff)
+            if max_rows > 0:
+                newest = select(AuditEvent.id).order_by(AuditEvent.id.desc())
+                oldest_kept = session.scalar(newest.offset(max_rows - 1).limit(1))
+                if oldest_kept is not None:
+                    removed += _deleted(session, AuditEvent.id < oldest_kept)
+        return removed
 
     def audit_events(self, limit: int = 100) -> list[dict]:
         return [event.to_json() for event in self.page_audit(limit=limit).items]
@@ -930,6 +1075,22 @@ def _token_record(token: Token, username: str) -> TokenRecord:
         expires_at=aware(token.expires_at),
         created_by=token.created_by,
     )
+
+
+def _audit_event(actor: str, action: str, target: str, detail: dict) -> AuditEvent:
+    """A new audit row; its texts clipped, so no request can make one large."""
+    return AuditEvent(
+        actor=actor,
+        action=action,
+        target=clipped(target),
+        detail=clipped_detail(detail),
+        at=utcnow(),
+    )
+
+
+def _deleted(session: Session, condition) -> int:
+    """Delete the audit rows matching `condition`; how many went."""
+    return session.execute(delete(AuditEvent).where(condition)).rowcount or 0
 
 
 def _audit_record(event: AuditEvent) -> AuditRecord:

@@ -42,12 +42,14 @@ c.Spawner.args = [
     f"--RBAC.db_url=sqlite:///{run_dir / 'rbac.sqlite'}",
 ]
 c.Spawner.environment = {"JUPYTERHUB_SINGLEUSER_EXTENSION": "1"}
-# The single-user server's HubAuth remembers a token's scopes for this long (0 would be forever).
-c.Spawner.environment["RBAC_HUB_CACHE"] = "1"
+# The single-user server's HubAuth remembers a token's scopes for this long (0 would be forever);
+# dave's server keeps jupyter-rbac's default, to measure it.
+c.Spawner.environment["RBAC_HUB_CACHE"] = lambda spawner: "" if spawner.user.name == "dave" else "1"
 
 # Granular single-user permissions, as in JupyterHub's read-only example.
 c.JupyterHub.custom_scopes = {
-    "custom:jupyter_server:read:*": {"description": "read a single-user server"},
+    "custom:jupyter_server:read:contents": {"description": "read files on a single-user server"},
+    "custom:jupyter_server:read:*": {"description": "read a single-user server", "subscopes": ["custom:jupyter_server:read:contents"]},
     "custom:jupyter_server:write:*": {
         "description": "change files on a single-user server",
         "subscopes": ["custom:jupyter_server:read:*"],
@@ -64,11 +66,23 @@ c.Spawner.oauth_client_allowed_scopes = [
     "custom:jupyter_server:execute:*!server",
 ]
 c.JupyterHub.services = [{"name": "driver", "api_token": os.environ["RBAC_HUB_SERVICE_TOKEN"]}]
-c.JupyterHub.load_groups = {"reviewers": {"users": ["carol"]}}
+# `analyst` is named like a group jupyter-rbac ships (as Nebari names its groups); alice is in `team`
+c.JupyterHub.load_groups = {
+    "reviewers": {"users": ["carol"]},
+    "analyst": {"users": ["bob", "carol", "eve"]},
+    "team": {"users": ["alice"]},
+}
 c.JupyterHub.load_roles = [
     {"name": "user", "scopes": ["self", "custom:jupyter_server:execute:*!user"]},
     # carol may enter alice's server (the Hub's part); what she may do there is our policy's.
     {"name": "carol-enters-alice", "scopes": ["access:servers!server=alice/"], "users": ["carol"]},
+    # frank may enter alice's server, and read files on the servers of members of `team`
+    # (the single-user server cannot resolve a group filter on access:servers itself)
+    {
+        "name": "frank-reads-team",
+        "scopes": ["access:servers!server=alice/", "custom:jupyter_server:read:contents!group=team"],
+        "users": ["frank"],
+    },
     {
         "name": "driver",
         "scopes": ["admin:users", "admin:servers", "admin:groups", "tokens", "shares", "read:users", "list:users", "proxy", "access:servers", "custom:jupyter_server:execute:*"],

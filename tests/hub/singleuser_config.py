@@ -12,6 +12,8 @@ c.ServerApp.jpserver_extensions = {
     "jupyter_server_fileid": False,
     "notebook_shim": False,
 }
-c.HubOAuth.cache_max_age = int(os.environ.get("RBAC_HUB_CACHE", "1"))
+if os.environ.get("RBAC_HUB_CACHE"):
+    c.HubOAuth.cache_max_age = int(os.environ["RBAC_HUB_CACHE"])
+c.RBAC.hub_websocket_recheck_seconds = 1.0
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"

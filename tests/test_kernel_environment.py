@@ -1,0 +1,212 @@
+"""What a kernel (or a terminal) finds when it starts: never code from its working folder, and,
+on someone else's JupyterHub server, none of the Hub's credentials.
+
+- Python kernels start with the working folder off the import path: a file planted there
+  (`ipykernel_launcher.py`, or any module a notebook imports) is never imported by itself.
+- Under JupyterHub (JUPYTERHUB_USER names the server's owner), the kernels and terminals of
+  anyone but the owner start without JUPYTERHUB_API_TOKEN and JPY_API_TOKEN; the owner's keep them.
+  Here the Hub's environment is given to a standalone server: the rule does not depend on who
+  signs people in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from uuid import uuid4
+
+import pytest
+
+TIMEOUT = 60  # a kernel's first answer includes starting it
+HUB_SECRET = "some-secret"
+NOTEBOOK = {
+    "type": "notebook",
+    "content": {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
+}
+
+
+@pytest.fixture
+def hub_environment(monkeypatch):
+    """The server runs as alice's single-user server, with the Hub's token in its environment."""
+    monkeypatch.setenv("JUPYTERHUB_USER", "alice")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", HUB_SECRET)
+    monkeypatch.setenv("JPY_API_TOKEN", HUB_SECRET)
+
+
+@pytest.fixture
+def rbac_config(hub_environment):
+    """Set before the server starts: it reads its environment once."""
+    return {}
+
+
+@pytest.fixture
+def alice(make_user):
+    """The server's owner, by name."""
+    return make_user("alice", roles=["editor"])
+
+
+def _execute_request(code: str) -> tuple[str, str]:
+    msg_id = uuid4().hex
+    header = {
+        "msg_id": msg_id, "msg_type": "execute_request", "username": "", "session": uuid4().hex,
+        "date": "", "version": "5.3",
+    }  # fmt: skip
+    content = {
+        "code": code,
+        "silent": False,
+        "store_history": False,
+        "user_expressions": {},
+        "allow_stdin": False,
+    }
+    message = {
+        "header": header,
+        "parent_header": {},
+        "metadata": {},
+        "content": content,
+        "channel": "shell",
+    }
+    return json.dumps(message), msg_id
+
+
+async def _run(client, kernel_id: str, code: str) -> str:
+    """What `code` prints in the kernel, run over its channels websocket."""
+    connection = await client.websocket("api", "kernels", kernel_id, "channels")
+    try:
+        request, msg_id = _execute_request(code)
+        await connection.write_message(request)
+        printed = []
+        while True:
+            raw = await asyncio.wait_for(connection.read_message(), TIMEOUT)
+            assert raw is not None, f"closed: {connection.close_code} {connection.close_reason}"
+            message = json.loads(raw)
+            if message["parent_header"].get("msg_id") != msg_id:
+                continue
+            if message["msg_type"] == "stream":
+                printed.append(message["content"]["text"])
+            elif message["msg_type"] == "error":
+                raise AssertionError("\n".join(message["content"]["traceback"]))
+            elif (
+                message["msg_type"] == "status" and message["content"]["execution_state"] == "idle"
+            ):
+                return "".join(printed).strip()
+    finally:
+        connection.close()
+
+
+async def _start_kernel(client) -> str:
+    status, kernel = await client.post("api", "kernels", body={"name": "python3"})
+    assert status == 201, kernel
+    return kernel["id"]
+
+
+async def _start_session(client, path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    body = {"path": path, "type": "notebook", "name": name, "kernel": {"name": "python3"}}
+    status, session = await client.post("api", "sessions", body=body)
+    assert status == 201, session
+    return session["kernel"]["id"]
+
+
+PRINT_HUB_TOKENS = (
+    "import os; print(os.environ.get('JUPYTERHUB_API_TOKEN'), os.environ.get('JPY_API_TOKEN'))"
+)
+
+
+# -- the working folder is never on the import path ------------------------------------------------
+
+
+async def test_a_kernel_never_imports_what_was_planted_in_its_working_folder(
+    make_user, jp_root_dir, tmp_path
+):
+    marker = tmp_path / "planted-code-ran"  # outside the served folder
+    planted = (
+        "import os, sys\n"
+        f"open({str(marker)!r}, 'w').write('ran')\n"
+        # then start the real kernel, so that the kernel works either way
+        "sys.path[:] = [p for p in sys.path if p not in ('', os.getcwd())]\n"
+        "from ipykernel import kernelapp\n"
+        "kernelapp.launch_new_instance()\n"
+    )
+    writer = make_user("wendy", roles=["editor"])
+    assert (await writer.put("api", "contents", "evil", body={"type": "directory"}))[0] == 201
+    for name in ("ipykernel_launcher.py", "planted.py"):
+        body = {"type": "file", "format": "text", "content": planted}
+        assert (await writer.put("api", "contents", "evil", name, body=body))[0] == 201
+    assert (await writer.put("api", "contents", "evil", "x.ipynb", body=NOTEBOOK))[0] == 201
+
+    runner = make_user("rosa", roles=["runner"])
+    checks = (
+        "import importlib.util, os, sys; "
+        "print(os.path.basename(os.getcwd()), importlib.util.find_spec('planted') is None, "
+        "'' in sys.path, os.getcwd() in sys.path)"
+    )
+    # through a session, and through the Kernels API with a path
+    kernel_id = await _start_session(runner, "evil/x.ipynb")
+    assert await _run(runner, kernel_id, checks) == "evil True False False"  # in evil/, and works
+    status, kernel = await runner.post(
+        "api", "kernels", body={"name": "python3", "path": "evil/x.ipynb"}
+    )
+    assert status == 201, kernel
+    assert await _run(runner, kernel["id"], checks) == "evil True False False"
+    assert not marker.exists()
+
+
+# -- under JupyterHub: only the owner's kernels and terminals hold the Hub's token -----------------
+
+
+async def test_a_visitors_kernel_holds_no_hub_token(editor, jp_root_dir):
+    assert await _run(editor, await _start_kernel(editor), PRINT_HUB_TOKENS) == "None None"
+    assert (await editor.put("api", "contents", "v.ipynb", body=NOTEBOOK))[0] == 201
+    # a session passes the kernel an environment of its own
+    assert (
+        await _run(editor, await _start_session(editor, "v.ipynb"), PRINT_HUB_TOKENS) == "None None"
+    )
+    # what is not a secret stays: tools still know whose server this is
+    assert (
+        await _run(
+            editor, await _start_kernel(editor), "import os; print(os.environ['JUPYTERHUB_USER'])"
+        )
+        == "alice"
+    )
+
+
+async def test_the_owners_kernel_keeps_the_hub_token(alice):
+    assert (
+        await _run(alice, await _start_kernel(alice), PRINT_HUB_TOKENS)
+        == f"{HUB_SECRET} {HUB_SECRET}"
+    )
+
+
+async def _terminal_prints(client, line: str) -> str:
+    """What the shell prints between the markers `<<` and `>>` after running `line`."""
+    status, terminal = await client.post("api", "terminals")
+    assert status == 200, terminal
+    shell = await client.websocket("terminals", "websocket", terminal["name"])
+    try:
+        await shell.write_message(json.dumps(["stdin", f'echo "<<{line}>>"\r']))
+        seen = ""
+        while True:
+            raw = await asyncio.wait_for(shell.read_message(), TIMEOUT)
+            assert raw is not None, f"closed: {shell.close_code} {shell.close_reason}"
+            kind, *payload = json.loads(raw)
+            if kind == "stdout":
+                seen += payload[0]
+            # the echoed command itself shows `<<$`: wait for the printed line
+            for piece in seen.split("<<")[1:]:
+                if not piece.startswith("$") and ">>" in piece:
+                    return piece.split(">>")[0]
+    finally:
+        shell.close()
+        await client.delete("api", "terminals", terminal["name"])
+
+
+async def test_a_visitors_terminal_holds_no_hub_token(editor):
+    assert (
+        await _terminal_prints(editor, "$JUPYTERHUB_API_TOKEN|$JPY_API_TOKEN|$JUPYTERHUB_USER")
+        == "||alice"
+    )
+
+
+async def test_the_owners_terminal_keeps_the_hub_token(alice):
+    printed = await _terminal_prints(alice, "$JUPYTERHUB_API_TOKEN|$JPY_API_TOKEN")
+    assert printed == f"{HUB_SECRET}|{HUB_SECRET}"
