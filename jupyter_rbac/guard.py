@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
@@ -227,6 +228,15 @@ class GuardedHandler:
             if upgrade and not getattr(self, "_rbac_tracks_presence", False):
                 _track_websocket(self, guard.presence, user)
 
+    @property
+    def token(self) -> str | None:
+        """jupyter_server writes the server's token into every HTML page it renders for a
+        signed-in user. Under JupyterHub that is the Hub's token of the owner's server: a visitor
+        would read it from a 404 page. Pages never carry it (JupyterLab's page gets the user's
+        own token from JupyterHub's page-config hook)."""
+        own = getattr(super(), "token", None)
+        return "" if hasattr(getattr(self, "identity_provider", None), "hub_auth") else own
+
     def on_finish(self) -> None:
         judged = getattr(self, "_rbac_judged", None)
         if judged is not None:  # work the request left behind is the server's own, not checked
@@ -322,6 +332,8 @@ def _bad_input_answer(exception: BaseException | None, on_files: bool) -> web.HT
         return web.HTTPError(400, TOO_DEEP)
     if isinstance(exception, UnicodeDecodeError):  # a body or argument that is not UTF-8 text
         return web.HTTPError(400, "The request is not UTF-8 text")
+    if isinstance(exception, NoSuchKernel):  # a kernel asked for by a name no kernel spec has
+        return web.HTTPError(400, f"No kernel type named {exception.args[0] if exception.args else ''!r}")
     if not on_files:
         return None
     for kind, (status, message) in _DISK_ANSWERS.items():

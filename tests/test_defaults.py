@@ -231,3 +231,25 @@ async def test_a_group_its_administrator_changed_keeps_its_roles_and_the_start_s
 async def test_a_new_policy_moves_nothing(rbac):
     assert rbac.store.get_group("developer").roles == ["developer"]
     assert upgrade_rows(rbac.store) == []
+
+
+def test_a_shipped_group_an_administrator_deleted_stays_deleted(tmp_path):
+    store = Store.open(f"sqlite:///{tmp_path / 'rbac.sqlite'}")
+    try:
+        service = RBACService(store, Catalog())
+        service.ensure_defaults()
+        store.delete_group("analyst", actor="alice")
+        service.ensure_defaults()  # the next start
+        assert not store.group_exists("analyst") and store.group_exists("developer")
+    finally:
+        store.close()
+
+
+def test_no_group_is_shipped_where_the_hub_keeps_the_groups(tmp_path):
+    store = Store.open(f"sqlite:///{tmp_path / 'rbac.sqlite'}")
+    try:
+        RBACService(store, Catalog()).ensure_defaults(groups=False)
+        assert not any(store.group_exists(name) for name in DEFAULT_GROUPS)
+        assert {"analyst", "developer"} <= {role.name for role in store.list_roles()}
+    finally:
+        store.close()

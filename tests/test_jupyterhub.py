@@ -258,7 +258,7 @@ class BrowserAtHub:
     """A browser: signs in at the Hub's login page, then follows the server's OAuth flow."""
 
     def __init__(self, hub: Hub, username: str):
-        jar = http.cookiejar.CookieJar()
+        jar = self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
         page = self._request("GET", f"{hub.public}/hub/login")
         xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page[2]).group(1)
@@ -290,9 +290,25 @@ class BrowserAtHub:
         return status, response.headers, response.read().decode(errors="replace")
 
     def get_json(self, url: str):
-        status, _, text = self._request("GET", url)
+        return self.api("GET", url)
+
+    def api(self, method: str, url: str, body=None):
+        """A request of the page's scripts: JSON, with the XSRF cookie's token."""
+        path = urllib.parse.urlparse(url).path  # the Hub and each server set their own
+        xsrf = max(
+            (c for c in self.jar if c.name == "_xsrf" and path.startswith(c.path)), key=lambda c: len(c.path)
+        ).value
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"X-XSRFToken": xsrf, "Content-Type": "application/json"}
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
-            return status, json.loads(text)
+            response = self.opener.open(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            response = error
+        status = getattr(response, "status", None) or response.code
+        text = response.read().decode(errors="replace")
+        try:
+            return status, json.loads(text) if text else None
         except ValueError:
             return status, text
 
@@ -466,3 +482,51 @@ def test_a_group_filtered_hub_scope_grants_exactly_that_scope(hub):
     for path in ("/api/kernels", "/api/kernelspecs", "/api/sessions", "/api/config/notebook", "/lab/api/settings"):
         assert call("GET", f"{hub.server}{path}", token)[0] == 403, path
     assert "viewer" not in me["roles"]
+
+
+# -- the third review (an outside attacker, told only the promises)
+
+
+def test_a_visitors_api_token_without_scopes_for_this_server_does_nothing(hub):
+    """Whatever roles our policy gives bob, a Hub API token of his that carries no custom scope
+    for alice's server (made for the Hub's API, or for another server) does nothing here."""
+    rbac_cli(hub, "grant", "editor", "--user", "bob")
+    try:
+        with shared(hub, "alice", "bob", "read"):
+            for scopes in (
+                ["access:servers!server=alice/"],
+                ["access:servers!server=alice/", "custom:jupyter_server:execute:*!server=bob/"],
+            ):
+                token = hub.token_for("bob", scopes)
+                assert call("GET", f"{hub.server}/api/contents", token)[0] == 403, scopes
+                assert call("PUT", f"{hub.server}/api/contents/bob.txt", token, FILE)[0] == 403, scopes
+                assert start_kernel(hub, token)[0] == 403, scopes
+            # with the share's scopes, the share is his ceiling, editor or not
+            token = hub.token_for("bob")
+            assert call("GET", f"{hub.server}/api/contents", token)[0] == 200
+            assert call("PUT", f"{hub.server}/api/contents/bob.txt", token, FILE)[0] == 403
+    finally:
+        rbac_cli(hub, "revoke", "editor", "--user", "bob")
+
+
+def test_no_page_carries_the_servers_hub_token(hub):
+    with shared(hub, "alice", "bob"):
+        status, page, _ = call("GET", f"{hub.server}/no-such-page", hub.token_for("bob"))
+    assert status == 404 and "data-jupyter-api-token" not in page
+
+
+def test_only_the_owners_browser_changes_her_account(hub):
+    for token in (hub.token_for("alice", ["access:servers!server=alice/"]), hub.token_for("alice")):
+        status, refused, _ = call("PATCH", f"{hub.server}/api/rbac/me", token, {"display_name": "Hijacked"})
+        assert status == 403, refused
+        password = {"current_password": "", "new_password": "a-long-password-1"}
+        assert call("PUT", f"{hub.server}/api/rbac/me/password", token, password)[0] == 403
+        assert call("DELETE", f"{hub.server}/api/rbac/me/sessions", token)[0] == 403
+    browser = BrowserAtHub(hub, "alice")
+    status, me = browser.api("PATCH", f"{hub.server}/api/rbac/me", {"display_name": "Alice A."})
+    assert status == 200 and me["name"] == "alice", me
+
+
+def test_a_kernel_type_nobody_has_is_bad_input_under_the_hub(hub):
+    status, refused, _ = call("POST", f"{hub.server}/api/kernels", hub.token_for("alice"), {"name": "nosuch"})
+    assert status == 400, refused

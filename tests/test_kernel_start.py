@@ -168,3 +168,8 @@ async def test_a_kernel_start_judged_for_less_than_execute_is_refused(writer, ad
     assert (await admin.get("api", "kernels"))[1] == []
     status, started = await admin.post("rbac-starts-kernels")  # `all` is judged for everything
     assert status == 200, started
+
+
+async def test_a_kernel_type_nobody_has_is_bad_input(admin):
+    status, refused = await admin.post("api", "kernels", body={"name": "no-such-kernel"})
+    assert status == 400 and "no-such-kernel" in refused["message"], refused

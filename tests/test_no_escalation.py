@@ -50,6 +50,7 @@ SCOPE_POOL = [
     "all",
 ]
 USERS = ["u1", "u2", "u3"]
+NEBARI_ROLES = ("analyst", "developer")
 GROUPS = ["g1", "g2"]
 
 
@@ -142,7 +143,9 @@ async def test_a_partial_administrator_never_grants_what_she_lacks(rbac, world, 
     landed = refused = 0
     for step in range(WALK_LENGTH):
         known_users = sorted(effective(rbac))
-        roles = sorted(role.name for role in rbac.store.list_roles())
+        # the world's roles and the generic shipped ones (the Nebari-like ones are beyond her
+        # reach like `editor`, and would only thin out the writes that land)
+        roles = sorted(role.name for role in rbac.store.list_roles() if role.name not in NEBARI_ROLES)
         before = effective(rbac)
         reach_before = reach(rbac, "fay")
         fay_permissions = rbac.policy.permissions("fay", None)

@@ -32,7 +32,10 @@ class MeHandler(RBACHandler):
         self._require_local_account()
         self.accounts.update_profile(self.current_user.username, body)
         self.policy.refresh()
-        self.send_json(self._me(self.identity_provider.user_for(self.current_user.username)))
+        # identity providers of ours make the user anew from the store (the new display name);
+        # another (JupyterHub's) keeps its own, and the store's record is shown beside it
+        user_for = getattr(self.identity_provider, "user_for", None)
+        self.send_json(self._me(user_for(self.current_user.username) if user_for else None))
 
     def _require_local_account(self) -> None:
         if not self.policy.knows_user(self.current_user.username):
@@ -43,10 +46,12 @@ class MeHandler(RBACHandler):
         policy = self.policy
         permissions = self.authorizer.permissions_for(self, user)
         external = self.authorizer.external_grants(user)  # groups and roles from JupyterHub or OIDC
-        limited = getattr(self, "_rbac_token_scopes", None) is not None
-        # the user's record (roles, groups) is `read:users!user=NAME`: a limited token shows it
-        # only if its scopes carry that; a session or unlimited token always does (`self`)
-        record = not limited or permissions.allows_object("read", "users", owner=user.username)
+        ours_limited = getattr(self, "_rbac_token_scopes", None) is not None
+        # ...or bounded by the identity source (a JupyterHub token's scopes)
+        limited = ours_limited or (external is not None and external.cap is not None)
+        # the user's record (roles, groups) is `read:users!user=NAME`: a limited token of ours
+        # shows it only if its scopes carry that; a session or unlimited token always does (`self`)
+        record = not ours_limited or permissions.allows_object("read", "users", owner=user.username)
         roles = policy.roles_of(user.username, external) if record else {}
         local = policy.knows_user(user.username)
         changes = local and credential_of(self).is_own_and_unlimited  # may this request edit it

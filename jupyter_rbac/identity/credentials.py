@@ -33,6 +33,7 @@ class Kind(enum.Enum):
     OWN_TOKEN = "an unlimited token of your own"
     LIMITED_TOKEN = "a token limited to some scopes"
     MINTED_TOKEN = "a token someone else made for you"
+    HUB_TOKEN = "a JupyterHub API token"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Credential:
     @property
     def may_mint_tokens(self) -> bool:
         """A token someone else made never makes further tokens, for anyone."""
-        return self.kind is not Kind.MINTED_TOKEN
+        return self.kind not in (Kind.MINTED_TOKEN, Kind.HUB_TOKEN)
 
 
 SESSION = Credential(Kind.SESSION)
@@ -78,8 +79,20 @@ def remember_credential(handler: RequestHandler, credential: Credential) -> None
 
 def credential_of(handler: RequestHandler) -> Credential:
     """The request's credential: a token's class, else a browser session (or an outside identity
-    provider's sign-in, which vouches for the whole user)."""
-    return getattr(handler, _ATTRIBUTE, SESSION)
+    provider's sign-in, which vouches for the whole user). Under JupyterHub, only the browser's
+    sign-in of a request the Hub does not limit is a session: a Hub API token (whose maker we
+    cannot see) or a limited one never changes the account."""
+    credential = getattr(handler, _ATTRIBUTE, None)
+    if credential is not None:
+        return credential
+    user = getattr(handler, "current_user", None)
+    hub_user = getattr(user, "hub_user", None)
+    if hub_user is None:
+        return SESSION
+    external = getattr(user, "rbac_external", None)
+    if external is not None and external.cap is not None:
+        return Credential(Kind.LIMITED_TOKEN)
+    return Credential(Kind.HUB_TOKEN) if not hub_user.get("session_id") else SESSION
 
 
 def require_own_credential(handler: RequestHandler, change: str) -> None:

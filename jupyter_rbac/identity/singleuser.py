@@ -15,9 +15,11 @@ user model (`user.hub_user`), from which every request gets (as `ExternalGrants`
   token the owner limited to reading is a reading token (one that carries `execute:*`, the
   Hub's "anything on this server", is not limited). A visitor's custom scopes (a share)
   are both what they get and their ceiling, never a floor beneath other roles.
-- the owner holds `c.RBAC.hub_owner_role` (default `admin`); a visitor the Hub let in with no
-  custom scope for this server (a browser after a share: the Hub gives a share's scopes to API
-  tokens only) holds the roles our policy gives them, else `c.RBAC.hub_visitor_role`.
+- the owner holds `c.RBAC.hub_owner_role` (default `admin`). A visitor's custom scopes for this
+  server bound them; without a role of ours they are also what the visitor gets. A visitor's API
+  token with none does nothing (it was made for something else). A visitor's browser, which the
+  Hub never gives a share's scopes, holds the roles our policy gives them, else
+  `c.RBAC.hub_visitor_role`.
 Reading a dict, this module needs no import of jupyterhub.
 """
 
@@ -121,7 +123,7 @@ class HubGrants:
         if username == self.server.owner:
             self.owner_groups = groups
         scopes = frozenset(self._our_scopes(hub_user.get("scopes") or ()))
-        grants = self._grants(username, groups, scopes)
+        grants = self._grants(username, groups, scopes, is_api_token(hub_user))
         self._remember(username, user.display_name or "")
         return grants
 
@@ -130,15 +132,24 @@ class HubGrants:
         if owner_model and owner_model.get("name") == self.server.owner:
             self.owner_groups = _groups(owner_model)
 
-    def _grants(self, username: str, groups: frozenset[str], scopes: frozenset[str]) -> ExternalGrants:
+    def _grants(
+        self, username: str, groups: frozenset[str], scopes: frozenset[str], api_token: bool
+    ) -> ExternalGrants:
         if username == self.server.owner:
             roles = frozenset({self.owner_role} if self.owner_role else ())
             limited = self.server.granular and EVERYTHING not in scopes
             return ExternalGrants("hub", groups, roles, cap=scopes if limited else None)
-        if scopes:  # what the Hub gave this visitor here (a share): all they get, and their ceiling
-            return ExternalGrants("hub", groups, scopes=scopes, cap=scopes)
         grants = ExternalGrants("hub", groups)
-        if self.visitor_role and not self._holds_a_role(username, grants):
+        holds_a_role = self._holds_a_role(username, grants)
+        if scopes:
+            # what the Hub gave this visitor here (a share, a Hub role) is their ceiling; without a
+            # role of ours it is also what they get
+            return replace(grants, scopes=frozenset() if holds_a_role else scopes, cap=scopes)
+        if api_token and self.server.granular:
+            # an API token carries the visitor's share scopes when it has any: without them here
+            # it was made for something else (another server, the Hub's API) and does nothing
+            return replace(grants, cap=frozenset())
+        if self.visitor_role and not holds_a_role:  # a browser: the Hub never puts shares in it
             grants = replace(grants, roles=frozenset({self.visitor_role}))
         return grants
 
@@ -188,6 +199,12 @@ class HubGrants:
             except Exception as error:  # another server created them meanwhile, or a name we cannot hold
                 self.log.debug("jupyter-rbac: did not remember Hub user %r: %s", username, error)
         self._remembered.add(username)
+
+
+def is_api_token(hub_user: dict) -> bool:
+    """Did the request come with a JupyterHub API token (not a browser's sign-in)? The Hub names
+    the browser session an OAuth token belongs to; an API token has none."""
+    return not hub_user.get("session_id")
 
 
 def _groups(model: dict) -> frozenset[str]:

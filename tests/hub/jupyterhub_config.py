@@ -74,8 +74,13 @@ c.JupyterHub.load_groups = {
 }
 c.JupyterHub.load_roles = [
     {"name": "user", "scopes": ["self", "custom:jupyter_server:execute:*!user"]},
-    # carol may enter alice's server (the Hub's part); what she may do there is our policy's.
-    {"name": "carol-enters-alice", "scopes": ["access:servers!server=alice/"], "users": ["carol"]},
+    # carol may enter alice's server and, at most, change things there (the Hub's part); what
+    # she may do within that is our policy's.
+    {
+        "name": "carol-enters-alice",
+        "scopes": ["access:servers!server=alice/", "custom:jupyter_server:write:*!server=alice/"],
+        "users": ["carol"],
+    },
     # frank may enter alice's server, and read files on the servers of members of `team`
     # (the single-user server cannot resolve a group filter on access:servers itself)
     {
