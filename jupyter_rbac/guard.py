@@ -173,8 +173,9 @@ class RouteGuard:
     def record_denial(self, handler: web.RequestHandler, missing_scope: str) -> None:
         """Put a denied request in the audit trail (and so in the event stream).
 
-        Its texts are clipped, and one user's refusals repeated within a few seconds are counted
-        into one row (`Store.record_event`): a flood of refusals cannot grow the database.
+        Its texts are clipped, and one user's refusals of one kind repeated within a few seconds
+        are counted into one row (`Store.record_event`): a flood of refusals cannot grow the
+        database.
         """
         user = handler.current_user if isinstance(handler, JupyterHandler) else None
         request = handler.request
@@ -183,7 +184,9 @@ class RouteGuard:
                 getattr(user, "username", "") or "",
                 "request.denied",
                 f"{request.method} {request.path}",
-                coalesce=True,
+                # a kind of refusal: its method and the scope without its filter (a flood of
+                # paths is one row; a refused save is not hidden behind refused layout saves)
+                coalesce=f"{request.method} {missing_scope.partition('!')[0]}",
                 missing_scope=missing_scope,
             )
         except Exception:  # the 403 must still go out if the trail cannot be written

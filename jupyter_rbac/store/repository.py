@@ -810,29 +810,30 @@ class Store(AccountsMixin):
     # -- audit -------------------------------------------------------------------------------
 
     def record_event(
-        self, actor: str, action: str, target: str, coalesce: bool = False, **detail
+        self, actor: str, action: str, target: str, coalesce: str | None = None, **detail
     ) -> AuditRecord | None:
         """An audit row that is not a policy change (a denied request): no version bump.
 
-        With `coalesce`, a repeat of the same actor and action within `coalesce_seconds` of the
-        first adds to that row's `count` (and `last_at`) instead of making a row or an event:
-        a flood of refusals costs one row. Returns None for such a repeat.
+        With `coalesce` (a kind, e.g. the method and the scope a refusal lacked), a repeat of the
+        same actor, action and kind within `coalesce_seconds` of the first adds to that row's
+        `count` (and `last_at`) instead of making a row or an event: a flood of refusals costs
+        one row, and a refusal of another kind still shows by itself. Returns None for a repeat.
         """
-        key = (actor, action)
-        if coalesce and self._counted_as_repeat(key):
+        key = (actor, action, coalesce or "")
+        if coalesce is not None and self._counted_as_repeat(key):
             return None
         with self._sessions.begin() as session:
             event = _audit_event(actor, action, target, detail)
             session.add(event)
             session.flush()
             record = _audit_record(event)
-        if coalesce:
+        if coalesce is not None:
             self._remember_repeat(key, record.id)
         for listener in self.listeners:
             listener(record)
         return record
 
-    def _counted_as_repeat(self, key: tuple[str, str]) -> bool:
+    def _counted_as_repeat(self, key: tuple[str, str, str]) -> bool:
         """Add one to the row of a refusal repeated within the window; False if there is none."""
         repeat = self._repeats.get(key)
         if repeat is None or time.monotonic() - repeat.since >= self.coalesce_seconds:
@@ -846,7 +847,7 @@ class Store(AccountsMixin):
             event.detail = {**(event.detail or {}), **counted}
         return True
 
-    def _remember_repeat(self, key: tuple[str, str], row: int) -> None:
+    def _remember_repeat(self, key: tuple[str, str, str], row: int) -> None:
         if len(self._repeats) >= 10_000:  # a bound: forget the windows that ended
             now = time.monotonic()
             window = self.coalesce_seconds
