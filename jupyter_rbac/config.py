@@ -164,9 +164,11 @@ class RBAC(LoggingConfigurable):
     hub_visitor_role = Unicode(
         "viewer",
         config=True,
-        help="""Under JupyterHub: the role of a visitor the Hub let in (a share) who holds no role
-        of ours and whose token carries no custom:jupyter_server scope (the Hub gives a share's
-        scopes to API tokens, never to browser sessions). Empty: only the `user` role.""",
+        help="""Under JupyterHub: the role of a visitor who comes in a browser (the Hub never gives
+        a share's custom scopes to browser sessions) and holds no role of ours. A visitor's
+        custom:jupyter_server scopes for this server, where their request carries them, are what
+        they get instead; an API token of theirs with none does nothing. Empty: only the `user`
+        role.""",
     )
 
     hub_cache_seconds = Integer(
