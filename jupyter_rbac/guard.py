@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from jupyter_server.services.contents.handlers import ContentsHandler
+from nbformat import ValidationError as NBFormatError
 from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 from tornado.log import app_log
@@ -221,6 +223,7 @@ class GuardedHandler:
             raise CrossOriginWebsocket(self)
         guard.check(self)  # type: ignore[arg-type]
         _require_json_object(self)
+        _require_rename_path(self)
         user = getattr(self, "current_user", None)
         if upgrade:
             recheck_each_message(self, guard)
@@ -325,11 +328,17 @@ _DISK_ANSWERS: dict[type, tuple[int, str]] = {
 FILE_RESOURCES = frozenset({"contents", "nbconvert"})
 
 
+# What jupyter_server's save raises (and wraps in a 500) reading a model that is not one.
+MALFORMED_MODEL = (KeyError, AttributeError, TypeError, ValueError, NBFormatError)
+
+
 def _bad_input_answer(exception: BaseException | None, on_files: bool) -> web.HTTPError | None:
     """The 4xx for an error that only bad input causes (a handler's json.loads meeting a body
     nested too deeply; on a file route, a path whose folder is missing, which jupyter_server's
     contents manager lets escape as a 500), else None: other errors stay the server's own."""
+    saving = False
     if isinstance(exception, web.HTTPError) and exception.status_code == 500:
+        saving = "while saving file" in (exception.log_message or "")
         exception = exception.__cause__  # jupyter_server's save wraps what went wrong in a 500
     if isinstance(exception, RecursionError):
         return web.HTTPError(400, TOO_DEEP)
@@ -342,7 +351,23 @@ def _bad_input_answer(exception: BaseException | None, on_files: bool) -> web.HT
     for kind, (status, message) in _DISK_ANSWERS.items():
         if isinstance(exception, kind):
             return web.HTTPError(status, message)
+    if saving and isinstance(exception, MALFORMED_MODEL):  # a model the save could not read
+        return web.HTTPError(400, f"The model to save is not valid: {type(exception).__name__} {exception}")
     return None
+
+
+def _require_rename_path(handler: Any) -> None:
+    """A rename (PATCH of the Contents API) needs the new path as a string: jupyter_server reads
+    it as one, and a number or null there was a 500. (Saves are judged by their own errors, see
+    `_bad_input_answer`: their bodies may be large, and are not parsed twice.)"""
+    if not isinstance(handler, ContentsHandler) or handler.request.method != "PATCH":
+        return
+    try:
+        body = json.loads(handler.request.body or b"{}")
+    except (ValueError, RecursionError):
+        return  # refused as bad input where it is read
+    if isinstance(body, dict) and not isinstance(body.get("path"), str):
+        raise web.HTTPError(400, 'A rename needs the new path as a string: {"path": "..."}')
 
 
 def _require_json_object(handler: Any) -> None:

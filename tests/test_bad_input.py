@@ -76,3 +76,22 @@ async def test_a_method_the_resource_lacks_is_a_405_naming_those_it_has(admin, m
     status, payload = await admin.request(method, "api", "rbac", *parts, body=b"{}" if method == "PUT" else None)
     assert status == 405, (status, payload)
     assert admin.last_headers["Allow"] == allow
+
+
+@pytest.mark.parametrize(
+    "method,body",
+    [
+        ("PATCH", {"path": None}),
+        ("PATCH", {"path": 5}),
+        ("PATCH", {}),
+        ("PUT", {"type": "notebook", "content": {"x": 1}}),
+        ("PUT", {"type": "notebook", "format": "json", "content": {"nbformat": 4, "cells": "no"}}),
+    ],
+    ids=["rename to null", "rename to a number", "rename to nothing", "a notebook without nbformat", "invalid cells"],
+)
+async def test_a_bad_contents_write_by_an_administrator_is_a_400(admin, jp_root_dir, method, body):
+    """An administrator's request skips the path checks (`all`): jupyter_server's own errors
+    for a bad model must still not be 500s."""
+    (jp_root_dir / "a.ipynb").write_text("{}")
+    status, payload = await admin.request(method, "api", "contents", "a.ipynb", body=body)
+    assert status == 400, (status, payload)
