@@ -71,8 +71,9 @@ def issuer():
     process.stop()
 
 
-@pytest.fixture
-def jp_server_config(jp_server_config, issuer):
+def signing_in_at(jp_server_config: dict, issuer: IssuerProcess, **settings) -> dict:
+    """The server's config with OIDC sign-in at `issuer` (more OIDCIdentityProvider settings in
+    `settings`)."""
     return {
         **jp_server_config,
         "ServerApp": {
@@ -83,10 +84,14 @@ def jp_server_config(jp_server_config, issuer):
             "issuer": issuer.issuer,
             "client_id": CLIENT_ID,
             "client_secret": CLIENT_SECRET,
-            "roles_url": issuer.roles_url,
-            "jwks_min_refresh": 0,
+            **settings,
         },
     }
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config, issuer):
+    return signing_in_at(jp_server_config, issuer, roles_url=issuer.roles_url, jwks_min_refresh=0)
 
 
 async def as_bearer(jp_fetch, token: str, *parts: str, method: str = "GET", body: dict | None = None):

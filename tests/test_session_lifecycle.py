@@ -21,7 +21,7 @@ from jupyter_rbac.store import Store
 from jupyter_rbac.store.engine import MIGRATIONS, open_engine
 
 from . import test_websocket_revocation as revocation
-from .test_openid import CLIENT_ID, CLIENT_SECRET, IssuerProcess
+from .test_openid import IssuerProcess, signing_in_at
 from .test_openid import sign_in as oidc_sign_in
 from .test_websocket_revocation import _ask_kernel_info, _closed, _execute_request
 
@@ -178,18 +178,7 @@ class TestOpenIDConnect:
 
     @pytest.fixture
     def jp_server_config(self, jp_server_config, issuer):
-        return {
-            **jp_server_config,
-            "ServerApp": {
-                **jp_server_config["ServerApp"],
-                "identity_provider_class": "jupyter_rbac.identity.OIDCIdentityProvider",
-            },
-            "OIDCIdentityProvider": {
-                "issuer": issuer.issuer,
-                "client_id": CLIENT_ID,
-                "client_secret": CLIENT_SECRET,
-            },
-        }
+        return signing_in_at(jp_server_config, issuer)
 
     async def test_a_deleted_users_session_is_not_the_next_users_by_that_name(
         self, issuer, jp_fetch, rbac

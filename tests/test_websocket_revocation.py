@@ -15,7 +15,7 @@ from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
 from .browser_session import BrowserSession
-from .test_openid import CLIENT_ID, CLIENT_SECRET, IssuerProcess
+from .test_openid import IssuerProcess, signing_in_at
 from .test_openid import sign_in as oidc_sign_in
 
 TIMEOUT = 30  # a kernel's first answer includes starting it
@@ -255,14 +255,7 @@ class TestOpenIDConnectSessions:
 
     @pytest.fixture
     def jp_server_config(self, jp_server_config, issuer):
-        return {
-            **jp_server_config,
-            "ServerApp": {
-                **jp_server_config["ServerApp"],
-                "identity_provider_class": "jupyter_rbac.identity.OIDCIdentityProvider",
-            },
-            "OIDCIdentityProvider": {"issuer": issuer.issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
-        }
+        return signing_in_at(jp_server_config, issuer)
 
     async def test_signing_out_everywhere_ends_the_other_sessions_and_their_websockets(
         self, issuer, jp_fetch, jp_http_port, jp_base_url
