@@ -17,11 +17,10 @@ from jupyter_server.auth.decorator import HTTP_METHOD_TO_AUTH_ACTION
 from tornado import web
 
 from .collaboration import GLOBAL_AWARENESS_ROOM, document_of_room
-from .contents_check import note_judged
+from .contents_check import note_judged, note_launch
 from .json_body import BodyError, parse_json_body
 from .paths import PathError, normalize_path
 from .routes import READ_METHODS
-from .sandbox import note_launch
 from .scopes import IMPLIED_ACTIONS, object_scope
 from .spelling import as_on_disk, ignores_case
 from .websocket_checks import remember_question

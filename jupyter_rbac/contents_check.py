@@ -11,7 +11,8 @@ as a bug of jupyter-rbac. Outside requests (the server's own work), nothing is c
 
 The request is known through a context variable: the guard opens a `JudgedRequest` for every
 HTTP request (not websockets, whose tasks outlive them) and closes it when the request finishes;
-the Authorizer notes each path it allows.
+the Authorizer notes each path it allows, and whom it let start a kernel or a terminal (read by
+the kernel and terminal managers, see sandbox.launch).
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ class JudgedRequest:
     # API paths already found to be what was judged, with their disk paths: a folder listing asks
     # for each entry's disk path several times
     checked: dict[str, str] = field(default_factory=dict)
+    # whom the Authorizer let start processes in this request, and whether it judged the request
+    # for `execute:kernels` (a kernel may start then)
+    launcher: str | None = None
+    starts_kernels: bool = False
 
 
 CURRENT: ContextVar[JudgedRequest | None] = ContextVar("jupyter_rbac_judged_request", default=None)
@@ -54,6 +59,14 @@ def note_judged(path: str | None) -> None:
     request = CURRENT.get()
     if request is not None and path is not None:
         request.paths.add(path)
+
+
+def note_launch(username: str, starts_kernels: bool) -> None:
+    """The Authorizer allowed `username` this request, which may start a terminal, or a kernel
+    if it was judged for `execute:kernels`."""
+    request = CURRENT.get()
+    if request is not None:
+        request.launcher, request.starts_kernels = username, starts_kernels
 
 
 class Disagreement(web.HTTPError):

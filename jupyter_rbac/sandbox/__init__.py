@@ -10,7 +10,7 @@ Authorizer did not judge for `execute:kernels`.
 from __future__ import annotations
 
 from .environment import HUB_SECRETS, EnvironmentRule
-from .launch import KernelStartRefused, install_on_kernels, install_on_terminals, note_launch
+from .launch import KernelStartRefused, install_on_kernels, install_on_terminals
 
 __all__ = [
     "HUB_SECRETS",
@@ -18,5 +18,4 @@ __all__ = [
     "KernelStartRefused",
     "install_on_kernels",
     "install_on_terminals",
-    "note_launch",
 ]

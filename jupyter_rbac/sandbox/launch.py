@@ -1,8 +1,9 @@
 """Where the server starts processes: who starts them, and the rules they start under.
 
-The Authorizer notes, in the request's context, who it let start a kernel or a terminal
-(`note_launch`). The server's kernel manager and terminal manager get a mixin (swapped onto
-their classes, as contents_check does for the file manager) that reads that note:
+The Authorizer notes, in the request's context (contents_check.JudgedRequest), whom it let
+start a kernel or a terminal (`note_launch`). The server's kernel manager and terminal manager
+get a mixin (swapped onto their classes, as contents_check does for the file manager) that reads
+that note:
 
 - a kernel starts or restarts inside a request only if the Authorizer judged that request for
   `execute:kernels` (a route that asks less, an extension's say, is refused: fail closed);
@@ -18,34 +19,14 @@ and a process whose starter is not known is started as anyone's but the owner's.
 from __future__ import annotations
 
 import os
-from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any
 
 from tornado import web
 
-from ..contents_check import CURRENT, JudgedRequest
+from ..contents_check import CURRENT
 from .environment import EnvironmentRule, off_the_import_path
 
 KERNELS_SCOPE = "execute:kernels"
-
-
-@dataclass(frozen=True)
-class Launch:
-    """Who the Authorizer let start processes in one request."""
-
-    username: str
-    starts_kernels: bool  # judged for `execute:kernels`
-    request: JudgedRequest | None  # the request it was judged in (None: a websocket)
-
-
-LAUNCH: ContextVar[Launch | None] = ContextVar("jupyter_rbac_launch", default=None)
-
-
-def note_launch(username: str, starts_kernels: bool) -> None:
-    """The Authorizer allowed `username` this request, which may start a kernel (judged for
-    `execute:kernels`) or a terminal."""
-    LAUNCH.set(Launch(username, starts_kernels, CURRENT.get()))
 
 
 class KernelStartRefused(web.HTTPError):
@@ -65,13 +46,11 @@ def current_starter(starting_a_kernel: bool) -> str | None:
     """Who starts a process now: the user the Authorizer judged in this request, or None
     outside requests. Raises KernelStartRefused for a kernel in a request not judged for it."""
     judged = CURRENT.get()
-    launch = LAUNCH.get()
-    if launch is not None and launch.request is not judged:  # noted for another request
-        launch = None
-    in_request = judged is not None and judged.open
-    if starting_a_kernel and in_request and (launch is None or not launch.starts_kernels):
+    if judged is None:
+        return None
+    if starting_a_kernel and judged.open and not judged.starts_kernels:
         raise KernelStartRefused()
-    return launch.username if launch is not None else None
+    return judged.launcher
 
 
 class KernelLaunch:
