@@ -28,13 +28,13 @@ from jupyter_server.auth import User
 from pycrdt import Array, Doc, Map, Text, create_update_message
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from jupyter_rbac.authorizer import RBACAuthorizer  # noqa: E402
-from jupyter_rbac.collaboration import EditGate, is_edit  # noqa: E402
+from jupyter_rbac.enforcement.authorizer import RBACAuthorizer  # noqa: E402
+from jupyter_rbac.collaboration.rooms import EditGate, is_edit  # noqa: E402
 from jupyter_rbac.policy import Policy  # noqa: E402
-from jupyter_rbac.scopes import Catalog  # noqa: E402
-from jupyter_rbac.service import RBACService  # noqa: E402
+from jupyter_rbac.model.scopes import Catalog  # noqa: E402
+from jupyter_rbac.services.administration import RBACService  # noqa: E402
 from jupyter_rbac.store import Store  # noqa: E402
-from jupyter_rbac.websocket_checks import why_not_still_allowed  # noqa: E402
+from jupyter_rbac.enforcement.websockets import why_not_still_allowed  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 from results import Report, percentile  # noqa: E402

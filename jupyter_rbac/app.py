@@ -20,26 +20,26 @@ from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop, PeriodicCallback
 from traitlets.config import Config
 
-from . import contents_check
-from .accounts import AccountService, AccountSettings
-from .authorizer import RBACAuthorizer
-from .collaboration import room_handler_substitutes
+from .enforcement import contents_check
+from .services.accounts import AccountService, AccountSettings
+from .enforcement.authorizer import RBACAuthorizer
+from .collaboration.rooms import room_handler_substitutes
 from .config import RBAC
 from .events import EventEmitter
-from .guard import RouteGuard
+from .enforcement.guard import RouteGuard
 from .handlers import HANDLERS
 from .identity import RBACIdentityProvider
 from .identity.hub_connections import HubConnections, learn_hub_owner, trust_hub_answers_for
 from .identity.singleuser import HubGrants, HubServer, remove_shipped_groups
-from .listings import DepartedOwners
+from .enforcement.listings import DepartedOwners
 from .policy import Policy
-from .policy_file import load_policy_file
-from .presence import Presence
-from .route_report import iter_routes
-from .routes import ROUTE_TABLE, RouteTable, rules_from_config
+from .services.policy_file import load_policy_file
+from .collaboration.presence import Presence
+from .enforcement.route_report import iter_routes
+from .enforcement.routes import ROUTE_TABLE, RouteTable, rules_from_config
 from .sandbox import EnvironmentRule, install_on_kernels, install_on_terminals
-from .scopes import Catalog, extension_resource
-from .service import FirstAdmin, RBACService
+from .model.scopes import Catalog, extension_resource
+from .services.administration import FirstAdmin, RBACService
 from .store import Store
 from .store.hashing import GuessThrottle
 

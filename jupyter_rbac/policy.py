@@ -11,8 +11,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .defaults import EVERYONE_ROLE
-from .scopes import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
+from .model.defaults import EVERYONE_ROLE
+from .model.scopes import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
 from .store import PolicySnapshot, Store, TokenIdentity, UserRecord
 from .store.repository import verify_token
 

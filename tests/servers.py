@@ -99,8 +99,8 @@ def start_server(work: Path, name: str, db_url: str, token: str, env: dict[str, 
 
 def admin_and_viewer(db_url: str) -> dict[str, str]:
     """A policy with admin `boss` and viewer `bob`; their API tokens."""
-    from jupyter_rbac.scopes import Catalog
-    from jupyter_rbac.service import RBACService
+    from jupyter_rbac.model.scopes import Catalog
+    from jupyter_rbac.services.administration import RBACService
     from jupyter_rbac.store import Store
 
     store = Store.open(db_url)

@@ -162,8 +162,8 @@ async def test_roles_from_config_are_read_only_at_runtime(admin, rbac):
 
 
 def test_a_role_dropped_from_config_becomes_a_runtime_role_and_runtime_roles_stay(tmp_path):
-    from jupyter_rbac.scopes import Catalog
-    from jupyter_rbac.service import RBACService
+    from jupyter_rbac.model.scopes import Catalog
+    from jupyter_rbac.services.administration import RBACService
     from jupyter_rbac.store import Store
 
     store = Store.open(f"sqlite:///{tmp_path / 'p.sqlite'}")

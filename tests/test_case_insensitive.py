@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_rbac.spelling import ignores_case
+from jupyter_rbac.enforcement.spelling import ignores_case
 
 FILE_SYSTEM = Path(__file__).with_name("case_insensitive_fs.py")
 MOUNT_TIMEOUT = 15

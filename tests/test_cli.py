@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from jupyter_rbac.policy_file import dump
+from jupyter_rbac.services.policy_file import dump
 from jupyter_rbac.store import Store
 from jupyter_rbac.store.import_export import export_policy
 

@@ -75,11 +75,11 @@ async def test_a_viewers_presence_still_reaches_the_others(editor, viewer, noteb
 
 
 def test_without_jupyter_collaboration_there_is_nothing_to_substitute(monkeypatch):
-    from jupyter_rbac.collaboration import room_handler_substitutes
+    from jupyter_rbac.collaboration.rooms import room_handler_substitutes
 
     assert len(room_handler_substitutes()) == 1
     monkeypatch.setitem(sys.modules, "jupyter_server_ydoc.handlers", None)  # as if not installed
-    monkeypatch.delitem(sys.modules, "jupyter_rbac.collaboration_room")
+    monkeypatch.delitem(sys.modules, "jupyter_rbac.collaboration.room_handler")
     assert room_handler_substitutes() == {}
 
 

@@ -13,7 +13,7 @@ import logging
 import pytest
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
 
-from jupyter_rbac.contents_check import RealPathCheck
+from jupyter_rbac.enforcement.contents_check import RealPathCheck
 
 TEXT = {"type": "file", "format": "text", "content": "overwritten"}
 

@@ -8,8 +8,8 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jupyter_rbac.paths import PathError, normalize_path
-from jupyter_rbac.scopes import MAX_PARSED_SCOPES, Catalog, ScopeError, _plain_text
+from jupyter_rbac.model.paths import PathError, normalize_path
+from jupyter_rbac.model.scopes import MAX_PARSED_SCOPES, Catalog, ScopeError, _plain_text
 
 CATALOG = Catalog()
 FUZZ = settings(max_examples=3000, deadline=None)

@@ -23,7 +23,7 @@ import pytest
 from tornado import websocket
 from tornado.httpclient import HTTPClientError
 
-from jupyter_rbac.route_report import handler_methods, iter_routes
+from jupyter_rbac.enforcement.route_report import handler_methods, iter_routes
 
 from .openapi_check import load_spec, operations
 

@@ -25,8 +25,8 @@ def rbac_db_url_for_load(tmp_path) -> str:
 
 
 def test_sixty_seconds_of_mixed_load_without_an_error(rbac_db_url_for_load, tmp_path):
-    from jupyter_rbac.scopes import Catalog
-    from jupyter_rbac.service import RBACService
+    from jupyter_rbac.model.scopes import Catalog
+    from jupyter_rbac.services.administration import RBACService
     from jupyter_rbac.store import Store
 
     db_url = rbac_db_url_for_load

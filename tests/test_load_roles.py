@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_rbac.defaults import DEFAULT_ROLES
-from jupyter_rbac.scopes import Catalog
-from jupyter_rbac.service import RBACService
+from jupyter_rbac.model.defaults import DEFAULT_ROLES
+from jupyter_rbac.model.scopes import Catalog
+from jupyter_rbac.services.administration import RBACService
 from jupyter_rbac.store import Store
 
 from .servers import free_port, isolated_env

@@ -10,7 +10,7 @@ from tornado.httpclient import AsyncHTTPClient
 
 from jupyter_rbac.json_body import BodyError, nesting_exceeds, parse_json_body
 from jupyter_rbac.limits import MAX_JSON_DEPTH
-from jupyter_rbac.route_report import example_path, handler_methods, iter_routes
+from jupyter_rbac.enforcement.route_report import example_path, handler_methods, iter_routes
 
 # An object 100,000 levels deep (an array as deep is refused sooner: a body must be an object).
 DEEP = '{"a": ' * 100_000 + "1" + "}" * 100_000

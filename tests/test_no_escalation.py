@@ -14,7 +14,7 @@ import random
 
 import pytest
 
-from jupyter_rbac.scopes import ACTIONS, ScopeError, compile_permissions
+from jupyter_rbac.model.scopes import ACTIONS, ScopeError, compile_permissions
 
 WALK_LENGTH = 250
 SEEDS = (1, 2, 3)

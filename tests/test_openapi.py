@@ -14,7 +14,7 @@ import pytest
 from tornado import web
 from tornado.httpclient import HTTPClientError
 
-from jupyter_rbac.accounts import PROFILE_FIELDS
+from jupyter_rbac.services.accounts import PROFILE_FIELDS
 from jupyter_rbac.handlers import HANDLERS
 from jupyter_rbac.handlers.invitations import INVITATION_FIELDS
 from jupyter_rbac.handlers.base import MAX_LIMIT
@@ -31,7 +31,7 @@ from jupyter_rbac.limits import (
     MAX_TOKEN_LIFETIME,
     MIN_PASSWORD,
 )
-from jupyter_rbac.scopes import ACTIONS, FILTERS, IMPLIED_ACTIONS
+from jupyter_rbac.model.scopes import ACTIONS, FILTERS, IMPLIED_ACTIONS
 from jupyter_rbac.store.repository import NAME_PATTERN, SORTABLE
 
 from .conftest import Client

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_rbac.paths import LOCAL, POSIX, WINDOWS, PathError, normalize_path
-from jupyter_rbac.scopes import Catalog, ScopeError, compile_permissions
+from jupyter_rbac.model.paths import LOCAL, POSIX, WINDOWS, PathError, normalize_path
+from jupyter_rbac.model.scopes import Catalog, ScopeError, compile_permissions
 
 
 def test_this_server_uses_its_platform_rules():

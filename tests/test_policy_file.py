@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from jupyter_rbac.errors import Conflict, InvalidInput
-from jupyter_rbac.policy_file import dump, load_policy_file, parse, read
-from jupyter_rbac.scopes import Catalog
-from jupyter_rbac.service import Actor, Changes, RBACService
+from jupyter_rbac.services.policy_file import dump, load_policy_file, parse, read
+from jupyter_rbac.model.scopes import Catalog
+from jupyter_rbac.services.administration import Actor, Changes, RBACService
 from jupyter_rbac.store import Store
 from jupyter_rbac.store.import_export import export_policy, import_policy, plan_import
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from jupyter_rbac.collaboration import is_edit
-from jupyter_rbac.presence import Presence
+from jupyter_rbac.collaboration.rooms import is_edit
+from jupyter_rbac.collaboration.presence import Presence
 
 
 class Clock:

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jupyter_rbac.policy import Policy
-from jupyter_rbac.scopes import Catalog
+from jupyter_rbac.model.scopes import Catalog
 from jupyter_rbac.store import Store
 
 from .reference_model import Model

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_rbac.route_report import route_report
-from jupyter_rbac.routes import DEFAULT_RULE
+from jupyter_rbac.enforcement.route_report import route_report
+from jupyter_rbac.enforcement.routes import DEFAULT_RULE
 
 
 def test_every_route_is_public_or_guarded(jp_serverapp, rbac):

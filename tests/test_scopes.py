@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_rbac.defaults import DEFAULT_ROLES
-from jupyter_rbac.paths import PathError, normalize_path
-from jupyter_rbac.scopes import (
+from jupyter_rbac.model.defaults import DEFAULT_ROLES
+from jupyter_rbac.model.paths import PathError, normalize_path
+from jupyter_rbac.model.scopes import (
     ACTIONS,
     Catalog,
     ScopeError,

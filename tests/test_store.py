@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from jupyter_rbac.errors import Conflict, InvalidInput, NotFound
-from jupyter_rbac.scopes import Catalog
-from jupyter_rbac.service import RBACService
+from jupyter_rbac.model.scopes import Catalog
+from jupyter_rbac.services.administration import RBACService
 from jupyter_rbac.store import Store
 from jupyter_rbac.store.models import Base
 

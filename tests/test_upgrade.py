@@ -8,8 +8,8 @@ import pytest
 from jupyter_server.auth.security import passwd
 from jupyter_server.serverapp import ServerApp
 
-from jupyter_rbac.scopes import Catalog
-from jupyter_rbac.service import RBACService
+from jupyter_rbac.model.scopes import Catalog
+from jupyter_rbac.services.administration import RBACService
 from jupyter_rbac.store import Store
 
 from .browser_session import BrowserSession

@@ -13,7 +13,7 @@ import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketHandler, websocket_connect
 
-from jupyter_rbac.route_report import example_path, iter_routes
+from jupyter_rbac.enforcement.route_report import example_path, iter_routes
 
 from .browser_session import BrowserSession
 

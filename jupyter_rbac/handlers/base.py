@@ -13,10 +13,10 @@ from typing import Any
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
-from ..accounts import AccountService
+from ..services.accounts import AccountService
 from ..errors import InvalidInput, PreconditionFailed, RBACError
 from ..json_body import BodyError, parse_json_body
-from ..service import Actor, Listing, RBACService
+from ..services.administration import Actor, Listing, RBACService
 from ..store import Page
 
 MAX_LIMIT = 1000

@@ -15,8 +15,8 @@ from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import ioloop, websocket
 
-from ..listings import may_read_path
-from ..websocket_checks import keep_open
+from ..enforcement.listings import may_read_path
+from ..enforcement.websockets import keep_open
 from .base import RBACHandler, api
 
 # Changes arriving within this many seconds go out as one message.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..service import Changes
+from ..services.administration import Changes
 from .base import RBACHandler, api
 from .roles import _list
 

@@ -9,11 +9,11 @@ import math
 
 from tornado import web
 
-from ..accounts import PROFILE_FIELDS, WrongPassword
+from ..services.accounts import PROFILE_FIELDS, WrongPassword
 from ..errors import InvalidInput, NotFound
 from ..identity.credentials import Kind, credential_of, require_own_credential
 from ..identity.throttle import LoginThrottle
-from ..scopes import IMPLIED_ACTIONS
+from ..model.scopes import IMPLIED_ACTIONS
 from .base import RBACHandler, api
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..defaults import FIXED_ROLE
+from ..model.defaults import FIXED_ROLE
 from ..errors import InvalidInput
-from ..service import MANAGED_BY_CONFIG, Changes
+from ..services.administration import MANAGED_BY_CONFIG, Changes
 from ..store import RoleRecord
 from .base import RBACHandler, api
 

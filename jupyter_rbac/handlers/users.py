@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import InvalidInput, NotFound
 from ..identity.credentials import require_may_mint, require_own_credential
-from ..service import Changes
+from ..services.administration import Changes
 from .base import RBACHandler, api
 from .roles import _list
 

@@ -12,7 +12,7 @@ from ..errors import RBACError
 if t.TYPE_CHECKING:
     from ..config import RBAC
     from ..policy import Policy
-    from ..service import RBACService
+    from ..services.administration import RBACService
 
 # JupyterLab's collaborator palette (CSS variables of every theme): the same user always gets the
 # same color, in every server sharing the policy.

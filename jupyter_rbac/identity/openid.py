@@ -39,14 +39,14 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Bool, Float, List, Unicode, default
 
 from ..policy import ExternalGrants
-from ..scopes import ScopeError
+from ..model.scopes import ScopeError
 from ..store.record_keys import RecordKeys
 from .base import PolicyBackedIdentity, color_of, initials_of
 
 if t.TYPE_CHECKING:
     from ..config import RBAC
     from ..policy import Policy
-    from ..service import RBACService
+    from ..services.administration import RBACService
 
 CALLBACK = "/rbac/oidc/callback"
 STATE_COOKIE = "rbac-oidc-state"

@@ -30,10 +30,10 @@ import logging
 import os
 from dataclasses import dataclass, replace
 
-from ..defaults import DEFAULT_GROUPS, EARLIER_GROUPS
+from ..model.defaults import DEFAULT_GROUPS, EARLIER_GROUPS
 from ..errors import RBACError
 from ..policy import ExternalGrants, Policy
-from ..scopes import ScopeError
+from ..model.scopes import ScopeError
 from ..store import Store
 
 CUSTOM_PREFIX = "custom:jupyter_server:"

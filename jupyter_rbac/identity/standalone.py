@@ -33,7 +33,7 @@ from .throttle import LoginThrottle
 if t.TYPE_CHECKING:
     from ..config import RBAC
     from ..policy import Policy
-    from ..service import RBACService
+    from ..services.administration import RBACService
 
 
 class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):

@@ -23,7 +23,7 @@ from typing import Any
 
 from tornado import web
 
-from ..contents_check import CURRENT
+from ..enforcement.contents_check import CURRENT
 from .environment import EnvironmentRule, off_the_import_path
 
 KERNELS_SCOPE = "execute:kernels"

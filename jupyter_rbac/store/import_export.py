@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..errors import Conflict, InvalidInput, RBACError
 from ..limits import MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_SCOPES
-from ..scopes import Catalog, ScopeError
+from ..model.scopes import Catalog, ScopeError
 from .models import Group, Role, User
 from .repository import GUARDED_ROLE, Store, check_name
 

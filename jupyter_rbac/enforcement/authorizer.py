@@ -16,22 +16,22 @@ from jupyter_server.auth import Authorizer
 from jupyter_server.auth.decorator import HTTP_METHOD_TO_AUTH_ACTION
 from tornado import web
 
-from .collaboration import GLOBAL_AWARENESS_ROOM, document_of_room
+from ..collaboration.rooms import GLOBAL_AWARENESS_ROOM, document_of_room
 from .contents_check import note_judged, note_launch
-from .json_body import BodyError, parse_json_body
-from .paths import PathError, normalize_path
+from ..json_body import BodyError, parse_json_body
+from ..model.paths import PathError, normalize_path
 from .routes import READ_METHODS
-from .scopes import IMPLIED_ACTIONS, object_scope
+from ..model.scopes import IMPLIED_ACTIONS, object_scope
 from .spelling import as_on_disk, ignores_case
-from .websocket_checks import remember_question
+from .websockets import remember_question
 
 if TYPE_CHECKING:
     from jupyter_server.auth import User
     from tornado.web import RequestHandler
 
-    from .identity.hub_connections import HubConnections
-    from .identity.singleuser import HubGrants
-    from .policy import Policy
+    from ..identity.hub_connections import HubConnections
+    from ..identity.singleuser import HubGrants
+    from ..policy import Policy
 
 # Resources whose scopes can be narrowed to objects; the rest are decided by one look-up.
 OBJECT_RESOURCES = frozenset({"contents", "kernels", "sessions", "terminals", "nbconvert"})

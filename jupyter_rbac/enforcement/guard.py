@@ -29,16 +29,16 @@ from tornado.websocket import WebSocketHandler
 
 from .contents_check import begin_request
 from .event_stream import EVENT_SUBSCRIPTION, judge_each_event
-from .limits import MAX_JSON_DEPTH
+from ..limits import MAX_JSON_DEPTH
 from .listings import forget_deleted, shape_response
-from .presence import KIND_OF_HANDLER
+from ..collaboration.presence import KIND_OF_HANDLER
 from .routes import DEFAULT_RULE, HARMLESS_HANDLERS, RouteTable
-from .websocket_checks import OpenWebsockets, recheck_each_message
+from .websockets import OpenWebsockets, recheck_each_message
 
 if TYPE_CHECKING:
     from .authorizer import RBACAuthorizer
-    from .policy import Policy
-    from .presence import Presence
+    from ..policy import Policy
+    from ..collaboration.presence import Presence
 
 
 TOO_DEEP = f"the request body nests deeper than this server reads (at most {MAX_JSON_DEPTH} levels)"

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .authorizer import real_location
-from .collaboration import document_of_room
-from .paths import PathError, normalize_path
-from .websocket_checks import keep_open
+from ..collaboration.rooms import document_of_room
+from ..model.paths import PathError, normalize_path
+from .websockets import keep_open
 
 if TYPE_CHECKING:
     from .guard import RouteGuard

@@ -13,18 +13,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .limits import (
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..limits import (
     DEFAULT_INVITATION_LIFETIME,
     MAX_AVATAR_URL,
     MAX_INVITATION_LIFETIME,
     MAX_PASSWORD,
     MIN_PASSWORD,
 )
-from .service import Actor, RBACService, _display_name, _names
-from .store import UserEntry
-from .store.hashing import hash_password, verify_password, verify_secret
-from .store.records import InvitationRecord
+from .administration import Actor, RBACService, _display_name, _names
+from ..store import UserEntry
+from ..store.hashing import hash_password, verify_password, verify_secret
+from ..store.records import InvitationRecord
 
 PROFILE_FIELDS = ("display_name", "avatar_url", "color")
 # Colors a user may pick: a CSS color name, #hex, or one of JupyterLab's collaborator variables.

@@ -26,16 +26,16 @@ from jupyter_core.application import JupyterApp
 from sqlalchemy.exc import SQLAlchemyError
 from traitlets.config import Config
 
-from .cli_accounts import add_invitations, add_user_accounts
-from .config import RBAC
-from .errors import InvalidInput, RBACError
-from .policy import Decision
-from .policy_file import dump, load_policy_file, parse, read
-from .scopes import Catalog
-from .service import Actor, Changes, Listing, RBACService
-from .store import Page, RoleRecord, Store
-from .store.import_export import SECTIONS, ImportPlan, export_policy, import_policy, plan_import
-from .store.repository import CONTROL_CHARACTERS
+from .accounts import add_invitations, add_user_accounts
+from ..config import RBAC
+from ..errors import InvalidInput, RBACError
+from ..policy import Decision
+from ..services.policy_file import dump, load_policy_file, parse, read
+from ..model.scopes import Catalog
+from ..services.administration import Actor, Changes, Listing, RBACService
+from ..store import Page, RoleRecord, Store
+from ..store.import_export import SECTIONS, ImportPlan, export_policy, import_policy, plan_import
+from ..store.repository import CONTROL_CHARACTERS
 
 T = TypeVar("T")
 PAGE_SIZE = 500
@@ -183,7 +183,7 @@ def cmd_routes(args: argparse.Namespace) -> None:
     """Build the server as `jupyter server` would (without listening) and report its routes."""
     from jupyter_server.serverapp import ServerApp
 
-    from .route_report import format_report, route_report
+    from ..enforcement.route_report import format_report, route_report
 
     config = Config()
     config.ServerApp.jpserver_extensions = {"jupyter_rbac": True}
@@ -784,6 +784,3 @@ def main(argv: list[str] | None = None) -> int:
     say(f"jupyter rbac: {message}", file=sys.stderr)
     return 2
 
-
-if __name__ == "__main__":
-    sys.exit(main())

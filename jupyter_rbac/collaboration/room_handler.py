@@ -10,7 +10,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server_ydoc.handlers import YDocWebSocketHandler
 from tornado import web
 
-from .collaboration import EditGate, document_of_room, is_document_room, is_edit
+from .rooms import EditGate, document_of_room, is_document_room, is_edit
 
 __all__ = ["CollaborationRoomHandler", "YDocWebSocketHandler"]
 

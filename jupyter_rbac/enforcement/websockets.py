@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 from tornado.log import app_log
 
-from .collaboration import token_still_valid
+from ..collaboration.rooms import token_still_valid
 
 if TYPE_CHECKING:
     from .guard import RouteGuard

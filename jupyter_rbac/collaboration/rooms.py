@@ -82,7 +82,7 @@ def token_still_valid(handler: Any, policy: Any) -> bool:
 def room_handler_substitutes() -> dict[type, type]:
     """The room handler to dispatch instead of jupyter-collaboration's, if it is installed."""
     try:
-        from .collaboration_room import CollaborationRoomHandler, YDocWebSocketHandler
+        from .room_handler import CollaborationRoomHandler, YDocWebSocketHandler
     except ImportError:  # jupyter-collaboration is not installed
         return {}
     return {YDocWebSocketHandler: CollaborationRoomHandler}

@@ -47,10 +47,10 @@ from pathlib import Path
 
 import yaml
 
-from .defaults import FIXED_ROLE
-from .errors import InvalidInput
-from .scopes import Catalog
-from .store.import_export import PolicyContents, check_document
+from ..model.defaults import FIXED_ROLE
+from ..errors import InvalidInput
+from ..model.scopes import Catalog
+from ..store.import_export import PolicyContents, check_document
 
 
 def dump(document: dict) -> str:

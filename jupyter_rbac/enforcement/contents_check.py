@@ -26,7 +26,7 @@ from typing import Any
 from tornado import web
 from tornado.log import app_log
 
-from .paths import PathError, normalize_path
+from ..model.paths import PathError, normalize_path
 
 
 @dataclass

@@ -24,9 +24,9 @@ from typing import Any
 
 from tornado.log import app_log
 
-from .defaults import DEFAULT_GROUPS, DEFAULT_ROLES, EARLIER_GROUPS, FIXED_ROLE
-from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .limits import (
+from ..model.defaults import DEFAULT_GROUPS, DEFAULT_ROLES, EARLIER_GROUPS, FIXED_ROLE
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..limits import (
     MAX_DESCRIPTION,
     MAX_DISPLAY_NAME,
     MAX_MEMBERS,
@@ -34,9 +34,9 @@ from .limits import (
     MAX_TOKEN_LIFETIME,
     MAX_TOKEN_NOTE,
 )
-from .paths import PathError, normalize_path
-from .policy import Decision, Policy, Question
-from .scopes import (
+from ..model.paths import PathError, normalize_path
+from ..policy import Decision, Policy, Question
+from ..model.scopes import (
     ACTIONS,
     UNRESTRICTED,
     Catalog,
@@ -45,7 +45,7 @@ from .scopes import (
     ScopeError,
     TokenLimitedPermissions,
 )
-from .store import (
+from ..store import (
     AuditRecord,
     GroupRecord,
     Page,
@@ -55,7 +55,7 @@ from .store import (
     UserEntry,
     check_name,
 )
-from .store.repository import check_text
+from ..store.repository import check_text
 
 MANAGED_BY_CONFIG = "config"
 # The audit actor of what `load_roles` does at start: how its grants are told from others'.

@@ -16,12 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 
 from .authorizer import real_location
-from .paths import PathError, normalize_path
+from ..model.paths import PathError, normalize_path
 
 if TYPE_CHECKING:
     from tornado.web import RequestHandler
 
-    from .policy import Policy
+    from ..policy import Policy
 
 JSON = Any
 

@@ -10,18 +10,18 @@ import getpass
 import sys
 import typing as t
 
-from .accounts import AccountService, AccountSettings, check_password
-from .store.hashing import hash_password
+from ..services.accounts import AccountService, AccountSettings, check_password
+from ..store.hashing import hash_password
 
 if t.TYPE_CHECKING:
-    from .cli import Shell
+    from .main import Shell
 
 DEFAULT_SERVER_URL = "http://localhost:8888/"
 
 
 def say(text: str, file=None) -> None:
     """Print one line that may hold user-given text, escaped as the rest of the shell's output."""
-    from .cli import say as escaped_say  # cli imports this module: import at call time
+    from .main import say as escaped_say  # cli imports this module: import at call time
 
     escaped_say(text, file=file)
 
@@ -54,7 +54,7 @@ def cmd_invite(shell: Shell, args: argparse.Namespace) -> None:
 
 
 def cmd_invitations_list(shell: Shell, args: argparse.Namespace) -> None:
-    from .cli import joined, print_json, print_table
+    from .main import joined, print_json, print_table
 
     invitations = accounts_of(shell).invitations(shell.actor, include_closed=args.all)
     if args.json:
@@ -84,7 +84,7 @@ def cmd_invitations_revoke(shell: Shell, args: argparse.Namespace) -> None:
 
 def cmd_users_passwd(shell: Shell, args: argparse.Namespace) -> None:
     """Set a user's password (read from the terminal twice, or one line of stdin)."""
-    from .cli import Mistake
+    from .main import Mistake
 
     shell.service.require(shell.actor, "write", "users", user=args.name)
     if args.remove:

@@ -1,0 +1,5 @@
+"""`jupyter rbac`: manage the policy from a shell, with or without a running server."""
+
+from .main import main
+
+__all__ = ["main"]
