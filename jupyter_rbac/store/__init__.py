@@ -1,8 +1,19 @@
-"""The policy database (SQLAlchemy 2 + Alembic): SQLite by default, any SQLAlchemy URL."""
+"""The policy database (SQLAlchemy 2 + Alembic): SQLite by default, any SQLAlchemy URL.
 
+What other layers use of the store is imported from here; the tables (models.py) and the
+migrations are the store's own.
+"""
+
+from .base import KEEP
+from .checks import CONTROL_CHARACTERS, check_name, check_text
+from .engine import MIGRATIONS, open_engine
+from .hashing import TOKEN_PREFIX, GuessThrottle, hash_password, verify_password, verify_secret
+from .listing import SORTABLE
+from .record_keys import RecordKeys, new_record_key
 from .records import (
     AuditRecord,
     GroupRecord,
+    InvitationRecord,
     Page,
     PolicySnapshot,
     RoleRecord,
@@ -11,15 +22,22 @@ from .records import (
     UserEntry,
     UserRecord,
 )
-from .repository import KEEP, NAME_RULE, Store, check_name
+from .repository import Store
+from .tokens import verify_token
 
 __all__ = [
+    "CONTROL_CHARACTERS",
     "KEEP",
-    "NAME_RULE",
+    "MIGRATIONS",
+    "SORTABLE",
+    "TOKEN_PREFIX",
     "AuditRecord",
     "GroupRecord",
+    "GuessThrottle",
+    "InvitationRecord",
     "Page",
     "PolicySnapshot",
+    "RecordKeys",
     "RoleRecord",
     "Store",
     "TokenIdentity",
@@ -27,4 +45,11 @@ __all__ = [
     "UserEntry",
     "UserRecord",
     "check_name",
+    "check_text",
+    "hash_password",
+    "new_record_key",
+    "open_engine",
+    "verify_password",
+    "verify_secret",
+    "verify_token",
 ]

@@ -1,6 +1,6 @@
 """The store's accounts part: passwords, profiles, browser sessions and invitations.
 
-A mixin of `Store` (it uses the store's `_write` transaction, so every change here is audited
+A part of `Store` (it uses the store's `_write` transaction, so every change here is audited
 like any other). Secrets are argon2id hashes (see hashing.py); nothing here ever returns one.
 """
 
@@ -12,13 +12,18 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from ..errors import Conflict, NotFound
-from . import repository  # the Store this mixes into (a cycle resolved at call time)
+from .base import unique
+from .changes import PolicyChanges
+from .checks import check_name
 from .hashing import INVITATION_PREFIX, issue_secret, lookup_of
 from .models import Group, Invitation, Role, User
 from .records import InvitationRecord, UserEntry, aware
+from .rows import invitation_record, user_entry
 
 
-class AccountsMixin:
+class Accounts(PolicyChanges):
+    """The accounts part of `Store`."""
+
     # -- passwords and sessions ----------------------------------------------------------------
 
     def password_hash_of(self, name: str) -> str | None:
@@ -69,7 +74,7 @@ class AccountsMixin:
                     setattr(user, field, value)
             self._touched(user)
             session.flush()
-            return repository._user_entry(user)
+            return user_entry(user)
 
     # -- invitations ---------------------------------------------------------------------------
 
@@ -84,8 +89,8 @@ class AccountsMixin:
         actor: str = "system",
     ) -> tuple[InvitationRecord, str]:
         """A new invitation: (its record, its code). Only a salted hash of the code is stored."""
-        repository.check_name("user", username)
-        roles, groups = repository._unique(roles), repository._unique(groups)
+        check_name("user", username)
+        roles, groups = unique(roles), unique(groups)
         issued = issue_secret(INVITATION_PREFIX)
         detail = {"roles": roles, "groups": groups, "expires_at": expires_at.isoformat()}
         with self._write(actor, "invitation.create", username, **detail) as session:
@@ -112,7 +117,7 @@ class AccountsMixin:
             session.add(invitation)
             session.flush()
             session.info["detail"]["id"] = invitation.id
-            record = _invitation_record(invitation)
+            record = invitation_record(invitation)
         return record, issued.secret
 
     def list_invitations(self, include_closed: bool = False) -> list[InvitationRecord]:
@@ -123,11 +128,11 @@ class AccountsMixin:
                 Invitation.accepted_at.is_(None), Invitation.expires_at > datetime.now(timezone.utc)
             )
         with self._sessions() as session:
-            return [_invitation_record(invitation) for invitation in session.scalars(statement)]
+            return [invitation_record(invitation) for invitation in session.scalars(statement)]
 
     def get_invitation(self, invitation_id: int) -> InvitationRecord:
         with self._sessions() as session:
-            return _invitation_record(self._invitation(session, invitation_id))
+            return invitation_record(self._invitation(session, invitation_id))
 
     def delete_invitation(self, invitation_id: int, actor: str = "system") -> None:
         with self._write(actor, "invitation.delete", "", id=invitation_id) as session:
@@ -142,7 +147,7 @@ class AccountsMixin:
             return None
         with self._sessions() as session:
             invitation = session.scalar(select(Invitation).where(Invitation.lookup == lookup))
-            return (_invitation_record(invitation), invitation.hashed) if invitation else None
+            return (invitation_record(invitation), invitation.hashed) if invitation else None
 
     def accept_invitation(self, invitation_id: int, password_hash: str | None = None) -> UserEntry:
         """Create the invited user, with their roles, groups and password, and close the invitation.
@@ -172,7 +177,7 @@ class AccountsMixin:
             ]
             invitation.accepted_at = datetime.now(timezone.utc)
             session.flush()
-            return repository._user_entry(user)
+            return user_entry(user)
 
     @staticmethod
     def _invitation(session, invitation_id: int) -> Invitation:
@@ -191,17 +196,3 @@ class AccountsMixin:
             )
         )
 
-
-def _invitation_record(invitation: Invitation) -> InvitationRecord:
-    return InvitationRecord(
-        id=invitation.id,
-        username=invitation.username,
-        display_name=invitation.display_name,
-        roles=list(invitation.roles),
-        groups=list(invitation.groups),
-        password_allowed=invitation.password_allowed,
-        created_by=invitation.created_by,
-        created_at=aware(invitation.created_at),
-        expires_at=aware(invitation.expires_at),
-        accepted_at=aware(invitation.accepted_at),
-    )

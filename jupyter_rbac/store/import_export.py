@@ -1,6 +1,7 @@
-"""The whole policy as one plain document: export it, check a document, replace the policy by one.
+"""The whole policy as one plain document: export it, and replace the policy by a checked one
+(services/policy_document.py checks documents and is where callers import and export).
 
-A document (its YAML form and rules are described in `jupyter_rbac/policy_file.py`):
+A document (its YAML form and rules are described in `jupyter_rbac/services/policy_file.py`):
 
     {"version": 1,
      "roles":  [{"name", "description", "scopes", "users", "groups"}, ...],
@@ -13,30 +14,19 @@ who belongs to a group in the group's `members`. Tokens are never part of it.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..errors import Conflict, InvalidInput, RBACError
-from ..limits import MAX_DESCRIPTION, MAX_DISPLAY_NAME, MAX_SCOPES
-from ..model.scopes import Catalog, ScopeError
+from ..errors import Conflict
+from ..model.defaults import FIXED_ROLE as GUARDED_ROLE
 from .models import Group, Role, User
-from .repository import GUARDED_ROLE, Store, check_name
+from .repository import Store
 
 FORMAT_VERSION = 1
 SECTIONS = ("roles", "groups", "users")
-KIND = {"roles": "role", "groups": "group", "users": "user"}
-FIELDS = {
-    "roles": ("name", "description", "scopes", "users", "groups"),
-    "groups": ("name", "description", "members"),
-    "users": ("name", "display_name"),
-}
-
-Spec = TypeVar("Spec")
 
 
 @dataclass(frozen=True)
@@ -154,193 +144,25 @@ def _snapshot_reads(session: Session) -> None:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
-# -- checking a document -----------------------------------------------------------------------
-
-
-def check_document(document: object, catalog: Catalog, complete: bool = True) -> PolicyContents:
-    """The document's contents, or InvalidInput naming the entry and field at fault.
-
-    `complete`: the document is a whole policy, so every user and group it names must be declared
-    in it. Otherwise (a policy file of roles), names are checked against the sections it has.
-    """
-    if not isinstance(document, dict):
-        raise InvalidInput("a policy is a mapping with the keys version, roles, groups and users")
-    unknown = sorted(str(key) for key in set(document) - {"version", *SECTIONS})
-    if unknown:
-        raise InvalidInput(f"unknown keys {unknown}; a policy has version, roles, groups and users")
-    version = document.get("version", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
-        raise InvalidInput(
-            f"version: {version!r} is not a version this program reads (it reads {FORMAT_VERSION})"
-        )
-    contents = PolicyContents(
-        roles=_section(document, "roles", lambda entry, where: _role_spec(entry, where, catalog)),
-        groups=_section(document, "groups", _group_spec),
-        users=_section(document, "users", _user_spec),
-    )
-    _check_references(
-        contents, declared={kind for kind in SECTIONS if complete or kind in document}
-    )
-    if not complete:
-        _require_scopes(document)
-    return contents
-
-
-def _require_scopes(document: dict) -> None:
-    """A policy file's roles are applied at every start over the roles there: an entry without
-    scopes would silently empty a default role (c.RBAC.load_roles is where a role only gains
-    members and keeps its scopes)."""
-    for entry in document.get("roles") or []:
-        if "scopes" not in entry:
-            raise InvalidInput(
-                f"roles[{entry['name']}].scopes: required here ([] for a role that grants"
-                " nothing); to give a role members and keep its scopes, use c.RBAC.load_roles:"
-                ' {"name": ..., "users": [...]}'
-            )
-
-
-def _section(document: dict, section: str, parse: Callable[[dict, str], Spec]) -> dict[str, Spec]:
-    entries = document.get(section) or []
-    if not isinstance(entries, list):
-        raise InvalidInput(f"{section}: a list of entries, each with a name")
-    specs: dict[str, Spec] = {}
-    for index, entry in enumerate(entries):
-        name = entry.get("name") if isinstance(entry, dict) else None
-        where = f"{section}[{name if isinstance(name, str) else index}]"
-        if not isinstance(entry, dict):
-            raise InvalidInput(f"{where}: an entry is a mapping with at least a name")
-        unknown = sorted(str(key) for key in set(entry) - set(FIELDS[section]))
-        if unknown:
-            raise InvalidInput(
-                f"{where}: unknown fields {unknown}; the fields are {', '.join(FIELDS[section])}"
-            )
-        _checked(check_name, KIND[section], name, where=f"{where}.name")
-        if name in specs:
-            raise InvalidInput(f"{where}: declared twice")
-        specs[name] = parse(entry, where)
-    return specs
-
-
-def _role_spec(entry: dict, where: str, catalog: Catalog) -> RoleSpec:
-    return RoleSpec(
-        name=entry["name"],
-        description=_text(entry, "description", where, MAX_DESCRIPTION),
-        scopes=_scopes(entry, where, catalog),
-        users=_names(entry, "users", "user", where),
-        groups=_names(entry, "groups", "group", where),
-    )
-
-
-def _group_spec(entry: dict, where: str) -> GroupSpec:
-    return GroupSpec(
-        name=entry["name"],
-        description=_text(entry, "description", where, MAX_DESCRIPTION),
-        members=_names(entry, "members", "user", where),
-    )
-
-
-def _user_spec(entry: dict, where: str) -> UserSpec:
-    display_name = _text(entry, "display_name", where, MAX_DISPLAY_NAME)
-    if any(ch in display_name for ch in "\r\n\t\0"):
-        raise InvalidInput(f"{where}.display_name: a single line")
-    # The store shows a user without a display name by their name: say so in the document too.
-    return UserSpec(name=entry["name"], display_name=display_name or entry["name"])
-
-
-def _text(entry: dict, field: str, where: str, limit: int) -> str:
-    value = entry.get(field)
-    if value is None:
-        return ""
-    if not isinstance(value, str) or len(value) > limit:
-        raise InvalidInput(f"{where}.{field}: a string of at most {limit} characters")
-    return value
-
-
-def _list(entry: dict, field: str, where: str) -> list:
-    values = entry.get(field)
-    if values is None:
-        return []
-    if not isinstance(values, list):
-        raise InvalidInput(f"{where}.{field}: a list")
-    twice = sorted(str(value) for value, count in Counter(map(repr, values)).items() if count > 1)
-    if twice:
-        raise InvalidInput(f"{where}.{field}: listed twice: {', '.join(twice)}")
-    return values
-
-
-def _scopes(entry: dict, where: str, catalog: Catalog) -> tuple[str, ...]:
-    scopes = _list(entry, "scopes", where)
-    if len(scopes) > MAX_SCOPES:
-        raise InvalidInput(f"{where}.scopes: at most {MAX_SCOPES} scopes")
-    for scope in scopes:
-        if not isinstance(scope, str):
-            raise InvalidInput(f"{where}.scopes: {scope!r} is not a string")
-        try:
-            catalog.parse(scope)
-        except ScopeError as error:
-            raise InvalidInput(f"{where}.scopes: {error}") from error
-    return tuple(scopes)
-
-
-def _names(entry: dict, field: str, kind: str, where: str) -> tuple[str, ...]:
-    names = _list(entry, field, where)
-    for name in names:
-        _checked(check_name, kind, name, where=f"{where}.{field}")
-    return tuple(sorted(names))
-
-
-def _checked(check: Callable[..., Any], *args: Any, where: str) -> None:
-    """Run a check of the store's; its message says where the value sits in the document."""
-    try:
-        check(*args)
-    except RBACError as error:
-        raise InvalidInput(f"{where}: {error.message}") from error
-
-
-def _check_references(contents: PolicyContents, declared: set[str]) -> None:
-    """Every user and group a role or a group names is declared (in the sections `declared`)."""
-    references = [
-        *((f"roles[{r.name}].users", "users", r.users) for r in contents.roles.values()),
-        *((f"roles[{r.name}].groups", "groups", r.groups) for r in contents.roles.values()),
-        *((f"groups[{g.name}].members", "users", g.members) for g in contents.groups.values()),
-    ]
-    for where, section, names in references:
-        if section not in declared:
-            continue
-        known = getattr(contents, section)
-        for name in names:
-            if name not in known:
-                raise InvalidInput(f"{where}: {name!r} is not declared under {section}:")
-
-
 # -- import ------------------------------------------------------------------------------------
 
 
-def plan_import(store: Store, document: object, catalog: Catalog | None = None) -> ImportPlan:
-    """What `import_policy` would change, checked as it would be, without writing anything."""
-    wanted = check_document(document, catalog or Catalog())
+def plan_replacement(store: Store, wanted: PolicyContents) -> ImportPlan:
+    """What `replace_policy` would change, refused as it would be, without writing anything."""
     with store._sessions() as session, session.begin():
         _snapshot_reads(session)
         loaded = _Loaded.read(session)
         return _plan(loaded, _with_kept_roles(loaded, wanted))
 
 
-def import_policy(
-    store: Store,
-    document: object,
-    actor: str,
-    source: str = "document",
-    catalog: Catalog | None = None,
-) -> ImportPlan:
-    """Replace the policy with the document's, in one transaction.
+def replace_policy(store: Store, wanted: PolicyContents, actor: str, source: str) -> ImportPlan:
+    """Replace the policy with `wanted` (a checked document), in one transaction.
 
     Roles, groups, users and every assignment become exactly the document's. Default roles and
     roles managed by the server's configuration that the document leaves out are kept, held by
     nobody. The `admin` role cannot change (only who holds it), nor can a config-managed role
     (ditto), and someone must hold `admin` afterwards. Users removed lose their tokens.
     """
-    # all of the document is checked before the database is touched
-    wanted = check_document(document, catalog or Catalog())
     with store._write(actor, "policy.import", source) as session:
         loaded = _Loaded.read(session)
         wanted = _with_kept_roles(loaded, wanted)

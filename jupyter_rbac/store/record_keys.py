@@ -9,10 +9,13 @@ also in a policy database made anew under the same cookie secret.
 from __future__ import annotations
 
 import secrets
-import typing as t
+from typing import Protocol
 
-if t.TYPE_CHECKING:
-    from .repository import Store
+
+class KeySource(Protocol):
+    """What `RecordKeys` reads keys from (the `Store`)."""
+
+    def record_key_of(self, name: str) -> str | None: ...
 
 
 def new_record_key() -> str:
@@ -24,7 +27,7 @@ class RecordKeys:
     """Each name's record key, read from the store once per policy version: sessions ask at
     every request and websocket message, and the policy version moves with every user change."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: KeySource) -> None:
         self._store = store
         self._keys: dict[str, str | None] = {}
         self._version: int | None = None
