@@ -10,6 +10,8 @@ from jupyter_core.paths import jupyter_data_dir
 from traitlets import Bool, Dict, Enum, Float, Integer, List, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
+from .limits import DEFAULT_INVITATION_LIFETIME
+
 
 class RBAC(LoggingConfigurable):
     """Role Based Access Control for Jupyter Server."""
@@ -90,7 +92,7 @@ class RBAC(LoggingConfigurable):
         return proposal["value"]
 
     invitation_lifetime = Integer(
-        7 * 24 * 3600,
+        DEFAULT_INVITATION_LIFETIME,
         config=True,
         help="How long an invitation link stays valid when the inviter names no expiry, in seconds.",
     )
@@ -144,8 +146,8 @@ class RBAC(LoggingConfigurable):
         help="""Open websockets are judged again at every message they receive, and every this many
         seconds in full as well: a connection that only receives (a kernel's output, a terminal),
         or whose document was moved out of its user's reach, closes within this time once its
-        user loses the scope or its token is revoked. Each full look at an open collaboration
-        room costs some tens of microseconds.""",
+        user loses the scope or its token is revoked (bench/bench_rtc.py weighs what a look
+        costs).""",
     )
 
     @validate("websocket_recheck_seconds")

@@ -13,10 +13,11 @@ from typing import Any
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
-from ..services.accounts import AccountService
 from ..errors import InvalidInput, PreconditionFailed, RBACError
 from ..json_body import BodyError, parse_json_body
-from ..services.administration import Actor, Listing, RBACService
+from ..services import Actor, Listing, RBACService
+from ..services.accounts import AccountService
+from ..services.request_bodies import check_body
 from ..store import Page
 
 MAX_LIMIT = 1000
@@ -103,33 +104,19 @@ class RBACHandler(APIHandler):
     # -- input -------------------------------------------------------------------------------
 
     def json_body(
-        self,
-        allowed: tuple[str, ...],
-        required: tuple[str, ...] = (),
-        nullable: tuple[str, ...] = (),
-        may_be_empty: bool = False,
+        self, schema: str, null_means_absent: tuple[str, ...] = (), may_be_empty: bool = False
     ) -> dict:
-        """The request's JSON object; unknown, missing or null fields are a 400 naming them
-        (null only where it means something: `nullable`). No body at all is a 400 too, unless it
-        `may_be_empty` (then it reads as `{}`): a request cut short must not pass as "no change"."""
+        """The request's JSON object, as the spec's schema `schema` describes it (openapi.yaml);
+        anything else is a 400 naming the field and what is wrong. No body at all is a 400 too,
+        unless it `may_be_empty` (then it reads as `{}`): a request cut short must not pass as
+        "no change". A null in `null_means_absent` reads as the field left out."""
         if not self.request.body.strip() and not may_be_empty:
             raise InvalidInput("the request body is missing; send a JSON object ({} for no fields)")
         try:
-            body = parse_json_body(self.request.body, empty={})
+            body = parse_json_body(self.request.body, empty={})  # the size and depth limits first
         except BodyError as error:
             raise InvalidInput(str(error)) from None
-        if not isinstance(body, dict):
-            raise InvalidInput("the request body must be a JSON object")
-        unknown = sorted(set(body) - set(allowed))
-        if unknown:
-            raise InvalidInput(f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}")
-        missing = [key for key in required if key not in body]
-        if missing:
-            raise InvalidInput(f"missing field(s) {', '.join(missing)}")
-        nulls = sorted(key for key, value in body.items() if value is None and key not in nullable)
-        if nulls:
-            raise InvalidInput(f"{', '.join(nulls)}: null is not a value here; leave the field out")
-        return body
+        return check_body(body, schema, null_means_absent)
 
     def int_argument(self, name: str, default: int | None, low: int, high: int = MAX_OFFSET) -> int | None:
         raw = self.get_query_argument(name, None)

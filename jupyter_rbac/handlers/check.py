@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from .base import RBACHandler, api
 
-CHECK_FIELDS = ("user", "action", "resource", "path", "owner")
-
 
 class CheckHandler(RBACHandler):
     @api
     def post(self) -> None:
-        body = self.json_body(CHECK_FIELDS, required=("user", "action", "resource"), nullable=("path", "owner"))
+        body = self.json_body("CheckRequest", null_means_absent=("path", "owner"))
         self.send_json(self.service.check(self.actor, body).to_json())

@@ -15,7 +15,7 @@ from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import ioloop, websocket
 
-from ..enforcement.listings import may_read_path
+from ..enforcement.locations import may_read_path
 from ..enforcement.websockets import keep_open
 from .base import RBACHandler, api
 
@@ -47,7 +47,8 @@ def _iso(timestamp: float) -> str:
 
 def reader_of(handler: JupyterHandler, permissions) -> Callable[[str], bool]:
     """Which document paths this request's user may read (and where their links lead)."""
-    return lambda path: may_read_path(handler, permissions, path)
+    root = getattr(getattr(handler, "contents_manager", None), "root_dir", None)
+    return lambda path: may_read_path(permissions, root, path)
 
 
 class CollaboratorsHandler(RBACHandler):

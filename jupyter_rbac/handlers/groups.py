@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from ..services.administration import Changes
+from ..services import Changes
 from .base import RBACHandler, api
-from .roles import _list
-
-GROUP_FIELDS = ("name", "description", "members", "roles")
 
 
 class GroupsHandler(RBACHandler):
@@ -17,13 +14,13 @@ class GroupsHandler(RBACHandler):
 
     @api
     def post(self) -> None:
-        body = self.json_body(GROUP_FIELDS, required=("name",))
+        body = self.json_body("GroupCreate")
         group = self.service.create_group(
             self.actor,
             body["name"],
             body.get("description", ""),
-            members=_list(body, "members") or [],
-            roles=_list(body, "roles") or [],
+            members=body.get("members", []),
+            roles=body.get("roles", []),
         )
         self.set_header("Location", self.request.path.rstrip("/") + "/" + group.name)
         self.send_record(group, 201)
@@ -41,12 +38,12 @@ class GroupHandler(RBACHandler):
     @api
     def patch(self, name: str) -> None:
         """Change the fields given; `members` and `roles` are complete new lists."""
-        body = self.json_body(GROUP_FIELDS[1:])
+        body = self.json_body("GroupPatch")
         current = self._for_write(name)
         changes = Changes(
             description=body.get("description"),
-            members=_list(body, "members"),
-            roles=_list(body, "roles"),
+            members=body.get("members"),
+            roles=body.get("roles"),
             expected_revision=self.expected_revision(current),
         )
         self.send_record(self.service.update_group(self.actor, name, changes))

@@ -6,9 +6,6 @@ from jupyter_server.utils import url_path_join
 
 from ..errors import InvalidInput
 from .base import RBACHandler, api
-from .roles import _list
-
-INVITATION_FIELDS = ("username", "display_name", "roles", "groups", "password", "expires_in")
 
 
 class InvitationsHandler(RBACHandler):
@@ -23,13 +20,13 @@ class InvitationsHandler(RBACHandler):
     @api
     def post(self) -> None:
         """A new invitation; its link is in this answer and nowhere else, ever."""
-        body = self.json_body(INVITATION_FIELDS, required=("username",), nullable=("expires_in", "password"))
+        body = self.json_body("InvitationCreate")
         invited = self.accounts.invite(
             self.actor,
             body["username"],
             display_name=body.get("display_name", ""),
-            roles=_list(body, "roles") or [],
-            groups=_list(body, "groups") or [],
+            roles=body.get("roles", []),
+            groups=body.get("groups", []),
             password=body.get("password"),
             expires_in=body.get("expires_in"),
         )

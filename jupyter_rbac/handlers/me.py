@@ -9,11 +9,12 @@ import math
 
 from tornado import web
 
-from ..services.accounts import PROFILE_FIELDS, WrongPassword
+from ..services.accounts import WrongPassword
 from ..errors import InvalidInput, NotFound
+from ..enforcement.context import context_of
 from ..identity.credentials import Kind, credential_of, require_own_credential
 from ..identity.throttle import LoginThrottle
-from ..model.scopes import IMPLIED_ACTIONS
+from ..model import IMPLIED_ACTIONS
 from .base import RBACHandler, api
 
 
@@ -28,7 +29,7 @@ class MeHandler(RBACHandler):
     @api
     def patch(self) -> None:
         require_own_credential(self, "changing your profile")
-        body = self.json_body(PROFILE_FIELDS)
+        body = self.json_body("ProfilePatch")
         self._require_local_account()
         self.accounts.update_profile(self.current_user.username, body)
         self.policy.refresh()
@@ -45,8 +46,8 @@ class MeHandler(RBACHandler):
         user = user or self.current_user
         policy = self.policy
         permissions = self.authorizer.permissions_for(self, user)
-        external = self.authorizer.external_grants(user)  # groups and roles from JupyterHub or OIDC
-        ours_limited = getattr(self, "_rbac_token_scopes", None) is not None
+        external = self.authorizer.external_grants(self, user)  # groups and roles from JupyterHub or OIDC
+        ours_limited = context_of(self).token_scopes is not None
         # ...or bounded by the identity source (a JupyterHub token's scopes)
         limited = ours_limited or (external is not None and external.cap is not None)
         # the user's record (roles, groups) is `read:users!user=NAME`: a limited token of ours
@@ -102,13 +103,11 @@ class PasswordHandler(RBACHandler):
     @api
     async def put(self) -> None:
         require_own_credential(self, "changing your password")
-        body = self.json_body(("current_password", "new_password"), required=("new_password",))
+        body = self.json_body("PasswordChange")
         username = self.current_user.username
         if not self.policy.knows_user(username):
             raise NotFound("your account is managed by your identity provider, not by jupyter-rbac")
         current = body.get("current_password", "")
-        if not isinstance(current, str):
-            raise InvalidInput("current_password: a string")
         throttle = getattr(self.identity_provider, "throttle", _THROTTLE)
         address = self.request.remote_ip or ""
         wait = throttle.wait_time(username, address)

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from ..model.defaults import FIXED_ROLE
 from ..errors import InvalidInput
-from ..services.administration import MANAGED_BY_CONFIG, Changes
+from ..services import Changes
+from ..services.roles import may_be_deleted, may_be_redefined
 from ..store import RoleRecord
 from .base import RBACHandler, api
-
-ROLE_FIELDS = ("name", "description", "scopes", "users", "groups")
-CHANGEABLE = ("description", "scopes", "users", "groups")
 
 
 def role_json(role: RoleRecord) -> dict:
     """A role, with what the server will let anyone change about it: `editable` for its scopes and
     description (who holds a role can always change), `deletable` for the role itself."""
-    managed = role.managed_by == MANAGED_BY_CONFIG
-    return {
-        **role.to_json(),
-        "editable": not managed and role.name != FIXED_ROLE,
-        "deletable": not managed and not role.builtin,
-    }
+    return {**role.to_json(), "editable": may_be_redefined(role), "deletable": may_be_deleted(role)}
 
 
 class RolesHandler(RBACHandler):
@@ -31,14 +23,14 @@ class RolesHandler(RBACHandler):
 
     @api
     def post(self) -> None:
-        body = self.json_body(ROLE_FIELDS, required=("name",))
+        body = self.json_body("RoleCreate")
         role = self.service.create_role(
             self.actor,
             body["name"],
             body.get("scopes", []),
             body.get("description", ""),
-            users=_list(body, "users") or [],
-            groups=_list(body, "groups") or [],
+            users=body.get("users", []),
+            groups=body.get("groups", []),
         )
         self.set_header("Location", self.request.path.rstrip("/") + "/" + role.name)
         self.send_record(role, 201, role_json(role))
@@ -53,27 +45,27 @@ class RoleHandler(RBACHandler):
     @api
     def put(self, name: str) -> None:
         """Replace the role: fields left out become empty."""
-        body = self.json_body(ROLE_FIELDS, required=("scopes",))
+        body = self.json_body("RoleReplace")
         if body.get("name", name) != name:
             raise InvalidInput("name: roles cannot be renamed; create a new role instead")
         self._update(
             name,
             description=body.get("description", ""),
             scopes=body["scopes"],
-            users=_list(body, "users") or [],
-            groups=_list(body, "groups") or [],
+            users=body.get("users", []),
+            groups=body.get("groups", []),
         )
 
     @api
     def patch(self, name: str) -> None:
         """Change the fields given; `users` and `groups` are the complete new lists."""
-        body = self.json_body(CHANGEABLE)
+        body = self.json_body("RolePatch")
         self._update(
             name,
             description=body.get("description"),
             scopes=body.get("scopes"),
-            users=_list(body, "users"),
-            groups=_list(body, "groups"),
+            users=body.get("users"),
+            groups=body.get("groups"),
         )
 
     def _for_write(self, name: str) -> RoleRecord:
@@ -90,13 +82,3 @@ class RoleHandler(RBACHandler):
         current = self._for_write(name)
         self.service.delete_role(self.actor, name, self.expected_revision(current))
         self.no_content()
-
-
-def _list(body: dict, key: str) -> list[str] | None:
-    """A list of names from the body (None if absent); the service checks each name."""
-    value = body.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise InvalidInput(f"{key}: a list of names")
-    return value

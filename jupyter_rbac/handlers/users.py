@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
 from ..identity.credentials import require_may_mint, require_own_credential
-from ..services.administration import Changes
+from ..services import Changes
 from .base import RBACHandler, api
-from .roles import _list
-
-USER_FIELDS = ("name", "display_name", "roles", "groups")
-TOKEN_FIELDS = ("note", "scopes", "expires_in")
 
 
 class UsersHandler(RBACHandler):
@@ -26,12 +22,12 @@ class UsersHandler(RBACHandler):
 
     @api
     def post(self) -> None:
-        body = self.json_body(USER_FIELDS, required=("name",))
+        body = self.json_body("UserCreate")
         user = self.service.create_user(
             self.actor,
             body["name"],
-            roles=_list(body, "roles") or [],
-            groups=_list(body, "groups") or [],
+            roles=body.get("roles", []),
+            groups=body.get("groups", []),
             display_name=body.get("display_name", ""),
         )
         self.set_header("Location", self.request.path.rstrip("/") + "/" + user.name)
@@ -50,12 +46,12 @@ class UserHandler(RBACHandler):
     @api
     def patch(self, name: str) -> None:
         """Change the fields given; `roles` (direct roles) and `groups` are complete new lists."""
-        body = self.json_body(USER_FIELDS[1:])
+        body = self.json_body("UserPatch")
         current = self._for_write(name)
         changes = Changes(
             display_name=body.get("display_name"),
-            roles=_list(body, "roles"),
-            groups=_list(body, "groups"),
+            roles=body.get("roles"),
+            groups=body.get("groups"),
             expected_revision=self.expected_revision(current),
         )
         self.send_record(self.service.update_user(self.actor, name, changes))
@@ -76,21 +72,20 @@ class UserPermissionsHandler(RBACHandler):
 class TokensHandler(RBACHandler):
     @api
     def get(self, name: str) -> None:
-        _require_owner_visible(self, "read", name)
+        self.service.require_token_owner_visible(self.actor, "read", name)
         tokens = self.service.list_tokens(self.actor, name)
         self.send_json({"items": [token.to_json() for token in tokens], "total": len(tokens)})
 
     @api
     def post(self, name: str) -> None:
         """A new token; its secret is in this answer and nowhere else, ever."""
-        _require_owner_visible(self, "write", name)
+        self.service.require_token_owner_visible(self.actor, "write", name)
         require_may_mint(self, name)
-        body = self.json_body(TOKEN_FIELDS, nullable=("scopes", "expires_in"), may_be_empty=True)
-        scopes = body.get("scopes")
+        body = self.json_body("TokenCreate", may_be_empty=True)
         token_id, secret = self.service.create_token(
             name,
             note=body.get("note", ""),
-            scopes=scopes,
+            scopes=body.get("scopes"),
             expires_in=body.get("expires_in"),
             actor=self.actor,
         )
@@ -102,31 +97,18 @@ class TokensHandler(RBACHandler):
 class TokenHandler(RBACHandler):
     @api
     def get(self, name: str, token_id: str) -> None:
-        _require_owner_visible(self, "read", name)
+        self.service.require_token_owner_visible(self.actor, "read", name)
         self.service.require_token_access(self.actor, "read", name)  # before looking at the id
         self.send_json(self.service.get_token(self.actor, name, _token_id(token_id)).to_json())
 
     @api
     def delete(self, name: str, token_id: str) -> None:
-        _require_owner_visible(self, "write", name)
+        self.service.require_token_owner_visible(self.actor, "write", name)
         if name == self.current_user.username:
             require_own_credential(self, "revoking your own token")
         self.service.require_token_access(self.actor, "write", name)
         self.service.delete_token(self.actor, name, _token_id(token_id))
         self.no_content()
-
-
-def _require_owner_visible(handler: RBACHandler, action: str, name: str) -> None:
-    """The tokens of a user the caller may not see are as missing as those of a user that does
-    not exist: 404, not a 403 that tells the user is there. Whoever holds `action:tokens` for
-    nobody is told that scope, for every name alike (the service does it)."""
-    actor, service = handler.actor, handler.service
-    if not actor.permissions.allows_some(action, "tokens"):
-        return
-    visible = service.may(actor, "read", "users", user=name)
-    if visible or service.may(actor, action, "tokens", user=name):
-        return  # the user is no secret to them: the service names what is missing
-    raise NotFound(f"no user named {name!r}")
 
 
 def _token_id(raw: str) -> int:

@@ -1,6 +1,6 @@
 """Use cases of accounts: invitations, passwords, profiles and sessions.
 
-Beside `service.py` (which it uses for the permission rules), so an invitation obeys exactly the
+Beside RBACService (which it uses for the permission rules), so an invitation obeys exactly the
 rules of creating a user: the inviter needs the scopes to create that user with those roles and
 groups, and an invitation is judged again, with the inviter's permissions of that moment, when
 it is accepted.
@@ -21,10 +21,10 @@ from ..limits import (
     MAX_PASSWORD,
     MIN_PASSWORD,
 )
-from .administration import Actor, RBACService, _display_name, _names
-from ..store import UserEntry
-from ..store.hashing import hash_password, verify_password, verify_secret
-from ..store.records import InvitationRecord
+from ..store import InvitationRecord, UserEntry, hash_password, verify_password, verify_secret
+from .inputs import check_display_name, check_names
+from .rules import Actor
+from .service import RBACService
 
 PROFILE_FIELDS = ("display_name", "avatar_url", "color")
 # Colors a user may pick: a CSS color name, #hex, or one of JupyterLab's collaborator variables.
@@ -70,8 +70,8 @@ class AccountService:
         password: bool | None = None,
         expires_in: float | None = None,
     ) -> Invited:
-        roles = _names(list(roles), "role", "roles")
-        groups = _names(list(groups), "group", "groups")
+        roles = check_names(list(roles), "role", "roles")
+        groups = check_names(list(groups), "group", "groups")
         self.service.check_user_creation(actor, username, roles, groups)
         if password is None:
             password = self.settings.passwords
@@ -82,12 +82,12 @@ class AccountService:
                 "password: this server does not allow passwords (c.RBAC.allow_passwords)"
             )
         lifetime = (
-            self.settings.invitation_lifetime if expires_in is None else _lifetime(expires_in)
+            self.settings.invitation_lifetime if expires_in is None else check_invitation_lifetime(expires_in)
         )
         record, code = self.store.create_invitation(
             username,
             datetime.now(timezone.utc) + timedelta(seconds=lifetime),
-            display_name=_display_name(display_name),
+            display_name=check_display_name(display_name),
             roles=roles,
             groups=groups,
             password_allowed=password,
@@ -192,7 +192,7 @@ def check_password(value: object) -> str:
 
 def check_profile_field(field: str, value: object) -> str:
     if field == "display_name":
-        return _display_name(value)
+        return check_display_name(value)
     if not isinstance(value, str):
         raise InvalidInput(f"{field}: a string")
     if field == "avatar_url":
@@ -213,7 +213,8 @@ def check_profile_field(field: str, value: object) -> str:
     raise InvalidInput(f"{field}: not a profile field (use {', '.join(PROFILE_FIELDS)})")
 
 
-def _lifetime(value: object) -> float:
+def check_invitation_lifetime(value: object) -> float:
+    """Seconds an invitation link stays valid, as given (a minute to 30 days)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidInput("expires_in: a number of seconds")
     if not 60 <= value <= MAX_INVITATION_LIFETIME:

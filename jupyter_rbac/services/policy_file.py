@@ -49,8 +49,8 @@ import yaml
 
 from ..model.defaults import FIXED_ROLE
 from ..errors import InvalidInput
-from ..model.scopes import Catalog
-from ..store.import_export import PolicyContents, check_document
+from ..model import Catalog
+from .policy_document import PolicyContents, check_document
 
 
 def dump(document: dict) -> str:

@@ -1,0 +1,73 @@
+"""Use cases of groups: list, read, create, change and delete them. Whoever joins a group gains
+its roles' scopes, so a membership change passes the same gate as giving a role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..store import GroupRecord, Page, check_name
+from .inputs import Changes, Listing, check_description
+from .rules import Actor, Move, PermissionRules, moved, owner_constraints
+
+
+class GroupAdministration(PermissionRules):
+    def list_groups(self, actor: Actor, listing: Listing) -> Page[GroupRecord]:
+        self.require_some(actor, "read", "groups")
+        constraints = owner_constraints(actor.permissions, "read", "groups")
+        only = None
+        if constraints is not None:
+            only = frozenset.intersection(*(groups for _names, groups in constraints))
+        return self.store.page_groups(listing.limit, listing.offset, listing.sort, listing.query, only=only)
+
+    def get_group(self, actor: Actor, name: str) -> GroupRecord:
+        self.require_visible(actor, "groups", group=name)
+        return self.store.get_group(name)
+
+    def create_group(
+        self,
+        actor: Actor,
+        name: str,
+        description: str = "",
+        members: Iterable[str] = (),
+        roles: Iterable[str] = (),
+    ) -> GroupRecord:
+        check_name("group", name)
+        self.require(actor, "write", "groups", group=name)
+        members, roles = list(members), list(roles)
+        why = f"group {name!r} with roles {roles}"
+        self.require_may_move(actor, Move(why, users=members, groups=[name], roles=roles, gains=roles))
+        return self.store.create_group(
+            name, check_description(description), actor=actor.name, members=members, roles=roles
+        )
+
+    def update_group(self, actor: Actor, name: str, changes: Changes) -> GroupRecord:
+        self.require(actor, "write", "groups", group=name)
+        current = self.store.get_group(name)
+        roles = changes.roles if changes.roles is not None else current.roles
+        moved_roles = moved(current.roles, changes.roles)
+        if moved_roles:
+            added = [r for r in moved_roles if r not in current.roles]
+            why = f"giving group {name!r} roles {added}"
+            self.require_may_move(actor, Move(why, groups=[name], roles=moved_roles, gains=added))
+        members = moved(current.members, changes.members)
+        if members:
+            # whoever joins gains the group's roles (as they will be after this change)
+            gains = roles if any(m not in current.members for m in members) else ()
+            why = f"adding members to group {name!r}"
+            self.require_may_move(actor, Move(why, users=members, groups=[name], gains=gains))
+        description = changes.description
+        return self.store.update_group(
+            name,
+            description=check_description(description) if description is not None else None,
+            members=changes.members,
+            roles=changes.roles,
+            actor=actor.name,
+            expected_revision=changes.expected_revision,
+        )
+
+    def delete_group(self, actor: Actor, name: str, expected_revision: int | None = None) -> None:
+        self.require(actor, "write", "groups", group=name)
+        # deleting a group takes every member out of it
+        members = self.store.get_group(name).members
+        self.require_may_move(actor, Move(f"deleting group {name!r}", users=members, groups=[name]))
+        self.store.delete_group(name, actor=actor.name, expected_revision=expected_revision)

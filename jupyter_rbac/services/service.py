@@ -1,0 +1,39 @@
+"""`RBACService`: every use case of the policy in one object, over one store and catalog.
+
+The REST handlers and the `jupyter rbac` command line both go through it, so the rules
+(rules.py) hold whichever way a change arrives. Its methods live by subject: start-up
+(startup.py), roles, users, groups and tokens (their modules), and the audit trail here.
+"""
+
+from __future__ import annotations
+
+from ..model import Catalog
+from ..policy import Policy
+from ..store import AuditRecord, Page, Store
+from .groups import GroupAdministration
+from .roles import RoleAdministration
+from .rules import Actor
+from .startup import StartUp
+from .tokens import TokenAdministration
+from .users import UserAdministration
+
+
+class RBACService(
+    StartUp, RoleAdministration, UserAdministration, GroupAdministration, TokenAdministration
+):
+    def __init__(self, store: Store, catalog: Catalog, policy: Policy | None = None):
+        self.store = store
+        self.catalog = catalog
+        self._policy = policy
+
+    @property
+    def policy(self) -> Policy:
+        """The server passes its live policy; the shell gets one of its own, made when needed."""
+        if self._policy is None:
+            self._policy = Policy(self.store, self.catalog)
+        return self._policy
+
+    def audit(self, actor: Actor, filters: dict) -> Page[AuditRecord]:
+        """The trail; `filters` are Store.page_audit's (limit, before, actor, target, kind, ...)."""
+        self.require(actor, "read", "audit")
+        return self.store.page_audit(**filters)

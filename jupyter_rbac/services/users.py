@@ -1,0 +1,134 @@
+"""Use cases of users: list, read, create (directly or by invitation), change and delete them;
+a user's effective permissions, and the question "may this user do this?" (`check`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..errors import Conflict, InvalidInput, NotFound
+from ..model import ACTIONS
+from ..model.paths import PathError, normalize_path
+from ..policy import Decision, Question
+from ..store import Page, UserEntry, check_name
+from .inputs import Changes, Listing, check_display_name, string_field
+from .rules import Actor, Move, PermissionRules, moved, owner_constraints
+
+
+class UserAdministration(PermissionRules):
+    def list_users(
+        self, actor: Actor, listing: Listing, role: str | None = None, group: str | None = None
+    ) -> Page[UserEntry]:
+        """Users, a page at a time; `role`: who holds it (directly or through a group), `group`:
+        its members."""
+        self.require_some(actor, "read", "users")
+        # a role or group the actor may not read is answered as one that does not exist
+        if role is not None and (role not in self.store.snapshot().roles or not self.may(actor, "read", "roles")):
+            raise InvalidInput(f"role: no role named {role!r}")
+        if role == self.policy.everyone_role:
+            role = None  # every user holds it
+        if group is not None and (
+            not self.store.group_exists(group) or not self.may(actor, "read", "groups", group=group)
+        ):
+            raise InvalidInput(f"group: no group named {group!r}")
+        only = owner_constraints(actor.permissions, "read", "users")
+        return self.store.page_users(
+            listing.limit, listing.offset, listing.sort, listing.query, role=role, group=group, only=only
+        )
+
+    def get_user(self, actor: Actor, name: str) -> UserEntry:
+        self.require_visible(actor, "users", user=name)
+        return self.store.get_user(name)
+
+    def create_user(
+        self,
+        actor: Actor,
+        name: str,
+        roles: Iterable[str] = (),
+        groups: Iterable[str] = (),
+        display_name: str = "",
+    ) -> UserEntry:
+        roles, groups = list(roles), list(groups)
+        self.check_user_creation(actor, name, roles, groups)
+        return self.store.create_user(
+            name, check_display_name(display_name), actor=actor.name, roles=roles, groups=groups
+        )
+
+    def check_user_creation(self, actor: Actor, name: str, roles: list[str], groups: list[str]) -> None:
+        """May `actor` create user `name` with these roles and groups (directly or by invitation)?"""
+        check_name("user", name)
+        # A filtered administrator (write:users!group=class) may only create users inside their filter.
+        if not (
+            actor.permissions.allows("write", "users")
+            or actor.permissions.allows_object("write", "users", owner=name, owner_groups=groups)
+        ):
+            self.require(actor, "write", "users")
+        # the new user is judged above (there is no "before" for them); their roles and groups here
+        self.require_may_move(actor, Move(f"giving {name!r} roles {roles}", roles=roles, gains=roles))
+        joining = Move(f"adding {name!r} to groups {groups}", groups=groups, joins=groups)
+        self.require_may_move(actor, joining)
+
+    def update_user(self, actor: Actor, name: str, changes: Changes) -> UserEntry:
+        self.require(actor, "write", "users", user=name)
+        current = self.store.get_user(name)
+        roles = moved(current.roles, changes.roles)
+        if roles:
+            added = [r for r in roles if r not in current.roles]
+            move = Move(f"giving {name!r} roles {added}", users=[name], roles=roles, gains=added)
+            self.require_may_move(actor, move)
+        groups = moved(current.groups, changes.groups)
+        if groups:
+            added = [g for g in groups if g not in current.groups]
+            move = Move(f"adding {name!r} to groups {added}", users=[name], groups=groups, joins=added)
+            self.require_may_move(actor, move)
+        display_name = changes.display_name
+        return self.store.update_user(
+            name,
+            display_name=check_display_name(display_name) if display_name is not None else None,
+            roles=changes.roles,
+            groups=changes.groups,
+            actor=actor.name,
+            expected_revision=changes.expected_revision,
+        )
+
+    def delete_user(self, actor: Actor, name: str, expected_revision: int | None = None) -> None:
+        self.require(actor, "write", "users", user=name)
+        if name == actor.name:
+            raise Conflict("you cannot delete yourself; ask another administrator")
+        self.store.delete_user(name, actor=actor.name, expected_revision=expected_revision)
+
+    def permissions_of(self, actor: Actor, name: str) -> dict:
+        """A user's effective permissions, each scope with the role and the way it is held."""
+        self.require_visible(actor, "users", user=name)
+        if not self.policy.knows_user(name):
+            raise NotFound(f"no user named {name!r}")
+        roles = self.policy.roles_of(name)
+        return {
+            "name": name,
+            "groups": sorted(self.policy.groups_of(name)),
+            "roles": [{"name": role, "via": via} for role, via in roles.items()],
+            "scopes": [grant.to_json() for grant in self.policy.grants_of(name)],
+            "effective": sorted(self.policy.permissions(name).scopes),
+        }
+
+    def check(self, actor: Actor, body: dict) -> Decision:
+        """May user U do action A on resource R (at path P, or on something owner O started)?"""
+        user = string_field(body, "user", required=True)
+        self.require_visible(actor, "users", user=user)
+        if not self.policy.knows_user(user):
+            raise NotFound(f"no user named {user!r}")
+        action = string_field(body, "action", required=True)
+        if action not in ACTIONS:
+            raise InvalidInput(f"action: {action!r} is not one of {', '.join(ACTIONS)}")
+        resource = string_field(body, "resource", required=True)
+        if resource not in self.catalog.resources:
+            raise InvalidInput(f"resource: unknown resource {resource!r}")
+        path = string_field(body, "path")
+        if path is not None:
+            try:
+                path = normalize_path(path)
+            except PathError as error:
+                raise InvalidInput(f"path: {error}") from error
+        owner = string_field(body, "owner")
+        if owner is not None:
+            check_name("owner", owner)
+        return self.policy.explain(user, Question(action, resource, path, owner))
