@@ -140,7 +140,7 @@ def main() -> int:
         json.dumps({"ServerApp": {"jpserver_extensions": {"jupyter_rbac": False}}})
     )
 
-    cli = [sys.executable, "-m", "jupyter_rbac.cli.main", "--db-url", db_url]
+    cli = [sys.executable, "-m", "jupyter_rbac.cli", "--db-url", db_url]
     subprocess.run([*cli, "init", "--admin", "boss"], check=True, capture_output=True, env=env)
     subprocess.run([*cli, "user", "create", "ed", "--role", "editor"], check=True, capture_output=True, env=env)
     # The filtered user reads notes/ and a tenth of big/ (f00**-f09**): the listing is filtered.

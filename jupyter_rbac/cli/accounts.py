@@ -1,6 +1,6 @@
 """`jupyter rbac invite`, `invitations`, `users passwd` and `users sign-out`: accounts from a shell.
 
-Part of the command line (cli.py), through the same AccountService as the REST API.
+Through the same AccountService as the REST API.
 """
 
 from __future__ import annotations
@@ -8,22 +8,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-import typing as t
 
 from ..services.accounts import AccountService, AccountSettings, check_password
-from ..store.hashing import hash_password
-
-if t.TYPE_CHECKING:
-    from .main import Shell
+from ..store import hash_password
+from .output import joined, print_json, print_table, say
+from .shell import Mistake, Shell
 
 DEFAULT_SERVER_URL = "http://localhost:8888/"
-
-
-def say(text: str, file=None) -> None:
-    """Print one line that may hold user-given text, escaped as the rest of the shell's output."""
-    from .main import say as escaped_say  # cli imports this module: import at call time
-
-    escaped_say(text, file=file)
 
 
 def accounts_of(shell: Shell) -> AccountService:
@@ -54,8 +45,6 @@ def cmd_invite(shell: Shell, args: argparse.Namespace) -> None:
 
 
 def cmd_invitations_list(shell: Shell, args: argparse.Namespace) -> None:
-    from .main import joined, print_json, print_table
-
     invitations = accounts_of(shell).invitations(shell.actor, include_closed=args.all)
     if args.json:
         print_json([invitation.to_json() for invitation in invitations])
@@ -84,8 +73,6 @@ def cmd_invitations_revoke(shell: Shell, args: argparse.Namespace) -> None:
 
 def cmd_users_passwd(shell: Shell, args: argparse.Namespace) -> None:
     """Set a user's password (read from the terminal twice, or one line of stdin)."""
-    from .main import Mistake
-
     shell.service.require(shell.actor, "write", "users", user=args.name)
     if args.remove:
         shell.store.set_password(args.name, None, actor=shell.actor.name)
@@ -99,7 +86,8 @@ def cmd_users_passwd(shell: Shell, args: argparse.Namespace) -> None:
             raise Mistake("the two passwords differ")
     else:
         password = sys.stdin.readline().rstrip("\n")
-    shell.store.set_password(args.name, hash_password(check_password(password)), actor=shell.actor.name)
+    hashed = hash_password(check_password(password))
+    shell.store.set_password(args.name, hashed, actor=shell.actor.name)
     say(f"set the password of {args.name}; their browser sessions ended")
 
 
@@ -107,28 +95,3 @@ def cmd_users_sign_out(shell: Shell, args: argparse.Namespace) -> None:
     shell.service.require(shell.actor, "write", "users", user=args.name)
     shell.store.end_sessions(args.name, actor=shell.actor.name)
     say(f"signed {args.name} out of every browser (their API tokens still work)")
-
-
-def add_invitations(commands, add_command, add_json) -> None:
-    invite = add_command(commands, "invite", cmd_invite, "invite NAME: print a single-use sign-up link")
-    invite.add_argument("name")
-    invite.add_argument("--display-name", default="")
-    invite.add_argument("--role", action="append", default=[], help="a role to give (repeatable)")
-    invite.add_argument("--group", action="append", default=[], help="a group to join (repeatable)")
-    invite.add_argument("--expires-in", type=float, metavar="SECONDS", help="lifetime (default: c.RBAC.invitation_lifetime)")
-    invite.add_argument("--no-password", action="store_true", help="the user may not set a password")
-    invite.add_argument(
-        "--url", default=DEFAULT_SERVER_URL, help=f"the server's address, for the link (default {DEFAULT_SERVER_URL})"
-    )
-    invitations = commands.add_parser("invitations", help="invitations").add_subparsers(dest="action", required=True)
-    listing = add_command(invitations, "list", cmd_invitations_list, "list pending invitations")
-    listing.add_argument("--all", action="store_true", help="also accepted and expired ones")
-    add_json(listing)
-    add_command(invitations, "revoke", cmd_invitations_revoke, "revoke an invitation").add_argument("id", type=int)
-
-
-def add_user_accounts(users, add_command) -> None:
-    passwd = add_command(users, "passwd", cmd_users_passwd, "set a user's password (ends their browser sessions)")
-    passwd.add_argument("name")
-    passwd.add_argument("--remove", action="store_true", help="remove the password instead")
-    add_command(users, "sign-out", cmd_users_sign_out, "end every browser session of a user").add_argument("name")
