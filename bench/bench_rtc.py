@@ -29,10 +29,10 @@ from pycrdt import Array, Doc, Map, Text, create_update_message
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from jupyter_rbac.enforcement.authorizer import RBACAuthorizer  # noqa: E402
-from jupyter_rbac.collaboration.rooms import EditGate, is_edit  # noqa: E402
+from jupyter_rbac.collaboration.messages import EditGate, is_edit  # noqa: E402
 from jupyter_rbac.policy import Policy  # noqa: E402
-from jupyter_rbac.model.scopes import Catalog  # noqa: E402
-from jupyter_rbac.services.administration import RBACService  # noqa: E402
+from jupyter_rbac.model import Catalog  # noqa: E402
+from jupyter_rbac.services import RBACService  # noqa: E402
 from jupyter_rbac.store import Store  # noqa: E402
 from jupyter_rbac.enforcement.websockets import why_not_still_allowed  # noqa: E402
 
@@ -88,7 +88,7 @@ def main() -> int:
         store.create_user(f"user{i}", roles=["viewer" if i % 2 else "editor"])
     policy = Policy(store, Catalog())
 
-    gates = {user: EditGate(policy, lambda user=user: policy.permissions(user, None), DOCUMENT) for user in ("user0", "user1")}
+    gates = {user: EditGate(lambda user=user: policy.permissions(user, None), DOCUMENT) for user in ("user0", "user1")}
     authorizer = RBACAuthorizer()
     authorizer.policy = policy
     guard = SimpleNamespace(policy=policy, authorizer=authorizer)  # what the per-message check reads

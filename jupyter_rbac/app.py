@@ -23,7 +23,7 @@ from traitlets.config import Config
 from .enforcement import contents_check
 from .services.accounts import AccountService, AccountSettings
 from .enforcement.authorizer import RBACAuthorizer
-from .collaboration.rooms import room_handler_substitutes
+from .collaboration import room_handler_substitutes
 from .config import RBAC
 from .events import EventEmitter
 from .enforcement.guard import RouteGuard
@@ -38,10 +38,9 @@ from .collaboration.presence import Presence
 from .enforcement.route_report import iter_routes
 from .enforcement.routes import ROUTE_TABLE, RouteTable, rules_from_config
 from .sandbox import EnvironmentRule, install_on_kernels, install_on_terminals
-from .model.scopes import Catalog, extension_resource
-from .services.administration import FirstAdmin, RBACService
-from .store import Store
-from .store.hashing import GuessThrottle
+from .model import Catalog, extension_resource
+from .services import FirstAdmin, RBACService
+from .store import GuessThrottle, Store
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -108,7 +107,8 @@ class RBACExtension(ExtensionApp):
         self._bound_growth()
         self.events = EventEmitter(serverapp.event_logger)
         self.store.listeners.append(self.events.emit)
-        self.service = RBACService(self.store, self.catalog)
+        self.policy = Policy(self.store, self.catalog)
+        self.service = RBACService(self.store, self.catalog, self.policy)
         under_hub = HubServer.from_environment() is not None
         self.service.ensure_defaults(self.log, groups=not under_hub)
         if under_hub:
@@ -122,8 +122,6 @@ class RBACExtension(ExtensionApp):
             self._carry_over_password(serverapp.config)
             for warning in replaced_settings(serverapp.config):
                 self.log.warning("jupyter-rbac: %s", warning)
-        self.policy = Policy(self.store, self.catalog)
-        self.service = RBACService(self.store, self.catalog, self.policy)
         self.accounts = AccountService(
             self.service,
             AccountSettings(

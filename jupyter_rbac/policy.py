@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .model.defaults import EVERYONE_ROLE
-from .model.scopes import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
-from .store import PolicySnapshot, Store, TokenIdentity, UserRecord
-from .store.repository import verify_token
+from .model import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
+from .store import PolicySnapshot, Store, TokenIdentity, UserRecord, verify_token
 
 # Verified tokens remembered per process (a bound, not a cache size anyone should reach).
 MAX_VERIFIED_TOKENS = 100_000
@@ -39,7 +38,8 @@ class Owned:
 class ExternalGrants:
     """What an outside identity source (JupyterHub, an OIDC token) says about a user, per request.
 
-    Identity providers attach it to the `User` they return (`user.rbac_external`); it joins the
+    Identity providers give it with the user they return (OIDC's `ExternalUser.external`; under
+    JupyterHub it is worked out per request from the Hub's user model); it joins the
     user's own roles and groups from our store. Role names unknown to our policy grant nothing.
     """
 

@@ -22,9 +22,9 @@ LAYERS: list[tuple[str, ...]] = [
     ("events",),  # jupyter_events schemas and the audit trail's emitter
     ("policy",),  # effective permissions, compiled and cached
     ("services",),  # use cases and their rules
-    ("identity",),  # who a request is: standalone, JupyterHub, OpenID Connect
     ("collaboration",),  # presence and read-only rooms
-    ("enforcement",),  # the request path
+    ("enforcement",),  # the request path, and each request's context
+    ("identity",),  # who a request is (standalone, JupyterHub, OpenID Connect), in its context
     ("sandbox",),  # kernels and terminals inside their user's scopes
     ("labstate",),  # each user's own JupyterLab settings and workspaces
     ("handlers",),  # /api/rbac

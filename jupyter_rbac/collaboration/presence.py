@@ -15,19 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-# Websocket kinds, from the handler that accepted the connection.
-KIND_OF_HANDLER = {
-    "ZMQChannelsWebsocketConnection": "kernel",
-    "KernelWebsocketHandler": "kernel",
-    "TermSocket": "terminal",
-    "SubscribeWebsocket": "events",
-    "CollaborationRoomHandler": "document",
-    "YDocWebSocketHandler": "document",
-    "LanguageServerWebSocketHandler": "language-server",
-    "CollaboratorsStreamHandler": "presence",
-}
-
-
 @dataclass
 class Identity:
     """What the server verified about a user, as their request's User object carried it."""

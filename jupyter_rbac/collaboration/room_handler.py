@@ -1,5 +1,5 @@
-"""The collaboration room websocket under jupyter-rbac (imported only with jupyter-collaboration
-installed): see collaboration.py."""
+"""The collaboration room websocket under jupyter-rbac: read-only for those who may only read its
+document (imported only with jupyter-collaboration installed; see the package's docstring)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server_ydoc.handlers import YDocWebSocketHandler
 from tornado import web
 
-from .rooms import EditGate, document_of_room, is_document_room, is_edit
+from .messages import EditGate, is_edit
+from .rooms import document_of_room, is_document_room
 
 __all__ = ["CollaborationRoomHandler", "YDocWebSocketHandler"]
 
@@ -19,11 +20,11 @@ class CollaborationRoomHandler(YDocWebSocketHandler):
     """A room's websocket that drops the edits of those who may only read the document."""
 
     # This handler registers its own connection in the presence registry (with its document).
-    _rbac_tracks_presence = True
-    _rbac_document: str | None = None
-    _rbac_gate: EditGate | None = None
-    _rbac_connection: int | None = None
-    _rbac_dropped = 0
+    tracks_own_presence = True
+    _document_path: str | None = None
+    _edit_gate: EditGate | None = None
+    _presence_connection: int | None = None
+    _dropped_edits = 0
 
     async def prepare(self, *args: Any, **kwargs: Any) -> None:
         room_id = self.path_args[0] if self.path_args else ""
@@ -41,47 +42,46 @@ class CollaborationRoomHandler(YDocWebSocketHandler):
 
     async def open(self, room_id: str) -> None:
         # the guard already resolved this room to a document the user may read (or none: awareness)
-        self._rbac_document = document_of_room(self.settings, room_id)
-        if self._rbac_document is not None and self.authorizer.policy is not None:
-            self._rbac_gate = EditGate(
-                self.authorizer.policy,
+        self._document_path = document_of_room(self.settings, room_id)
+        if self._document_path is not None and self.authorizer.policy is not None:
+            self._edit_gate = EditGate(
                 lambda: self.authorizer.current_permissions(self, self.current_user),
-                self._rbac_document,
+                self._document_path,
             )
         presence = self.settings.get("rbac_presence")
         if presence is not None:
-            mode = None if self._rbac_document is None else ("editor" if self._may_edit() else "viewer")
-            kind = "document" if self._rbac_document is not None else "awareness"
-            self._rbac_connection = presence.connect(self.current_user, kind, self._rbac_document, mode)
-        # tornado's websockets wait for delayed ACKs (Nagle): about 40 ms per edit otherwise
+            mode = None if self._document_path is None else ("editor" if self._may_edit() else "viewer")
+            kind = "document" if self._document_path is not None else "awareness"
+            self._presence_connection = presence.connect(self.current_user, kind, self._document_path, mode)
+        # tornado's websockets wait for delayed ACKs (Nagle) otherwise, on every edit
         self.set_nodelay(True)
         await super().open(room_id)
 
     async def on_message(self, message: Any) -> Any:
         # The guard already looked for policy changes and judged the connection again
-        # (websocket_checks): whoever gets here may still read the document.
-        if self._rbac_document is not None and is_edit(message) and not self._may_edit():
-            self._rbac_dropped += 1
-            if self._rbac_dropped == 1:
+        # (enforcement/websockets.py): whoever gets here may still read the document.
+        if self._document_path is not None and is_edit(message) and not self._may_edit():
+            self._dropped_edits += 1
+            if self._dropped_edits == 1:
                 self.log.info(
                     "jupyter-rbac: %s may read %s but not write it: their edits are dropped",
                     self.current_user.username,
-                    self._rbac_document,
+                    self._document_path,
                 )
             return None
         return await super().on_message(message)
 
     def on_close(self) -> None:
         presence = self.settings.get("rbac_presence")
-        if presence is not None and self._rbac_connection is not None:
-            presence.disconnect(self._rbac_connection)
-            self._rbac_connection = None
+        if presence is not None and self._presence_connection is not None:
+            presence.disconnect(self._presence_connection)
+            self._presence_connection = None
         super().on_close()
 
     def _may_edit(self) -> bool:
         """Asked at each edit (not once when the socket opened): roles change while people work."""
-        allowed = self._rbac_gate is not None and self._rbac_gate.may_edit()
+        allowed = self._edit_gate is not None and self._edit_gate.may_edit()
         presence = self.settings.get("rbac_presence")
-        if presence is not None and self._rbac_connection is not None:
-            presence.set_mode(self._rbac_connection, "editor" if allowed else "viewer")
+        if presence is not None and self._presence_connection is not None:
+            presence.set_mode(self._presence_connection, "editor" if allowed else "viewer")
         return allowed

@@ -34,7 +34,7 @@ class JudgedRequest:
     """The paths the Authorizer allowed in one request, while it is being answered."""
 
     paths: set[str] = field(default_factory=set)
-    open: bool = True
+    answering: bool = True  # until the response is finished
     # API paths already found to be what was judged, with their disk paths: a folder listing asks
     # for each entry's disk path several times
     checked: dict[str, str] = field(default_factory=dict)
@@ -81,7 +81,7 @@ class Disagreement(web.HTTPError):
 def check_touched(api_path: str, os_path: str, root: str) -> None:
     """Raise Disagreement unless `os_path` is the file the policy judged for `api_path`."""
     request = CURRENT.get()
-    if request is None or not request.open or request.checked.get(api_path) == os_path:
+    if request is None or not request.answering or request.checked.get(api_path) == os_path:
         return
     on_disk = _relative(os_path, root)
     try:

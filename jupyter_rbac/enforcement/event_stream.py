@@ -5,8 +5,9 @@ kernels and the policy. Under jupyter-rbac a subscriber gets an event only if th
 it is about: the audit trail's events (jupyter-rbac's own schemas) with `read:audit`; an event
 naming files (`path`, `source_path`) or a collaboration room (its document) with `read:contents`
 on each, and where their links lead; a kernel's with `read:kernels` on that kernel; any other
-event only with `all`. Each event first judges the subscription again (`websocket_checks`): once
-its user has lost `read:events`, or its token is revoked, the stream closes (1008).
+event only with `all`. Each event first judges the subscription again (`websockets.keep_open`,
+called by the guard's `GuardedEventSubscription`): once its user has lost `read:events`, or its
+token is revoked, the stream closes (1008).
 """
 
 from __future__ import annotations
@@ -14,35 +15,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from .authorizer import real_location
 from ..collaboration.rooms import document_of_room
-from ..model.paths import PathError, normalize_path
-from .websockets import keep_open
+from .context import context_of
+from .locations import may_read_path
 
 if TYPE_CHECKING:
     from .guard import RouteGuard
 
-EVENT_SUBSCRIPTION = "SubscribeWebsocket"  # jupyter_server's handler of /api/events/subscribe
 AUDIT_SCHEMAS = "https://events.jupyter.org/jupyter_rbac/"
 PATH_FIELDS = ("path", "source_path")
 ROOM_FIELDS = ("room", "roomid", "fork_roomid")
 
 
-def judge_each_event(handler: Any, guard: RouteGuard) -> None:
-    """Make a subscription (jupyter_server's SubscribeWebsocket, being opened) pass on only the
-    events its user may see. Its `open` registers `self.event_listener`: this one."""
-    deliver = handler.event_listener
-
-    async def event_listener_for_this_user(logger: Any, schema_id: str, data: dict[str, Any]) -> None:
-        if keep_open(handler, guard) and may_see(handler, guard, schema_id, data):
-            await deliver(logger, schema_id, data)
-
-    handler.event_listener = event_listener_for_this_user
-
-
 def may_see(handler: Any, guard: RouteGuard, schema_id: str, data: dict[str, Any]) -> bool:
     """True if the subscriber may read what the event is about."""
-    permissions = handler._rbac_permissions  # the policy's current version (keep_open set it)
+    permissions = context_of(handler).permissions  # the policy's current version (keep_open set it)
     if permissions.is_all:
         return True
     if schema_id.startswith(AUDIT_SCHEMAS):
@@ -54,7 +41,7 @@ def may_see(handler: Any, guard: RouteGuard, schema_id: str, data: dict[str, Any
     if kernel_id and not _may_read_kernel(guard, permissions, str(kernel_id)):
         return False
     root = getattr(getattr(handler, "contents_manager", None), "root_dir", None)
-    return all(_may_read_path(permissions, root, path) for path in paths)
+    return all(may_read_path(permissions, root, path) for path in paths)
 
 
 def _documents(handler: Any, data: dict[str, Any]) -> Iterator[str | None]:
@@ -68,21 +55,6 @@ def _documents(handler: Any, data: dict[str, Any]) -> Iterator[str | None]:
         rooms.append(fork_info["root_roomid"])
     for room in rooms:
         yield document_of_room(handler.settings, room)
-
-
-def _may_read_path(permissions: Any, root: str | None, raw: str | None) -> bool:
-    if raw is None:  # a room that is no document (global awareness), or one we cannot place
-        return False
-    try:
-        path = normalize_path(raw)
-    except PathError:
-        return False
-    if not permissions.allows_object("read", "contents", path):
-        return False
-    real = real_location(root, path) if root else path
-    if real is None:  # a link out of the server root: only an unfiltered scope reaches it
-        return permissions.allows("read", "contents")
-    return real == path or permissions.allows_object("read", "contents", real)
 
 
 def _may_read_kernel(guard: RouteGuard, permissions: Any, kernel_id: str) -> bool:

@@ -7,7 +7,8 @@ denial as JSON naming the missing scope, (4) filters listings on the way out, (5
 presence registry who was let in (and which websockets they hold open), and (6) makes each
 websocket judge itself again at every message and on a timer (`websocket_checks`), the event
 stream at every event (`event_stream`). Some handler classes are dispatched as a subclass of ours
-instead (`substitutes`: jupyter-collaboration's room).
+instead (`substitutes`: jupyter-collaboration's room). What the guard and the Authorizer learn
+about a request lives in its `RequestContext` (context.py), made when the handler is.
 """
 
 from __future__ import annotations
@@ -16,32 +17,30 @@ import inspect
 import json
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
-from jupyter_server.services.contents.handlers import ContentsHandler
-from nbformat import ValidationError as NBFormatError
+from jupyter_server.services.events.handlers import SubscribeWebsocket
 from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 from tornado.log import app_log
 from tornado.websocket import WebSocketHandler
 
+from .bad_input import FILE_RESOURCES, bad_input_answer, require_json_object, require_rename_path
 from .contents_check import begin_request
-from .event_stream import EVENT_SUBSCRIPTION, judge_each_event
-from ..limits import MAX_JSON_DEPTH
+from .context import RequestContext
+from .event_stream import may_see
+from .handler_kinds import HandlerKind, kind_of
 from .listings import forget_deleted, shape_response
-from ..collaboration.presence import KIND_OF_HANDLER
 from .routes import DEFAULT_RULE, HARMLESS_HANDLERS, RouteTable
-from .websockets import OpenWebsockets, recheck_each_message
+from .websockets import OpenWebsockets, keep_open
 
 if TYPE_CHECKING:
-    from .authorizer import RBACAuthorizer
-    from ..policy import Policy
     from ..collaboration.presence import Presence
+    from ..policy import Policy
+    from .authorizer import RBACAuthorizer
 
 
-TOO_DEEP = f"the request body nests deeper than this server reads (at most {MAX_JSON_DEPTH} levels)"
 
 
 class PolicyUnavailable(web.HTTPError):
@@ -83,6 +82,7 @@ class RouteGuard:
         self.substitutes = substitutes or {}
         self.websockets = OpenWebsockets()
         self._wrapped: dict[type, type] = {}
+        self._harmless: set[type] = set()  # wrapped classes of HARMLESS_HANDLERS
         # jupyter_server's bare `@authorized` methods (see `_note_bare_authorized`)
         self.bare_authorized: set[Any] = set()
         self._outage: str | None = None  # what went wrong, while the policy database is away
@@ -116,17 +116,18 @@ class RouteGuard:
         cls = self.substitutes.get(cls, cls)
         wrapped = self._wrapped.get(cls)
         if wrapped is None:
-            if getattr(cls, "_rbac_guard", None) is self:
+            if issubclass(cls, GuardedHandler) and cls.route_guard is self:
                 return cls
             attributes = {
                 "__module__": cls.__module__,
                 "__qualname__": cls.__qualname__,
                 "__doc__": cls.__doc__,
-                "_rbac_guard": self,
-                "_rbac_harmless": _qualified_name(cls) in HARMLESS_HANDLERS,
+                "route_guard": self,
             }
-            wrapped = type(cls.__name__, (GuardedHandler, cls), attributes)
+            wrapped = type(cls.__name__, (_guard_for(cls), cls), attributes)
             self._wrapped[cls] = wrapped
+            if _qualified_name(cls) in HARMLESS_HANDLERS:
+                self._harmless.add(wrapped)
             self._note_bare_authorized(cls)
         return wrapped
 
@@ -149,7 +150,7 @@ class RouteGuard:
     def check(self, handler: web.RequestHandler) -> None:
         """Raise ScopeDenied (403) unless the route's rule lets this request's user through."""
         rule = self.table.rule_for(handler.request)
-        if rule.access == "public" or handler._rbac_harmless:  # type: ignore[attr-defined]
+        if rule.access == "public" or type(handler) in self._harmless:
             return
         user = handler.current_user if isinstance(handler, JupyterHandler) else None
         if not user:
@@ -195,20 +196,33 @@ class RouteGuard:
             app_log.exception("jupyter-rbac: could not record a denied request")
 
 
+def _guard_for(cls: type) -> type:
+    """The guard's mixin for a handler class: a websocket's is judged again while it is open."""
+    if issubclass(cls, SubscribeWebsocket):
+        return GuardedEventSubscription
+    if issubclass(cls, WebSocketHandler):
+        return GuardedWebsocket
+    return GuardedHandler
+
+
 class GuardedHandler:
     """Mixed in before a handler class by RouteGuard.guarded; never used on its own."""
 
-    _rbac_guard: RouteGuard
-    _rbac_harmless: bool
+    route_guard: ClassVar[RouteGuard]  # set on each guarded subclass
+    rbac_context: RequestContext
+
+    def __init__(self, application: Any, request: Any, **kwargs: Any) -> None:
+        self.rbac_context = RequestContext(guard=self.route_guard)
+        super().__init__(application, request, **kwargs)  # type: ignore[call-arg]
 
     async def prepare(self, *args: Any, **kwargs: Any) -> None:
-        guard = self._rbac_guard
-        self._rbac_prepared = True
+        guard = self.route_guard
+        context = self.rbac_context
+        context.prepared = True
         upgrade = _is_websocket_upgrade(self)
-        if upgrade:  # what the Authorizer is asked for it, to ask again later (websocket_checks)
-            self._rbac_questions = []
-        else:  # the paths the Authorizer allows, for the file manager's own check (contents_check)
-            self._rbac_judged = begin_request()
+        context.websocket = upgrade and isinstance(self, WebSocketHandler)
+        if not context.websocket:  # the paths the Authorizer allows, for contents_check
+            context.judged = begin_request()
         try:
             guard.policy.refresh()  # once per request: see changes made by any process
             result = super().prepare(*args, **kwargs)  # type: ignore[misc]
@@ -222,17 +236,11 @@ class GuardedHandler:
         if upgrade and not _same_origin(self):
             raise CrossOriginWebsocket(self)
         guard.check(self)  # type: ignore[arg-type]
-        _require_json_object(self)
-        _require_rename_path(self)
+        require_json_object(self)
+        require_rename_path(self)
         user = getattr(self, "current_user", None)
-        if upgrade:
-            recheck_each_message(self, guard)
-            if type(self).__name__ == EVENT_SUBSCRIPTION:
-                judge_each_event(self, guard)
         if guard.presence is not None and user:
             guard.presence.seen(user)
-            if upgrade and not getattr(self, "_rbac_tracks_presence", False):
-                _track_websocket(self, guard.presence, user)
 
     @property
     def token(self) -> str | None:
@@ -244,14 +252,14 @@ class GuardedHandler:
         return "" if hasattr(getattr(self, "identity_provider", None), "hub_auth") else own
 
     def on_finish(self) -> None:
-        judged = getattr(self, "_rbac_judged", None)
+        judged = self.rbac_context.judged
         if judged is not None:  # work the request left behind is the server's own, not checked
-            judged.open = False
+            judged.answering = False
         super().on_finish()  # type: ignore[misc]
 
     def finish(self, chunk: Any = None) -> Any:
-        policy = self._rbac_guard.policy
-        if isinstance(chunk, (str, bytes)) and chunk and not getattr(self, "_rbac_finishing_error", False):
+        policy = self.route_guard.policy
+        if isinstance(chunk, (str, bytes)) and chunk and not self.rbac_context.finishing_error:
             chunk = shape_response(self, policy, chunk)  # type: ignore[arg-type]
         if self.request.method == "DELETE":  # type: ignore[attr-defined]
             forget_deleted(self, policy)  # type: ignore[arg-type]
@@ -259,7 +267,8 @@ class GuardedHandler:
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exception = kwargs.get("exc_info", (None, None, None))[1]
-        if not getattr(self, "_rbac_prepared", False) and not isinstance(self, APIHandler):
+        context = self.rbac_context
+        if not context.prepared and not isinstance(self, APIHandler):
             # refused before anything ran (tornado could not decode the URL): no user is known,
             # so jupyter_server's error page cannot be drawn; say why in JSON
             message = getattr(exception, "log_message", None) or self._reason  # type: ignore[attr-defined]
@@ -267,22 +276,22 @@ class GuardedHandler:
             self.finish(json.dumps({"message": message, "reason": self._reason}))  # type: ignore[attr-defined]
             return
         if isinstance(exception, SQLAlchemyError):  # lost the database in the middle of a request
-            self._rbac_guard.unavailable(exception)
+            self.route_guard.unavailable(exception)
             self.set_status(503)
             status_code = 503
             kwargs["exc_info"] = (PolicyUnavailable, PolicyUnavailable(), None)
             exception = kwargs["exc_info"][1]
-        on_files = self._rbac_guard.table.rule_for(self.request).resource in FILE_RESOURCES  # type: ignore[attr-defined]
-        answer = _bad_input_answer(exception, on_files)
+        on_files = self.route_guard.table.rule_for(self.request).resource in FILE_RESOURCES  # type: ignore[attr-defined]
+        answer = bad_input_answer(exception, on_files)
         if answer is not None:  # bad input a handler let escape: a 4xx saying why, never a 500
             status_code = answer.status_code
             self.set_status(status_code)  # type: ignore[attr-defined]
             kwargs["exc_info"] = (type(answer), answer, None)
             exception = answer
-        missing = getattr(exception, "missing_scope", None) or getattr(self, "_rbac_missing_scope", None)
-        self._rbac_finishing_error = True
+        missing = getattr(exception, "missing_scope", None) or context.missing_scope
+        context.finishing_error = True
         if status_code == 403 and missing:
-            self._rbac_guard.record_denial(self, missing)  # type: ignore[arg-type]
+            self.route_guard.record_denial(self, missing)  # type: ignore[arg-type]
         if status_code == 403 and missing and self._wants_json():
             # our own API explains escalations in its own words; everything else names the scope
             message = getattr(exception, "rbac_message", None) or f"Forbidden: you need the scope {missing}"
@@ -316,69 +325,55 @@ class GuardedHandler:
         return "text/html" not in self.request.headers.get("Accept", "")  # type: ignore[attr-defined]
 
 
-# What a request's path can make the file system say, as an answer that names no server folder.
-_DISK_ANSWERS: dict[type, tuple[int, str]] = {
-    FileNotFoundError: (404, "No such file or folder: a folder on the way does not exist"),
-    NotADirectoryError: (404, "No such file or folder: a file stands where the path needs a folder"),
-    IsADirectoryError: (400, "The path names a folder where a file is needed"),
+# What the presence registry calls a websocket, by its handler.
+PRESENCE_KINDS = {
+    HandlerKind.KERNEL_CHANNELS: "kernel",
+    HandlerKind.TERMINAL_SOCKET: "terminal",
+    HandlerKind.EVENTS: "events",
+    HandlerKind.ROOM: "document",
+    HandlerKind.READ_ONLY_ROOM: "document",
+    HandlerKind.LANGUAGE_SERVER: "language-server",
+    HandlerKind.COLLABORATORS: "presence",
 }
 
 
-# Routes whose path names a file of the server root: there a missing folder is the request's fault.
-FILE_RESOURCES = frozenset({"contents", "nbconvert"})
+class GuardedWebsocket(GuardedHandler):
+    """A websocket under the guard: counted from its `open` to its `on_close` (in the presence
+    registry, and among the connections the guard's timer judges again), and judged again
+    before each message it receives (`websockets.keep_open`). A refused upgrade never opens."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        guard, context = self.route_guard, self.rbac_context
+        guard.websockets.add(self)
+        user = getattr(self, "current_user", None)
+        presence = guard.presence
+        if presence is not None and user and not getattr(self, "tracks_own_presence", False):
+            kind = PRESENCE_KINDS.get(kind_of(self), "other")
+            context.presence_connection = presence.connect(user, kind)
+        return super().open(*args, **kwargs)  # type: ignore[misc]
+
+    def on_message(self, message: Any) -> Any:
+        if not keep_open(self, self.route_guard):
+            return None  # closed: the message is dropped
+        return super().on_message(message)  # type: ignore[misc]
+
+    def on_close(self) -> Any:
+        guard, context = self.route_guard, self.rbac_context
+        guard.websockets.discard(self)
+        if context.presence_connection is not None and guard.presence is not None:
+            guard.presence.disconnect(context.presence_connection)
+            context.presence_connection = None
+        return super().on_close()  # type: ignore[misc]
 
 
-# What jupyter_server's save raises (and wraps in a 500) reading a model that is not one.
-MALFORMED_MODEL = (KeyError, AttributeError, TypeError, ValueError, NBFormatError)
+class GuardedEventSubscription(GuardedWebsocket):
+    """jupyter_server's event stream: each event goes out only to a subscriber who may read what
+    it is about (event_stream.py), after the subscription is judged again."""
 
-
-def _bad_input_answer(exception: BaseException | None, on_files: bool) -> web.HTTPError | None:
-    """The 4xx for an error that only bad input causes (a handler's json.loads meeting a body
-    nested too deeply; on a file route, a path whose folder is missing, which jupyter_server's
-    contents manager lets escape as a 500), else None: other errors stay the server's own."""
-    saving = False
-    if isinstance(exception, web.HTTPError) and exception.status_code == 500:
-        saving = "while saving file" in (exception.log_message or "")
-        exception = exception.__cause__  # jupyter_server's save wraps what went wrong in a 500
-    if isinstance(exception, RecursionError):
-        return web.HTTPError(400, TOO_DEEP)
-    if isinstance(exception, UnicodeDecodeError):  # a body or argument that is not UTF-8 text
-        return web.HTTPError(400, "The request is not UTF-8 text")
-    if isinstance(exception, NoSuchKernel):  # a kernel asked for by a name no kernel spec has
-        return web.HTTPError(400, f"No kernel type named {exception.args[0] if exception.args else ''!r}")
-    if not on_files:
-        return None
-    for kind, (status, message) in _DISK_ANSWERS.items():
-        if isinstance(exception, kind):
-            return web.HTTPError(status, message)
-    if saving and isinstance(exception, MALFORMED_MODEL):  # a model the save could not read
-        return web.HTTPError(400, f"The model to save is not valid: {type(exception).__name__} {exception}")
-    return None
-
-
-def _require_rename_path(handler: Any) -> None:
-    """A rename (PATCH of the Contents API) needs the new path as a string: jupyter_server reads
-    it as one, and a number or null there was a 500. (Saves are judged by their own errors, see
-    `_bad_input_answer`: their bodies may be large, and are not parsed twice.)"""
-    if not isinstance(handler, ContentsHandler) or handler.request.method != "PATCH":
-        return
-    try:
-        body = json.loads(handler.request.body or b"{}")
-    except (ValueError, RecursionError):
-        return  # refused as bad input where it is read
-    if isinstance(body, dict) and not isinstance(body.get("path"), str):
-        raise web.HTTPError(400, 'A rename needs the new path as a string: {"path": "..."}')
-
-
-def _require_json_object(handler: Any) -> None:
-    """The JSON APIs of the server (jupyter_server's, JupyterLab's, collaboration's, ours) take a
-    JSON object as a body; anything else is a 400 here, before a handler calls `.get` on a list
-    or a string (a 500 in several of them)."""
-    if not isinstance(handler, APIHandler) or handler.request.method not in ("POST", "PUT", "PATCH"):
-        return
-    body = handler.request.body.lstrip()
-    if body and not body.startswith(b"{"):
-        raise web.HTTPError(400, "The request body must be a JSON object")
+    async def event_listener(self, logger: Any, schema_id: str, data: dict[str, Any]) -> None:
+        guard = self.route_guard
+        if keep_open(self, guard) and may_see(self, guard, schema_id, data):
+            await super().event_listener(logger, schema_id, data)  # type: ignore[misc]
 
 
 class CrossOriginWebsocket(web.HTTPError):
@@ -403,27 +398,6 @@ def _same_origin(handler: Any) -> bool:
 
 def _is_websocket_upgrade(handler: Any) -> bool:
     return handler.request.headers.get("Upgrade", "").lower() == "websocket"
-
-
-def _track_websocket(handler: Any, presence: Presence, user: Any) -> None:
-    """Count the websocket in the presence registry from its `open` to its `on_close` (a refused
-    upgrade never opens, so it is never counted)."""
-    kind = KIND_OF_HANDLER.get(type(handler).__name__, "other")
-    opened, closed = handler.open, handler.on_close
-
-    def open_then_count(*args: Any, **kwargs: Any) -> Any:
-        handler._rbac_connection = presence.connect(user, kind)
-        return opened(*args, **kwargs)
-
-    def on_close_then_forget() -> Any:
-        connection = getattr(handler, "_rbac_connection", None)
-        if connection is not None:
-            handler._rbac_connection = None
-            presence.disconnect(connection)
-        return closed()
-
-    handler.open = open_then_count
-    handler.on_close = on_close_then_forget
 
 
 _DECORATOR_FILE = os.path.join("jupyter_server", "auth", "decorator.py")

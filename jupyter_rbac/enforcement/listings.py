@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 
-from .authorizer import real_location
 from ..model.paths import PathError, normalize_path
+from .context import context_of
+from .handler_kinds import HandlerKind, kind_of
+from .locations import may_read_path
 
 if TYPE_CHECKING:
     from tornado.web import RequestHandler
@@ -35,7 +37,7 @@ def _models(chunk: str | bytes) -> JSON | None:
 
 def shape_response(handler: RequestHandler, policy: Policy, chunk: str | bytes) -> str | bytes:
     """The response body this user may see; records owners of what was just created."""
-    entry = _SHAPERS.get((type(handler).__name__, handler.request.method))
+    entry = _SHAPERS.get((kind_of(handler), handler.request.method))
     if entry is None or handler.get_status() >= 300:
         return chunk
     shaper, unless_allowed = entry
@@ -44,7 +46,7 @@ def shape_response(handler: RequestHandler, policy: Policy, chunk: str | bytes) 
         unless_allowed is not None
         and permissions is not None
         and permissions.allows(*unless_allowed)
-        and not getattr(handler, "_rbac_traversal_only", False)
+        and not context_of(handler).traversal_only
     ):
         return chunk  # the user sees and may change everything here: nothing to parse
     model = _models(chunk)
@@ -55,7 +57,7 @@ def shape_response(handler: RequestHandler, policy: Policy, chunk: str | bytes) 
 
 
 def _permissions(handler: RequestHandler):
-    return getattr(handler, "_rbac_permissions", None)
+    return context_of(handler).permissions
 
 
 def _owner_allows(handler, policy: Policy, action: str, resource: str, kind: str, object_id, path=None):
@@ -108,11 +110,13 @@ def _contents(handler, policy: Policy, model: JSON) -> JSON:
     permissions = _permissions(handler)
     if permissions is None or not isinstance(model, dict):
         return model
-    if getattr(handler, "_rbac_traversal_only", False) and model.get("type") != "directory":
+    context = context_of(handler)
+    if context.traversal_only and model.get("type") != "directory":
         handler.set_status(403)
         missing = f"read:contents!path={model.get('path', '')}"
-        handler._rbac_missing_scope = missing  # type: ignore[attr-defined]
-        handler._rbac_guard.record_denial(handler, missing)  # type: ignore[attr-defined]
+        context.missing_scope = missing
+        if context.guard is not None:
+            context.guard.record_denial(handler, missing)
         return {"message": f"Forbidden: you need the scope {missing}", "missing_scope": missing}
     shaped = _with_writable(permissions, model)
     entries = model.get("content")
@@ -166,7 +170,7 @@ def _resolved_paths(handler, policy: Policy, model: JSON) -> JSON:
         if (entry.get("scope") == "kernel" and kernel_visible)
         or (
             entry.get("scope") == "server"
-            and may_read_path(handler, permissions, entry.get("path"))
+            and may_read_path(permissions, _root(handler), entry.get("path"))
         )
     ]
     unresolved = list(model.get("unresolved", []))
@@ -176,21 +180,8 @@ def _resolved_paths(handler, policy: Policy, model: JSON) -> JSON:
     return {"resolved": resolved, **({"unresolved": unresolved} if unresolved else {})}
 
 
-def may_read_path(handler, permissions, raw: Any) -> bool:
-    """May the user read this path, and where its links lead (as the contents API requires)?"""
-    if not isinstance(raw, str):
-        return False
-    try:
-        path = normalize_path(raw)
-    except PathError:
-        return False
-    if not _may_see_path(permissions, path):
-        return False
-    root = getattr(getattr(handler, "contents_manager", None), "root_dir", None)
-    if not root:
-        return True
-    real = real_location(root, path)
-    return real is not None and _may_see_path(permissions, real)
+def _root(handler) -> str | None:
+    return getattr(getattr(handler, "contents_manager", None), "root_dir", None)
 
 
 # -- creations and deletions ------------------------------------------------------------------------
@@ -254,29 +245,29 @@ def _session_path(model: dict) -> str | None:
 
 # (handler, method) -> (shaper, the unfiltered scope that makes it unnecessary, if any)
 _SHAPERS = {
-    ("MainKernelHandler", "GET"): (_kernels, ("read", "kernels")),
-    ("MainKernelHandler", "POST"): (_kernel_started, None),
-    ("SessionRootHandler", "GET"): (_sessions, ("read", "sessions")),
-    ("SessionRootHandler", "POST"): (_session_created, None),
-    ("SessionHandler", "PATCH"): (_session_changed, None),
-    ("TerminalRootHandler", "GET"): (_terminals, ("read", "terminals")),
-    ("TerminalRootHandler", "POST"): (_terminal_started, None),
+    (HandlerKind.KERNELS, "GET"): (_kernels, ("read", "kernels")),
+    (HandlerKind.KERNELS, "POST"): (_kernel_started, None),
+    (HandlerKind.SESSIONS, "GET"): (_sessions, ("read", "sessions")),
+    (HandlerKind.SESSIONS, "POST"): (_session_created, None),
+    (HandlerKind.SESSION, "PATCH"): (_session_changed, None),
+    (HandlerKind.TERMINALS, "GET"): (_terminals, ("read", "terminals")),
+    (HandlerKind.TERMINALS, "POST"): (_terminal_started, None),
     # `writable` must be corrected unless the user may write everywhere
-    ("ContentsHandler", "GET"): (_contents, ("write", "contents")),
-    ("PathResolverHandler", "GET"): (_resolved_paths, None),
+    (HandlerKind.CONTENTS, "GET"): (_contents, ("write", "contents")),
+    (HandlerKind.PATH_RESOLVER, "GET"): (_resolved_paths, None),
 }
 
 
 def forget_deleted(handler: RequestHandler, policy: Policy) -> None:
     """After a successful DELETE of a kernel, session or terminal, forget its owner."""
-    name = type(handler).__name__
+    kind = kind_of(handler)
     if handler.request.method != "DELETE" or handler.get_status() >= 300:
         return
-    if name == "KernelHandler":
+    if kind is HandlerKind.KERNEL:
         policy.forget_owner("kernel", handler.path_kwargs.get("kernel_id", ""))
-    elif name == "SessionHandler":
+    elif kind is HandlerKind.SESSION:
         policy.forget_owner("session", handler.path_kwargs.get("session_id", ""))
-    elif name == "TerminalHandler" and handler.path_args:
+    elif kind is HandlerKind.TERMINAL and handler.path_args:
         policy.forget_owner("terminal", handler.path_args[0])
 
 

@@ -1,7 +1,12 @@
-"""How the disk spells a path, for file systems that ignore case (macOS's and Windows' defaults).
+"""Where a server path really is: through symbolic links, and as the disk spells it.
 
-There `team/a/x` and `team/A/x` are one file, so a scope for `team/a/**` would reach a folder
-created as `team/A`, and users `Ann` and `ann` would share `home/{user}/`. Path filters compare
+A path filter is only as good as the file it reaches. A scope for `a/**` does not reach `b/`
+through a link `a/to-b -> ../b`, so every path the policy judges is also judged where it leads
+(`real_location`); a link out of the server root leads where only an unfiltered scope reaches.
+
+On file systems that ignore case (macOS's and Windows' defaults), `team/a/x` and `team/A/x` are
+one file, so a scope for `team/a/**` would reach a folder created as `team/A`, and users `Ann` and
+`ann` would share `home/{user}/`. Path filters compare
 names exactly; the authorizer therefore also asks for the path as the disk spells it (as it does
 for where symbolic links lead): a scope must name the folder the way it exists on disk.
 
@@ -14,8 +19,11 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
+from typing import Any
 
 from tornado.log import app_log
+
+from ..model.paths import PathError, normalize_path
 
 PROBE_PREFIX = ".jupyter-rbac-case-probe-"
 
@@ -56,3 +64,38 @@ def as_on_disk(real_root: str, relative: str) -> str:
         spelt.append(part)
         folder = os.path.join(folder, part)
     return os.sep.join(spelt)
+
+
+def real_location(root: str, path: str) -> str | None:
+    """Where `path` (normalised, under `root`) really is, relative to the real root: itself
+    unless a link is on the way or the disk spells it in another case; None if a link leads out
+    of the root."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(os.path.join(real_root, path))
+    if real == real_root:
+        return ""
+    if not real.startswith(real_root + os.sep):
+        return None
+    relative = real[len(real_root) + 1 :]
+    if ignores_case(real_root):
+        relative = as_on_disk(real_root, relative)
+    return relative.replace(os.sep, "/")
+
+
+def may_read_path(permissions: Any, root: str | None, raw: object) -> bool:
+    """May these permissions read the file at `raw` (an API path), as the Contents API would let
+    them: the path itself, and where its links lead (a link out of the root only with an
+    unfiltered scope)? A path the policy cannot judge is refused. `root` is the server's root
+    folder, or None for contents not on a disk (no links to follow)."""
+    if not isinstance(raw, str):
+        return False
+    try:
+        path = normalize_path(raw)
+    except PathError:
+        return False
+    if not permissions.allows_path("read", "contents", path):
+        return False
+    real = real_location(root, path) if root else path
+    if real is None:
+        return permissions.allows("read", "contents")
+    return real == path or permissions.allows_path("read", "contents", real)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 from tornado.log import app_log
 
-from ..collaboration.rooms import token_still_valid
+from .context import context_of
 
 if TYPE_CHECKING:
     from .guard import RouteGuard
@@ -33,11 +33,21 @@ MAX_REASON = 123  # bytes a close frame's reason may hold
 
 
 def remember_question(handler: Any, action: str, resource: str) -> None:
-    """Note what the Authorizer was asked for a websocket's upgrade, to ask it again later (the
-    guard gave upgrades a list for it before their handler's own `prepare`)."""
-    questions = getattr(handler, "_rbac_questions", None)
-    if questions is not None and (action, resource) not in questions:
-        questions.append((action, resource))
+    """Note what the Authorizer was asked for a websocket's upgrade, to ask it again later."""
+    context = context_of(handler)
+    if context.websocket and (action, resource) not in context.questions:
+        context.questions.append((action, resource))
+
+
+def token_still_valid(handler: Any, policy: Any) -> bool:
+    """For a long-lived connection opened with one of our API tokens: is that token still
+    valid for the same user (not revoked, not expired, its owner not deleted)? Connections
+    opened otherwise (a browser session) answer True."""
+    secret = context_of(handler).token
+    if secret is None:
+        return True
+    identity = policy.identify_token(secret)
+    return identity is not None and identity.username == handler.current_user.username
 
 
 def session_still_valid(handler: Any) -> bool:
@@ -61,21 +71,22 @@ def why_not_still_allowed(handler: Any, guard: RouteGuard, thorough: bool = Fals
     hub = guard.authorizer.hub_connections  # under JupyterHub: does the Hub still let it in?
     if hub is not None and not hub.still_valid(handler, lambda: keep_open(handler, guard, thorough=True)):
         return "JupyterHub withdrew the access of this connection"
+    context = context_of(handler)
     permissions = guard.authorizer.current_permissions(handler, handler.current_user)
-    handler._rbac_permissions = permissions  # the policy's current version, not the upgrade's
-    if not thorough and permissions is getattr(handler, "_rbac_judged_with", None):
+    context.permissions = permissions  # the policy's current version, not the upgrade's
+    if not thorough and permissions is context.judged_with:
         # Compiled once per policy version: the same object said yes to this connection last
         # time, so nothing that decides it has changed (a room's messages come in bursts).
         return None
     try:
         guard.check(handler)
-        for action, resource in getattr(handler, "_rbac_questions", ()):
+        for action, resource in list(context.questions):
             if not guard.authorizer.is_authorized(handler, handler.current_user, action, resource):
-                return f"you need the scope {getattr(handler, '_rbac_missing_scope', f'{action}:{resource}')}"
+                return f"you need the scope {context.missing_scope or f'{action}:{resource}'}"
     except web.HTTPError as refusal:  # ScopeDenied, or a 404 for what is no longer yours
         missing = getattr(refusal, "missing_scope", None)
         return f"you need the scope {missing}" if missing else "access was withdrawn"
-    handler._rbac_judged_with = permissions
+    context.judged_with = permissions
     return None
 
 
@@ -106,20 +117,13 @@ class OpenWebsockets:
     def __len__(self) -> int:
         return len(self._handlers)
 
-    def track(self, handler: Any) -> None:
-        """Count `handler` (a websocket being opened) from its `open` to its `on_close`."""
-        opened, closed = handler.open, handler.on_close
+    def add(self, handler: Any) -> None:
+        """A websocket the guard let through has opened."""
+        self._handlers.add(handler)
 
-        def open_and_track(*args: Any, **kwargs: Any) -> Any:
-            self._handlers.add(handler)
-            return opened(*args, **kwargs)
-
-        def on_close_and_forget() -> Any:
-            self._handlers.discard(handler)
-            return closed()
-
-        handler.open = open_and_track
-        handler.on_close = on_close_and_forget
+    def discard(self, handler: Any) -> None:
+        """It closed."""
+        self._handlers.discard(handler)
 
     def sweep(self, guard: RouteGuard) -> None:
         """Judge every open websocket again, in full; those that must go are closed."""
@@ -129,15 +133,3 @@ class OpenWebsockets:
             except Exception:  # cannot judge it: close it (fail closed), and go on with the others
                 app_log.exception("jupyter-rbac: could not judge the websocket %s again", handler.request.path)
                 handler.close(INTERNAL_ERROR, "the connection could not be judged again")
-
-
-def recheck_each_message(handler: Any, guard: RouteGuard) -> None:
-    """Make `handler` (a websocket being opened) judge itself again before each message, and
-    on the guard's timer."""
-    receive = handler.on_message
-
-    def on_message_while_allowed(message: Any) -> Any:
-        return receive(message) if keep_open(handler, guard) else None
-
-    handler.on_message = on_message_while_allowed
-    guard.websockets.track(handler)

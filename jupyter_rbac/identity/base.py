@@ -1,18 +1,22 @@
-"""What every jupyter-rbac identity provider shares: the policy it answers from, and users'
-profiles (name, initials, color) as JupyterLab shows them.
+"""What every jupyter-rbac identity provider shares: the policy it answers from, users from
+outside sources remembered in our store, and users' profiles (name, initials, color) as
+JupyterLab shows them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import typing as t
+
+from jupyter_server.auth.identity import User
 
 from ..errors import RBACError
 
 if t.TYPE_CHECKING:
     from ..config import RBAC
-    from ..policy import Policy
-    from ..services.administration import RBACService
+    from ..policy import ExternalGrants, Policy
+    from ..services import RBACService
 
 # JupyterLab's collaborator palette (CSS variables of every theme): the same user always gets the
 # same color, in every server sharing the policy.
@@ -34,6 +38,39 @@ def color_of(username: str) -> str:
     return COLLABORATOR_COLORS[digest[0] % len(COLLABORATOR_COLORS)]
 
 
+class ExternalUser(User):
+    """A user as an outside identity source vouches for them, with what it says they hold (an
+    OpenID Connect token's groups, roles and scopes), for this request. `external` is no
+    dataclass field: jupyter_server shows every field of a User (its identity model)."""
+
+    external: ExternalGrants | None
+
+    def __init__(self, *args: t.Any, external: ExternalGrants | None = None, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.external = external
+
+
+class OutsideUsers:
+    """Users an outside identity source (JupyterHub, OpenID Connect) lets in appear in our store
+    the first time they come, so that admins see them and can give them roles. Asked once per
+    process and user."""
+
+    def __init__(self, policy: Policy, log: logging.Logger | None = None) -> None:
+        self.policy = policy
+        self.log = log or logging.getLogger(__name__)
+        self._remembered: set[str] = set()
+
+    def remember(self, username: str, display_name: str = "", source: str = "identity") -> None:
+        if username in self._remembered:
+            return
+        if not self.policy.knows_user(username):
+            try:
+                self.policy.store.create_user(username, display_name, actor=source)
+            except RBACError as error:  # created meanwhile by another server, or a name we cannot hold
+                self.log.debug("jupyter-rbac: did not remember the %s user %r: %s", source, username, error)
+        self._remembered.add(username)
+
+
 class PolicyBackedIdentity:
     """Mixed into identity providers that jupyter-rbac's extension attaches its policy to."""
 
@@ -42,22 +79,15 @@ class PolicyBackedIdentity:
     policy: Policy | None = None
     service: RBACService | None = None
     rbac: RBAC | None = None
-    _remembered: set[str]
+    outside_users: OutsideUsers | None = None
 
     def attach_policy(self, policy: Policy, service: RBACService, rbac: RBAC) -> None:
         self.policy = policy
         self.service = service
         self.rbac = rbac
-        self._remembered = set()
+        self.outside_users = OutsideUsers(policy, getattr(self, "log", None))
 
     def remember_user(self, username: str, display_name: str = "", source: str = "identity") -> None:
-        """Create a user from an outside identity source in our store the first time they come,
-        so that admins see them and can give them roles. Once per process and user."""
-        if username in self._remembered or self.policy is None:
-            return
-        if not self.policy.knows_user(username):
-            try:
-                self.policy.store.create_user(username, display_name, actor=source)
-            except RBACError:
-                pass  # created meanwhile by another server, or a name our store cannot hold
-        self._remembered.add(username)
+        """See `OutsideUsers`."""
+        if self.outside_users is not None:
+            self.outside_users.remember(username, display_name, source)

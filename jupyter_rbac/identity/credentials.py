@@ -14,6 +14,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..enforcement.context import context_of
 from ..errors import Forbidden
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 # whose user owns the database and could set the password anyway.
 _OPERATORS = ("system", "config")
 _OPERATOR_PREFIX = "cli:"
-_ATTRIBUTE = "_rbac_credential"
 
 
 class Kind(enum.Enum):
@@ -72,9 +72,15 @@ def classify_token(identity: TokenIdentity) -> Credential:
     return Credential(Kind.OWN_TOKEN, identity.created_by)
 
 
-def remember_credential(handler: RequestHandler, credential: Credential) -> None:
-    """Called by the identity provider when it authenticates a request with a token."""
-    setattr(handler, _ATTRIBUTE, credential)
+def remember_token(handler: RequestHandler, secret: str, identity: TokenIdentity) -> Credential:
+    """Called by the identity provider when it authenticates a request with one of our tokens:
+    the request's context keeps the token (an open websocket asks later whether it was revoked),
+    its scopes if it is limited, and its class."""
+    context = context_of(handler)
+    context.token = secret
+    context.token_scopes = identity.scopes
+    context.credential = classify_token(identity)
+    return context.credential
 
 
 def credential_of(handler: RequestHandler) -> Credential:
@@ -82,14 +88,14 @@ def credential_of(handler: RequestHandler) -> Credential:
     provider's sign-in, which vouches for the whole user). Under JupyterHub, only the browser's
     sign-in of a request the Hub does not limit is a session: a Hub API token (whose maker we
     cannot see) or a limited one never changes the account."""
-    credential = getattr(handler, _ATTRIBUTE, None)
-    if credential is not None:
-        return credential
+    context = context_of(handler)
+    if context.credential is not None:
+        return context.credential
     user = getattr(handler, "current_user", None)
     hub_user = getattr(user, "hub_user", None)
     if hub_user is None:
         return SESSION
-    external = getattr(user, "rbac_external", None)
+    external = context.external
     if external is not None and external.cap is not None:
         return Credential(Kind.LIMITED_TOKEN)
     return Credential(Kind.HUB_TOKEN) if not hub_user.get("session_id") else SESSION

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..enforcement.context import context_of
 from .singleuser import HubGrants
 
 
@@ -78,7 +79,7 @@ class HubConnections:
             watch.withdrawn = withdrawn
         else:
             user.hub_user = model  # the Hub's current scopes and groups decide from now on
-            user.rbac_external = self.grants.of(user)
+            context_of(handler).external = self.grants.of(user)
         rejudge()
 
     def _withdrawn(self, model: dict | None, username: str) -> str | None:

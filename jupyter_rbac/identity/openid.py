@@ -39,14 +39,14 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Bool, Float, List, Unicode, default
 
 from ..policy import ExternalGrants
-from ..model.scopes import ScopeError
-from ..store.record_keys import RecordKeys
-from .base import PolicyBackedIdentity, color_of, initials_of
+from ..model import ScopeError
+from ..store import RecordKeys
+from .base import ExternalUser, PolicyBackedIdentity, color_of, initials_of
 
 if t.TYPE_CHECKING:
     from ..config import RBAC
     from ..policy import Policy
-    from ..services.administration import RBACService
+    from ..services import RBACService
 
 CALLBACK = "/rbac/oidc/callback"
 STATE_COOKIE = "rbac-oidc-state"
@@ -234,18 +234,17 @@ class OIDCIdentityProvider(PolicyBackedIdentity, IdentityProvider):
 
     def user_from_session(self, session: dict) -> User:
         name = session["n"]
-        user = User(
+        return ExternalUser(
             username=session["u"],
             name=name,
             display_name=name,
             initials=initials_of(name),
             avatar_url=session.get("p"),
             color=color_of(session["u"]),
+            external=ExternalGrants(
+                "oidc", frozenset(session["g"]), frozenset(session["r"]), frozenset(session["s"])
+            ),
         )
-        user.rbac_external = ExternalGrants(  # type: ignore[attr-defined]
-            "oidc", frozenset(session["g"]), frozenset(session["r"]), frozenset(session["s"])
-        )
-        return user
 
     async def verify(self, token: str) -> dict:
         """The claims of a token signed by the issuer for us, unexpired; else OIDCError."""

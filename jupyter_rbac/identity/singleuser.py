@@ -33,8 +33,9 @@ from dataclasses import dataclass, replace
 from ..model.defaults import DEFAULT_GROUPS, EARLIER_GROUPS
 from ..errors import RBACError
 from ..policy import ExternalGrants, Policy
-from ..model.scopes import ScopeError
+from ..model import ScopeError
 from ..store import Store
+from .base import OutsideUsers
 
 CUSTOM_PREFIX = "custom:jupyter_server:"
 # The Hub's "anything on this server": a token of the owner's that carries it is not limited here
@@ -113,7 +114,7 @@ class HubGrants:
         # the owner's Hub groups, for `!group=` filters (from the owner's own requests and the
         # server's token: see `learn_owner`)
         self.owner_groups: frozenset[str] = frozenset()
-        self._remembered: set[str] = set()
+        self.outside_users = OutsideUsers(policy, log)  # Hub users join our store as they come
 
     def of(self, user) -> ExternalGrants:
         """The grants of a JupyterHubUser for this request."""
@@ -124,7 +125,7 @@ class HubGrants:
             self.owner_groups = groups
         scopes = frozenset(self._our_scopes(hub_user.get("scopes") or ()))
         grants = self._grants(username, groups, scopes, is_api_token(hub_user))
-        self._remember(username, user.display_name or "")
+        self.outside_users.remember(username, user.display_name or "", source="hub")
         return grants
 
     def learn_owner(self, owner_model: dict | None) -> None:
@@ -188,17 +189,6 @@ class HubGrants:
                 continue
             ours.append(scope)
         return ours
-
-    def _remember(self, username: str, display_name: str) -> None:
-        """Hub users appear in our store the first time they come, so admins can give them roles."""
-        if username in self._remembered:
-            return
-        if not self.policy.knows_user(username):
-            try:
-                self.policy.store.create_user(username, display_name, actor="hub")
-            except Exception as error:  # another server created them meanwhile, or a name we cannot hold
-                self.log.debug("jupyter-rbac: did not remember Hub user %r: %s", username, error)
-        self._remembered.add(username)
 
 
 def is_api_token(hub_user: dict) -> bool:

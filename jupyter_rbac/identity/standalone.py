@@ -23,17 +23,16 @@ from tornado import web
 from traitlets import default
 
 from ..errors import RBACError
-from ..store.hashing import TOKEN_PREFIX, verify_password
-from ..store.record_keys import RecordKeys
+from ..store import TOKEN_PREFIX, RecordKeys, verify_password
 from .base import PolicyBackedIdentity, color_of, initials_of
-from .credentials import classify_token, remember_credential, require_own_credential
+from .credentials import classify_token, remember_token, require_own_credential
 from .login import RBACLoginHandler
 from .throttle import LoginThrottle
 
 if t.TYPE_CHECKING:
     from ..config import RBAC
     from ..policy import Policy
-    from ..services.administration import RBACService
+    from ..services import RBACService
 
 
 class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
@@ -107,12 +106,8 @@ class RBACIdentityProvider(PolicyBackedIdentity, IdentityProvider):
         if identity is None or not self.policy.knows_user(identity.username):
             return None
         user = self.user_for(identity.username)
-        credential = classify_token(identity)
-        remember_credential(handler, credential)
-        handler._token_authenticated = True  # type: ignore[attr-defined]  # no XSRF check for scripts
-        handler._rbac_token = secret  # type: ignore[attr-defined]  # long-lived connections ask again
-        if identity.scopes is not None:
-            handler._rbac_token_scopes = identity.scopes  # type: ignore[attr-defined]
+        credential = remember_token(handler, secret, identity)
+        handler._token_authenticated = True  # type: ignore[attr-defined]  # jupyter_server's: no XSRF check
         if credential.is_own_and_unlimited and handler.get_argument("token", ""):
             # A login link: remember the browser. Only for the user's own unlimited token: a
             # session may change the account, which a limited or planted token may not.

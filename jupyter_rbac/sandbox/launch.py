@@ -48,7 +48,7 @@ def current_starter(starting_a_kernel: bool) -> str | None:
     judged = CURRENT.get()
     if judged is None:
         return None
-    if starting_a_kernel and judged.open and not judged.starts_kernels:
+    if starting_a_kernel and judged.answering and not judged.starts_kernels:
         raise KernelStartRefused()
     return judged.launcher
 
