@@ -28,8 +28,8 @@ from sqlalchemy import insert, select
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_requests import CLIENT_CPUS, free_port, start_server, wait_ready
 
-from jupyter_rbac.model.scopes import Catalog
-from jupyter_rbac.services.administration import RBACService
+from jupyter_rbac.model import Catalog
+from jupyter_rbac.services import RBACService
 from jupyter_rbac.store import Store
 from jupyter_rbac.store.models import Group, Role, User, group_members, role_groups, role_users
 
@@ -175,7 +175,7 @@ def main() -> int:
 def export_import(store: Store, work: Path, report) -> None:
     """Export the whole policy (1,000 roles, 10,000 users) as YAML; import it into a new database."""
     from jupyter_rbac.services.policy_file import dump, parse
-    from jupyter_rbac.store.import_export import export_policy, import_policy
+    from jupyter_rbac.services.policy_document import export_policy, import_policy
 
     started = time.perf_counter()
     text = dump(export_policy(store))

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from results import Report, median, percentile
 
-from jupyter_rbac.model.scopes import Catalog, compile_permissions
+from jupyter_rbac.model import Catalog, compile_permissions
 
 USERS, ROLES, GROUPS = 10_000, 1_000, 100
 ACTIONS = ("read", "write", "execute")

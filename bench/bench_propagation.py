@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.postgres import PostgresCluster, server_bindir
-from tests.servers import admin_and_viewer, isolated_env, start_server
+from tests.support.postgres import PostgresCluster, server_bindir
+from tests.support.servers import admin_and_viewer, isolated_env, start_server
 
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
-import json
-from collections.abc import Callable
 
 import pytest
-from tornado.httpclient import HTTPClientError
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
 
-from .postgres import start_cluster
+from .support.browser_session import BrowserSession
+from .support.client import Client
+from .support.markers import POSTGRESQL
+from .support.openid import IssuerProcess
+from .support.postgres import start_cluster
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -19,18 +22,26 @@ _database_names = itertools.count()
 
 @pytest.fixture(scope="session")
 def postgres():
-    """A private PostgreSQL cluster on loopback for the whole run (see tests/postgres.py)."""
+    """A private PostgreSQL cluster on loopback for the whole run (tests/support/postgres.py)."""
     cluster = start_cluster()
     yield cluster
     cluster.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", POSTGRESQL])
 def db_url(request, tmp_path) -> str:
     """A fresh policy database on each backend."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'policy.sqlite'}"
     return request.getfixturevalue("postgres").create_database(f"rbac_{next(_database_names)}")
+
+
+@pytest.fixture
+def issuer():
+    """An OpenID Connect issuer on loopback, steered by the test (see tests/support/openid.py)."""
+    process = IssuerProcess()
+    yield process
+    process.stop()
 
 
 @pytest.fixture
@@ -74,58 +85,6 @@ def rbac(jp_serverapp):
     return jp_serverapp.extension_manager.extension_points["jupyter_rbac"].app
 
 
-class Client:
-    """Requests to the running server as one user, answered as (status, JSON or text)."""
-
-    def __init__(self, fetch: Callable, ws_fetch: Callable, name: str, token: str):
-        self._fetch = fetch
-        self._ws_fetch = ws_fetch
-        self.name = name
-        self.token = token
-        self.headers = {"Authorization": f"token {token}"}
-
-    async def request(self, method: str, *parts: str, body=None, params=None, headers=None):
-        kwargs = {"method": method, "headers": {**self.headers, **(headers or {})}}
-        if params:
-            kwargs["params"] = params
-        if body is not None:
-            kwargs["body"] = body if isinstance(body, (str, bytes)) else json.dumps(body)
-        elif method in ("POST", "PUT", "PATCH"):
-            kwargs["body"] = "{}"
-        kwargs["allow_nonstandard_methods"] = True
-        try:
-            response = await self._fetch(*parts, **kwargs)
-        except HTTPClientError as error:
-            response = error.response
-            if response is None:
-                raise
-        self.last_headers = response.headers
-        text = response.body.decode() if response.body else ""
-        try:
-            payload = json.loads(text) if text else None
-        except ValueError:
-            payload = text
-        return response.code, payload
-
-    async def get(self, *parts, **kw):
-        return await self.request("GET", *parts, **kw)
-
-    async def post(self, *parts, **kw):
-        return await self.request("POST", *parts, **kw)
-
-    async def put(self, *parts, **kw):
-        return await self.request("PUT", *parts, **kw)
-
-    async def patch(self, *parts, **kw):
-        return await self.request("PATCH", *parts, **kw)
-
-    async def delete(self, *parts, **kw):
-        return await self.request("DELETE", *parts, **kw)
-
-    async def websocket(self, *parts, params=None):
-        return await self._ws_fetch(*parts, headers=self.headers, params=params)
-
-
 @pytest.fixture
 def make_user(rbac, jp_fetch, jp_ws_fetch):
     """make_user(name, roles=[...], groups=[...]) -> Client acting as that user."""
@@ -166,3 +125,25 @@ def runner(make_user) -> Client:
 def nobody(make_user) -> Client:
     """A signed-in user with no role but the implicit `user` role."""
     return make_user("nora")
+
+
+@pytest.fixture
+def browser_of(jp_fetch, jp_http_port, jp_base_url):
+    """browser_of(client) -> a browser signed in as that user through the login page (their own
+    token in the password box), with `.websocket(*parts)` opening one from the server's own origin."""
+
+    async def sign_in(client) -> BrowserSession:
+        browser = BrowserSession(jp_fetch)
+        response = await browser.submit(("login",), ("login",), {"username": client.name, "password": client.token})
+        assert response.code == 302, response.code
+
+        async def websocket(*parts: str):
+            cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+            url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}{'/'.join(parts)}"
+            own = f"http://127.0.0.1:{jp_http_port}"
+            return await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie, "Origin": own}))
+
+        browser.websocket = websocket
+        return browser
+
+    return sign_in

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
+
 CHECK = ("api", "rbac", "check")
 
 

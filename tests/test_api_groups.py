@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from .support.client import forbidden, refusal
+
 GROUPS = ("api", "rbac", "groups")
 TEXT = {"type": "file", "format": "text", "content": "x"}
 
@@ -29,13 +31,17 @@ async def test_an_admin_creates_changes_and_deletes_a_group(admin, make_user, rb
 
 
 async def test_group_membership_applies_on_the_next_request(admin, nobody):
-    assert (await nobody.get("api", "contents"))[0] == 403
-    assert (await admin.patch(*GROUPS, "analyst", body={"members": ["nora"]}))[0] == 200
-    assert (await nobody.get("api", "contents"))[0] == 200
+    assert refusal(await nobody.get("api", "contents")) == forbidden("read:contents")
+    status, group = await admin.patch(*GROUPS, "analyst", body={"members": ["nora"]})
+    assert (status, group["members"]) == (200, ["nora"])
+    status, listing = await nobody.get("api", "contents")
+    assert (status, listing["type"]) == (200, "directory")
     # the analyst role writes to home/{user}/** and shared/{group}/**: not to shared/ itself
-    assert (await nobody.put("api", "contents", "shared", body={"type": "directory"}))[0] == 403
-    assert (await admin.patch(*GROUPS, "analyst", body={"members": []}))[0] == 200
-    assert (await nobody.get("api", "contents"))[0] == 403
+    answer = await nobody.put("api", "contents", "shared", body={"type": "directory"})
+    assert refusal(answer) == forbidden("write:contents!path=shared")
+    status, group = await admin.patch(*GROUPS, "analyst", body={"members": []})
+    assert (status, group["members"]) == (200, [])
+    assert refusal(await nobody.get("api", "contents")) == forbidden("read:contents")
 
 
 async def test_groups_list_and_search(admin):

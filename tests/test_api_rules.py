@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
+
 ROLES = ("api", "rbac", "roles")
 USERS = ("api", "rbac", "users")
 GROUPS = ("api", "rbac", "groups")
@@ -86,7 +88,7 @@ async def test_a_token_never_carries_more_than_its_creator_holds(lead, make_user
 
 
 async def test_a_token_limited_admin_cannot_escalate_beyond_the_token(admin, jp_fetch, jp_ws_fetch):
-    from tests.conftest import Client
+    from tests.support.client import Client
 
     _, token = await admin.post(*USERS, "admin", "tokens", body={"scopes": ["read:roles", "write:roles"]})
     limited = Client(jp_fetch, jp_ws_fetch, "admin", token["token"])
@@ -98,7 +100,7 @@ async def test_a_token_limited_admin_cannot_escalate_beyond_the_token(admin, jp_
 async def test_a_limited_token_mints_no_token_for_its_owner(editor, jp_fetch, jp_ws_fetch):
     """Not a wider one, and (issue 15) not a narrower one either: managing your own tokens needs
     a browser session or an unlimited token of your own, whatever the limited token's scopes."""
-    from tests.conftest import Client
+    from tests.support.client import Client
 
     body = {"scopes": ["tokens!user=eddie", "read:contents"]}
     _, token = await editor.post(*USERS, "eddie", "tokens", body=body)
@@ -162,8 +164,8 @@ async def test_roles_from_config_are_read_only_at_runtime(admin, rbac):
 
 
 def test_a_role_dropped_from_config_becomes_a_runtime_role_and_runtime_roles_stay(tmp_path):
-    from jupyter_rbac.model.scopes import Catalog
-    from jupyter_rbac.services.administration import RBACService
+    from jupyter_rbac.model import Catalog
+    from jupyter_rbac.services import RBACService
     from jupyter_rbac.store import Store
 
     store = Store.open(f"sqlite:///{tmp_path / 'p.sqlite'}")

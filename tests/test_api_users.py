@@ -9,6 +9,8 @@ from sqlalchemy import insert
 
 from jupyter_rbac.store.models import User
 
+from .support.client import NOT_SIGNED_IN, Client
+
 USERS = ("api", "rbac", "users")
 
 
@@ -51,9 +53,11 @@ async def test_bad_users_are_refused_with_a_400(admin, body, message):
 
 
 async def test_a_deleted_users_tokens_stop_working(admin, viewer):
-    assert (await viewer.get("api", "contents"))[0] == 200
+    status, listing = await viewer.get("api", "contents")
+    assert (status, listing["type"]) == (200, "directory")
     assert (await admin.delete(*USERS, "vera"))[0] == 204
-    assert (await viewer.get("api", "contents"))[0] == 403
+    assert (await admin.get(*USERS, "vera"))[0] == 404
+    assert await viewer.get("api", "contents") == NOT_SIGNED_IN
 
 
 async def test_users_see_themselves_and_nobody_else(nobody, make_user):
@@ -141,8 +145,6 @@ async def test_a_user_manages_their_own_tokens(nobody, rbac):
 
 
 async def test_a_token_limited_to_some_scopes_gets_only_those(admin, editor, jp_fetch, jp_ws_fetch):
-    from tests.conftest import Client
-
     status, token = await editor.post(*USERS, "eddie", "tokens", body={"scopes": ["read:contents"]})
     assert status == 201 and token["scopes"] == ["read:contents"]
     limited = Client(jp_fetch, jp_ws_fetch, "eddie", token["token"])
@@ -184,8 +186,10 @@ async def test_bad_token_requests_are_400(nobody, body, message):
 
 
 async def test_bad_token_ids_are_400_and_unknown_ones_404(nobody):
-    assert (await nobody.get(*USERS, "nora", "tokens", "abc"))[0] == 400
-    assert (await nobody.get(*USERS, "nora", "tokens", "999999"))[0] == 404
+    status, error = await nobody.get(*USERS, "nora", "tokens", "abc")
+    assert (status, error["message"]) == (400, "token id: 'abc' is not a token id")
+    status, error = await nobody.get(*USERS, "nora", "tokens", "999999")
+    assert (status, error["message"]) == (404, "no token with id 999999 for user 'nora'")
 
 
 async def test_a_duplicate_user_is_409_and_a_stale_write_412(admin, make_user):

@@ -8,6 +8,8 @@ import pytest
 
 from jupyter_rbac.events import KINDS, schema_id
 
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
+
 AUDIT = ("api", "rbac", "audit")
 
 

@@ -15,7 +15,9 @@ from jupyter_rbac.limits import MAX_AUDIT_TEXT, MAX_TOKEN_NOTE, MAX_TOKENS_PER_U
 from jupyter_rbac.store import Store
 from jupyter_rbac.store.models import AuditEvent, utcnow
 
-from .openapi_check import validate_response
+from .support.openapi_check import validate_response
+
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
 
 RBAC = ("api", "rbac")
 AUDIT = (*RBAC, "audit")

@@ -1,6 +1,6 @@
 """Filters contain on a disk that ignores case (macOS's and Windows' default): the server's root is
-a case-insensitive file system (tests/case_insensitive_fs.py, mounted with FUSE for each test).
-There `team/a` and `team/A` are one folder; a scope must name a folder as the disk spells it, so
+a case-insensitive file system (tests/support/case_insensitive_fs.py, mounted with FUSE for each
+test). There `team/a` and `team/A` are one folder; a scope must name a folder as the disk spells it, so
 users `Ann` and `ann` keep their homes apart and `!path=team/a/**` does not reach `team/A`."""
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_rbac.enforcement.spelling import ignores_case
+from jupyter_rbac.enforcement.locations import ignores_case
 
-FILE_SYSTEM = Path(__file__).with_name("case_insensitive_fs.py")
+pytestmark = pytest.mark.slow  # a FUSE file system mounted for each test
+
+FILE_SYSTEM = Path(__file__).parent / "support" / "case_insensitive_fs.py"
 MOUNT_TIMEOUT = 15
 
 

@@ -11,7 +11,9 @@ import sys
 import nbformat
 import pytest
 
-from .ydoc_client import RoomClient
+from .support.ydoc_client import RoomClient
+
+pytestmark = pytest.mark.slow  # a server and collaboration rooms for each test
 
 NOTEBOOK = "shared/plan.ipynb"
 
@@ -67,15 +69,18 @@ async def test_a_viewers_presence_still_reaches_the_others(editor, viewer, noteb
     vera = await RoomClient.join(viewer, NOTEBOOK, server)
     try:
         before = eddie.awareness_received
-        vera.announce({"user": {"name": "vera"}, "cursors": []})
+        presence = {"user": {"name": "vera"}, "cursors": []}
+        vera.announce(presence)
         await eddie.wait_for(lambda: eddie.awareness_received > before)
+        await eddie.wait_for(lambda: presence in eddie.others())
+        assert presence in eddie.others()  # what JupyterLab shows eddie: vera, and where she is
     finally:
         eddie.close()
         vera.close()
 
 
 def test_without_jupyter_collaboration_there_is_nothing_to_substitute(monkeypatch):
-    from jupyter_rbac.collaboration.rooms import room_handler_substitutes
+    from jupyter_rbac.collaboration import room_handler_substitutes
 
     assert len(room_handler_substitutes()) == 1
     monkeypatch.setitem(sys.modules, "jupyter_server_ydoc.handlers", None)  # as if not installed

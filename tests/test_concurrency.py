@@ -7,8 +7,8 @@ import threading
 import pytest
 
 from jupyter_rbac.errors import Conflict, PreconditionFailed
-from jupyter_rbac.model.scopes import Catalog
-from jupyter_rbac.services.administration import RBACService
+from jupyter_rbac.model import Catalog
+from jupyter_rbac.services import RBACService
 from jupyter_rbac.store import Store
 
 WRITERS = 8

@@ -5,15 +5,14 @@ consistent, and the audit trail has exactly one row per landed write."""
 
 from __future__ import annotations
 
-import json
 import threading
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .servers import admin_and_viewer, isolated_env, start_server
+from .support.servers import admin_and_viewer, call, isolated_env, start_server
+
+pytestmark = pytest.mark.slow  # real server processes of its own, fifty writers
 
 WRITERS = 50
 MAX_TRIES = 200  # far more than 50 writers ever need: running out would be a livelock
@@ -31,20 +30,6 @@ def servers(db_url, tmp_path):
     finally:
         for server in started:
             server.stop()
-
-
-def call(server, method: str, path: str, token: str, body=None, headers=None):
-    request = urllib.request.Request(
-        server.url + path,
-        data=json.dumps(body).encode() if body is not None else None,
-        method=method,
-        headers={"Authorization": f"token {token}", "Content-Type": "application/json", **(headers or {})},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
 
 
 def add_with_retry(server, token: str, path: str, field: str, item: str) -> tuple[int, int]:

@@ -7,8 +7,8 @@ from traitlets import TraitError
 
 from jupyter_rbac.config import RBAC
 from jupyter_rbac.errors import InvalidInput
-from jupyter_rbac.model.scopes import Catalog
-from jupyter_rbac.services.administration import RBACService
+from jupyter_rbac.model import Catalog
+from jupyter_rbac.services import RBACService
 from jupyter_rbac.store import Store
 
 LOAD_ROLES = [

@@ -10,6 +10,8 @@ import os
 import pytest
 from tornado.httpclient import AsyncHTTPClient
 
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
+
 TEXT = {"type": "file", "format": "text", "content": "written"}
 
 

@@ -15,6 +15,8 @@ from jupyter_server.services.contents.largefilemanager import AsyncLargeFileMana
 
 from jupyter_rbac.enforcement.contents_check import RealPathCheck
 
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
+
 TEXT = {"type": "file", "format": "text", "content": "overwritten"}
 
 

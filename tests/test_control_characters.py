@@ -19,6 +19,8 @@ from sqlalchemy import update
 from jupyter_rbac.store import Store
 from jupyter_rbac.store.models import Role, User
 
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
+
 RBAC = ("api", "rbac")
 CLEAR_SCREEN = "\x1b[2J\x1b[H"
 RIGHT_TO_LEFT_OVERRIDE = "\u202e"

@@ -8,8 +8,11 @@ import os
 import signal
 import threading
 
-from .servers import admin_and_viewer, isolated_env, start_server
-from .test_concurrent_writers import call
+import pytest
+
+from .support.servers import admin_and_viewer, call, isolated_env, start_server
+
+pytestmark = pytest.mark.slow  # real server processes of its own, killed and started again
 
 ACKNOWLEDGED_BEFORE_KILL = 25
 

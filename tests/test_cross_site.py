@@ -14,7 +14,9 @@ from tornado.websocket import websocket_connect
 
 from jupyter_rbac.handlers import HANDLERS
 
-from .browser_session import BrowserSession
+from .support.browser_session import BrowserSession
+
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
 
 EVIL = "http://evil.example"
 

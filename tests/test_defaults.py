@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from jupyter_rbac.model.defaults import DEFAULT_GROUPS, DEFAULT_ROLES
-from jupyter_rbac.model.scopes import Catalog
-from jupyter_rbac.services.administration import RBACService
+from jupyter_rbac.model import Catalog
+from jupyter_rbac.services import RBACService
 from jupyter_rbac.store import Store
 
-from .conftest import Client
+from .support.client import Client
+
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
 
 VIEWER = [
     "read:contents",
@@ -102,7 +104,7 @@ def test_default_groups_map_as_nebari_names_them():
 
 async def test_a_default_role_cannot_be_deleted(rbac):
     from jupyter_rbac.errors import Conflict
-    from jupyter_rbac.services.administration import Actor, RBACService
+    from jupyter_rbac.services import Actor, RBACService
 
     with pytest.raises(Conflict):
         RBACService(rbac.store, rbac.catalog).delete_role(Actor.system(), "viewer")

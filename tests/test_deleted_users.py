@@ -10,7 +10,10 @@ import sys
 
 import pytest
 
-from .browser_session import BrowserSession
+from .support.browser_session import BrowserSession
+from .support.client import NOT_SIGNED_IN
+
+pytestmark = pytest.mark.slow  # a server for each test, and the kernels or terminals it starts
 
 TIMEOUT = 30  # a kernel's start, and a few rounds of the server's timer
 
@@ -107,10 +110,11 @@ async def test_a_deleted_users_browser_session_is_not_the_next_users_by_that_nam
     browser = BrowserSession(jp_fetch)
     response = await browser.submit(("login",), ("login",), {"username": "ann", "password": ann.token})
     assert response.code == 302, response.code
-    assert (await browser.api("GET", "api", "rbac", "me"))[0] == 200
+    status, me = await browser.api("GET", "api", "rbac", "me")
+    assert (status, me["name"], me["roles"]) == (200, "ann", ["editor", "runner", "user"])
     status, _ = await admin.delete("api", "rbac", "users", "ann")
     assert status == 204
     status, _ = await admin.post("api", "rbac", "users", body={"name": "ann", "roles": ["runner"]})
     assert status == 201
     # the new ann has never signed out anywhere either: only the record tells the two apart
-    assert (await browser.api("GET", "api", "rbac", "me"))[0] == 403
+    assert await browser.api("GET", "api", "rbac", "me") == NOT_SIGNED_IN

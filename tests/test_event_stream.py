@@ -10,6 +10,8 @@ import json
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a server for each test, and the kernels or terminals it starts
+
 CONTENTS = "https://events.jupyter.org/jupyter_server/contents_service/v1"
 ROLE_EVENTS = "https://events.jupyter.org/jupyter_rbac/role/v1"
 KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"

@@ -15,9 +15,11 @@ import uuid
 import nbformat
 import pytest
 
-from .conftest import Client
-from .test_hidden_is_missing import answer_of
-from .ydoc_client import RoomClient
+from .support.answers import answer_of
+from .support.client import Client
+from .support.ydoc_client import RoomClient
+
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
 
 USERS = ("api", "rbac", "users")
 SECRET = "private/plan.ipynb"

@@ -9,8 +9,10 @@ import time
 
 import pytest
 
-from .postgres import start_cluster
-from .servers import admin_and_viewer, isolated_env, start_server
+from .support.postgres import start_cluster
+from .support.servers import admin_and_viewer, isolated_env, start_server
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]  # a server and a cluster of its own
 
 PATHS = ("/api/contents", "/api/rbac/me", "/api/kernels", "/lab/api/settings", "/api/rbac/roles")
 

@@ -17,6 +17,8 @@ import pytest
 
 from jupyter_rbac.store import Store
 
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
+
 USUAL_UMASK = 0o022
 TIGHTENED = "made private"  # what the start's log line says
 

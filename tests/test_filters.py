@@ -6,6 +6,10 @@ import json
 
 import pytest
 
+from .support.client import forbidden, refusal
+
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
+
 
 @pytest.fixture
 def tree(jp_root_dir):
@@ -135,8 +139,10 @@ async def test_a_file_on_the_way_is_not_readable(make_user, rbac, tree):
 async def test_single_star_is_one_segment(make_user, rbac, tree):
     rbac.store.create_role("top-md", ["read:contents!path=shared/*/plan.md"])
     user = make_user("sam", roles=["top-md"])
-    assert (await user.get("api", "contents", "shared", "devs", "plan.md"))[0] == 200
-    assert (await user.get("api", "contents", "shared", "devs", "deep", "er", "notes.txt"))[0] == 403
+    status, model = await user.get("api", "contents", "shared", "devs", "plan.md")
+    assert (status, model["content"]) == (200, "shared/devs/plan.md")
+    answer = await user.get("api", "contents", "shared", "devs", "deep", "er", "notes.txt")
+    assert refusal(answer) == forbidden("read:contents!path=shared/devs/deep/er/notes.txt")
 
 
 async def test_files_and_nbconvert_follow_path_filters(make_user, rbac, tree):
@@ -199,8 +205,12 @@ async def test_group_filter_shares_kernels_within_a_group(make_user, rbac):
     amy = make_user("amy", roles=["team-kernels"], groups=["lab-a"])
     zed = make_user("zed", roles=["team-kernels"], groups=["lab-b"])
     _, kernel = await ann.post("api", "kernels", body={"name": "python3"})
-    assert (await amy.get("api", "kernels", kernel["id"]))[0] == 200
-    assert (await zed.get("api", "kernels", kernel["id"]))[0] == 404  # another group's kernel: as if not there
+    status, seen = await amy.get("api", "kernels", kernel["id"])
+    assert (status, seen["id"]) == (200, kernel["id"])
+    assert [k["id"] for k in (await amy.get("api", "kernels"))[1]] == [kernel["id"]]
+    status, error = await zed.get("api", "kernels", kernel["id"])
+    assert (status, error["message"]) == (404, "No such kernel")  # another group's: as if not there
+    assert (await zed.get("api", "kernels"))[1] == []
 
 
 async def test_a_session_also_needs_the_kernel_it_starts(make_user, rbac, tree):
@@ -260,6 +270,8 @@ async def test_a_file_named_like_a_folder_on_the_way_stays_closed(make_user, rba
     (tree / "plans").write_text("a file where the role expects a folder")
     rbac.store.create_role("plans-inside", ["read:contents!path=plans/2027/**"])
     user = make_user("pat", roles=["plans-inside"])
+    assert refusal(await user.get("api", "contents", "plans")) == forbidden("read:contents!path=plans")
     for parts in (("api", "contents", "plans"), ("files", "plans"), ("view", "plans")):
-        status, _ = await user.get(*parts)
+        status, body = await user.get(*parts)
         assert status == 403, parts
+        assert "a file where the role expects a folder" not in str(body), parts

@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 import pytest
 from tornado.httpclient import HTTPClientError
 
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
+
 
 def cookie_header(response) -> str:
     return "; ".join(c.split(";", 1)[0] for c in response.headers.get_list("Set-Cookie"))

@@ -26,9 +26,11 @@ import pytest
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
-from .test_websocket_revocation import _execute_request
+from .support.kernel_messages import execute_request
 
-HERE = Path(__file__).parent / "hub"
+pytestmark = [pytest.mark.slow, pytest.mark.hub]  # a real Hub, its proxy and single-user servers
+
+HERE = Path(__file__).parent / "support" / "hub"
 NODE_BIN = Path(__file__).parents[1] / "node_modules" / ".bin"
 START_TIMEOUT = 90
 
@@ -347,7 +349,7 @@ def kernel_channels(hub: Hub, token: str, kernel_id: str, server: str | None = N
 
 async def run_code(connection, code: str) -> str:
     """What `code` prints, run over the kernel's channels."""
-    request = json.loads(_execute_request(code))
+    request = json.loads(execute_request(code))
     await connection.write_message(json.dumps(request))
     printed = []
     while True:
@@ -503,8 +505,10 @@ def test_a_visitors_api_token_without_scopes_for_this_server_does_nothing(hub):
                 assert start_kernel(hub, token)[0] == 403, scopes
             # with the share's scopes, the share is his ceiling, editor or not
             token = hub.token_for("bob")
-            assert call("GET", f"{hub.server}/api/contents", token)[0] == 200
             assert call("PUT", f"{hub.server}/api/contents/bob.txt", token, FILE)[0] == 403
+            status, listing, _ = call("GET", f"{hub.server}/api/contents", token)
+            assert status == 200 and listing["type"] == "directory", listing
+            assert "bob.txt" not in [entry["name"] for entry in listing["content"]]  # not written
     finally:
         rbac_cli(hub, "revoke", "editor", "--user", "bob")
 
@@ -529,4 +533,4 @@ def test_only_the_owners_browser_changes_her_account(hub):
 
 def test_a_kernel_type_nobody_has_is_bad_input_under_the_hub(hub):
     status, refused, _ = call("POST", f"{hub.server}/api/kernels", hub.token_for("alice"), {"name": "nosuch"})
-    assert status == 400, refused
+    assert status == 400 and "nosuch" in refused["message"], refused

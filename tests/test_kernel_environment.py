@@ -17,6 +17,8 @@ from uuid import uuid4
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a server for each test, and the kernels or terminals it starts
+
 TIMEOUT = 60  # a kernel's first answer includes starting it
 HUB_SECRET = "some-secret"
 NOTEBOOK = {

@@ -12,6 +12,8 @@ from uuid import uuid4
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a server for each test, and the kernels or terminals it starts
+
 NOTEBOOK = {
     "type": "notebook",
     "content": {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5},

@@ -18,13 +18,12 @@ from tornado import web
 
 from jupyter_rbac.handlers import HANDLERS
 from jupyter_rbac.identity.credentials import Kind, classify_token
-from jupyter_rbac.store import Store
-from jupyter_rbac.store.engine import MIGRATIONS, open_engine
+from jupyter_rbac.store import MIGRATIONS, Store, open_engine
 from jupyter_rbac.store.models import Base
 
-from .browser_session import BrowserSession
-from .conftest import Client
-from .openapi_check import load_spec, validate_response
+from .support.browser_session import BrowserSession
+from .support.client import Client
+from .support.openapi_check import load_spec, validate_response
 
 RBAC = ("api", "rbac")
 PARTIAL_ADMIN = {"name": "token-admin", "scopes": ["tokens", "read:users", "read:contents"]}
@@ -123,7 +122,8 @@ async def test_a_limited_token_in_the_login_box_makes_no_session(viewer, jp_fetc
     response = await browser.submit(
         ("login",), ("login",), {"username": "", "password": limited.token}
     )
-    assert response.code == 401
+    assert response.code == 401 and b"Invalid user name or password." in response.body
+    assert (await browser.api("GET", *RBAC, "me"))[0] == 403  # no session: still signed out
 
 
 async def test_me_with_a_limited_token_shows_only_what_the_token_may_read(viewer):

@@ -11,8 +11,9 @@ from collections import Counter
 
 import pytest
 
-from .servers import isolated_env, start_server
-from .test_concurrent_writers import call
+from .support.servers import call, isolated_env, start_server
+
+pytestmark = pytest.mark.slow  # a real server process under load
 
 LOAD_SECONDS = 60
 READERS = 6
@@ -25,8 +26,8 @@ def rbac_db_url_for_load(tmp_path) -> str:
 
 
 def test_sixty_seconds_of_mixed_load_without_an_error(rbac_db_url_for_load, tmp_path):
-    from jupyter_rbac.model.scopes import Catalog
-    from jupyter_rbac.services.administration import RBACService
+    from jupyter_rbac.model import Catalog
+    from jupyter_rbac.services import RBACService
     from jupyter_rbac.store import Store
 
     db_url = rbac_db_url_for_load

@@ -5,49 +5,20 @@ when config stops giving it."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from jupyter_rbac.model.defaults import DEFAULT_ROLES
-from jupyter_rbac.model.scopes import Catalog
-from jupyter_rbac.services.administration import RBACService
+from jupyter_rbac.model import Catalog
+from jupyter_rbac.services import RBACService
 from jupyter_rbac.store import Store
 
-from .servers import free_port, isolated_env
+from .support.servers import assert_refused_cleanly, refused_start
+
+pytestmark = pytest.mark.slow  # a server for each test; some start one that must refuse
 
 SHIPPED = {role.name: list(role.scopes) for role in DEFAULT_ROLES}
-REFUSED_START_TIMEOUT = 90
-
-
-def refused_start(work: Path, config: dict) -> str:
-    """Start a real `jupyter server` with this config; it must refuse to start. Returns its output."""
-    env = isolated_env(work)
-    (Path(env["JUPYTER_CONFIG_DIR"]) / "jupyter_server_config.json").write_text(json.dumps(config))
-    root = work / "root"
-    root.mkdir(exist_ok=True)
-    command = [
-        sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={free_port()}", "--ServerApp.port_retries=0",
-        f"--ServerApp.root_dir={root}", "--ServerApp.jpserver_extensions=jupyter_rbac=True",
-    ]  # fmt: skip
-    result = subprocess.run(
-        command, check=False, env=env, cwd=work, stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, timeout=REFUSED_START_TIMEOUT,
-    )  # fmt: skip
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
-    return output
-
-
-def assert_refused_cleanly(output: str, problem: str) -> None:
-    """One critical line names the problem; no traceback of ours (nor of jupyter_server's)."""
-    assert "the server will not start" in output, output
-    assert problem in output, output
-    assert "Traceback" not in output, output
 
 
 def started_with(load_roles: list[dict]) -> Callable[[str], None]:

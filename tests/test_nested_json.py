@@ -12,6 +12,8 @@ from jupyter_rbac.json_body import BodyError, nesting_exceeds, parse_json_body
 from jupyter_rbac.limits import MAX_JSON_DEPTH
 from jupyter_rbac.enforcement.route_report import example_path, handler_methods, iter_routes
 
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
+
 # An object 100,000 levels deep (an array as deep is refused sooner: a body must be an object).
 DEEP = '{"a": ' * 100_000 + "1" + "}" * 100_000
 # Routes a probe must not reach: one stops the server under test, one starts a JupyterLab build.

@@ -14,7 +14,9 @@ import random
 
 import pytest
 
-from jupyter_rbac.model.scopes import ACTIONS, ScopeError, compile_permissions
+from jupyter_rbac.model import ACTIONS, ScopeError, compile_permissions
+
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
 
 WALK_LENGTH = 250
 SEEDS = (1, 2, 3)

@@ -25,6 +25,8 @@ from urllib.parse import quote
 import pytest
 from tornado.httpclient import AsyncHTTPClient
 
+pytestmark = pytest.mark.slow  # thousands of generated paths through a real server
+
 PATHS = 5_000
 SEED = 20261130
 TEXT = '{"type": "file", "format": "text", "content": "written"}'

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from jupyter_rbac.model.paths import LOCAL, POSIX, WINDOWS, PathError, normalize_path
-from jupyter_rbac.model.scopes import Catalog, ScopeError, compile_permissions
+from jupyter_rbac.model import Catalog, ScopeError, compile_permissions
 
 
 def test_this_server_uses_its_platform_rules():

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 from jupyter_rbac.store import Store
+
+from .support.client import forbidden, refusal
 
 TEXT = {"type": "file", "format": "text", "content": "x"}
 
@@ -22,15 +25,19 @@ def rbac_cli(db_url: str, *args: str) -> str:
 
 
 async def test_granting_a_role_applies_on_the_next_request(rbac, viewer):
-    assert (await viewer.put("api", "contents", "x.txt", body=TEXT))[0] == 403
+    assert refusal(await viewer.put("api", "contents", "x.txt", body=TEXT)) == forbidden("write:contents")
     rbac.store.assign_role("editor", users=["vera"])
-    assert (await viewer.put("api", "contents", "x.txt", body=TEXT))[0] == 201
+    status, model = await viewer.put("api", "contents", "x.txt", body=TEXT)
+    assert (status, model["path"]) == (201, "x.txt")
+    assert (await viewer.get("api", "contents", "x.txt"))[1]["content"] == "x"
 
 
-async def test_revoking_a_role_applies_on_the_next_request(rbac, editor):
+async def test_revoking_a_role_applies_on_the_next_request(rbac, editor, jp_root_dir):
     assert (await editor.put("api", "contents", "x.txt", body=TEXT))[0] == 201
     rbac.store.unassign_role("editor", users=["eddie"])
-    assert (await editor.put("api", "contents", "x.txt", body=TEXT))[0] == 403
+    changed = {**TEXT, "content": "changed"}
+    assert refusal(await editor.put("api", "contents", "x.txt", body=changed)) == forbidden("write:contents")
+    assert (jp_root_dir / "x.txt").read_text() == "x"  # unchanged
 
 
 async def test_a_read_allowed_again_and_again_is_refused_right_after_a_revocation(rbac, admin, make_user):
@@ -51,29 +58,32 @@ async def test_a_read_allowed_again_and_again_is_refused_right_after_a_revocatio
 async def test_editing_a_role_applies_to_every_holder(rbac, viewer, make_user):
     other = make_user("olga", roles=["viewer"])
     rbac.store.update_role("viewer", scopes=["read:lab"])
-    assert (await viewer.get("api", "contents"))[0] == 403
-    assert (await other.get("api", "contents"))[0] == 403
+    assert refusal(await viewer.get("api", "contents")) == forbidden("read:contents")
+    assert refusal(await other.get("api", "contents")) == forbidden("read:contents")
+    assert (await other.get("lab"))[0] == 200  # what the role still grants
 
 
 async def test_group_membership_applies_on_the_next_request(rbac, nobody):
-    assert (await nobody.get("api", "contents"))[0] == 403
+    assert refusal(await nobody.get("api", "contents")) == forbidden("read:contents")
     rbac.store.add_members("analyst", ["nora"])
-    assert (await nobody.get("api", "contents"))[0] == 200
+    status, listing = await nobody.get("api", "contents")
+    assert (status, listing["type"]) == (200, "directory")
     rbac.store.remove_members("analyst", ["nora"])
-    assert (await nobody.get("api", "contents"))[0] == 403
+    assert refusal(await nobody.get("api", "contents")) == forbidden("read:contents")
 
 
 async def test_a_change_from_another_process_applies_on_the_next_request(rbac_db_url, viewer):
-    assert (await viewer.put("api", "contents", "y.txt", body=TEXT))[0] == 403
+    assert refusal(await viewer.put("api", "contents", "y.txt", body=TEXT)) == forbidden("write:contents")
     rbac_cli(rbac_db_url, "role", "assign", "editor", "--user", "vera")
     assert (await viewer.put("api", "contents", "y.txt", body=TEXT))[0] == 201
+    assert (await viewer.get("api", "contents", "y.txt"))[1]["content"] == "x"
 
 
 async def test_a_token_created_by_another_process_works_at_once(rbac_db_url, make_user, jp_fetch):
     make_user("tom", roles=["viewer"])
     token = rbac_cli(rbac_db_url, "token", "create", "tom").strip()
     response = await jp_fetch("api", "contents", headers={"Authorization": f"token {token}"})
-    assert response.code == 200
+    assert response.code == 200 and json.loads(response.body)["type"] == "directory"
 
 
 async def test_a_second_store_on_the_same_file_sees_the_change(rbac, rbac_db_url, editor):
@@ -82,7 +92,7 @@ async def test_a_second_store_on_the_same_file_sees_the_change(rbac, rbac_db_url
         other.unassign_role("editor", users=["eddie"])
     finally:
         other.close()
-    assert (await editor.put("api", "contents", "z.txt", body=TEXT))[0] == 403
+    assert refusal(await editor.put("api", "contents", "z.txt", body=TEXT)) == forbidden("write:contents")
 
 
 async def test_the_policy_survives_a_restart(rbac_db_url, rbac):

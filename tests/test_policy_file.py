@@ -10,10 +10,12 @@ import yaml
 
 from jupyter_rbac.errors import Conflict, InvalidInput
 from jupyter_rbac.services.policy_file import dump, load_policy_file, parse, read
-from jupyter_rbac.model.scopes import Catalog
-from jupyter_rbac.services.administration import Actor, Changes, RBACService
+from jupyter_rbac.model import Catalog
+from jupyter_rbac.services import Actor, Changes, RBACService
 from jupyter_rbac.store import Store
-from jupyter_rbac.store.import_export import export_policy, import_policy, plan_import
+from jupyter_rbac.services.policy_document import export_policy, import_policy, plan_import
+
+from .support.markers import POSTGRESQL
 
 SOMEONE = Actor.system("test")
 _databases = itertools.count()
@@ -111,7 +113,7 @@ def test_the_export_is_the_documented_format_sorted_and_without_tokens(service):
     assert parse(text) == document  # "1", "yes" and "null" stay strings
 
 
-@pytest.mark.parametrize("open_service", ["sqlite", "postgresql"], indirect=True)
+@pytest.mark.parametrize("open_service", ["sqlite", POSTGRESQL], indirect=True)
 def test_export_import_export_is_exact(open_service):
     source = open_service()
     build_rich_policy(source)
@@ -241,7 +243,7 @@ def _without_holders(document: dict, role: str) -> dict:
     return document
 
 
-@pytest.mark.parametrize("open_service", ["sqlite", "postgresql"], indirect=True)
+@pytest.mark.parametrize("open_service", ["sqlite", POSTGRESQL], indirect=True)
 def test_an_import_that_leaves_no_administrator_changes_nothing(open_service):
     service = open_service()
     build_rich_policy(service)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from jupyter_rbac.collaboration.rooms import is_edit
+from jupyter_rbac.collaboration.messages import is_edit
 from jupyter_rbac.collaboration.presence import Presence
 
 

@@ -16,10 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jupyter_rbac.policy import Policy
-from jupyter_rbac.model.scopes import Catalog
+from jupyter_rbac.model import Catalog
 from jupyter_rbac.store import Store
 
-from .reference_model import Model
+from .support.reference_model import Model
+
+pytestmark = pytest.mark.slow  # many generated examples against a reference model
 
 USERS = ("ann", "bob", "cy")
 STRANGER = "dan"  # signed in, but not in the store: holds only the everyone role

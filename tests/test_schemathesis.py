@@ -18,7 +18,9 @@ from schemathesis.config import SchemathesisConfig
 
 import jupyter_rbac
 
-from .servers import Server, admin_and_viewer, isolated_env, start_server
+from .support.servers import Server, admin_and_viewer, isolated_env, start_server
+
+pytestmark = pytest.mark.slow  # real server processes, fuzzed with many examples
 
 SPEC = Path(jupyter_rbac.__file__).parent / "openapi.yaml"
 EXAMPLES_PER_OPERATION = 40  # per operation and user; about 2 x 31 x 40 generated requests in all

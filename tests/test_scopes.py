@@ -6,7 +6,7 @@ import pytest
 
 from jupyter_rbac.model.defaults import DEFAULT_ROLES
 from jupyter_rbac.model.paths import PathError, normalize_path
-from jupyter_rbac.model.scopes import (
+from jupyter_rbac.model import (
     ACTIONS,
     Catalog,
     ScopeError,
@@ -162,7 +162,7 @@ def test_owner_and_group_filters():
 
 def test_default_roles_parse():
     for role in DEFAULT_ROLES:
-        catalog.validate(role.scopes)
+        assert catalog.validate(role.scopes) == list(role.scopes), role.name  # each as written
 
 
 def test_parsing_is_cached():

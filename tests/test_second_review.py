@@ -12,6 +12,8 @@ import nbformat
 import pytest
 from tornado.httpclient import AsyncHTTPClient
 
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
+
 SECRET = "BOBSECRET"
 
 
@@ -91,6 +93,8 @@ async def test_a_session_on_a_path_the_user_may_not_read_is_refused(ann, path):
         body={"path": path, "type": "notebook", "name": "x", "kernel": {"name": "python3"}},
     )
     assert status in (403, 404), (status, body)
+    assert SECRET not in json.dumps(body)
+    assert (await ann.get("api", "sessions"))[1] == []  # nothing was started
 
 
 async def test_a_session_moved_to_a_path_the_user_may_not_read_is_refused(ann):
@@ -109,10 +113,11 @@ async def test_a_session_moved_to_a_path_the_user_may_not_read_is_refused(ann):
         for path in ("home/bob/nb.ipynb", "../../../../etc/passwd", "home/ann/lnkbob/nb.ipynb"):
             status, body = await ann.patch("api", "sessions", session["id"], body={"path": path})
             assert status in (400, 403, 404), (path, status, body)
+            assert (await ann.get("api", "sessions", session["id"]))[1]["path"] == "home/ann/mine.ipynb"
         status, body = await ann.patch(
             "api", "sessions", session["id"], body={"path": "home/ann/renamed.ipynb"}
         )
-        assert status == 200, (status, body)
+        assert (status, body["path"]) == (200, "home/ann/renamed.ipynb"), (status, body)
     finally:
         await ann.delete("api", "sessions", session["id"])
 
@@ -144,6 +149,7 @@ async def test_an_unknown_room_is_a_404_not_a_500(ann, admin, room):
     for who in (ann, admin):
         status, body = await who.get("api", "collaboration", "room", room)
         assert status == 404, (who.name, status, body)
+        assert "404" in body and "Traceback" not in body, who.name  # jupyter_server's own page
 
 
 @pytest.mark.parametrize(

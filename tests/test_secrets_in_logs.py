@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from tornado.httpclient import AsyncHTTPClient
 
-from .browser_session import BrowserSession
+from .support.browser_session import BrowserSession
+
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
 
 
 async def test_tokens_and_passwords_never_appear_in_the_log(caplog, rbac, admin, viewer, jp_fetch):

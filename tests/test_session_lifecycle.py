@@ -17,22 +17,20 @@ from sqlalchemy import text
 from tornado.httpclient import HTTPClientError
 from tornado.websocket import WebSocketClosedError
 
-from jupyter_rbac.store import Store
-from jupyter_rbac.store.engine import MIGRATIONS, open_engine
+from jupyter_rbac.store import MIGRATIONS, Store, open_engine
 
-from . import test_websocket_revocation as revocation
-from .test_openid import IssuerProcess, signing_in_at
-from .test_openid import sign_in as oidc_sign_in
-from .test_websocket_revocation import _ask_kernel_info, _closed, _execute_request
+from .support.kernel_messages import ask_kernel_info, execute_request, until_closed
+from .support.openid import signing_in_at
+from .support.openid import sign_in as oidc_sign_in
 
-browser_of = revocation.browser_of  # the fixture: a browser signed in through the login page
+pytestmark = pytest.mark.slow  # a server for each test, and the kernels or terminals it starts
 
 ENDED = (1008, "the browser session of this connection ended")
 
 
 def _creates(path) -> str:
     """Code that, if a kernel runs it, leaves `path` behind."""
-    return _execute_request(f"open({str(path)!r}, 'w').close()")
+    return execute_request(f"open({str(path)!r}, 'w').close()")
 
 
 async def _runs_nothing_more(channels, jp_root_dir, name: str) -> None:
@@ -40,7 +38,7 @@ async def _runs_nothing_more(channels, jp_root_dir, name: str) -> None:
     ran. (The server's timer may have closed it already: then the code is never sent.)"""
     with contextlib.suppress(WebSocketClosedError):
         await channels.write_message(_creates(jp_root_dir / name))
-    assert await _closed(channels) == ENDED
+    assert await until_closed(channels) == ENDED
     await asyncio.sleep(1)  # what the kernel would take, had it got the message
     assert not (jp_root_dir / name).exists()
 
@@ -80,7 +78,7 @@ async def test_a_password_change_closes_another_sessions_kernel_websocket_before
     assert status == 201, kernel
     channels = await laptop.websocket("api", "kernels", kernel["id"], "channels")
     try:
-        assert (await _ask_kernel_info(channels))["content"]["status"] == "ok"
+        assert (await ask_kernel_info(channels))["content"]["status"] == "ok"
         status, _ = await phone.api(
             "PUT", "api", "rbac", "me", "password", body={"new_password": "a new long phrase"}
         )
@@ -102,7 +100,7 @@ async def test_a_deleted_users_open_websocket_is_not_the_next_users_by_that_name
     browser = await browser_of(ann)
     channels = await browser.websocket("api", "kernels", admins_kernel, "channels")
     try:
-        await _ask_kernel_info(channels)
+        await ask_kernel_info(channels)
         assert (await admin.delete("api", "rbac", "users", "ann"))[0] == 204
         status, _ = await admin.post(
             "api", "rbac", "users", body={"name": "ann", "roles": ["editor"]}
@@ -139,7 +137,7 @@ async def test_a_record_with_the_old_id_and_creation_time_is_still_someone_else(
     browser = await browser_of(ann)
     channels = await browser.websocket("api", "kernels", admins_kernel, "channels")
     try:
-        await _ask_kernel_info(channels)
+        await ask_kernel_info(channels)
         old = rbac.store.get_user("ann")
         created_at = _stored_creation_time(rbac, old.id)
         assert (await admin.delete("api", "rbac", "users", "ann"))[0] == 204
@@ -169,12 +167,6 @@ def _stored_creation_time(rbac, user_id: int) -> object:
 class TestOpenIDConnect:
     """The same under OIDC: the issuer says who signs in, but a session our store's admin ends by
     deleting the user stays ended when a user of that name is made again."""
-
-    @pytest.fixture
-    def issuer(self):
-        process = IssuerProcess()
-        yield process
-        process.stop()
 
     @pytest.fixture
     def jp_server_config(self, jp_server_config, issuer):

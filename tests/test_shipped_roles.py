@@ -7,6 +7,10 @@ import json
 
 import pytest
 
+from .support.client import forbidden, refusal
+
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
+
 NOTEBOOK = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 TEXT = {"type": "file", "format": "text", "content": "new"}
 HOMES = {"ann": "home/ann/notes.txt", "bob": "home/bob/his.txt", "dora": "home/dora/plan.txt"}
@@ -77,10 +81,16 @@ async def test_other_homes_do_not_show_in_an_analysts_listing(ann, bob, tree):
 
 
 async def test_an_analyst_exports_only_what_she_may_read(ann, bob, tree):
-    status, _ = await ann.get("nbconvert", "script", "home", "ann", "nb.ipynb")
-    assert status == 200
-    status, _ = await ann.get("nbconvert", "script", "home", "bob", "nb.ipynb")
-    assert status == 403
+    for owner in ("ann", "bob"):
+        cell = {"id": "c1", "cell_type": "code", "source": f"print('{owner}')", "metadata": {}, "outputs": []}
+        cell["execution_count"] = None
+        notebook = {**json.loads(NOTEBOOK), "cells": [cell]}
+        (tree / "home" / owner / "nb.ipynb").write_text(json.dumps(notebook))
+    status, script = await ann.get("nbconvert", "script", "home", "ann", "nb.ipynb")
+    assert status == 200 and "print('ann')" in script
+    answer = await ann.get("nbconvert", "script", "home", "bob", "nb.ipynb")
+    assert refusal(answer) == forbidden("read:nbconvert!path=home/bob/nb.ipynb")
+    assert "print('bob')" not in str(answer[1])
 
 
 async def test_an_analyst_runs_notebooks_in_her_own_kernels_only(admin, ann, tree):

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from jupyter_rbac.errors import Conflict, InvalidInput, NotFound
-from jupyter_rbac.model.scopes import Catalog
-from jupyter_rbac.services.administration import RBACService
+from jupyter_rbac.model import Catalog
+from jupyter_rbac.services import RBACService
 from jupyter_rbac.store import Store
 from jupyter_rbac.store.models import Base
 
@@ -148,6 +148,8 @@ def test_owners_are_kept(store):
     assert store.owners() == {}
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_a_lost_change_listener_reports_a_change_and_listens_again(postgres):
     """PostgreSQL: a notification lost with the connection must not mean stale permissions.
 

@@ -16,8 +16,10 @@ import pytest
 
 from jupyter_rbac.identity.throttle import MAX_KEYS, LoginThrottle
 
-from .browser_session import BrowserSession
-from .openapi_check import validate_response
+from .support.browser_session import BrowserSession
+from .support.openapi_check import validate_response
+
+pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
 
 RBAC = ("api", "rbac")
 PASSWORD = "correct horse"

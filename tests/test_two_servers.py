@@ -9,7 +9,9 @@ import time
 
 import pytest
 
-from .servers import admin_and_viewer, isolated_env, start_server
+from .support.servers import admin_and_viewer, isolated_env, start_server
+
+pytestmark = pytest.mark.slow  # real server processes of its own
 
 
 @pytest.fixture

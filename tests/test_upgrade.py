@@ -8,12 +8,14 @@ import pytest
 from jupyter_server.auth.security import passwd
 from jupyter_server.serverapp import ServerApp
 
-from jupyter_rbac.model.scopes import Catalog
-from jupyter_rbac.services.administration import RBACService
+from jupyter_rbac.model import Catalog
+from jupyter_rbac.services import RBACService
 from jupyter_rbac.store import Store
 
-from .browser_session import BrowserSession
-from .test_load_roles import assert_refused_cleanly, refused_start
+from .support.browser_session import BrowserSession
+from .support.servers import assert_refused_cleanly, refused_start
+
+pytestmark = pytest.mark.slow  # a server for each test; some start one that must refuse
 
 PASSWORD = "the owner's old password"
 ARGON2 = passwd(PASSWORD)  # what `jupyter server password` writes: "argon2:$argon2id$..."

@@ -15,7 +15,9 @@ from tornado.websocket import WebSocketHandler, websocket_connect
 
 from jupyter_rbac.enforcement.route_report import example_path, iter_routes
 
-from .browser_session import BrowserSession
+from .support.browser_session import BrowserSession
+
+pytestmark = pytest.mark.slow  # a server for each test, and the kernels or terminals it starts
 
 EVIL = "http://evil.example"
 REFUSED = "refused a websocket to"

@@ -8,46 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-from uuid import uuid4
 
 import pytest
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
-from .browser_session import BrowserSession
-from .test_openid import IssuerProcess, signing_in_at
-from .test_openid import sign_in as oidc_sign_in
+from .support.kernel_messages import (
+    TIMEOUT,
+    ask_kernel_info,
+    execute_request,
+    kernel_info_request,
+    until_closed,
+)
+from .support.openid import signing_in_at
+from .support.openid import sign_in as oidc_sign_in
 
-TIMEOUT = 30  # a kernel's first answer includes starting it
-
-
-def _kernel_info_request() -> tuple[str, str]:
-    msg_id = uuid4().hex
-    header = {
-        "msg_id": msg_id, "msg_type": "kernel_info_request", "username": "", "session": uuid4().hex,
-        "date": "", "version": "5.3",
-    }  # fmt: skip
-    message = {"header": header, "parent_header": {}, "metadata": {}, "content": {}, "channel": "shell"}
-    return json.dumps(message), msg_id
-
-
-async def _ask_kernel_info(connection) -> dict:
-    request, msg_id = _kernel_info_request()
-    await connection.write_message(request)
-    while True:
-        raw = await asyncio.wait_for(connection.read_message(), TIMEOUT)
-        assert raw is not None, f"closed: {connection.close_code} {connection.close_reason}"
-        message = json.loads(raw)
-        if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "kernel_info_reply":
-            return message
-
-
-async def _closed(connection) -> tuple[int | None, str | None]:
-    """Read until the server closes the connection; its close code and reason."""
-    while (await asyncio.wait_for(connection.read_message(), TIMEOUT)) is not None:
-        pass
-    return connection.close_code, connection.close_reason
-
+pytestmark = pytest.mark.slow  # a server for each test, and the kernels or terminals it starts
 
 @pytest.fixture
 def open_kernel(runner):
@@ -68,34 +44,34 @@ def open_kernel(runner):
 
 async def test_taking_the_role_closes_a_kernel_connection_at_its_next_message(admin, open_kernel):
     channels = await open_kernel()
-    assert (await _ask_kernel_info(channels))["content"]["status"] == "ok"
+    assert (await ask_kernel_info(channels))["content"]["status"] == "ok"
     # rita is a runner directly and an analyst through the group analyst
     status, _ = await admin.patch("api", "rbac", "users", "rita", body={"roles": [], "groups": []})
     assert status == 200
-    request, _ = _kernel_info_request()
+    request, _ = kernel_info_request()
     await channels.write_message(request)
     # what the upgrade itself would now be told
-    assert await _closed(channels) == (1008, "you need the scope read:kernels")
+    assert await until_closed(channels) == (1008, "you need the scope read:kernels")
 
 
 async def test_revoking_the_token_closes_a_kernel_connection(admin, rbac, open_kernel):
     channels = await open_kernel()
-    await _ask_kernel_info(channels)
+    await ask_kernel_info(channels)
     (token,) = rbac.store.list_tokens("rita")
     status, _ = await admin.delete("api", "rbac", "users", "rita", "tokens", str(token.id))
     assert status == 204
-    request, _ = _kernel_info_request()
+    request, _ = kernel_info_request()
     await channels.write_message(request)
-    assert await _closed(channels) == (1008, "the token of this connection was revoked")
+    assert await until_closed(channels) == (1008, "the token of this connection was revoked")
 
 
 async def test_a_change_that_does_not_concern_the_connection_keeps_it_open(admin, make_user, open_kernel):
     channels = await open_kernel()
-    await _ask_kernel_info(channels)
+    await ask_kernel_info(channels)
     make_user("otto")
     status, _ = await admin.patch("api", "rbac", "users", "otto", body={"roles": ["runner"]})
     assert status == 200
-    assert (await _ask_kernel_info(channels))["content"]["status"] == "ok"  # still served
+    assert (await ask_kernel_info(channels))["content"]["status"] == "ok"  # still served
 
 
 async def test_taking_the_role_closes_a_terminal_before_it_runs_anything(admin, editor, jp_root_dir):
@@ -108,7 +84,7 @@ async def test_taking_the_role_closes_a_terminal_before_it_runs_anything(admin, 
         status, _ = await admin.patch("api", "rbac", "users", "eddie", body={"roles": []})
         assert status == 200
         await shell.write_message(json.dumps(["stdin", f"echo after > {jp_root_dir}/after.txt\r"]))
-        assert await _closed(shell) == (1008, "you need the scope read:terminals")
+        assert await until_closed(shell) == (1008, "you need the scope read:terminals")
         await asyncio.sleep(0.5)  # what a shell would take to run it, had it got the line
         assert not (jp_root_dir / "after.txt").exists()
     finally:
@@ -128,7 +104,7 @@ async def test_a_terminal_that_only_prints_closes_within_the_recheck_time(admin,
         assert status == 200
         # ticks, until the timer (every second) judges the connection again: without it they
         # would go on, and the wait time out
-        await asyncio.wait_for(_closed(shell), TIMEOUT)
+        await asyncio.wait_for(until_closed(shell), TIMEOUT)
         assert (shell.close_code, shell.close_reason) == (1008, "you need the scope read:terminals")
     finally:
         shell.close()
@@ -146,40 +122,9 @@ async def _wait_for(condition, timeout: float = TIMEOUT) -> None:
 
 
 @pytest.fixture
-def browser_of(jp_fetch, jp_http_port, jp_base_url):
-    """browser_of(client) -> a browser signed in as that user through the login page (their own
-    token in the password box), with `.websocket(*parts)` opening one from the server's own origin."""
-
-    async def sign_in(client) -> BrowserSession:
-        browser = BrowserSession(jp_fetch)
-        response = await browser.submit(("login",), ("login",), {"username": client.name, "password": client.token})
-        assert response.code == 302, response.code
-
-        async def websocket(*parts: str):
-            cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
-            url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}{'/'.join(parts)}"
-            own = f"http://127.0.0.1:{jp_http_port}"
-            return await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie, "Origin": own}))
-
-        browser.websocket = websocket
-        return browser
-
-    return sign_in
-
-
-@pytest.fixture
 def ann(make_user):
     """ann runs kernels and terminals (the server shuts them down when the test ends)."""
     return make_user("ann", roles=["runner", "editor"])
-
-
-def _execute_request(code: str) -> str:
-    header = {
-        "msg_id": uuid4().hex, "msg_type": "execute_request", "username": "", "session": uuid4().hex,
-        "date": "", "version": "5.3",
-    }  # fmt: skip
-    content = {"code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False}
-    return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content, "channel": "shell"})
 
 
 async def test_signing_out_everywhere_closes_the_sessions_websockets_before_they_run_anything(
@@ -193,16 +138,16 @@ async def test_signing_out_everywhere_closes_the_sessions_websockets_before_they
     channels = await laptop.websocket("api", "kernels", kernel["id"], "channels")
     shell = await laptop.websocket("terminals", "websocket", terminal["name"])
     try:
-        assert (await _ask_kernel_info(channels))["content"]["status"] == "ok"
+        assert (await ask_kernel_info(channels))["content"]["status"] == "ok"
         status, _ = await phone.api("DELETE", "api", "rbac", "me", "sessions")
         assert status == 204
         status, _ = await laptop.api("GET", "api", "rbac", "me")
         assert status == 403  # the laptop's REST requests are refused...
         # ...and so is what its open websockets carry
-        await channels.write_message(_execute_request(f"open({str(jp_root_dir / 'kernel.txt')!r}, 'w').close()"))
+        await channels.write_message(execute_request(f"open({str(jp_root_dir / 'kernel.txt')!r}, 'w').close()"))
         await shell.write_message(json.dumps(["stdin", f"echo after > {jp_root_dir}/shell.txt\r"]))
-        assert await _closed(channels) == (1008, "the browser session of this connection ended")
-        assert await _closed(shell) == (1008, "the browser session of this connection ended")
+        assert await until_closed(channels) == (1008, "the browser session of this connection ended")
+        assert await until_closed(shell) == (1008, "the browser session of this connection ended")
         await asyncio.sleep(1)  # what the kernel and the shell would take, had they got it
         assert not (jp_root_dir / "kernel.txt").exists() and not (jp_root_dir / "shell.txt").exists()
     finally:
@@ -222,7 +167,7 @@ async def test_changing_the_password_closes_another_sessions_terminal_that_only_
         status, _ = await phone.api("PUT", "api", "rbac", "me", "password", body={"new_password": "a new long phrase"})
         assert status == 204
         # it only receives: the timer (every second) ends it, else the ticks go on and this times out
-        await asyncio.wait_for(_closed(shell), TIMEOUT)
+        await asyncio.wait_for(until_closed(shell), TIMEOUT)
         assert (shell.close_code, shell.close_reason) == (1008, "the browser session of this connection ended")
         status, _ = await phone.api("GET", "api", "rbac", "me")
         assert status == 200  # the session that changed it goes on
@@ -236,22 +181,16 @@ async def test_a_session_that_goes_on_keeps_its_websockets(ann, browser_of, admi
     assert status == 201, kernel
     channels = await laptop.websocket("api", "kernels", kernel["id"], "channels")
     try:
-        await _ask_kernel_info(channels)
+        await ask_kernel_info(channels)
         status, _ = await admin.patch("api", "rbac", "users", "ann", body={"display_name": "Ann Other"})
         assert status == 200  # a change to her record that does not end her sessions
-        assert (await _ask_kernel_info(channels))["content"]["status"] == "ok"
+        assert (await ask_kernel_info(channels))["content"]["status"] == "ok"
     finally:
         channels.close()
 
 
 class TestOpenIDConnectSessions:
     """The same under OIDC: a session's cookie carries the user's session epoch too."""
-
-    @pytest.fixture
-    def issuer(self):
-        process = IssuerProcess()
-        yield process
-        process.stop()
 
     @pytest.fixture
     def jp_server_config(self, jp_server_config, issuer):
@@ -271,13 +210,13 @@ class TestOpenIDConnectSessions:
         own = f"http://127.0.0.1:{jp_http_port}"
         channels = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie, "Origin": own}))
         try:
-            await _ask_kernel_info(channels)
+            await ask_kernel_info(channels)
             status, _ = await phone.api("DELETE", "api", "rbac", "me", "sessions")
             assert status == 204
             assert (await laptop.api("GET", "api", "rbac", "me"))[0] == 403
-            request, _ = _kernel_info_request()
+            request, _ = kernel_info_request()
             await channels.write_message(request)
-            assert await _closed(channels) == (1008, "the browser session of this connection ended")
+            assert await until_closed(channels) == (1008, "the browser session of this connection ended")
             again = await oidc_sign_in(jp_fetch, issuer, "ivy")  # signing in again works
             assert (await again.api("GET", "api", "rbac", "me"))[0] == 200
         finally:

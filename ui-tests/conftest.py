@@ -89,6 +89,11 @@ USER_SETTINGS = {
 _call_failed = pytest.StashKey[bool]()
 
 
+def pytest_collection_modifyitems(items):
+    for item in items:  # every test here drives chromium: `-m "not browser"` leaves them out
+        item.add_marker(pytest.mark.browser)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     """Remember whether a test's body failed, for the fixtures' failure diagnostics."""

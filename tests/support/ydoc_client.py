@@ -19,6 +19,7 @@ from pycrdt import (
     create_sync_message,
     create_update_message,
     handle_sync_message,
+    read_message,
 )
 
 
@@ -29,6 +30,7 @@ class RoomClient:
         self.cells = self.doc.get("cells", type=Array)  # jupyter_ydoc's notebook layout
         self.synced = asyncio.Event()
         self.awareness_received = 0
+        self.presence = Awareness(self.doc)  # the others' states, as their announcements say
         self.closed = asyncio.Event()
         self._remote = False
         self._subscription = self.doc.observe(self._send_local_change)
@@ -36,7 +38,7 @@ class RoomClient:
 
     @classmethod
     async def join(cls, client, path: str, server: str) -> RoomClient:
-        """Open `path`'s session as `client` (a tests.conftest.Client), then its room;
+        """Open `path`'s session as `client` (a tests.support.client.Client), then its room;
         `server` is the server's websocket URL with its base_url (`ws://127.0.0.1:PORT/base/`)."""
         status, session = await client.put(
             "api", "collaboration", "session", path, body={"format": "json", "type": "notebook"}
@@ -63,6 +65,7 @@ class RoomClient:
                 return
             if isinstance(message, bytes) and message and message[0] == YMessageType.AWARENESS:
                 self.awareness_received += 1
+                self.presence.apply_awareness_update(read_message(message[1:]), "remote")
                 continue
             if isinstance(message, str) or not message or message[0] != YMessageType.SYNC:
                 continue  # jupyter's own messages
@@ -83,6 +86,11 @@ class RoomClient:
         self.connection.write_message(
             create_awareness_message(awareness.encode_awareness_update([awareness.client_id])), binary=True
         )
+
+    def others(self) -> list[dict]:
+        """The states the other collaborators announced (their user, their cursors)."""
+        own = self.presence.client_id
+        return [state for client, state in self.presence.states.items() if client != own and state]
 
     def source(self, index: int = 0) -> str:
         return str(self.cells[index]["source"])

@@ -1,6 +1,6 @@
 """A real OpenID Connect issuer for tests, shaped like Keycloak, run as its own process on loopback.
 
-    python tests/openid_issuer.py PORT CLIENT_ID CLIENT_SECRET
+    python tests/support/openid_issuer.py PORT CLIENT_ID CLIENT_SECRET
 
 Serves discovery, JWKS (RSA keys generated at start), the authorization endpoint (approves at
 once, as the user the test chose), the token endpoint (authorization_code with PKCE,

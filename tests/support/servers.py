@@ -17,6 +17,7 @@ from pathlib import Path
 
 START_TIMEOUT = 90
 STOP_TIMEOUT = 20
+REFUSED_START_TIMEOUT = 90
 
 
 def free_port() -> int:
@@ -97,10 +98,52 @@ def start_server(work: Path, name: str, db_url: str, token: str, env: dict[str, 
     return server
 
 
+def refused_start(work: Path, config: dict) -> str:
+    """Start a real `jupyter server` with this config; it must refuse to start. Returns its output."""
+    env = isolated_env(work)
+    (Path(env["JUPYTER_CONFIG_DIR"]) / "jupyter_server_config.json").write_text(json.dumps(config))
+    root = work / "root"
+    root.mkdir(exist_ok=True)
+    command = [
+        sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={free_port()}", "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={root}", "--ServerApp.jpserver_extensions=jupyter_rbac=True",
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, check=False, env=env, cwd=work, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=REFUSED_START_TIMEOUT,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    return output
+
+
+def assert_refused_cleanly(output: str, problem: str) -> None:
+    """One critical line names the problem; no traceback of ours (nor of jupyter_server's)."""
+    assert "the server will not start" in output, output
+    assert problem in output, output
+    assert "Traceback" not in output, output
+
+
+def call(server: Server, method: str, path: str, token: str, body=None, headers=None):
+    """One JSON request to `server` as `token`'s owner: (status, decoded body or None)."""
+    request = urllib.request.Request(
+        server.url + path,
+        data=json.dumps(body).encode() if body is not None else None,
+        method=method,
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json", **(headers or {})},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
 def admin_and_viewer(db_url: str) -> dict[str, str]:
     """A policy with admin `boss` and viewer `bob`; their API tokens."""
-    from jupyter_rbac.model.scopes import Catalog
-    from jupyter_rbac.services.administration import RBACService
+    from jupyter_rbac.model import Catalog
+    from jupyter_rbac.services import RBACService
     from jupyter_rbac.store import Store
 
     store = Store.open(db_url)

@@ -2,7 +2,7 @@
 passthrough to a folder that finds each name whatever its case (and keeps the case it was
 created with). Linux has no such file system the tests can mount otherwise.
 
-    python tests/case_insensitive_fs.py BACKING_FOLDER MOUNT_POINT    (until unmounted)
+    python tests/support/case_insensitive_fs.py BACKING_FOLDER MOUNT_POINT    (until unmounted)
 """
 
 from __future__ import annotations
