@@ -16,7 +16,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
 import * as React from 'react';
 
-import { IMe, RBACClient } from './api';
+import { IMe, IScopeCatalog, RBACClient } from './api';
 import { MeStatus } from './components/MeStatus';
 import { withoutKernelStart } from './kernels';
 import { readOnlyWhereRefused } from './readOnly';
@@ -92,9 +92,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const trans = translator.load('jupyter_rbac');
     const client = new RBACClient(app.serviceManager.serverSettings);
 
+    // Who the user is, and the scope catalog that says what their scopes grant.
     let me: IMe;
+    let catalog: IScopeCatalog;
     try {
-      me = await client.me();
+      [me, catalog] = await Promise.all([client.me(), client.scopes()]);
     } catch (reason) {
       console.warn('jupyter-rbac: could not read the current user.', reason);
       return;
@@ -116,7 +118,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
 
     // The Access panel: every user sees their own permissions there.
-    const access = createAccessPanel(client, trans, me, preferences, {
+    const access = createAccessPanel(client, trans, me, catalog, preferences, {
       openDocument: path =>
         void app.commands.execute('docmanager:open', { path })
     });

@@ -66,7 +66,13 @@ export class LazyView extends ReactWidget {
  * The scope catalog, read once and shared by the sections that need it.
  */
 export class CatalogCache {
-  constructor(private readonly client: RBACClient) {}
+  /** @param known - the catalog already read (at start-up), if any. */
+  constructor(
+    private readonly client: RBACClient,
+    known?: IScopeCatalog
+  ) {
+    this.catalog = known ? Promise.resolve(known) : null;
+  }
 
   get(): Promise<IScopeCatalog> {
     if (!this.catalog) {
@@ -77,5 +83,5 @@ export class CatalogCache {
     return this.catalog;
   }
 
-  private catalog: Promise<IScopeCatalog> | null = null;
+  private catalog: Promise<IScopeCatalog> | null;
 }

@@ -10,13 +10,13 @@ import { Message } from '@lumino/messaging';
 import { AccordionPanel, Widget } from '@lumino/widgets';
 import * as React from 'react';
 
-import { IMe, RBACClient } from './api';
+import { IMe, IScopeCatalog, RBACClient } from './api';
 import { CollaboratorsWidget } from './collaboratorsWidget';
 import { AccessCheck, checkableResources } from './components/AccessCheck';
 import { AccessMatrix } from './components/AccessMatrix';
 import { AuditView } from './components/AuditView';
 import { MembersView } from './components/MembersView';
-import { MyPermissions } from './components/MyPermissions';
+import { MyPermissionsSection } from './components/MyPermissionsSection';
 import { RolesView } from './components/RolesView';
 import { jupyterLabFeedback } from './dialogs';
 import { CatalogCache, LazyView } from './lazyView';
@@ -49,37 +49,29 @@ class MyPermissionsWidget extends ReactWidget {
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    void this.load();
-  }
-
-  async load(): Promise<void> {
-    try {
-      const [me, catalog] = await Promise.all([
-        this.client.me(),
-        this.client.scopes()
-      ]);
-      this.me = me;
-      this.words = catalogWords(catalog);
-    } catch (reason) {
-      Notification.error(
-        this.trans.__(
-          'Could not read your permissions: %1',
-          (reason as Error).message
-        )
-      );
-    }
+    this.shown += 1;
     this.update();
   }
 
   render(): JSX.Element {
-    if (!this.me) {
-      return <p className="jp-RBAC-Loading">{this.trans.__('Loading…')}</p>;
-    }
-    return <MyPermissions me={this.me} words={this.words} trans={this.trans} />;
+    return (
+      <MyPermissionsSection
+        client={this.client}
+        shown={this.shown}
+        onError={reason =>
+          Notification.error(
+            this.trans.__(
+              'Could not read your permissions: %1',
+              (reason as Error).message
+            )
+          )
+        }
+        trans={this.trans}
+      />
+    );
   }
 
-  private me: IMe | null = null;
-  private words: Map<string, string> = new Map();
+  private shown = 0;
 }
 
 /** The panel's preferences, from the settings (`schema/plugin.json`). */
@@ -121,6 +113,7 @@ export function createAccessPanel(
   client: RBACClient,
   trans: TranslationBundle,
   me: IMe,
+  scopeCatalog: IScopeCatalog,
   preferences: IPanelPreferences,
   actions: IPanelActions
 ): IAccessPanel {
@@ -135,7 +128,9 @@ export function createAccessPanel(
     )
   );
   const feedback = jupyterLabFeedback(trans);
-  const catalog = new CatalogCache(client);
+  const catalog = new CatalogCache(client, scopeCatalog);
+  const may = (action: 'read' | 'write', resource: string): boolean =>
+    holds(me, scopeCatalog, action, resource);
   const loading = trans.__('Loading…');
   const sections = new Map<SectionId, Widget>();
   const add = (id: SectionId, widget: Widget): void => {
@@ -152,8 +147,8 @@ export function createAccessPanel(
   add('my-permissions', new MyPermissionsWidget(client, trans));
   // "Manage roles of X" from Collaborators opens X in Members.
   const focus: { user: string | null } = { user: null };
-  if (holds(me, 'read', 'collaborators')) {
-    const showUser = holds(me, 'read', 'users')
+  if (may('read', 'collaborators')) {
+    const showUser = may('read', 'users')
       ? (name: string) => {
           focus.user = name;
           sections.get('members')?.update();
@@ -171,18 +166,18 @@ export function createAccessPanel(
       )
     );
   }
-  if (holds(me, 'read', 'roles')) {
+  if (may('read', 'roles')) {
     add(
       'roles',
       lazy(trans.__('Roles'), 'jp-RBAC-RolesWidget', async () => {
-        const scopes = await catalog.get();
-        const words = catalogWords(scopes);
+        const known = await catalog.get();
+        const words = catalogWords(known);
         return () => (
           <RolesView
             client={client}
-            catalog={scopes.scopes}
+            catalog={known.scopes}
             words={words}
-            canWrite={holds(me, 'write', 'roles')}
+            canWrite={may('write', 'roles')}
             pageSize={preferences.pageSize}
             feedback={feedback}
             trans={trans}
@@ -191,12 +186,12 @@ export function createAccessPanel(
       })
     );
   }
-  if (holds(me, 'read', 'users') || holds(me, 'read', 'groups')) {
+  if (may('read', 'users') || may('read', 'groups')) {
     const can = {
-      writeUsers: holds(me, 'write', 'users'),
-      writeGroups: holds(me, 'write', 'groups'),
-      writeRoles: holds(me, 'write', 'roles'),
-      readGroups: holds(me, 'read', 'groups')
+      writeUsers: may('write', 'users'),
+      writeGroups: may('write', 'groups'),
+      writeRoles: may('write', 'roles'),
+      readGroups: may('read', 'groups')
     };
     add(
       'members',
@@ -213,7 +208,7 @@ export function createAccessPanel(
       ))
     );
   }
-  if (mayAdminister(me)) {
+  if (mayAdminister(me, scopeCatalog)) {
     add(
       'check-access',
       lazy(trans.__('Check access'), 'jp-RBAC-AccessCheckWidget', async () => {
@@ -229,29 +224,29 @@ export function createAccessPanel(
       })
     );
   }
-  if (mayAdminister(me) && holds(me, 'read', 'roles')) {
+  if (mayAdminister(me, scopeCatalog) && may('read', 'roles')) {
     add(
       'access-matrix',
       lazy(trans.__('Access matrix'), 'jp-RBAC-MatrixWidget', async () => {
-        const [scopes, roles] = await Promise.all([
+        const [known, roles] = await Promise.all([
           catalog.get(),
           client.roles({ limit: 1000 })
         ]);
         const names = roles.items.map(role => role.name);
-        const resources = checkableResources(scopes.scopes);
+        const resources = checkableResources(known.scopes);
         return () => (
           <AccessMatrix
             client={client}
             roles={names}
             resources={resources}
-            hierarchy={scopes.hierarchy}
+            hierarchy={known.hierarchy}
             trans={trans}
           />
         );
       })
     );
   }
-  if (holds(me, 'read', 'audit')) {
+  if (may('read', 'audit')) {
     add(
       'audit',
       lazy(trans.__('Audit'), 'jp-RBAC-AuditWidget', async () => () => (

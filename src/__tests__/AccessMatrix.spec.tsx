@@ -3,8 +3,6 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import * as React from 'react';
 
 import { AccessMatrix, accessTo } from '../components/AccessMatrix';
-import { holds, mayAdminister } from '../permissions';
-import { ALICE } from './fixtures';
 import { answeringClient, json } from './http';
 
 const HIERARCHY = { read: [], write: ['read'], execute: ['write', 'read'] };
@@ -86,30 +84,5 @@ describe('AccessMatrix', () => {
       'users?role=viewer&limit=50',
       'users/vera/permissions?'
     ]);
-  });
-});
-
-describe('holds', () => {
-  it('counts filtered scopes, but not those about the user alone', () => {
-    expect(
-      holds(
-        { ...ALICE, scopes: ['read:users!user=alice', 'tokens!user=alice'] },
-        'read',
-        'users'
-      )
-    ).toBe(false);
-    expect(
-      mayAdminister({ ...ALICE, scopes: ['read:users!group=students'] })
-    ).toBe(true);
-    expect(holds({ ...ALICE, scopes: ['write:roles'] }, 'read', 'roles')).toBe(
-      true
-    );
-    expect(holds({ ...ALICE, scopes: ['read:roles'] }, 'write', 'roles')).toBe(
-      false
-    );
-    expect(holds({ ...ALICE, scopes: ['all'] }, 'write', 'audit')).toBe(true);
-    expect(holds({ ...ALICE, scopes: ['groups'] }, 'write', 'groups')).toBe(
-      true
-    );
   });
 });

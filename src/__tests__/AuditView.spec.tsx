@@ -8,17 +8,22 @@ import {
 } from '@testing-library/react';
 import * as React from 'react';
 
+import { IAuditEvent } from '../api';
 import { AuditView, detailWords } from '../components/AuditView';
 import { answeringClient, json } from './http';
 
 const trans = nullTranslator.load('jupyter_rbac');
 
-function event(id: number, action: string, target: string) {
+function event(
+  id: number,
+  action: IAuditEvent['action'],
+  target: string
+): IAuditEvent {
   return {
     id,
     at: '2026-11-30T08:00:00Z',
     actor: 'boss',
-    kind: action.split('.')[0],
+    kind: action.split('.')[0] as IAuditEvent['kind'],
     action,
     target,
     detail: {}

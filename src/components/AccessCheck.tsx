@@ -6,6 +6,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { ICheckQuestion, IDecision } from '../api';
+import { useRequest } from '../hooks/useRequest';
 import { describeSource } from '../plainWords';
 
 export interface IAccessCheckProps {
@@ -31,26 +32,29 @@ export function AccessCheck(props: IAccessCheckProps): JSX.Element {
   );
   const [path, setPath] = React.useState('');
   const [owner, setOwner] = React.useState('');
-  const [decision, setDecision] = React.useState<IDecision | null>(null);
-  const [error, setError] = React.useState('');
   const id = React.useId();
+  // Asked when the form is sent, with the question as it stands then.
+  const check = useRequest(
+    () => {
+      const question: ICheckQuestion = { user: user.trim(), action, resource };
+      if (path.trim()) {
+        question.path = path.trim();
+      }
+      if (owner.trim()) {
+        question.owner = owner.trim();
+      }
+      return props.onCheck(question);
+    },
+    [],
+    { manual: true }
+  );
+  const decision = check.data;
+  const error = check.error ? (check.error as Error).message : '';
 
   const submit = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();
-    setError('');
-    setDecision(null);
-    const question: ICheckQuestion = { user: user.trim(), action, resource };
-    if (path.trim()) {
-      question.path = path.trim();
-    }
-    if (owner.trim()) {
-      question.owner = owner.trim();
-    }
-    try {
-      setDecision(await props.onCheck(question));
-    } catch (reason) {
-      setError((reason as Error).message);
-    }
+    check.setData(null);
+    await check.reload();
   };
 
   return (

@@ -8,8 +8,9 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { IPermissions, RBACClient } from '../api';
+import { RBACClient } from '../api';
 import { messageOf } from '../feedback';
+import { useRequest } from '../hooks/useRequest';
 import { parseScope } from '../plainWords';
 import { ErrorLine } from './common';
 
@@ -32,17 +33,10 @@ const ACTIONS = ['read', 'write', 'execute'];
 export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
   const { client, trans } = props;
   const [chosen, setChosen] = React.useState<string[]>([]);
-  const [rows, setRows] = React.useState<IPermissions[] | null>(null);
-  const [truncated, setTruncated] = React.useState(false);
-  const [error, setError] = React.useState('');
-  const [loading, setLoading] = React.useState(false);
   const id = React.useId();
-
-  const show = async (event: React.FormEvent): Promise<void> => {
-    event.preventDefault();
-    setError('');
-    setLoading(true);
-    try {
+  // Read when asked ("Show"), for the roles chosen then.
+  const matrix = useRequest(
+    async () => {
       const names = new Set<string>();
       let truncated = false;
       for (const role of chosen) {
@@ -51,13 +45,22 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
         page.items.forEach(user => names.add(user.name));
       }
       const users = [...names].sort().slice(0, MATRIX_MAX_USERS);
-      setTruncated(truncated || names.size > users.length);
-      setRows(await Promise.all(users.map(name => client.permissions(name))));
-    } catch (reason) {
-      setError(messageOf(reason));
-    } finally {
-      setLoading(false);
-    }
+      return {
+        truncated: truncated || names.size > users.length,
+        rows: await Promise.all(users.map(name => client.permissions(name)))
+      };
+    },
+    [],
+    { manual: true }
+  );
+  const rows = matrix.data?.rows ?? null;
+  const truncated = matrix.data?.truncated ?? false;
+  const error = matrix.error ? messageOf(matrix.error) : '';
+  const loading = matrix.loading;
+
+  const show = (event: React.FormEvent): void => {
+    event.preventDefault();
+    void matrix.reload();
   };
 
   return (

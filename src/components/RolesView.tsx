@@ -5,9 +5,10 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { IPage, IRole, IScopeEntry, RBACClient } from '../api';
+import { IRole, IScopeEntry, RBACClient } from '../api';
 import { IFeedback, messageOf, saveWithRetry } from '../feedback';
-import { Badge, Pager, useSettled } from './common';
+import { usePagedList } from '../hooks/usePagedList';
+import { Badge, Pager } from './common';
 import { IRoleFields, RoleEditor } from './RoleEditor';
 
 export interface IRolesViewProps {
@@ -26,35 +27,19 @@ type Editing = { role: IRole } | { role: null; initial?: IRoleFields } | null;
 
 export function RolesView(props: IRolesViewProps): JSX.Element {
   const { client, trans, feedback } = props;
-  const [search, setSearch] = React.useState('');
-  const [query, setQuery] = React.useState('');
   const [sort, setSort] = React.useState('name');
-  const [offset, setOffset] = React.useState(0);
-  const [page, setPage] = React.useState<IPage<IRole> | null>(null);
   const [editing, setEditing] = React.useState<Editing>(null);
-  const [reloads, setReloads] = React.useState(0);
   const id = React.useId();
-
-  useSettled(search, value => {
-    setOffset(0);
-    setQuery(value.trim());
-  });
-
-  React.useEffect(() => {
-    let current = true;
-    client.roles({ q: query, sort, offset, limit: props.pageSize }).then(
-      answer => current && setPage(answer),
-      reason =>
-        feedback.error(
-          trans.__('Could not list the roles: %1', messageOf(reason))
-        )
-    );
-    return () => {
-      current = false;
-    };
-  }, [query, sort, offset, props.pageSize, reloads]);
-
-  const reload = (): void => setReloads(count => count + 1);
+  const list = usePagedList<IRole>(
+    ({ q, offset, limit }) => client.roles({ q, sort, offset, limit }),
+    props.pageSize,
+    reason =>
+      feedback.error(
+        trans.__('Could not list the roles: %1', messageOf(reason))
+      ),
+    [sort]
+  );
+  const { page, reload } = list;
 
   const save = async (fields: IRoleFields): Promise<void> => {
     if (editing && editing.role) {
@@ -141,8 +126,8 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
           className="jp-mod-styled"
           aria-label={trans.__('Search roles')}
           placeholder={trans.__('Search roles')}
-          value={search}
-          onChange={event => setSearch(event.target.value)}
+          value={list.search}
+          onChange={event => list.setSearch(event.target.value)}
         />
         <label htmlFor={`${id}-sort`} className="jp-RBAC-VisuallyHidden">
           {trans.__('Sort roles by')}
@@ -152,7 +137,7 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
           className="jp-mod-styled"
           value={sort}
           onChange={event => {
-            setOffset(0);
+            list.setOffset(0);
             setSort(event.target.value);
           }}
         >
@@ -252,7 +237,7 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
             offset={page.offset}
             limit={page.limit}
             total={page.total}
-            onOffset={setOffset}
+            onOffset={list.setOffset}
             trans={trans}
           />
         </>

@@ -1,0 +1,104 @@
+/**
+ * The wire types of the jupyter-rbac REST API, as the rest of the extension names them.
+ *
+ * Every type here is an alias of one generated from `jupyter_rbac/openapi.yaml` (see
+ * `generate-api-types.mjs`): when the spec changes, the client and the views that no longer
+ * match it fail to compile.
+ */
+import type { components, operations } from '../generated/openapi';
+
+type Schemas = components['schemas'];
+
+/** The current user as the server sees them: `GET /api/rbac/me`. */
+export type IMe = Schemas['Me'];
+
+/** One entry of the scope catalog (`GET /api/rbac/scopes`). */
+export type IScopeEntry = Schemas['ScopeCatalog']['scopes'][number];
+
+/** The scope catalog: every scope the server knows, and the action hierarchy. */
+export type IScopeCatalog = Schemas['ScopeCatalog'];
+
+/** An action of a scope: `read`, `write` or `execute`. */
+export type Action = Schemas['Action'];
+
+/** "May this user do this?" (`POST /api/rbac/check`). */
+export type ICheckQuestion = Schemas['CheckRequest'];
+
+/** The server's answer, and why: the grant that allows it, or the scope that is missing. */
+export type IDecision = Schemas['CheckResult'];
+
+/** A role: a named set of scopes, held by users and groups. */
+export type IRole = Schemas['Role'];
+
+/** A user record (`GET /api/rbac/users/NAME`); `roles` are the direct roles only. */
+export type IUser = Schemas['User'];
+
+/** A group of users, and the roles it gives them. */
+export type IGroup = Schemas['Group'];
+
+/** An API token, never with its secret. */
+export type IToken = Schemas['Token'];
+
+/** One scope a user holds, the role it comes from and how they hold that role. */
+export type IGrant = Schemas['Grant'];
+
+/** `GET /api/rbac/users/NAME/permissions`. */
+export type IPermissions = Schemas['Permissions'];
+
+/** An invitation as listed. */
+export type IInvitation = Schemas['Invitation'];
+
+/** The invitation just made, with its link (shown this once). */
+export type INewInvitation = Schemas['NewInvitation'];
+
+/** A new invitation's fields. */
+export type IInvitationRequest = Schemas['InvitationCreate'];
+
+/** The fields of a new role, user or group, and the changes of one. */
+export type IRoleCreate = Schemas['RoleCreate'];
+export type IRolePatch = Schemas['RolePatch'];
+export type IUserCreate = Schemas['UserCreate'];
+export type IUserPatch = Schemas['UserPatch'];
+export type IGroupCreate = Schemas['GroupCreate'];
+export type IGroupPatch = Schemas['GroupPatch'];
+
+/**
+ * One event of the audit trail. Its `detail` depends on the action: the spec names the fields
+ * every action shares, the others are read as they come.
+ */
+export type IAuditEvent = Omit<Schemas['AuditEvent'], 'detail'> & {
+  detail: Schemas['AuditEvent']['detail'] & { [key: string]: unknown };
+};
+
+/** One page of a list. */
+export type IPage<T> = Schemas['Paging'] & { items: T[] };
+
+/** One page of the audit trail; `next_cursor` is the `before` of the next page. */
+export type IAuditPage = Omit<Schemas['AuditPage'], 'items' | 'total'> & {
+  items: IAuditEvent[];
+  total: number;
+};
+
+type QueryOf<K extends keyof operations> = NonNullable<
+  operations[K]['parameters']['query']
+>;
+
+/**
+ * Paging, sorting and searching of the role, user and group lists (`role` and `group` filter
+ * users only). The sort keys differ per list: the views hold them as text.
+ */
+export type IListQuery = Omit<QueryOf<'listUsers'>, 'sort'> & {
+  sort?: string;
+};
+
+/** Filters of the audit trail, combined with AND. */
+export type IAuditQuery = QueryOf<'listAuditEvents'>;
+
+/** Somebody connected to this server, as the server verified them. */
+export type ICollaborator = Schemas['Collaborator'];
+
+/** A document somebody has open in a collaboration room. */
+export type IOpenDocument = ICollaborator['documents'][number];
+
+/** The error body of the jupyter-rbac API: `{"message": ..., "missing_scope": ...}`. */
+export type IErrorBody = Partial<Schemas['Error'] & Schemas['ScopeDenied']>;

@@ -1,0 +1,136 @@
+/**
+ * One user of Members: direct roles, groups, API tokens (revoke), deleting the user.
+ */
+import * as React from 'react';
+
+import { IToken } from '../../api';
+import { messageOf } from '../../feedback';
+import { useRequest } from '../../hooks/useRequest';
+import { NamesEditor } from '../common';
+import { changeList } from './changeList';
+import { IMembersViewProps, ISuggestions } from './props';
+import { TokenList } from './TokenList';
+
+/** One user: their direct roles and groups, their API tokens, deleting them. */
+export function UserDetails(
+  props: IMembersViewProps &
+    ISuggestions & { name: string; onClose: () => void }
+): JSX.Element {
+  const { client, trans, feedback, name } = props;
+  const request = useRequest(() => client.user(name), [name], {
+    onError: reason => feedback.error(messageOf(reason))
+  });
+  const tokens = useRequest(() => client.tokens(name), [name]);
+  const user = request.data;
+
+  if (!user) {
+    return <p className="jp-RBAC-Loading">{trans.__('Loading…')}</p>;
+  }
+
+  const change = (
+    field: 'roles' | 'groups',
+    compute: (names: string[]) => string[]
+  ): Promise<void> =>
+    changeList({
+      what: trans.__('User %1', name),
+      failure: message =>
+        trans.__('Could not change user %1: %2', name, message),
+      record: user,
+      save: current =>
+        client.updateUser(
+          name,
+          { [field]: compute(current[field]) },
+          current.etag
+        ),
+      reload: () => client.user(name),
+      feedback,
+      onSaved: request.setData
+    });
+  const revoke = async (token: IToken): Promise<void> => {
+    try {
+      await client.revokeToken(name, token.id);
+      feedback.success(trans.__('Token %1… revoked.', token.prefix));
+    } catch (reason) {
+      feedback.error(
+        trans.__('Could not revoke the token: %1', messageOf(reason))
+      );
+    }
+    void request.reload();
+    void tokens.reload();
+  };
+  const remove = async (): Promise<void> => {
+    if (
+      !(await feedback.confirm(
+        trans.__('Delete user %1?', name),
+        trans.__('Their tokens stop working and their roles are gone.'),
+        trans.__('Delete')
+      ))
+    ) {
+      return;
+    }
+    try {
+      await client.deleteUser(name, user.etag);
+      feedback.success(trans.__('User %1 deleted.', name));
+      props.onClose();
+    } catch (reason) {
+      feedback.error(
+        trans.__('Could not delete user %1: %2', name, messageOf(reason))
+      );
+    }
+  };
+
+  return (
+    <section className="jp-RBAC-Details" aria-label={trans.__('User %1', name)}>
+      <button
+        type="button"
+        className="jp-mod-styled jp-RBAC-Back"
+        onClick={props.onClose}
+      >
+        {trans.__('‹ All users')}
+      </button>
+      <h3>
+        {user.display_name || user.name}{' '}
+        <span className="jp-RBAC-UserName">{user.name}</span>
+      </h3>
+      <NamesEditor
+        label={trans.__('Roles')}
+        names={user.roles}
+        suggestions={props.roleNames}
+        editable={props.can.writeUsers && props.can.writeRoles}
+        onAdd={role => change('roles', roles => [...roles, role])}
+        onRemove={role =>
+          change('roles', roles => roles.filter(r => r !== role))
+        }
+        trans={trans}
+      />
+      <NamesEditor
+        label={trans.__('Groups')}
+        names={user.groups}
+        suggestions={props.groupNames ?? []}
+        editable={props.can.writeUsers && props.can.writeGroups}
+        onAdd={group => change('groups', groups => [...groups, group])}
+        onRemove={group =>
+          change('groups', groups => groups.filter(g => g !== group))
+        }
+        trans={trans}
+      />
+      {tokens.data !== null && !tokens.error && (
+        <TokenList
+          user={name}
+          tokens={tokens.data}
+          onRevoke={revoke}
+          trans={trans}
+        />
+      )}
+      {props.can.writeUsers && name !== props.me && (
+        <button
+          type="button"
+          className="jp-mod-styled jp-mod-warn"
+          onClick={() => void remove()}
+        >
+          {trans.__('Delete user')}
+        </button>
+      )}
+    </section>
+  );
+}
