@@ -58,23 +58,51 @@ def populate(store: Store) -> None:
     """10,000 users in 1-3 groups each, 1,000 roles (10 per group), one user in 50 groups."""
     rng = random.Random(42)
     now = datetime.now(timezone.utc)
-    scopes_of = lambda i: [f"read:contents!path=projects/p{i}/**", f"write:contents!path=shared/{{group}}/p{i}/**"]
+    scopes_of = lambda i: [
+        f"read:contents!path=projects/p{i}/**",
+        f"write:contents!path=shared/{{group}}/p{i}/**",
+    ]
     with store.engine.begin() as connection:
         connection.execute(
             insert(User),
-            [{"name": f"u{i:05d}", "display_name": f"User {i}", "created_at": now, "updated_at": now} for i in range(USERS)]
-            + [{"name": "heavy", "display_name": "In many groups", "created_at": now, "updated_at": now}],
+            [
+                {
+                    "name": f"u{i:05d}",
+                    "display_name": f"User {i}",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(USERS)
+            ]
+            + [
+                {
+                    "name": "heavy",
+                    "display_name": "In many groups",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ],
         )
         connection.execute(
             insert(Role),
             [
-                {"name": f"r{i:04d}", "description": "", "scopes": scopes_of(i), "builtin": False, "created_at": now, "updated_at": now}
+                {
+                    "name": f"r{i:04d}",
+                    "description": "",
+                    "scopes": scopes_of(i),
+                    "builtin": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
                 for i in range(ROLES)
             ],
         )
         connection.execute(
             insert(Group),
-            [{"name": f"g{i:03d}", "description": "", "created_at": now, "updated_at": now} for i in range(GROUPS)],
+            [
+                {"name": f"g{i:03d}", "description": "", "created_at": now, "updated_at": now}
+                for i in range(GROUPS)
+            ],
         )
         user_ids = dict(connection.execute(select(User.name, User.id)).all())
         role_ids = dict(connection.execute(select(Role.name, Role.id)).all())
@@ -84,18 +112,28 @@ def populate(store: Store) -> None:
             for g in rng.sample(range(GROUPS), rng.randint(1, 3)):
                 members.add((group_ids[f"g{g:03d}"], user_ids[f"u{i:05d}"]))
         members |= {(group_ids[f"g{g:03d}"], user_ids["heavy"]) for g in range(HEAVY_GROUPS)}
-        connection.execute(insert(group_members), [{"group_id": g, "user_id": u} for g, u in members])
+        connection.execute(
+            insert(group_members), [{"group_id": g, "user_id": u} for g, u in members]
+        )
         connection.execute(
             insert(role_groups),
-            [{"role_id": role_ids[f"r{i:04d}"], "group_id": group_ids[f"g{i // 10:03d}"]} for i in range(ROLES)],
+            [
+                {"role_id": role_ids[f"r{i:04d}"], "group_id": group_ids[f"g{i // 10:03d}"]}
+                for i in range(ROLES)
+            ],
         )
         connection.execute(
             insert(role_users),
-            [{"role_id": role_ids[f"r{i % ROLES:04d}"], "user_id": user_ids[f"u{i:05d}"]} for i in range(USERS)],
+            [
+                {"role_id": role_ids[f"r{i % ROLES:04d}"], "user_id": user_ids[f"u{i:05d}"]}
+                for i in range(USERS)
+            ],
         )
 
 
-def timed(connection: http.client.HTTPConnection, method: str, path: str, body, headers: dict) -> float:
+def timed(
+    connection: http.client.HTTPConnection, method: str, path: str, body, headers: dict
+) -> float:
     payload = json.dumps(body) if body is not None else None
     start = time.perf_counter()
     connection.request(method, path, body=payload, headers=headers)
@@ -120,7 +158,11 @@ def main() -> int:
     (work / "root").mkdir()
     (work / "config").mkdir()
     db_url = f"sqlite:///{work / 'policy.sqlite'}"
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(work / "config"), "JUPYTER_DATA_DIR": str(work / "data")}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(work / "config"),
+        "JUPYTER_DATA_DIR": str(work / "data"),
+    }
 
     store = Store.open(db_url)
     service = RBACService(store, Catalog())
@@ -128,14 +170,19 @@ def main() -> int:
     service.bootstrap_first_admin("boss")
     started = time.perf_counter()
     populate(store)
-    print(f"populated {USERS:,} users, {ROLES:,} roles, {GROUPS} groups in {time.perf_counter() - started:.1f} s")
+    print(
+        f"populated {USERS:,} users, {ROLES:,} roles, {GROUPS} groups in {time.perf_counter() - started:.1f} s"
+    )
     _, token = store.create_token("boss")
     export_import(store, work, report)
     store.close()
 
     port = free_port()
     server = start_server(
-        work / "root", port, ["--ServerApp.jpserver_extensions=jupyter_rbac=True", f"--RBAC.db_url={db_url}"], env
+        work / "root",
+        port,
+        ["--ServerApp.jpserver_extensions=jupyter_rbac=True", f"--RBAC.db_url={db_url}"],
+        env,
     )
     try:
         wait_ready(port, token)
@@ -162,7 +209,10 @@ def main() -> int:
                 times += block
                 base_times += block_base
             report.add(
-                label, statistics.median(times) * 1e3, "ms", baseline=f"{BASELINE[0]} {BASELINE[1]}",
+                label,
+                statistics.median(times) * 1e3,
+                "ms",
+                baseline=f"{BASELINE[0]} {BASELINE[1]}",
                 baseline_value=statistics.median(base_times) * 1e3,
             )
     finally:
@@ -174,8 +224,8 @@ def main() -> int:
 
 def export_import(store: Store, work: Path, report) -> None:
     """Export the whole policy (1,000 roles, 10,000 users) as YAML; import it into a new database."""
-    from jupyter_rbac.services.policy_file import dump, parse
     from jupyter_rbac.services.policy_document import export_policy, import_policy
+    from jupyter_rbac.services.policy_file import dump, parse
 
     started = time.perf_counter()
     text = dump(export_policy(store))
@@ -189,8 +239,12 @@ def export_import(store: Store, work: Path, report) -> None:
         assert len(fresh.snapshot().roles) >= ROLES
     finally:
         fresh.close()
-    report.add(f"export of the policy ({ROLES:,} roles, {USERS:,} users) as YAML", exported, "s",
-               note=f"{len(text) / 1e6:.1f} MB")
+    report.add(
+        f"export of the policy ({ROLES:,} roles, {USERS:,} users) as YAML",
+        exported,
+        "s",
+        note=f"{len(text) / 1e6:.1f} MB",
+    )
     report.add("import of that file into an empty database (one transaction)", imported, "s")
 
 

@@ -43,14 +43,26 @@ def fill_policy(db_url: str, users: int, roles: int, groups: int) -> None:
     with store.engine.begin() as db:
         db.execute(
             insert(Role),
-            [{"name": f"role{i}", "description": "", "scopes": rng.sample(scope_pool, 3), "builtin": False} for i in range(roles)],
+            [
+                {
+                    "name": f"role{i}",
+                    "description": "",
+                    "scopes": rng.sample(scope_pool, 3),
+                    "builtin": False,
+                }
+                for i in range(roles)
+            ],
         )
-        db.execute(insert(User), [{"name": f"user{i}", "display_name": f"User {i}"} for i in range(users)])
+        db.execute(
+            insert(User), [{"name": f"user{i}", "display_name": f"User {i}"} for i in range(users)]
+        )
         db.execute(insert(Group), [{"name": f"group{i}", "description": ""} for i in range(groups)])
         role_ids = [r for (r,) in db.execute(Role.__table__.select().with_only_columns(Role.id))]
         user_ids = [u for (u,) in db.execute(User.__table__.select().with_only_columns(User.id))]
         group_ids = [g for (g,) in db.execute(Group.__table__.select().with_only_columns(Group.id))]
-        db.execute(insert(role_users), [{"role_id": rng.choice(role_ids), "user_id": u} for u in user_ids])
+        db.execute(
+            insert(role_users), [{"role_id": rng.choice(role_ids), "user_id": u} for u in user_ids]
+        )
         db.execute(
             insert(group_members),
             [{"group_id": g, "user_id": u} for u in user_ids for g in rng.sample(group_ids, 2)],
@@ -79,7 +91,9 @@ def make_server(root: Path, db_url: str):
 
 
 def make_handler(server, handler_class, uri: str, **path_kwargs):
-    request = HTTPServerRequest(method="GET", uri=uri, headers=HTTPHeaders(), connection=_Connection())
+    request = HTTPServerRequest(
+        method="GET", uri=uri, headers=HTTPHeaders(), connection=_Connection()
+    )
     handler = handler_class(server.web_app, request)
     handler.path_kwargs = path_kwargs
     handler.path_args = []
@@ -120,8 +134,12 @@ def main() -> int:
     parser.add_argument("--roles", type=int, default=1_000)
     parser.add_argument("--groups", type=int, default=100)
     parser.add_argument("--batches", type=int, default=20_000, help="timed batches of 10 checks")
-    parser.add_argument("--changes", type=int, default=30, help="policy changes for the cold checks")
-    parser.add_argument("--memory", action="store_true", help="also measure memory with every user cached")
+    parser.add_argument(
+        "--changes", type=int, default=30, help="policy changes for the cold checks"
+    )
+    parser.add_argument(
+        "--memory", action="store_true", help="also measure memory with every user cached"
+    )
     parser.add_argument("--json", help="save the figures here (for bench/suite.py)")
     args = parser.parse_args()
 
@@ -137,8 +155,10 @@ def main() -> int:
     started = time.perf_counter()
     fill_policy(db_url, args.users, args.roles, args.groups)
     size = f"{args.users:,} users"
-    print(f"policy: {args.users} users, {args.roles} roles, {args.groups} groups "
-          f"(loaded in {time.perf_counter() - started:.1f} s); python {sys.version.split()[0]}")
+    print(
+        f"policy: {args.users} users, {args.roles} roles, {args.groups} groups "
+        f"(loaded in {time.perf_counter() - started:.1f} s); python {sys.version.split()[0]}"
+    )
     server = make_server(workdir, db_url)
     extension = server.extension_manager.extension_points["jupyter_rbac"].app
     authorizer, policy, store = server.authorizer, extension.policy, extension.store
@@ -146,15 +166,19 @@ def main() -> int:
     name = f"user{min(42, args.users - 1)}"
     user = User(username=name)
     groups = sorted(policy.groups_of(name))
-    contents = make_handler(server, ContentsHandler, f"/api/contents/projects/{groups[0]}/a.ipynb",
-                            path=f"projects/{groups[0]}/a.ipynb")
+    contents = make_handler(
+        server,
+        ContentsHandler,
+        f"/api/contents/projects/{groups[0]}/a.ipynb",
+        path=f"projects/{groups[0]}/a.ipynb",
+    )
     kernelspecs = make_handler(server, MainKernelSpecHandler, "/api/kernelspecs")
     assert authorizer.is_authorized(contents, user, "read", "contents")
     assert authorizer.is_authorized(kernelspecs, user, "read", "kernelspecs")
 
     floor_set = frozenset(f"scope{i}" for i in range(64)) | {"read:kernelspecs"}
     check = authorizer.is_authorized
-    floor = batch_ns(lambda: "read:kernelspecs" in floor_set, args.batches)  # noqa: B015
+    floor = batch_ns(lambda: "read:kernelspecs" in floor_set, args.batches)
     hot_plain = batch_ns(lambda: check(kernelspecs, user, "read", "kernelspecs"), args.batches)
     hot_path = batch_ns(lambda: check(contents, user, "read", "contents"), args.batches)
 
@@ -173,16 +197,41 @@ def main() -> int:
     floor_p50, floor_p99 = median(floor), percentile(floor, 0.99)
     report.add(f"frozenset membership, p50 ({size})", floor_p50, "ns")
     report.add(f"frozenset membership, p99 ({size})", floor_p99, "ns")
-    for label, samples in (("unfiltered scope (kernelspecs)", hot_plain), ("path-filtered scope (contents)", hot_path)):
+    for label, samples in (
+        ("unfiltered scope (kernelspecs)", hot_plain),
+        ("path-filtered scope (contents)", hot_path),
+    ):
         p50 = median(samples)
-        report.add(f"hot check, {label}, p50 ({size})", p50, "ns", baseline="frozenset p50",
-                   baseline_value=floor_p50, target="<= 25x", met=p50 <= 25 * floor_p50)
-        report.add(f"hot check, {label}, p99 ({size})", percentile(samples, 0.99), "ns",
-                   baseline="frozenset p99", baseline_value=floor_p99)
-    report.add(f"cold check after a change, p50 ({size})", median(cold) / 1e3, "us",
-               baseline="hot path-filtered p50", baseline_value=median(hot_path) / 1e3)
-    report.add(f"cold check after a change, p99 ({size})", percentile(cold, 0.99) / 1e3, "us",
-               baseline="hot path-filtered p99", baseline_value=percentile(hot_path, 0.99) / 1e3)
+        report.add(
+            f"hot check, {label}, p50 ({size})",
+            p50,
+            "ns",
+            baseline="frozenset p50",
+            baseline_value=floor_p50,
+            target="<= 25x",
+            met=p50 <= 25 * floor_p50,
+        )
+        report.add(
+            f"hot check, {label}, p99 ({size})",
+            percentile(samples, 0.99),
+            "ns",
+            baseline="frozenset p99",
+            baseline_value=floor_p99,
+        )
+    report.add(
+        f"cold check after a change, p50 ({size})",
+        median(cold) / 1e3,
+        "us",
+        baseline="hot path-filtered p50",
+        baseline_value=median(hot_path) / 1e3,
+    )
+    report.add(
+        f"cold check after a change, p99 ({size})",
+        percentile(cold, 0.99) / 1e3,
+        "us",
+        baseline="hot path-filtered p99",
+        baseline_value=percentile(hot_path, 0.99) / 1e3,
+    )
 
     if args.memory:
         memory = Report("memory")
@@ -192,10 +241,17 @@ def main() -> int:
             policy.permissions(f"user{i}")
         compiled_s = time.perf_counter() - started
         after = rss_mb()
-        memory.add(f"server process RSS, {size} cached", after, "MB", baseline="RSS before caching",
-                   baseline_value=before)
+        memory.add(
+            f"server process RSS, {size} cached",
+            after,
+            "MB",
+            baseline="RSS before caching",
+            baseline_value=before,
+        )
         memory.add("memory per cached user", (after - before) * 1024 * 1024 / args.users, "bytes")
-        memory.add("compiling every user's permissions, per user", compiled_s / args.users * 1e6, "us")
+        memory.add(
+            "compiling every user's permissions, per user", compiled_s / args.users * 1e6, "us"
+        )
         report.figures += memory.figures
     report.save(args.json)
     return 0

@@ -22,9 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.postgres import PostgresCluster, server_bindir
 from tests.support.servers import admin_and_viewer, isolated_env, start_server
 
-
 sys.path.insert(0, str(Path(__file__).parent))
-from results import Report, percentile  # noqa: E402
+from results import Report, percentile
 
 
 def measure(backend: str, db_url: str, samples: int, report: Report) -> None:
@@ -38,7 +37,12 @@ def measure(backend: str, db_url: str, samples: int, report: Report) -> None:
         for sample in range(samples):
             revoke = sample % 2 == 0
             expected = 403 if revoke else 200
-            status, _ = a.request("PATCH", "/api/rbac/roles/viewer", tokens["boss"], {"users": [] if revoke else ["bob"]})
+            status, _ = a.request(
+                "PATCH",
+                "/api/rbac/roles/viewer",
+                tokens["boss"],
+                {"users": [] if revoke else ["bob"]},
+            )
             committed = time.perf_counter()
             assert status == 200, status
             tries = 0
@@ -56,12 +60,26 @@ def measure(backend: str, db_url: str, samples: int, report: Report) -> None:
         base = statistics.median(round_trips)
         median, p95 = statistics.median(latencies), percentile(latencies, 0.95)
         first = sum(1 for tries in polls if tries == 1)
-        report.add(f"{backend}: change on A enforced by B, p50", median * 1e3, "ms",
-                   baseline="a request to B", baseline_value=base * 1e3)
-        report.add(f"{backend}: change on A enforced by B, p95", p95 * 1e3, "ms",
-                   baseline="a request to B", baseline_value=base * 1e3)
-        report.add(f"{backend}: first request to B after the commit already enforced it", first / samples * 100, "%",
-                   note=f"{first} of {samples}")
+        report.add(
+            f"{backend}: change on A enforced by B, p50",
+            median * 1e3,
+            "ms",
+            baseline="a request to B",
+            baseline_value=base * 1e3,
+        )
+        report.add(
+            f"{backend}: change on A enforced by B, p95",
+            p95 * 1e3,
+            "ms",
+            baseline="a request to B",
+            baseline_value=base * 1e3,
+        )
+        report.add(
+            f"{backend}: first request to B after the commit already enforced it",
+            first / samples * 100,
+            "%",
+            note=f"{first} of {samples}",
+        )
     finally:
         a.stop()
         b.stop()
@@ -72,9 +90,16 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--json", help="save the figures here (for bench/suite.py)")
     args = parser.parse_args()
-    print(f"{args.samples} changes through server A, each followed by requests to server B until it enforces it")
+    print(
+        f"{args.samples} changes through server A, each followed by requests to server B until it enforces it"
+    )
     report = Report("propagation")
-    measure("sqlite", f"sqlite:///{tempfile.mkdtemp(prefix='rbac-bench-prop-db-')}/policy.sqlite", args.samples, report)
+    measure(
+        "sqlite",
+        f"sqlite:///{tempfile.mkdtemp(prefix='rbac-bench-prop-db-')}/policy.sqlite",
+        args.samples,
+        report,
+    )
     bindir = server_bindir()
     if bindir is None:
         print("  postgresql skipped: no server binaries (apt-get install -y postgresql)")

@@ -47,19 +47,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-SERVER_CPUS = {1} if (os.cpu_count() or 1) > 1 else None  # servers on one core, the client on another
+SERVER_CPUS = (
+    {1} if (os.cpu_count() or 1) > 1 else None
+)  # servers on one core, the client on another
 CLIENT_CPUS = {0} if SERVER_CPUS else None
 
 
 def start_server(root: Path, port: int, extra: list[str], env: dict) -> subprocess.Popen:
     command = [
-        sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser",
-        f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.root_dir={root}", "--ServerApp.log_level=WARN", *extra,
+        sys.executable,
+        "-m",
+        "jupyter_server",
+        "--allow-root",
+        "--no-browser",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.log_level=WARN",
+        *extra,
     ]
     pin = (lambda: os.sched_setaffinity(0, SERVER_CPUS)) if SERVER_CPUS else None
     return subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=pin
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=pin,  # noqa: PLW1509  # started before any thread of the benchmark's own
     )
 
 
@@ -68,7 +82,9 @@ def wait_ready(port: int, token: str, deadline: float = 60) -> None:
     while time.monotonic() < end:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/api/kernelspecs", headers={"Authorization": f"token {token}"})
+            connection.request(
+                "GET", "/api/kernelspecs", headers={"Authorization": f"token {token}"}
+            )
             if connection.getresponse().status == 200:
                 return
         except OSError:
@@ -134,7 +150,11 @@ def main() -> int:
     for i in range(BIG_FOLDER):
         (root / "big" / f"f{i:04d}.txt").write_text("x")
     db_url = f"sqlite:///{work / 'policy.sqlite'}"
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(work / "config"), "JUPYTER_DATA_DIR": str(work / "data")}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(work / "config"),
+        "JUPYTER_DATA_DIR": str(work / "data"),
+    }
     (work / "config").mkdir()
     (work / "config" / "jupyter_server_config.json").write_text(
         json.dumps({"ServerApp": {"jpserver_extensions": {"jupyter_rbac": False}}})
@@ -142,15 +162,37 @@ def main() -> int:
 
     cli = [sys.executable, "-m", "jupyter_rbac.cli", "--db-url", db_url]
     subprocess.run([*cli, "init", "--admin", "boss"], check=True, capture_output=True, env=env)
-    subprocess.run([*cli, "user", "create", "ed", "--role", "editor"], check=True, capture_output=True, env=env)
+    subprocess.run(
+        [*cli, "user", "create", "ed", "--role", "editor"], check=True, capture_output=True, env=env
+    )
     # The filtered user reads notes/ and a tenth of big/ (f00**-f09**): the listing is filtered.
     subprocess.run(
-        [*cli, "role", "create", "notes-reader", "--scope", "read:contents!path=notes/**",
-         "--scope", "read:contents!path=big/f00*", "--scope", "read:kernelspecs",
-         "--scope", "read:kernels", "--scope", "read:api"],
-        check=True, capture_output=True, env=env,
+        [
+            *cli,
+            "role",
+            "create",
+            "notes-reader",
+            "--scope",
+            "read:contents!path=notes/**",
+            "--scope",
+            "read:contents!path=big/f00*",
+            "--scope",
+            "read:kernelspecs",
+            "--scope",
+            "read:kernels",
+            "--scope",
+            "read:api",
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
     )
-    subprocess.run([*cli, "user", "create", "fil", "--role", "notes-reader"], check=True, capture_output=True, env=env)
+    subprocess.run(
+        [*cli, "user", "create", "fil", "--role", "notes-reader"],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
 
     def token_for(name: str) -> str:
         return subprocess.run(
@@ -163,7 +205,8 @@ def main() -> int:
     base_port, rbac_port = free_port(), free_port()
     baseline = start_server(root, base_port, [f"--IdentityProvider.token={base_token}"], env)
     rbac = start_server(
-        root, rbac_port,
+        root,
+        rbac_port,
         ["--ServerApp.jpserver_extensions=jupyter_rbac=True", f"--RBAC.db_url={db_url}"],
         env,
     )
@@ -185,14 +228,22 @@ def main() -> int:
             throughput(rbac_port, path, rbac_headers, 0.3, args.connections)
             base_rates, rbac_rates = [], []
             for block in range(args.blocks):
-                order = [(base_port, base_headers, base_rates), (rbac_port, rbac_headers, rbac_rates)]
+                order = [
+                    (base_port, base_headers, base_rates),
+                    (rbac_port, rbac_headers, rbac_rates),
+                ]
                 for port, headers, rates_of in order if block % 2 == 0 else reversed(order):
                     rates_of.append(throughput(port, path, headers, args.seconds, args.connections))
             base_rate, rbac_rate = median(base_rates), median(rbac_rates)
             rates[name] = (base_rate, rbac_rate)
             report.add(
-                f"{name}, jupyter-rbac", rbac_rate, "req/s", baseline="AllowAll req/s",
-                baseline_value=base_rate, target=">= 0.98x", met=rbac_rate >= 0.98 * base_rate,
+                f"{name}, jupyter-rbac",
+                rbac_rate,
+                "req/s",
+                baseline="AllowAll req/s",
+                baseline_value=base_rate,
+                target=">= 0.98x",
+                met=rbac_rate >= 0.98 * base_rate,
             )
         for who in ("editor", "path filter"):
             base_rate, rbac_rate = rates[f"GET /api/contents/big (1,000 files), {who}"]

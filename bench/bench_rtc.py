@@ -24,20 +24,19 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from jupyter_server.auth import User
-
 from pycrdt import Array, Doc, Map, Text, create_update_message
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from jupyter_rbac.enforcement.authorizer import RBACAuthorizer  # noqa: E402
-from jupyter_rbac.collaboration.messages import EditGate, is_edit  # noqa: E402
-from jupyter_rbac.policy import Policy  # noqa: E402
-from jupyter_rbac.model import Catalog  # noqa: E402
-from jupyter_rbac.services import RBACService  # noqa: E402
-from jupyter_rbac.store import Store  # noqa: E402
-from jupyter_rbac.enforcement.websockets import why_not_still_allowed  # noqa: E402
+from jupyter_rbac.collaboration.messages import EditGate, is_edit
+from jupyter_rbac.enforcement.authorizer import RBACAuthorizer
+from jupyter_rbac.enforcement.websockets import why_not_still_allowed
+from jupyter_rbac.model import Catalog
+from jupyter_rbac.policy import Policy
+from jupyter_rbac.services import RBACService
+from jupyter_rbac.store import Store
 
 sys.path.insert(0, str(Path(__file__).parent))
-from results import Report, percentile  # noqa: E402
+from results import Report, percentile
 
 DOCUMENT = "shared/team/plan.ipynb"
 
@@ -88,18 +87,27 @@ def main() -> int:
         store.create_user(f"user{i}", roles=["viewer" if i % 2 else "editor"])
     policy = Policy(store, Catalog())
 
-    gates = {user: EditGate(lambda user=user: policy.permissions(user, None), DOCUMENT) for user in ("user0", "user1")}
+    gates = {
+        user: EditGate(lambda user=user: policy.permissions(user, None), DOCUMENT)
+        for user in ("user0", "user1")
+    }
     authorizer = RBACAuthorizer()
     authorizer.policy = policy
-    guard = SimpleNamespace(policy=policy, authorizer=authorizer)  # what the per-message check reads
+    guard = SimpleNamespace(
+        policy=policy, authorizer=authorizer
+    )  # what the per-message check reads
     # a room's websocket opened with the user's API token, whose first message was let through
     connections = {
-        user: SimpleNamespace(current_user=User(username=user), _rbac_token=store.create_token(user)[1])
+        user: SimpleNamespace(
+            current_user=User(username=user), _rbac_token=store.create_token(user)[1]
+        )
         for user in gates
     }
     policy.refresh()
     for connection in connections.values():
-        connection._rbac_judged_with = authorizer.current_permissions(connection, connection.current_user)
+        connection._rbac_judged_with = authorizer.current_permissions(
+            connection, connection.current_user
+        )
 
     def check(message: bytes, user: str) -> bool:
         # what each message costs: websocket_checks, then CollaborationRoomHandler.on_message
@@ -110,7 +118,9 @@ def main() -> int:
     room, messages = keystroke_updates(args.messages)
     print(f"{len(messages)} one-keystroke updates of a 50-cell notebook; a policy of 1,000 users")
     report = Report("real-time collaboration")
-    apply = timed(lambda message: room.apply_update(message[3:]), messages)  # strip the y-protocol header
+    apply = timed(
+        lambda message: room.apply_update(message[3:]), messages
+    )  # strip the y-protocol header
     editor = timed(lambda message: check(message, "user0"), messages)
     viewer = timed(lambda message: check(message, "user1"), messages)
     assert check(messages[0], "user0") and not check(messages[0], "user1")

@@ -36,7 +36,11 @@ class Report:
         figure = Figure(self.section, name, value, unit, **extra)
         self.figures.append(figure)
         ratio = f"   {figure.ratio:8.2f}x {figure.baseline}" if figure.ratio is not None else ""
-        target = f"   target {figure.target}: {'met' if figure.met else 'MISSED'}" if figure.target else ""
+        target = (
+            f"   target {figure.target}: {'met' if figure.met else 'MISSED'}"
+            if figure.target
+            else ""
+        )
         print(f"  {name:62s} {value:12.3f} {unit}{ratio}{target}", flush=True)
         return figure
 

@@ -29,11 +29,33 @@ HERE = Path(__file__).parent
 def steps(quick: bool) -> list[tuple[str, list[str]]]:
     q = quick
     return [
-        ("check cost, 10 users", ["bench_checks.py", "--users", "10", "--batches", "5000" if q else "20000"]),
-        ("check cost, 1,000 users", ["bench_checks.py", "--users", "1000", "--batches", "5000" if q else "20000"]),
-        ("check cost, 10,000 users", ["bench_checks.py", "--users", "10000", "--memory", "--batches", "5000" if q else "20000"]),
-        ("against the alternatives", ["bench_alternatives.py", "--requests", "5000" if q else "20000"]),
-        ("whole requests", ["bench_requests.py", "--seconds", "1" if q else "2", "--blocks", "2" if q else "3"]),
+        (
+            "check cost, 10 users",
+            ["bench_checks.py", "--users", "10", "--batches", "5000" if q else "20000"],
+        ),
+        (
+            "check cost, 1,000 users",
+            ["bench_checks.py", "--users", "1000", "--batches", "5000" if q else "20000"],
+        ),
+        (
+            "check cost, 10,000 users",
+            [
+                "bench_checks.py",
+                "--users",
+                "10000",
+                "--memory",
+                "--batches",
+                "5000" if q else "20000",
+            ],
+        ),
+        (
+            "against the alternatives",
+            ["bench_alternatives.py", "--requests", "5000" if q else "20000"],
+        ),
+        (
+            "whole requests",
+            ["bench_requests.py", "--seconds", "1" if q else "2", "--blocks", "2" if q else "3"],
+        ),
         ("administration at scale", ["bench_admin.py", "--rounds", "20" if q else "100"]),
         ("propagation", ["bench_propagation.py", "--samples", "10" if q else "30"]),
         ("read-only collaborators", ["bench_rtc.py", "--messages", "5000" if q else "20000"]),
@@ -42,11 +64,25 @@ def steps(quick: bool) -> list[tuple[str, list[str]]]:
 
 def machine() -> list[str]:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines() if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in _read("/proc/cpuinfo").splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor() or "unknown CPU",
     )
-    memory = next((line.split()[1] for line in _read("/proc/meminfo").splitlines() if line.startswith("MemTotal")), "0")
-    packages = ", ".join(f"{name} {_version(name)}" for name in ("jupyter_server", "jupyter-rbac", "SQLAlchemy", "casbin", "jupyterhub"))
+    memory = next(
+        (
+            line.split()[1]
+            for line in _read("/proc/meminfo").splitlines()
+            if line.startswith("MemTotal")
+        ),
+        "0",
+    )
+    packages = ", ".join(
+        f"{name} {_version(name)}"
+        for name in ("jupyter_server", "jupyter-rbac", "SQLAlchemy", "casbin", "jupyterhub")
+    )
     return [
         f"- Date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- Machine: {cpu}, {os.cpu_count()} cores, {int(memory) / 1024 / 1024:.0f} GiB; {platform.platform()}",
@@ -69,13 +105,18 @@ def _version(name: str) -> str:
 
 
 def table(figures: list[dict]) -> list[str]:
-    lines = ["| measurement | value | baseline (same run) | ratio | target |", "|---|---:|---|---:|---|"]
+    lines = [
+        "| measurement | value | baseline (same run) | ratio | target |",
+        "|---|---:|---|---:|---|",
+    ]
     for f in figures:
         ratio = f"{f['ratio']:.2f}x" if f.get("ratio") is not None else ""
         baseline = f"{f['baseline']}: {f['baseline_value']:,.3f}" if f.get("baseline") else ""
         target = f"{f['target']}: **{'met' if f['met'] else 'missed'}**" if f.get("target") else ""
         note = f" ({f['note']})" if f.get("note") else ""
-        lines.append(f"| {f['name']}{note} | {f['value']:,.3f} {f['unit']} | {baseline} | {ratio} | {target} |")
+        lines.append(
+            f"| {f['name']}{note} | {f['value']:,.3f} {f['unit']} | {baseline} | {ratio} | {target} |"
+        )
     return lines
 
 
@@ -92,11 +133,17 @@ def main() -> int:
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
             path = out.name
         step_started = time.monotonic()
-        result = subprocess.run([sys.executable, str(HERE / command[0]), *command[1:], "--json", path])
+        result = subprocess.run(
+            [sys.executable, str(HERE / command[0]), *command[1:], "--json", path], check=False
+        )
         took = time.monotonic() - step_started
         figures = json.loads(Path(path).read_text() or "[]") if result.returncode == 0 else []
         Path(path).unlink(missing_ok=True)
-        status = f"{took:.0f} s" if result.returncode == 0 else f"failed (exit {result.returncode}) after {took:.0f} s"
+        status = (
+            f"{took:.0f} s"
+            if result.returncode == 0
+            else f"failed (exit {result.returncode}) after {took:.0f} s"
+        )
         sections.append((title, figures, status))
     elapsed = time.monotonic() - started
 
@@ -113,7 +160,11 @@ def main() -> int:
         lines += [f"## {title}", "", f"`{status}`", ""]
         if figures:
             lines += [*table(figures), ""]
-        missed += [f"{title}: {f['name']} ({f['ratio']:.2f}x, target {f['target']})" for f in figures if f.get("target") and not f["met"]]
+        missed += [
+            f"{title}: {f['name']} ({f['ratio']:.2f}x, target {f['target']})"
+            for f in figures
+            if f.get("target") and not f["met"]
+        ]
     lines += ["## Targets missed", ""] + ([f"- {m}" for m in missed] or ["None."]) + [""]
     Path(args.output).write_text("\n".join(lines))
     print(f"wrote {args.output} in {elapsed / 60:.1f} minutes; {len(missed)} target(s) missed")

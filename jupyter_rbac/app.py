@@ -20,26 +20,26 @@ from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop, PeriodicCallback
 from traitlets.config import Config
 
-from .enforcement import contents_check
-from .services.accounts import AccountService, AccountSettings
-from .enforcement.authorizer import RBACAuthorizer
 from .collaboration import room_handler_substitutes
+from .collaboration.presence import Presence
 from .config import RBAC
-from .events import EventEmitter
+from .enforcement import contents_check
+from .enforcement.authorizer import RBACAuthorizer
 from .enforcement.guard import RouteGuard
+from .enforcement.listings import DepartedOwners
+from .enforcement.route_report import iter_routes
+from .enforcement.routes import ROUTE_TABLE, RouteTable, rules_from_config
+from .events import EventEmitter
 from .handlers import HANDLERS
 from .identity import RBACIdentityProvider
 from .identity.hub_connections import HubConnections, learn_hub_owner, trust_hub_answers_for
 from .identity.singleuser import HubGrants, HubServer, remove_shipped_groups
-from .enforcement.listings import DepartedOwners
-from .policy import Policy
-from .services.policy_file import load_policy_file
-from .collaboration.presence import Presence
-from .enforcement.route_report import iter_routes
-from .enforcement.routes import ROUTE_TABLE, RouteTable, rules_from_config
-from .sandbox import EnvironmentRule, install_on_kernels, install_on_terminals
 from .model import Catalog, extension_resource
+from .policy import Policy
+from .sandbox import EnvironmentRule, install_on_kernels, install_on_terminals
 from .services import FirstAdmin, RBACService
+from .services.accounts import AccountService, AccountSettings
+from .services.policy_file import load_policy_file
 from .store import GuessThrottle, Store
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -64,7 +64,7 @@ def same_site_cookies(serverapp, samesite: str) -> None:
 class RBACExtension(ExtensionApp):
     name = "jupyter_rbac"
     description = "Role Based Access Control for Jupyter Server"
-    classes = [RBAC]
+    classes = [RBAC]  # noqa: RUF012  # ExtensionApp's (traitlets') own convention
     load_other_extensions = True
     websocket_sweeper: PeriodicCallback | None = None
     audit_pruner: PeriodicCallback | None = None
@@ -90,7 +90,9 @@ class RBACExtension(ExtensionApp):
         try:
             self._load_policy()
         except Exception as error:
-            self.log.critical("jupyter-rbac cannot enforce its policy, the server will not start: %s", error)
+            self.log.critical(
+                "jupyter-rbac cannot enforce its policy, the server will not start: %s", error
+            )
             raise SystemExit(1) from error
 
     def _load_policy(self) -> None:
@@ -114,7 +116,9 @@ class RBACExtension(ExtensionApp):
         if under_hub:
             remove_shipped_groups(self.store, self.log)
         # before load_roles, which may create users: "first start" means no user at all yet
-        self.first_admin: FirstAdmin | None = self.service.bootstrap_first_admin(self.rbac.initial_admin)
+        self.first_admin: FirstAdmin | None = self.service.bootstrap_first_admin(
+            self.rbac.initial_admin
+        )
         declared = self.rbac.load_roles + load_policy_file(self.rbac.policy_file, self.catalog)
         for taken_back in self.service.load_roles(declared):
             self.log.warning("jupyter-rbac: %s", taken_back)
@@ -134,7 +138,9 @@ class RBACExtension(ExtensionApp):
         authorizer.policy = self.policy
         # Under JupyterHub (its single-user extension keeps its own identity provider), the Hub's
         # user model carries groups and scopes: they join our policy on every request.
-        authorizer.hub_grants = HubGrants(self.policy, self.rbac.hub_owner_role, self.rbac.hub_visitor_role, self.log)
+        authorizer.hub_grants = HubGrants(
+            self.policy, self.rbac.hub_owner_role, self.rbac.hub_visitor_role, self.log
+        )
         self._watch_the_hub(authorizer)
         identity_provider = serverapp.identity_provider
         if hasattr(identity_provider, "attach_policy"):  # ours: standalone, JupyterHub, OIDC
@@ -150,12 +156,16 @@ class RBACExtension(ExtensionApp):
         same_site_cookies(serverapp, self.rbac.cookie_samesite)
         # the file manager checks each disk path against what the Authorizer judged (contents_check)
         if not contents_check.install(serverapp.contents_manager):
-            self.log.info("jupyter-rbac: the contents manager keeps no files on a disk; paths are judged as API paths")
+            self.log.info(
+                "jupyter-rbac: the contents manager keeps no files on a disk; paths are judged as API paths"
+            )
         self._launch_by_the_sandbox()
         # judges websockets that receive nothing (see websocket_checks), and shuts down what
         # deleted users left running (see listings.DepartedOwners)
         self.departed_owners = DepartedOwners(self.policy, serverapp.web_app.settings, self.log)
-        self.websocket_sweeper = PeriodicCallback(self._recheck, self.rbac.websocket_recheck_seconds * 1000)
+        self.websocket_sweeper = PeriodicCallback(
+            self._recheck, self.rbac.websocket_recheck_seconds * 1000
+        )
         self.websocket_sweeper.start()
         self.settings.update(
             rbac_presence=self.presence,
@@ -173,13 +183,21 @@ class RBACExtension(ExtensionApp):
         hub_auth = getattr(self.serverapp.identity_provider, "hub_auth", None)
         if hub_auth is None or authorizer.hub_grants is None:
             return
-        trust_hub_answers_for(hub_auth, self.rbac.hub_cache_seconds, self.serverapp.config, self.log)
+        trust_hub_answers_for(
+            hub_auth, self.rbac.hub_cache_seconds, self.serverapp.config, self.log
+        )
         authorizer.hub_connections = HubConnections(
-            hub_auth, authorizer.hub_grants, self.rbac.hub_websocket_recheck_seconds, hub_auth.cache_max_age, self.log
+            hub_auth,
+            authorizer.hub_grants,
+            self.rbac.hub_websocket_recheck_seconds,
+            hub_auth.cache_max_age,
+            self.log,
         )
 
         def learn_owner() -> None:
-            IOLoop.current().add_callback(learn_hub_owner, hub_auth, authorizer.hub_grants, self.log)
+            IOLoop.current().add_callback(
+                learn_hub_owner, hub_auth, authorizer.hub_grants, self.log
+            )
 
         self.hub_owner_watch = PeriodicCallback(learn_owner, hub_auth.cache_max_age * 1000)
         self.hub_owner_watch.start()
@@ -231,7 +249,10 @@ class RBACExtension(ExtensionApp):
     async def _start_jupyter_server_extension(self, serverapp) -> None:
         self.register_extension_resources()
         if self.first_admin is not None:
-            url = url_path_join(serverapp.connection_url, "lab") + f"?token={self.first_admin.login_token}"
+            url = (
+                url_path_join(serverapp.connection_url, "lab")
+                + f"?token={self.first_admin.login_token}"
+            )
             self.log.info(
                 "\n\n    jupyter-rbac created the first administrator, %r.\n"
                 "    Sign in once with this link (valid for one use, for 24 hours):\n\n        %s\n",

@@ -11,8 +11,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .model.defaults import EVERYONE_ROLE
 from .model import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
+from .model.defaults import EVERYONE_ROLE
 from .store import PolicySnapshot, Store, TokenIdentity, UserRecord, verify_token
 
 # Verified tokens remembered per process (a bound, not a cache size anyone should reach).
@@ -84,7 +84,9 @@ class Question:
         if self.path is None and self.owner is None:
             return permissions.allows(self.action, self.resource)
         owner_groups = groups_of(self.owner) if self.owner else ()
-        return permissions.allows_object(self.action, self.resource, self.path, self.owner, owner_groups)
+        return permissions.allows_object(
+            self.action, self.resource, self.path, self.owner, owner_groups
+        )
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,9 @@ class Policy:
         groups = self.groups_of(username)
         return groups | external.groups if external else groups
 
-    def roles_of(self, username: str, external: ExternalGrants | None = None) -> dict[str, list[str]]:
+    def roles_of(
+        self, username: str, external: ExternalGrants | None = None
+    ) -> dict[str, list[str]]:
         """Each role the user holds, with where it comes from: "direct", "everyone", "group:NAME",
         or the identity source ("hub", "oidc")."""
         snapshot = self._snapshot
@@ -194,7 +198,10 @@ class Policy:
             permissions = self._compile(username, external)
             if external is not None and external.cap is not None:
                 bound = compile_permissions(
-                    self.catalog, sorted(external.cap), username, self.groups_with(username, external)
+                    self.catalog,
+                    sorted(external.cap),
+                    username,
+                    self.groups_with(username, external),
                 )
                 permissions = TokenLimitedPermissions(permissions, bound)
             self._permissions[key] = permissions
@@ -206,7 +213,9 @@ class Policy:
             scopes.extend(self._snapshot.roles.get(role, ()))
         if external is not None:
             scopes.extend(sorted(external.scopes))
-        return compile_permissions(self.catalog, scopes, username, self.groups_with(username, external))
+        return compile_permissions(
+            self.catalog, scopes, username, self.groups_with(username, external)
+        )
 
     def token_permissions(
         self, username: str, token_scopes: tuple[str, ...], external: ExternalGrants | None = None
@@ -235,10 +244,15 @@ class Policy:
             for scope in self._snapshot.roles.get(role, ())
         ]
         if external is not None:
-            grants += [Grant(scope, external.source, (external.source,)) for scope in sorted(external.scopes)]
+            grants += [
+                Grant(scope, external.source, (external.source,))
+                for scope in sorted(external.scopes)
+            ]
         return grants
 
-    def explain(self, username: str, question: Question, external: ExternalGrants | None = None) -> Decision:
+    def explain(
+        self, username: str, question: Question, external: ExternalGrants | None = None
+    ) -> Decision:
         """May `username` do what `question` asks, and which role and scope decide it?
 
         Judged exactly as a request would be (the user's compiled permissions); the first
@@ -292,7 +306,9 @@ class Policy:
     def owner_of(self, kind: str, resource_id: str) -> Owned | None:
         return self._owned.get((kind, resource_id))
 
-    def record_owner(self, kind: str, resource_id: str, owner: str, path: str | None = None) -> None:
+    def record_owner(
+        self, kind: str, resource_id: str, owner: str, path: str | None = None
+    ) -> None:
         self._owned[(kind, resource_id)] = Owned(owner, path, self.user_identity(owner))
         self.store.set_owner(kind, resource_id, owner)
 

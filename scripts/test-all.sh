@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1  # the browser tests use Debian's chromium, never a download
 
 # System packages: chromium for the browser tests, a PostgreSQL server for the shared-policy tests,
-# libfuse2 for the case-insensitive disk the containment tests mount (tests/case_insensitive_fs.py).
+# libfuse2 for the case-insensitive disk the containment tests mount (tests/support/case_insensitive_fs.py).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
@@ -19,6 +19,11 @@ fi
 
 # The package (its build runs `jlpm install` and builds the labextension) and the test tools.
 python -m pip install -q --disable-pip-version-check -e ".[test]"
+
+echo "== Lint: ruff (the project's config), and imports point down the layers"
+ruff check .
+ruff format --check .
+python scripts/check_layers.py
 
 echo "== JavaScript unit tests"
 jlpm install

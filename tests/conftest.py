@@ -134,14 +134,18 @@ def browser_of(jp_fetch, jp_http_port, jp_base_url):
 
     async def sign_in(client) -> BrowserSession:
         browser = BrowserSession(jp_fetch)
-        response = await browser.submit(("login",), ("login",), {"username": client.name, "password": client.token})
+        response = await browser.submit(
+            ("login",), ("login",), {"username": client.name, "password": client.token}
+        )
         assert response.code == 302, response.code
 
         async def websocket(*parts: str):
             cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
             url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}{'/'.join(parts)}"
             own = f"http://127.0.0.1:{jp_http_port}"
-            return await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie, "Origin": own}))
+            return await websocket_connect(
+                HTTPRequest(url, headers={"Cookie": cookie, "Origin": own})
+            )
 
         browser.websocket = websocket
         return browser

@@ -26,7 +26,11 @@ async def test_permissions_say_where_each_scope_comes_from(admin, ann):
         "user": ["everyone"],
         "viewer": ["direct"],
     }
-    assert {"scope": "write:contents!path=shared/{group}/**", "role": "dev-folder", "via": ["group:developers"]} in perms["scopes"]
+    assert {
+        "scope": "write:contents!path=shared/{group}/**",
+        "role": "dev-folder",
+        "via": ["group:developers"],
+    } in perms["scopes"]
     assert {"scope": "self", "role": "user", "via": ["everyone"]} in perms["scopes"]
     # effective scopes are concrete: templates filled in, `self` expanded
     assert "write:contents!path=shared/developers/**" in perms["effective"]
@@ -34,19 +38,36 @@ async def test_permissions_say_where_each_scope_comes_from(admin, ann):
 
 
 async def test_check_answers_with_the_deciding_role_scope_and_group(admin, ann):
-    body = {"user": "ann", "action": "write", "resource": "contents", "path": "shared/developers/x.py"}
+    body = {
+        "user": "ann",
+        "action": "write",
+        "resource": "contents",
+        "path": "shared/developers/x.py",
+    }
     status, answer = await admin.post(*CHECK, body=body)
     assert status == 200
     assert answer == {
         "allowed": True,
-        "granted_by": {"scope": "write:contents!path=shared/{group}/**", "role": "dev-folder", "via": ["group:developers"]},
+        "granted_by": {
+            "scope": "write:contents!path=shared/{group}/**",
+            "role": "dev-folder",
+            "via": ["group:developers"],
+        },
         "missing_scope": None,
     }
     status, answer = await admin.post(*CHECK, body={**body, "path": "shared/other/x.py"})
-    assert answer == {"allowed": False, "granted_by": None, "missing_scope": "write:contents!path=shared/other/x.py"}
-    status, answer = await admin.post(*CHECK, body={"user": "ann", "action": "read", "resource": "kernels"})
+    assert answer == {
+        "allowed": False,
+        "granted_by": None,
+        "missing_scope": "write:contents!path=shared/other/x.py",
+    }
+    status, answer = await admin.post(
+        *CHECK, body={"user": "ann", "action": "read", "resource": "kernels"}
+    )
     assert answer["allowed"] and answer["granted_by"]["role"] == "viewer"
-    status, answer = await admin.post(*CHECK, body={"user": "ann", "action": "execute", "resource": "kernels"})
+    status, answer = await admin.post(
+        *CHECK, body={"user": "ann", "action": "execute", "resource": "kernels"}
+    )
     assert answer["missing_scope"] == "execute:kernels"
 
 
@@ -56,7 +77,9 @@ async def test_check_agrees_with_what_requests_get(admin, ann, jp_root_dir):
     for path, expected in [("shared/developers/a.txt", 201), ("shared/a.txt", 403)]:
         body = {"user": "ann", "action": "write", "resource": "contents", "path": path}
         _, answer = await admin.post(*CHECK, body=body)
-        status, _ = await ann.put("api", "contents", path, body={"type": "file", "format": "text", "content": ""})
+        status, _ = await ann.put(
+            "api", "contents", path, body={"type": "file", "format": "text", "content": ""}
+        )
         assert answer["allowed"] == (status == 201) and status == expected, path
 
 
@@ -72,19 +95,35 @@ async def test_owner_filters_are_checked_with_the_owners_groups(admin, rbac, mak
 
 
 async def test_anyone_may_ask_about_themselves_but_not_others(ann, viewer):
-    status, answer = await ann.post(*CHECK, body={"user": "ann", "action": "read", "resource": "contents"})
+    status, answer = await ann.post(
+        *CHECK, body={"user": "ann", "action": "read", "resource": "contents"}
+    )
     assert status == 200 and answer["allowed"]
-    assert (await ann.post(*CHECK, body={"user": "vera", "action": "read", "resource": "contents"}))[0] == 404
+    assert (
+        await ann.post(*CHECK, body={"user": "vera", "action": "read", "resource": "contents"})
+    )[0] == 404
 
 
 @pytest.mark.parametrize(
     ("body", "status", "message"),
     [
-        ({"user": "ann", "action": "fly", "resource": "contents"}, 400, "action: 'fly' is not one of"),
-        ({"user": "ann", "action": "read", "resource": "planes"}, 400, "resource: unknown resource 'planes'"),
+        (
+            {"user": "ann", "action": "fly", "resource": "contents"},
+            400,
+            "action: 'fly' is not one of",
+        ),
+        (
+            {"user": "ann", "action": "read", "resource": "planes"},
+            400,
+            "resource: unknown resource 'planes'",
+        ),
         ({"user": "ann", "action": "read", "resource": "contents", "path": "../x"}, 400, "path:"),
         ({"user": "ann", "action": "read"}, 400, "missing field(s) resource"),
-        ({"user": "ann", "action": "read", "resource": "contents", "why": 1}, 400, "unknown field(s) why"),
+        (
+            {"user": "ann", "action": "read", "resource": "contents", "why": 1},
+            400,
+            "unknown field(s) why",
+        ),
         ({"user": 5, "action": "read", "resource": "contents"}, 400, "user: a non-empty string"),
         ({"user": "ghost", "action": "read", "resource": "contents"}, 404, "no user named 'ghost'"),
     ],

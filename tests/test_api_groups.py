@@ -13,14 +13,25 @@ TEXT = {"type": "file", "format": "text", "content": "x"}
 async def test_an_admin_creates_changes_and_deletes_a_group(admin, make_user, rbac):
     make_user("ann")
     make_user("ben")
-    body = {"name": "physics", "description": "Physics class", "members": ["ann"], "roles": ["viewer"]}
+    body = {
+        "name": "physics",
+        "description": "Physics class",
+        "members": ["ann"],
+        "roles": ["viewer"],
+    }
     status, group = await admin.post(*GROUPS, body=body)
     assert status == 201
-    assert (group["members"], group["roles"], group["description"]) == (["ann"], ["viewer"], "Physics class")
+    assert (group["members"], group["roles"], group["description"]) == (
+        ["ann"],
+        ["viewer"],
+        "Physics class",
+    )
     rbac.policy.refresh()  # as the next request would
     assert rbac.policy.roles_of("ann")["viewer"] == ["group:physics"]
 
-    status, group = await admin.patch(*GROUPS, "physics", body={"members": ["ann", "ben"], "roles": ["runner"]})
+    status, group = await admin.patch(
+        *GROUPS, "physics", body={"members": ["ann", "ben"], "roles": ["runner"]}
+    )
     assert status == 200
     assert (group["members"], group["roles"]) == (["ann", "ben"], ["runner"])
 
@@ -75,14 +86,18 @@ async def test_a_duplicate_group_is_409_and_an_unknown_one_404(admin):
 async def test_a_stale_group_write_is_412(admin):
     _, group = await admin.get(*GROUPS, "analyst")
     assert (await admin.patch(*GROUPS, "analyst", body={"description": "A"}))[0] == 200
-    status, _ = await admin.patch(*GROUPS, "analyst", body={"description": "B"}, headers={"If-Match": group["etag"]})
+    status, _ = await admin.patch(
+        *GROUPS, "analyst", body={"description": "B"}, headers={"If-Match": group["etag"]}
+    )
     assert status == 412
     _, group = await admin.get(*GROUPS, "analyst")
     assert group["description"] == "A"
 
 
 async def test_group_admins_manage_only_their_group(rbac, make_user):
-    rbac.store.create_role("physics-lead", ["read:groups!group=physics", "write:groups!group=physics"])
+    rbac.store.create_role(
+        "physics-lead", ["read:groups!group=physics", "write:groups!group=physics"]
+    )
     rbac.store.create_group("physics")
     rbac.store.create_group("chemistry")
     lead = make_user("lead", roles=["physics-lead"])

@@ -48,20 +48,28 @@ async def test_users_and_groups_of_a_role_are_complete_lists(admin, make_user):
 
 
 async def test_a_role_given_through_the_api_applies_on_the_next_request(admin, viewer):
-    assert refusal(await viewer.put("api", "contents", "x.txt", body=TEXT)) == forbidden("write:contents")
-    status, role = await admin.post(*ROLES, body={"name": "writer", "scopes": ["write:contents"], "users": ["vera"]})
+    assert refusal(await viewer.put("api", "contents", "x.txt", body=TEXT)) == forbidden(
+        "write:contents"
+    )
+    status, role = await admin.post(
+        *ROLES, body={"name": "writer", "scopes": ["write:contents"], "users": ["vera"]}
+    )
     assert (status, role["users"]) == (201, ["vera"])
     assert (await viewer.put("api", "contents", "x.txt", body=TEXT))[0] == 201
     assert (await viewer.get("api", "contents", "x.txt"))[1]["content"] == "x"
     status, role = await admin.patch(*ROLES, "writer", body={"users": []})
     assert (status, role["users"]) == (200, [])
-    assert refusal(await viewer.put("api", "contents", "x.txt", body=TEXT)) == forbidden("write:contents")
+    assert refusal(await viewer.put("api", "contents", "x.txt", body=TEXT)) == forbidden(
+        "write:contents"
+    )
 
 
 async def test_lists_are_paginated_sorted_and_searchable(admin):
     for index in range(12):
         assert (await admin.post(*ROLES, body={"name": f"r{index:02d}", "scopes": []}))[0] == 201
-    status, page = await admin.get(*ROLES, params={"q": "r0", "limit": "4", "offset": "2", "sort": "-name"})
+    status, page = await admin.get(
+        *ROLES, params={"q": "r0", "limit": "4", "offset": "2", "sort": "-name"}
+    )
     assert status == 200
     assert page["total"] == 10
     assert [r["name"] for r in page["items"]] == ["r07", "r06", "r05", "r04"]
@@ -158,7 +166,9 @@ async def test_a_stale_if_match_is_a_412_and_changes_nothing(admin):
     _, role = await admin.post(*ROLES, body={"name": "shared", "scopes": ["read:contents"]})
     stale = role["etag"]
     # admin A saves first
-    status, _ = await admin.patch(*ROLES, "shared", body={"scopes": ["read:kernels"]}, headers={"If-Match": stale})
+    status, _ = await admin.patch(
+        *ROLES, "shared", body={"scopes": ["read:kernels"]}, headers={"If-Match": stale}
+    )
     assert status == 200
     # admin B, who read the same version, is told instead of silently overwriting A
     status, payload = await admin.patch(
@@ -170,10 +180,14 @@ async def test_a_stale_if_match_is_a_412_and_changes_nothing(admin):
     _, current = await admin.get(*ROLES, "shared")
     assert current["scopes"] == ["read:kernels"]
     # If-Match compares strongly: a weak form of the current tag does not match
-    status, _ = await admin.patch(*ROLES, "shared", body={}, headers={"If-Match": "W/" + current["etag"]})
+    status, _ = await admin.patch(
+        *ROLES, "shared", body={}, headers={"If-Match": "W/" + current["etag"]}
+    )
     assert status == 412
     # with the current ETag (or *), the write goes through
-    assert (await admin.patch(*ROLES, "shared", body={}, headers={"If-Match": current["etag"]}))[0] == 200
+    assert (await admin.patch(*ROLES, "shared", body={}, headers={"If-Match": current["etag"]}))[
+        0
+    ] == 200
     assert (await admin.delete(*ROLES, "shared", headers={"If-Match": "*"}))[0] == 204
 
 

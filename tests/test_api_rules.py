@@ -41,9 +41,18 @@ def lead(rbac, make_user):
 
 
 async def test_a_role_may_only_hold_scopes_its_author_holds(lead):
-    ok = {"name": "team-writer", "scopes": ["write:contents!path=team/project/**", "read:contents!path=team"]}
+    ok = {
+        "name": "team-writer",
+        "scopes": ["write:contents!path=team/project/**", "read:contents!path=team"],
+    }
     assert (await lead.post(*ROLES, body=ok))[0] == 201
-    for scope in ("write:contents", "write:contents!path=other/**", "all", "execute:kernels", "write:contents!path={user}/**"):
+    for scope in (
+        "write:contents",
+        "write:contents!path=other/**",
+        "all",
+        "execute:kernels",
+        "write:contents!path={user}/**",
+    ):
         status, payload = await lead.post(*ROLES, body={"name": "too-much", "scopes": [scope]})
         assert status == 403, scope
         assert payload["missing_scope"] == scope
@@ -79,7 +88,9 @@ async def test_a_token_never_carries_more_than_its_creator_holds(lead, make_user
     make_user("ann")
     status, payload = await lead.post(*USERS, "lead", "tokens", body={"scopes": ["write:contents"]})
     assert (status, payload["missing_scope"]) == (403, "write:contents")
-    assert (await lead.post(*USERS, "lead", "tokens", body={"scopes": ["read:contents!path=team/a"]}))[0] == 201
+    assert (
+        await lead.post(*USERS, "lead", "tokens", body={"scopes": ["read:contents!path=team/a"]})
+    )[0] == 201
     # a token for someone else speaks with all their scopes: only if the creator holds them all
     status, _ = await lead.post(*USERS, "admin", "tokens", body={})
     assert status == 403
@@ -90,7 +101,9 @@ async def test_a_token_never_carries_more_than_its_creator_holds(lead, make_user
 async def test_a_token_limited_admin_cannot_escalate_beyond_the_token(admin, jp_fetch, jp_ws_fetch):
     from tests.support.client import Client
 
-    _, token = await admin.post(*USERS, "admin", "tokens", body={"scopes": ["read:roles", "write:roles"]})
+    _, token = await admin.post(
+        *USERS, "admin", "tokens", body={"scopes": ["read:roles", "write:roles"]}
+    )
     limited = Client(jp_fetch, jp_ws_fetch, "admin", token["token"])
     status, payload = await limited.post(*ROLES, body={"name": "x", "scopes": ["write:contents"]})
     assert (status, payload["missing_scope"]) == (403, "write:contents")
@@ -119,10 +132,13 @@ async def test_the_last_administrator_cannot_go(admin, rbac):
     ]:
         status, payload = await getattr(admin, method)(*parts, body=body)
         assert status == 409, (method, parts)
+        assert "admin" in payload["message"], payload
     assert rbac.policy.roles_of("admin")["admin"] == ["direct"]
 
 
-async def test_an_administrator_cannot_demote_themselves_but_another_can(admin, make_user, jp_fetch, jp_ws_fetch):
+async def test_an_administrator_cannot_demote_themselves_but_another_can(
+    admin, make_user, jp_fetch, jp_ws_fetch
+):
     second = make_user("root2", roles=["admin"])
     status, payload = await admin.patch(*USERS, "admin", body={"roles": []})
     assert status == 409 and "your own 'admin' role" in payload["message"]
@@ -143,7 +159,12 @@ async def test_an_administrator_cannot_demote_themselves_but_another_can(admin, 
 def rbac_config():
     return {
         "load_roles": [
-            {"name": "course", "description": "From config", "scopes": ["read:contents"], "users": ["teacher"]}
+            {
+                "name": "course",
+                "description": "From config",
+                "scopes": ["read:contents"],
+                "users": ["teacher"],
+            }
         ]
     }
 
@@ -177,6 +198,8 @@ def test_a_role_dropped_from_config_becomes_a_runtime_role_and_runtime_roles_sta
         store.create_role("runtime", ["read:kernels"], actor="admin")
         service.load_roles([])  # the next start, with the role removed from config
         assert store.get_role("course").managed_by is None
-        assert store.get_role("runtime").scopes == ["read:kernels"]  # runtime roles survive restarts
+        assert store.get_role("runtime").scopes == [
+            "read:kernels"
+        ]  # runtime roles survive restarts
     finally:
         store.close()

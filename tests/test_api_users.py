@@ -26,7 +26,9 @@ async def test_an_admin_creates_changes_and_deletes_a_user(admin, rbac):
     )
     assert admin.last_headers["Location"].endswith("/api/rbac/users/ann")
 
-    status, user = await admin.patch(*USERS, "ann", body={"display_name": "Ann", "roles": ["editor"]})
+    status, user = await admin.patch(
+        *USERS, "ann", body={"display_name": "Ann", "roles": ["editor"]}
+    )
     assert status == 200
     assert (user["display_name"], user["roles"], user["groups"]) == ("Ann", ["editor"], ["analyst"])
     assert rbac.policy.roles_of("ann")["analyst"] == ["group:analyst"]
@@ -105,13 +107,18 @@ async def test_users_can_be_filtered_by_role_and_group(admin, make_user):
 async def test_ten_thousand_users_page_through(admin, rbac):
     """Every user appears exactly once across pages, in order, with the right total."""
     now = datetime.now(timezone.utc)
-    rows = [{"name": f"u{i:05d}", "display_name": f"User {i}", "created_at": now, "updated_at": now} for i in range(10_000)]
+    rows = [
+        {"name": f"u{i:05d}", "display_name": f"User {i}", "created_at": now, "updated_at": now}
+        for i in range(10_000)
+    ]
     with rbac.store.engine.begin() as connection:
         connection.execute(insert(User), rows)
     seen: list[str] = []
     offset = 0
     while True:
-        status, page = await admin.get(*USERS, params={"limit": "1000", "offset": str(offset), "q": "u"})
+        status, page = await admin.get(
+            *USERS, params={"limit": "1000", "offset": str(offset), "q": "u"}
+        )
         assert status == 200
         assert page["total"] == 10_000
         if not page["items"]:
@@ -127,7 +134,9 @@ async def test_ten_thousand_users_page_through(admin, rbac):
 
 
 async def test_a_user_manages_their_own_tokens(nobody, rbac):
-    status, token = await nobody.post(*USERS, "nora", "tokens", body={"note": "laptop", "expires_in": 3600})
+    status, token = await nobody.post(
+        *USERS, "nora", "tokens", body={"note": "laptop", "expires_in": 3600}
+    )
     assert status == 201
     secret = token["token"]
     assert secret.startswith("rbac_") and token["prefix"] == secret[:9]
@@ -149,7 +158,9 @@ async def test_a_token_limited_to_some_scopes_gets_only_those(admin, editor, jp_
     assert status == 201 and token["scopes"] == ["read:contents"]
     limited = Client(jp_fetch, jp_ws_fetch, "eddie", token["token"])
     assert (await limited.get("api", "contents"))[0] == 200
-    status, payload = await limited.put("api", "contents", "x.txt", body={"type": "file", "format": "text", "content": ""})
+    status, payload = await limited.put(
+        "api", "contents", "x.txt", body={"type": "file", "format": "text", "content": ""}
+    )
     assert (status, payload["missing_scope"]) == (403, "write:contents")
     # intersected with the owner's current scopes on every request
     assert (await admin.patch(*USERS, "eddie", body={"roles": []}))[0] == 200
@@ -198,7 +209,9 @@ async def test_a_duplicate_user_is_409_and_a_stale_write_412(admin, make_user):
     assert status == 409 and "already exists" in payload["message"]
     _, ann = await admin.get(*USERS, "ann")
     assert (await admin.patch(*USERS, "ann", body={"display_name": "Ann"}))[0] == 200
-    status, payload = await admin.patch(*USERS, "ann", body={"display_name": "Anne"}, headers={"If-Match": ann["etag"]})
+    status, payload = await admin.patch(
+        *USERS, "ann", body={"display_name": "Anne"}, headers={"If-Match": ann["etag"]}
+    )
     assert status == 412
     assert (await admin.delete(*USERS, "ann", headers={"If-Match": ann["etag"]}))[0] == 412
     _, ann = await admin.get(*USERS, "ann")

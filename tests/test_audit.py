@@ -41,7 +41,10 @@ async def test_a_change_is_an_audit_row_and_an_event(admin, events):
         ("role.update", "admin", "role"),
         ("role.create", "admin", "role"),
     ]
-    assert trail["items"][0]["detail"]["scopes"] == {"added": ["read:kernels"], "removed": ["read:contents"]}
+    assert trail["items"][0]["detail"]["scopes"] == {
+        "added": ["read:kernels"],
+        "removed": ["read:contents"],
+    }
     emitted = [e for e in events if e["__schema__"] == schema_id("role")]
     assert [(e["action"], e["target"], e["audit_id"]) for e in emitted] == [
         ("role.create", "dev", trail["items"][1]["id"]),
@@ -50,7 +53,9 @@ async def test_a_change_is_an_audit_row_and_an_event(admin, events):
 
 
 async def test_a_denied_request_is_recorded(viewer, admin, events):
-    status, _ = await viewer.put("api", "contents", "x.txt", body={"type": "file", "format": "text", "content": ""})
+    status, _ = await viewer.put(
+        "api", "contents", "x.txt", body={"type": "file", "format": "text", "content": ""}
+    )
     assert status == 403
     _, trail = await admin.get(*AUDIT, params={"kind": "request", "actor": "vera"})
     denial = trail["items"][0]
@@ -62,7 +67,9 @@ async def test_a_denied_request_is_recorded(viewer, admin, events):
 
 async def test_a_denial_does_not_invalidate_the_policy(viewer, rbac):
     version = rbac.store.version()
-    await viewer.put("api", "contents", "x.txt", body={"type": "file", "format": "text", "content": ""})
+    await viewer.put(
+        "api", "contents", "x.txt", body={"type": "file", "format": "text", "content": ""}
+    )
     assert rbac.store.version() == version
 
 
@@ -78,10 +85,14 @@ async def test_the_trail_pages_with_a_cursor_newest_first(admin):
         await admin.post("api", "rbac", "groups", body={"name": f"g{index}"})
     _, first = await admin.get(*AUDIT, params={"kind": "group", "limit": "2"})
     assert [e["target"] for e in first["items"]] == ["g4", "g3"]
-    _, second = await admin.get(*AUDIT, params={"kind": "group", "limit": "2", "before": str(first["next_cursor"])})
+    _, second = await admin.get(
+        *AUDIT, params={"kind": "group", "limit": "2", "before": str(first["next_cursor"])}
+    )
     assert [e["target"] for e in second["items"]] == ["g2", "g1"]
     assert first["total"] == second["total"] >= 5
-    _, last = await admin.get(*AUDIT, params={"kind": "group", "limit": "100", "before": str(second["next_cursor"])})
+    _, last = await admin.get(
+        *AUDIT, params={"kind": "group", "limit": "100", "before": str(second["next_cursor"])}
+    )
     assert last["next_cursor"] is None  # the last page does not point to an empty one
 
 
@@ -94,7 +105,11 @@ async def test_the_trail_filters_by_time(admin):
 
 @pytest.mark.parametrize(
     ("params", "message"),
-    [({"since": "yesterday"}, "since: 'yesterday' is not an ISO 8601"), ({"until": "2026-01-01T00:00:00"}, "give a time zone"), ({"before": "x"}, "before:")],
+    [
+        ({"since": "yesterday"}, "since: 'yesterday' is not an ISO 8601"),
+        ({"until": "2026-01-01T00:00:00"}, "give a time zone"),
+        ({"before": "x"}, "before:"),
+    ],
 )
 async def test_bad_trail_filters_are_400(admin, params, message):
     status, payload = await admin.get(*AUDIT, params=params)

@@ -28,7 +28,9 @@ BAD_REQUESTS = [
 ]
 
 
-@pytest.mark.parametrize("method,parts,body", BAD_REQUESTS, ids=[f"{m} {'/'.join(p)}" for m, p, _ in BAD_REQUESTS])
+@pytest.mark.parametrize(
+    "method,parts,body", BAD_REQUESTS, ids=[f"{m} {'/'.join(p)}" for m, p, _ in BAD_REQUESTS]
+)
 async def test_bad_input_never_gives_a_500(runner, jp_root_dir, method, parts, body):
     (jp_root_dir / "home" / "rita").mkdir(parents=True)
     status, payload = await runner.request(method, *parts, body=body)
@@ -50,7 +52,9 @@ WRITES_THAT_NEED_A_BODY = [
 
 
 @pytest.mark.parametrize(
-    "method,parts", WRITES_THAT_NEED_A_BODY, ids=[f"{m} {'/'.join(p)}" for m, p in WRITES_THAT_NEED_A_BODY]
+    "method,parts",
+    WRITES_THAT_NEED_A_BODY,
+    ids=[f"{m} {'/'.join(p)}" for m, p in WRITES_THAT_NEED_A_BODY],
 )
 async def test_an_rbac_write_without_a_body_is_refused(admin, method, parts):
     # a request cut short must not pass for "change nothing" (or for "all defaults")
@@ -74,8 +78,12 @@ async def test_a_token_needs_no_body(admin):
         ("TRACE", ("roles", "viewer"), "GET, DELETE, PATCH, PUT, OPTIONS"),
     ],
 )
-async def test_a_method_the_resource_lacks_is_a_405_naming_those_it_has(admin, method, parts, allow):
-    status, payload = await admin.request(method, "api", "rbac", *parts, body=b"{}" if method == "PUT" else None)
+async def test_a_method_the_resource_lacks_is_a_405_naming_those_it_has(
+    admin, method, parts, allow
+):
+    status, payload = await admin.request(
+        method, "api", "rbac", *parts, body=b"{}" if method == "PUT" else None
+    )
     assert status == 405, (status, payload)
     assert admin.last_headers["Allow"] == allow
 
@@ -89,7 +97,13 @@ async def test_a_method_the_resource_lacks_is_a_405_naming_those_it_has(admin, m
         ("PUT", {"type": "notebook", "content": {"x": 1}}),
         ("PUT", {"type": "notebook", "format": "json", "content": {"nbformat": 4, "cells": "no"}}),
     ],
-    ids=["rename to null", "rename to a number", "rename to nothing", "a notebook without nbformat", "invalid cells"],
+    ids=[
+        "rename to null",
+        "rename to a number",
+        "rename to nothing",
+        "a notebook without nbformat",
+        "invalid cells",
+    ],
 )
 async def test_a_bad_contents_write_by_an_administrator_is_a_400(admin, jp_root_dir, method, body):
     """An administrator's request skips the path checks (`all`): jupyter_server's own errors

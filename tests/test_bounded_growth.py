@@ -101,9 +101,15 @@ async def test_a_refusal_of_another_kind_is_a_row_of_its_own(viewer, admin, jp_b
     file = {"type": "file", "format": "text", "content": "x"}
     assert (await viewer.put("api", "contents", "other.txt", body=file))[0] == 403
     assert (await viewer.put("lab", "api", "workspaces", "default", body=workspace))[0] == 403
-    rows = {row["target"]: row["detail"].get("count", 1) for row in (await denials_of(admin, "vera"))["items"]}
+    rows = {
+        row["target"]: row["detail"].get("count", 1)
+        for row in (await denials_of(admin, "vera"))["items"]
+    }
     base = jp_base_url.rstrip("/")
-    assert rows == {f"PUT {base}/lab/api/workspaces/default": 4, f"PUT {base}/api/contents/other.txt": 1}, rows
+    assert rows == {
+        f"PUT {base}/lab/api/workspaces/default": 4,
+        f"PUT {base}/api/contents/other.txt": 1,
+    }, rows
 
 
 @pytest.mark.parametrize("rbac_config", [{"audit_coalesce_seconds": 0.3}])

@@ -31,7 +31,9 @@ def jp_root_dir(tmp_path):
     mount_point.mkdir()
     log = (tmp_path / "fuse.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, str(FILE_SYSTEM), str(backing), str(mount_point)], stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, str(FILE_SYSTEM), str(backing), str(mount_point)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + MOUNT_TIMEOUT
@@ -50,7 +52,12 @@ def jp_root_dir(tmp_path):
 
 
 def _write(client, path: str, text: str):
-    return client.put("api", "contents", *path.split("/"), body={"type": "file", "format": "text", "content": text})
+    return client.put(
+        "api",
+        "contents",
+        *path.split("/"),
+        body={"type": "file", "format": "text", "content": text},
+    )
 
 
 async def test_the_disk_ignores_case_and_the_server_knows(admin, jp_root_dir):
@@ -60,7 +67,9 @@ async def test_the_disk_ignores_case_and_the_server_knows(admin, jp_root_dir):
     assert ignores_case(os.path.realpath(jp_root_dir))
     status, model = await admin.get("api", "contents", "TEAM", "PLAN.TXT")
     assert status == 200 and model["content"] == "plan", model
-    assert not ignores_case(os.path.realpath(Path(__file__).parent))  # this checkout's disk does not
+    assert not ignores_case(
+        os.path.realpath(Path(__file__).parent)
+    )  # this checkout's disk does not
 
 
 async def test_users_whose_names_differ_only_in_case_keep_their_homes_apart(make_user, jp_root_dir):

@@ -219,11 +219,20 @@ def test_tokens_create_list_revoke(db_url):
 
 
 def test_invite_prints_a_single_use_link(db_url):
-    result = sh(db_url, "invite ann --display-name 'Ann Lee' --role viewer --group analyst --url http://lab.example:8888/")
-    assert re.fullmatch(r"http://lab\.example:8888/rbac/invite\?code=rbacinv_[0-9a-f]{16}_\S{40,}\n", result.stdout)
+    result = sh(
+        db_url,
+        "invite ann --display-name 'Ann Lee' --role viewer --group analyst --url http://lab.example:8888/",
+    )
+    assert re.fullmatch(
+        r"http://lab\.example:8888/rbac/invite\?code=rbacinv_[0-9a-f]{16}_\S{40,}\n", result.stdout
+    )
     assert "works once" in result.stderr
     [invitation] = json.loads(cli(db_url, "invitations", "list", "--json").stdout)
-    assert (invitation["username"], invitation["roles"], invitation["groups"]) == ("ann", ["viewer"], ["analyst"])
+    assert (invitation["username"], invitation["roles"], invitation["groups"]) == (
+        "ann",
+        ["viewer"],
+        ["analyst"],
+    )
     assert invitation["created_by"].startswith("cli:") and invitation["state"] == "pending"
     code = result.stdout.strip().split("code=")[1]
     store = Store.open(db_url)
@@ -237,7 +246,9 @@ def test_invite_prints_a_single_use_link(db_url):
     assert "no role named" in fails(db_url, "invite", "carl", "--role", "nope")
     cli(db_url, "invitations", "revoke", str(invitation["id"]))
     assert json.loads(cli(db_url, "invitations", "list", "--json").stdout) == []
-    assert len(json.loads(cli(db_url, "invitations", "list", "--all", "--json").stdout)) == 0  # revoked: gone
+    assert (
+        len(json.loads(cli(db_url, "invitations", "list", "--all", "--json").stdout)) == 0
+    )  # revoked: gone
     assert "no invitation with id" in fails(db_url, "invitations", "revoke", str(invitation["id"]))
 
 

@@ -41,7 +41,9 @@ async def settle(seconds: float = 0.6) -> None:
     await asyncio.sleep(seconds)
 
 
-async def test_the_editors_change_reaches_the_viewer_and_the_viewers_reaches_nobody(editor, viewer, notebook, server):
+async def test_the_editors_change_reaches_the_viewer_and_the_viewers_reaches_nobody(
+    editor, viewer, notebook, server
+):
     eddie = await RoomClient.join(editor, NOTEBOOK, server)
     vera = await RoomClient.join(viewer, NOTEBOOK, server)  # reading needs only read:contents
     try:
@@ -88,7 +90,9 @@ def test_without_jupyter_collaboration_there_is_nothing_to_substitute(monkeypatc
     assert room_handler_substitutes() == {}
 
 
-async def test_a_role_given_or_taken_while_connected_applies_to_the_next_edit(rbac, editor, viewer, notebook, server):
+async def test_a_role_given_or_taken_while_connected_applies_to_the_next_edit(
+    rbac, editor, viewer, notebook, server
+):
     eddie = await RoomClient.join(editor, NOTEBOOK, server)
     vera = await RoomClient.join(viewer, NOTEBOOK, server)
     try:
@@ -110,25 +114,47 @@ async def test_a_role_given_or_taken_while_connected_applies_to_the_next_edit(rb
 
 
 async def test_nobody_without_read_gets_a_session_or_a_room(nobody, editor, notebook, server):
-    status, body = await nobody.put("api", "collaboration", "session", NOTEBOOK, body={"format": "json", "type": "notebook"})
+    status, body = await nobody.put(
+        "api", "collaboration", "session", NOTEBOOK, body={"format": "json", "type": "notebook"}
+    )
     assert status == 403
     assert body["missing_scope"] == "read:contents"
-    status, session = await editor.put("api", "collaboration", "session", NOTEBOOK, body={"format": "json", "type": "notebook"})
+    status, session = await editor.put(
+        "api", "collaboration", "session", NOTEBOOK, body={"format": "json", "type": "notebook"}
+    )
     with pytest.raises(Exception) as refused:
-        await nobody.websocket("api", "collaboration", "room", f"json:notebook:{session['fileId']}", params={"sessionId": session["sessionId"]})
+        await nobody.websocket(
+            "api",
+            "collaboration",
+            "room",
+            f"json:notebook:{session['fileId']}",
+            params={"sessionId": session["sessionId"]},
+        )
     assert "403" in str(refused.value)
 
 
 async def test_undo_redo_and_forks_need_write(viewer, editor, notebook, server):
-    _, session = await editor.put("api", "collaboration", "session", NOTEBOOK, body={"format": "json", "type": "notebook"})
+    _, session = await editor.put(
+        "api", "collaboration", "session", NOTEBOOK, body={"format": "json", "type": "notebook"}
+    )
     room = f"json:notebook:{session['fileId']}"
-    status, body = await viewer.put("api", "collaboration", "fork", room, body={"synchronize": False})
+    status, body = await viewer.put(
+        "api", "collaboration", "fork", room, body={"synchronize": False}
+    )
     assert (status, body["missing_scope"]) == (403, "write:contents")
-    status, body = await viewer.put("api", "collaboration", "undo_redo", room, params={"action": "undo", "steps": "1", "forkRoom": "x"})
+    status, body = await viewer.put(
+        "api",
+        "collaboration",
+        "undo_redo",
+        room,
+        params={"action": "undo", "steps": "1", "forkRoom": "x"},
+    )
     assert (status, body["missing_scope"]) == (403, "write:contents")
 
 
-async def test_collaborators_says_who_has_which_document_open_and_how(admin, editor, viewer, nobody, notebook, server):
+async def test_collaborators_says_who_has_which_document_open_and_how(
+    admin, editor, viewer, nobody, notebook, server
+):
     eddie = await RoomClient.join(editor, NOTEBOOK, server)
     vera = await RoomClient.join(viewer, NOTEBOOK, server)
     try:
@@ -136,8 +162,12 @@ async def test_collaborators_says_who_has_which_document_open_and_how(admin, edi
         assert status == 200
         people = {person["name"]: person for person in body["collaborators"]}
         assert {"eddie", "vera"} <= set(people)
-        assert people["eddie"]["documents"] == [{"path": NOTEBOOK, "mode": "editor", "since": people["eddie"]["documents"][0]["since"]}]
-        assert [(d["path"], d["mode"]) for d in people["vera"]["documents"]] == [(NOTEBOOK, "viewer")]
+        assert people["eddie"]["documents"] == [
+            {"path": NOTEBOOK, "mode": "editor", "since": people["eddie"]["documents"][0]["since"]}
+        ]
+        assert [(d["path"], d["mode"]) for d in people["vera"]["documents"]] == [
+            (NOTEBOOK, "viewer")
+        ]
         assert people["vera"]["roles"] == ["user", "viewer"]
         assert people["vera"]["connections"] == {"document": 1}
         assert people["vera"]["initials"] and people["vera"]["color"]
@@ -172,21 +202,25 @@ async def test_the_stream_pushes_every_change(admin, viewer, notebook, server):
         stream.close()
 
 
-async def test_the_stream_ends_when_read_collaborators_is_revoked(rbac, make_user, viewer, notebook, server):
+async def test_the_stream_ends_when_read_collaborators_is_revoked(
+    rbac, make_user, viewer, notebook, server
+):
     watcher = make_user("wanda", roles=["viewer"])
     stream = await watcher.websocket("api", "rbac", "collaborators", "stream")
     await asyncio.wait_for(stream.read_message(), 5)
     rbac.store.unassign_role("viewer", users=["wanda"])
     vera = await RoomClient.join(viewer, NOTEBOOK, server)  # a change: the stream would push it
     try:
-        while (message := await asyncio.wait_for(stream.read_message(), 5)) is not None:
+        while await asyncio.wait_for(stream.read_message(), 5) is not None:
             pass  # a push may have been on its way already
         assert stream.close_code == 1008
     finally:
         vera.close()
 
 
-async def test_revoking_the_token_of_a_room_connection_closes_it(rbac, editor, viewer, notebook, server):
+async def test_revoking_the_token_of_a_room_connection_closes_it(
+    rbac, editor, viewer, notebook, server
+):
     eddie = await RoomClient.join(editor, NOTEBOOK, server)
     vera = await RoomClient.join(viewer, NOTEBOOK, server)
     try:
@@ -203,7 +237,9 @@ async def test_revoking_the_token_of_a_room_connection_closes_it(rbac, editor, v
         vera.close()
 
 
-async def test_revoking_the_token_of_the_stream_closes_it(rbac, make_user, viewer, notebook, server):
+async def test_revoking_the_token_of_the_stream_closes_it(
+    rbac, make_user, viewer, notebook, server
+):
     watcher = make_user("wanda", roles=["viewer"])
     stream = await watcher.websocket("api", "rbac", "collaborators", "stream")
     await asyncio.wait_for(stream.read_message(), 5)
@@ -218,13 +254,17 @@ async def test_revoking_the_token_of_the_stream_closes_it(rbac, make_user, viewe
         vera.close()
 
 
-async def test_a_room_whose_document_moves_out_of_reach_closes(rbac, admin, make_user, notebook, server, jp_root_dir):
+async def test_a_room_whose_document_moves_out_of_reach_closes(
+    rbac, admin, make_user, notebook, server, jp_root_dir
+):
     rbac.store.create_role("shared-reader", ["read:contents!path=shared/**"])
     sue = make_user("sue", roles=["shared-reader"])
     room = await RoomClient.join(sue, NOTEBOOK, server)
     try:
         (jp_root_dir / "private").mkdir()
-        status, moved = await admin.patch("api", "contents", *NOTEBOOK.split("/"), body={"path": "private/plan.ipynb"})
+        status, moved = await admin.patch(
+            "api", "contents", *NOTEBOOK.split("/"), body={"path": "private/plan.ipynb"}
+        )
         assert status == 200, moved
         # sue sends nothing: the timer's full look (every second) finds the document out of reach
         await asyncio.wait_for(room.closed.wait(), 10)

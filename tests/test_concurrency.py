@@ -31,7 +31,7 @@ def race(count: int, write) -> list[object]:
         barrier.wait()
         try:
             results[index] = write(index)
-        except Exception as error:  # collected and asserted on by the test
+        except Exception as error:  # noqa: BLE001  # collected and asserted on by the test
             results[index] = error
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
@@ -50,7 +50,9 @@ def test_only_one_of_several_edits_of_the_same_revision_wins(db_url, store):
     try:
         results = race(
             WRITERS,
-            lambda i: stores[i].update_role("shared", scopes=[f"read:contents!path=w{i}/**"], expected_revision=revision),
+            lambda i: stores[i].update_role(
+                "shared", scopes=[f"read:contents!path=w{i}/**"], expected_revision=revision
+            ),
         )
     finally:
         for other in stores:
@@ -84,7 +86,9 @@ def test_two_admins_cannot_remove_each_other_at_once(db_url, store):
     store.assign_role("admin", users=["a", "b"])
     stores = [Store.open(db_url, migrate=False) for _ in range(2)]
     try:
-        results = race(2, lambda i: stores[i].unassign_role("admin", users=["ab"[i]], actor="ba"[i]))
+        results = race(
+            2, lambda i: stores[i].unassign_role("admin", users=["ab"[i]], actor="ba"[i])
+        )
     finally:
         for other in stores:
             other.close()

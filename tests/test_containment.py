@@ -107,4 +107,8 @@ async def test_a_user_filter_names_exactly_one_user(rbac, make_user, jp_fetch):
     for other in ("abc", "a", "AB"):
         assert (await reader.get("api", "rbac", "users", other))[0] == 404, other
     status, listing = await reader.get("api", "rbac", "users")
-    assert [user["name"] for user in listing["items"]] == ["ab", "reader"]  # and themselves (`self`)
+    assert status == 200
+    assert [user["name"] for user in listing["items"]] == [
+        "ab",
+        "reader",
+    ]  # and themselves (`self`)

@@ -29,7 +29,9 @@ def test_a_killed_server_loses_no_acknowledged_write(db_url, tmp_path):
         for i in range(10_000):
             name = f"r{i}"
             try:
-                status, _ = call(victim, "POST", "/api/rbac/roles", token, {"name": name, "scopes": ["read:lab"]})
+                status, _ = call(
+                    victim, "POST", "/api/rbac/roles", token, {"name": name, "scopes": ["read:lab"]}
+                )
             except OSError:  # the connection died with the server
                 return
             if status == 201:
@@ -47,17 +49,31 @@ def test_a_killed_server_loses_no_acknowledged_write(db_url, tmp_path):
     finally:
         victim.stop()
 
-    survivor = start_server(tmp_path, "survivor", db_url, token, env)  # the policy loads: consistent
+    survivor = start_server(
+        tmp_path, "survivor", db_url, token, env
+    )  # the policy loads: consistent
     try:
         status, page = call(survivor, "GET", "/api/rbac/roles?limit=1000&q=r", token)
         assert status == 200
-        there = {role["name"] for role in page["items"] if role["name"].startswith("r") and role["name"][1:].isdigit()}
+        there = {
+            role["name"]
+            for role in page["items"]
+            if role["name"].startswith("r") and role["name"][1:].isdigit()
+        }
         assert set(acknowledged) <= there, sorted(set(acknowledged) - there)
         assert len(there) <= len(acknowledged) + 1  # at most the write that was in flight
-        status, trail = call(survivor, "GET", "/api/rbac/audit?action=role.create&limit=1000", token)
+        status, trail = call(
+            survivor, "GET", "/api/rbac/audit?action=role.create&limit=1000", token
+        )
         logged = {event["target"] for event in trail["items"]}
-        assert there <= logged and {n for n in logged if n.startswith("r") and n[1:].isdigit()} == there
+        assert (
+            there <= logged
+            and {n for n in logged if n.startswith("r") and n[1:].isdigit()} == there
+        )
         # and it keeps working
-        assert call(survivor, "POST", "/api/rbac/roles", token, {"name": "after", "scopes": []})[0] == 201
+        assert (
+            call(survivor, "POST", "/api/rbac/roles", token, {"name": "after", "scopes": []})[0]
+            == 201
+        )
     finally:
         survivor.stop()

@@ -45,7 +45,9 @@ def sign_in(jp_fetch, admin, viewer):
 
     async def signed_in() -> BrowserSession:
         browser = BrowserSession(jp_fetch)
-        response = await browser.submit(("login",), ("login",), {"username": "admin", "password": admin.token})
+        response = await browser.submit(
+            ("login",), ("login",), {"username": "admin", "password": admin.token}
+        )
         assert response.code == 302 and "_xsrf" in browser.cookies, response.code
         return browser
 
@@ -63,19 +65,29 @@ async def policy_state(admin) -> str:
     return "\n".join([*parts, json.dumps(me, sort_keys=True), str(len(tokens["items"]))])
 
 
-@pytest.mark.parametrize("method,path,body", WRITES, ids=[f"{m} {'/'.join(p)}" for m, p, _ in WRITES])
-async def test_a_write_without_the_xsrf_token_is_refused_and_changes_nothing(sign_in, admin, method, path, body):
+@pytest.mark.parametrize(
+    "method,path,body", WRITES, ids=[f"{m} {'/'.join(p)}" for m, p, _ in WRITES]
+)
+async def test_a_write_without_the_xsrf_token_is_refused_and_changes_nothing(
+    sign_in, admin, method, path, body
+):
     admin_browser = await sign_in()
     before = await policy_state(admin)
     data = json.dumps(body) if body is not None else None
-    response = await admin_browser.request(method, "api", "rbac", *path, body=data)  # cookie, no X-XSRFToken
+    response = await admin_browser.request(
+        method, "api", "rbac", *path, body=data
+    )  # cookie, no X-XSRFToken
     assert response.code == 403, (response.code, response.body)
     assert b"_xsrf" in response.body  # tornado: "'_xsrf' argument missing"
     assert await policy_state(admin) == before
 
 
-@pytest.mark.parametrize("method,path,body", WRITES, ids=[f"{m} {'/'.join(p)}" for m, p, _ in WRITES])
-async def test_a_write_from_another_origin_is_refused_and_changes_nothing(sign_in, admin, method, path, body):
+@pytest.mark.parametrize(
+    "method,path,body", WRITES, ids=[f"{m} {'/'.join(p)}" for m, p, _ in WRITES]
+)
+async def test_a_write_from_another_origin_is_refused_and_changes_nothing(
+    sign_in, admin, method, path, body
+):
     admin_browser = await sign_in()
     before = await policy_state(admin)
     data = json.dumps(body) if body is not None else None
@@ -88,14 +100,19 @@ async def test_a_write_from_another_origin_is_refused_and_changes_nothing(sign_i
 
 async def test_the_same_write_with_the_token_from_this_site_goes_through(sign_in, admin):
     admin_browser = await sign_in()
-    status, role = await admin_browser.api("POST", "api", "rbac", "roles", body={"name": "fine", "scopes": ["read:lab"]})
+    status, role = await admin_browser.api(
+        "POST", "api", "rbac", "roles", body={"name": "fine", "scopes": ["read:lab"]}
+    )
     assert status == 201 and role["name"] == "fine"
 
 
 async def test_a_preflight_from_another_origin_is_not_allowed(sign_in):
     admin_browser = await sign_in()
     response = await admin_browser.request(
-        "OPTIONS", "api", "rbac", "roles",
+        "OPTIONS",
+        "api",
+        "rbac",
+        "roles",
         headers={"Origin": EVIL, "Access-Control-Request-Method": "POST"},
     )
     assert "Access-Control-Allow-Origin" not in response.headers
@@ -111,7 +128,9 @@ async def test_the_collaborators_stream_refuses_another_origin(sign_in, jp_http_
     assert refused.value.code == 403
     # the control: the same, from the server's own origin, as JupyterLab's page opens it
     own_origin = f"http://127.0.0.1:{jp_http_port}"
-    same_site = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie, "Origin": own_origin}))
+    same_site = await websocket_connect(
+        HTTPRequest(url, headers={"Cookie": cookie, "Origin": own_origin})
+    )
     assert json.loads(await same_site.read_message())["collaborators"]
     same_site.close()
 
@@ -122,9 +141,13 @@ def auth_warnings(recwarn):
     return recwarn
 
 
-async def test_our_handlers_start_without_unauthenticated_endpoint_warnings(auth_warnings, jp_serverapp):
+async def test_our_handlers_start_without_unauthenticated_endpoint_warnings(
+    auth_warnings, jp_serverapp
+):
     ours = {handler.__name__ for _, handler in HANDLERS}
-    warned = [str(w.message) for w in auth_warnings if issubclass(w.category, JupyterServerAuthWarning)]
+    warned = [
+        str(w.message) for w in auth_warnings if issubclass(w.category, JupyterServerAuthWarning)
+    ]
     assert not any(name in text for text in warned for name in ours), warned
     assert jp_serverapp.allow_unauthenticated_access is False
 
@@ -137,7 +160,9 @@ def set_cookies(response) -> dict[str, str]:
 async def test_the_session_and_xsrf_cookies_are_same_site_lax(jp_fetch, admin):
     browser = BrowserSession(jp_fetch)
     page = await browser.get("login")
-    response = await browser.submit(("login",), ("login",), {"username": "admin", "password": admin.token})
+    response = await browser.submit(
+        ("login",), ("login",), {"username": "admin", "password": admin.token}
+    )
     assert response.code == 302
     cookies = {**set_cookies(page), **set_cookies(response)}
     session = next(value for name, value in cookies.items() if name.startswith("username-"))
@@ -152,6 +177,10 @@ class TestStrict:
 
     async def test_the_same_site_attribute_is_configurable(self, jp_fetch, admin):
         browser = BrowserSession(jp_fetch)
-        response = await browser.submit(("login",), ("login",), {"username": "admin", "password": admin.token})
-        session = next(value for name, value in set_cookies(response).items() if name.startswith("username-"))
+        response = await browser.submit(
+            ("login",), ("login",), {"username": "admin", "password": admin.token}
+        )
+        session = next(
+            value for name, value in set_cookies(response).items() if name.startswith("username-")
+        )
         assert "SameSite=Strict" in session

@@ -16,7 +16,11 @@ NOTEBOOK = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 REQUESTS = {
     "open a notebook": ("GET", ("api", "contents", "work", "nb.ipynb"), None),
     "list a folder": ("GET", ("api", "contents", "work"), None),
-    "save a file": ("PUT", ("api", "contents", "work", "new.txt"), {"type": "file", "format": "text", "content": "x"}),
+    "save a file": (
+        "PUT",
+        ("api", "contents", "work", "new.txt"),
+        {"type": "file", "format": "text", "content": "x"},
+    ),
     "download a file": ("GET", ("files", "work", "a.txt"), None),
     "view a file": ("GET", ("view", "work", "a.txt"), None),
     "create a checkpoint": ("POST", ("api", "contents", "work", "a.txt", "checkpoints"), None),
@@ -27,7 +31,12 @@ REQUESTS = {
     "start a session": (
         "POST",
         ("api", "sessions"),
-        {"path": "work/nb.ipynb", "type": "notebook", "name": "nb.ipynb", "kernel": {"name": "python3"}},
+        {
+            "path": "work/nb.ipynb",
+            "type": "notebook",
+            "name": "nb.ipynb",
+            "kernel": {"name": "python3"},
+        },
     ),
     "list terminals": ("GET", ("api", "terminals"), None),
     "open a terminal": ("POST", ("api", "terminals"), None),
@@ -48,11 +57,26 @@ REQUESTS = {
         {"raw": "{}"},
     ),
     "read workspaces": ("GET", ("lab", "api", "workspaces"), None),
-    "save a workspace": ("PUT", ("lab", "api", "workspaces", "w1"), {"data": {}, "metadata": {"id": "w1"}}),
-    "manage extensions": ("POST", ("lab", "api", "extensions"), {"cmd": "no-such-command", "extension_name": "x"}),
+    "save a workspace": (
+        "PUT",
+        ("lab", "api", "workspaces", "w1"),
+        {"data": {}, "metadata": {"id": "w1"}},
+    ),
+    "manage extensions": (
+        "POST",
+        ("lab", "api", "extensions"),
+        {"cmd": "no-such-command", "extension_name": "x"},
+    ),
 }
 
-EVERYONE = {"list kernel types", "read server status", "read the API spec", "open JupyterLab", "read settings", "read workspaces"}
+EVERYONE = {
+    "list kernel types",
+    "read server status",
+    "read the API spec",
+    "open JupyterLab",
+    "read settings",
+    "read workspaces",
+}
 VIEWER = EVERYONE | {
     "open a notebook",
     "list a folder",
@@ -107,7 +131,9 @@ async def test_admin_may_do_everything(admin, work, name):
 
 
 async def test_denial_names_the_missing_scope(viewer, work):
-    status, payload = await viewer.put("api", "contents", "work", "a.txt", body={"type": "file", "format": "text", "content": "no"})
+    status, payload = await viewer.put(
+        "api", "contents", "work", "a.txt", body={"type": "file", "format": "text", "content": "no"}
+    )
     assert status == 403
     assert payload["missing_scope"] == "write:contents"
     assert "write:contents" in payload["message"]
@@ -120,13 +146,19 @@ WEBSOCKETS = {
     "terminal": {"admin", "editor"},
     "event stream": {"admin", "editor", "runner", "viewer"},
 }
-WS_CASES = [(ws, role) for ws in WEBSOCKETS for role in ("admin", "editor", "runner", "viewer", "user")]
+WS_CASES = [
+    (ws, role) for ws in WEBSOCKETS for role in ("admin", "editor", "runner", "viewer", "user")
+]
 
 
 @pytest.mark.slow  # a server for each cell, kernels and terminals
 @pytest.mark.parametrize("websocket,role", WS_CASES, ids=[f"{r}-{w}" for w, r in WS_CASES])
 async def test_role_on_websocket(admin, make_user, websocket, role):
-    client = admin if role == "admin" else make_user(f"ws-{role}", roles=[] if role == "user" else [role])
+    client = (
+        admin
+        if role == "admin"
+        else make_user(f"ws-{role}", roles=[] if role == "user" else [role])
+    )
     if websocket == "kernel channels":
         status, kernel = await admin.post("api", "kernels", body={"name": "python3"})
         assert status == 201
@@ -154,4 +186,7 @@ async def test_a_reader_sees_files_as_not_writable(viewer, make_user, rbac, work
     rbac.store.create_role("writes-a", ["read:contents", "write:contents!path=work/a.txt"])
     mixed = make_user("mix", roles=["writes-a"])
     status, folder = await mixed.get("api", "contents", "work")
-    assert {e["name"]: e["writable"] for e in folder["content"]} == {"a.txt": True, "nb.ipynb": False}
+    assert {e["name"]: e["writable"] for e in folder["content"]} == {
+        "a.txt": True,
+        "nb.ipynb": False,
+    }

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_rbac.model.defaults import DEFAULT_GROUPS, DEFAULT_ROLES
 from jupyter_rbac.model import Catalog
+from jupyter_rbac.model.defaults import DEFAULT_GROUPS, DEFAULT_ROLES
 from jupyter_rbac.services import RBACService
 from jupyter_rbac.store import Store
 

@@ -53,7 +53,7 @@ async def _running(admin) -> set[str]:
 
 async def _gone(admin, ids: set[str]) -> None:
     deadline = asyncio.get_running_loop().time() + TIMEOUT
-    while (still := ids & await _running(admin)):
+    while still := ids & await _running(admin):
         assert asyncio.get_running_loop().time() < deadline, f"still running: {still}"
         await asyncio.sleep(0.2)  # the server's timer runs every second
 
@@ -69,7 +69,9 @@ async def _sees_none_of(new_ann, started: dict[str, str]) -> None:
     assert status == 404
 
 
-async def test_deleting_a_user_shuts_down_their_kernels_terminals_and_sessions(ann, admin, make_user, jp_root_dir):
+async def test_deleting_a_user_shuts_down_their_kernels_terminals_and_sessions(
+    ann, admin, make_user, jp_root_dir
+):
     started = await _start_everything(ann, jp_root_dir)
     status, _ = await admin.delete("api", "rbac", "users", "ann")
     assert status == 204
@@ -84,7 +86,10 @@ async def test_a_user_deleted_and_recreated_by_another_process_inherits_nothing(
     started = await _start_everything(ann, jp_root_dir)
     # `jupyter rbac` in other processes, both before this server looks again (the test's event
     # loop, which is the server's, waits for them): the name is a user's again when it does
-    for command in (["users", "delete", "ann"], ["users", "create", "ann", "--role", "runner", "--role", "editor"]):
+    for command in (
+        ["users", "delete", "ann"],
+        ["users", "create", "ann", "--role", "runner", "--role", "editor"],
+    ):
         cli = [sys.executable, "-m", "jupyter_rbac.cli", "--db-url", rbac_db_url, *command]
         subprocess.run(cli, check=True)  # noqa: ASYNC221  # blocking on purpose: the server waits
     await _gone(admin, set(started.values()))
@@ -106,9 +111,13 @@ async def test_other_users_keep_their_kernels(ann, admin, make_user, jp_root_dir
     assert status == 200
 
 
-async def test_a_deleted_users_browser_session_is_not_the_next_users_by_that_name(ann, admin, jp_fetch):
+async def test_a_deleted_users_browser_session_is_not_the_next_users_by_that_name(
+    ann, admin, jp_fetch
+):
     browser = BrowserSession(jp_fetch)
-    response = await browser.submit(("login",), ("login",), {"username": "ann", "password": ann.token})
+    response = await browser.submit(
+        ("login",), ("login",), {"username": "ann", "password": ann.token}
+    )
     assert response.code == 302, response.code
     status, me = await browser.api("GET", "api", "rbac", "me")
     assert (status, me["name"], me["roles"]) == (200, "ann", ["editor", "runner", "user"])

@@ -33,7 +33,10 @@ def folders(jp_root_dir):
 
 async def _save(client, path: str, text: str) -> None:
     status, answer = await client.put(
-        "api", "contents", *path.split("/"), body={"type": "file", "format": "text", "content": text}
+        "api",
+        "contents",
+        *path.split("/"),
+        body={"type": "file", "format": "text", "content": text},
     )
     assert status in (200, 201), answer
 
@@ -55,7 +58,9 @@ async def test_a_subscriber_sees_only_the_events_about_what_they_may_read(admin,
     everything = await admin.websocket("api", "events", "subscribe")
     try:
         await _save(admin, "secret/plan.txt", "the plan")
-        status, _ = await admin.post("api", "rbac", "roles", body={"name": "auditors", "scopes": ["read:audit"]})
+        status, _ = await admin.post(
+            "api", "rbac", "roles", body={"name": "auditors", "scopes": ["read:audit"]}
+        )
         assert status == 201
         status, kernel = await admin.post("api", "kernels", body={"name": "python3"})
         assert status == 201
@@ -64,7 +69,9 @@ async def test_a_subscriber_sees_only_the_events_about_what_they_may_read(admin,
         seen_by_sam = await _events_until(theirs, CONTENTS, "mine/note.txt")
         seen_by_admin = await _events_until(everything, CONTENTS, "mine/note.txt")
 
-        assert [(e["schema_id"], e.get("path")) for e in seen_by_sam] == [(CONTENTS, "mine/note.txt")]
+        assert [(e["schema_id"], e.get("path")) for e in seen_by_sam] == [
+            (CONTENTS, "mine/note.txt")
+        ]
         schemas = {e["schema_id"] for e in seen_by_admin}
         assert {CONTENTS, ROLE_EVENTS, KERNEL_ACTIONS} <= schemas, schemas
         assert any(e.get("path") == "secret/plan.txt" for e in seen_by_admin)
@@ -103,7 +110,9 @@ async def _kernel_event(stream, action: str, timeout: float = TIMEOUT) -> dict:
             return event
 
 
-async def test_losing_read_events_ends_the_subscription_at_the_next_event(admin, sam, folders, rbac):
+async def test_losing_read_events_ends_the_subscription_at_the_next_event(
+    admin, sam, folders, rbac
+):
     stream = await sam.websocket("api", "events", "subscribe")
     try:
         await _save(admin, "mine/a.txt", "a")

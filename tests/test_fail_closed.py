@@ -33,21 +33,29 @@ def test_a_lost_policy_database_refuses_everything_until_it_is_back(cluster, tmp
         assert server.request("GET", "/api/contents", tokens["bob"])[0] == 200
 
         cluster.halt()
-        _until(lambda: server.request("GET", "/api/contents", tokens["bob"])[0] == 503)  # within a heartbeat
+        _until(
+            lambda: server.request("GET", "/api/contents", tokens["bob"])[0] == 503
+        )  # within a heartbeat
         for token in (tokens["bob"], tokens["boss"]):  # the administrator too: nothing is decided
             for path in PATHS:
                 status, body = server.request("GET", path, token)
                 assert status == 503, (path, status, body, server.tail())
                 assert "access policy cannot be read" in body["message"]
-        status, _ = server.request("POST", "/api/rbac/roles", tokens["boss"], {"name": "x", "scopes": []})
+        status, _ = server.request(
+            "POST", "/api/rbac/roles", tokens["boss"], {"name": "x", "scopes": []}
+        )
         assert status == 503
         log = server.log.read_text()
-        assert log.count("jupyter-rbac cannot read the access policy") == 1, server.tail()  # once per outage
+        assert log.count("jupyter-rbac cannot read the access policy") == 1, (
+            server.tail()
+        )  # once per outage
         assert "Traceback" not in log.split("cannot read the access policy", 1)[1]
 
         cluster.resume()
         assert server.request("GET", "/api/contents", tokens["bob"])[0] == 200
-        assert server.request("GET", "/api/rbac/roles", tokens["bob"])[0] == 403  # decided as before
+        assert (
+            server.request("GET", "/api/rbac/roles", tokens["bob"])[0] == 403
+        )  # decided as before
         assert "reads the access policy again" in server.log.read_text()
     finally:
         server.stop()

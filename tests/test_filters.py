@@ -52,7 +52,9 @@ def text_file(content="new"):
 async def test_double_star_reaches_any_depth(alice, tree):
     status, _ = await alice.get("api", "contents", "shared", "devs", "x.txt")
     assert status == 404  # allowed through; the file just does not exist
-    status, _ = await alice.put("api", "contents", "shared", "devs", "deep", "er", "c.txt", body=text_file())
+    status, _ = await alice.put(
+        "api", "contents", "shared", "devs", "deep", "er", "c.txt", body=text_file()
+    )
     assert status == 201
     assert (tree / "shared/devs/deep/er/c.txt").read_text() == "new"
 
@@ -70,7 +72,9 @@ async def test_user_template_grants_only_own_home(alice, tree):
     status, _ = await alice.put("api", "contents", "home", "alice", "new.txt", body=text_file())
     assert status == 201
     assert (tree / "home/alice/new.txt").read_text() == "new"
-    status, error = await alice.put("api", "contents", "home", "bob", "his.txt", body=text_file("overwritten"))
+    status, error = await alice.put(
+        "api", "contents", "home", "bob", "his.txt", body=text_file("overwritten")
+    )
     assert status == 403
     assert error["missing_scope"] == "write:contents!path=home/bob/his.txt"
     assert (tree / "home/bob/his.txt").read_text() == "home/bob/his.txt"
@@ -95,7 +99,9 @@ async def test_a_path_above_the_root_is_bad_input(alice, tree):
 
 async def test_rename_needs_write_on_the_destination(make_user, team_role, tree):
     dev = make_user("dan", roles=[team_role], groups=["devs"])
-    status, error = await dev.patch("api", "contents", "shared", "devs", "plan.md", body={"path": "secret-plan.md"})
+    status, error = await dev.patch(
+        "api", "contents", "shared", "devs", "plan.md", body={"path": "secret-plan.md"}
+    )
     assert status == 403
     assert error["missing_scope"] == "write:contents!path=secret-plan.md"
     assert (tree / "shared/devs/plan.md").exists()
@@ -107,7 +113,9 @@ async def test_rename_needs_write_on_the_destination(make_user, team_role, tree)
 
 async def test_copy_needs_read_on_the_source(make_user, team_role, tree):
     dev = make_user("dora", roles=[team_role], groups=["devs"])
-    status, error = await dev.post("api", "contents", "shared", "devs", body={"copy_from": "secret.txt"})
+    status, error = await dev.post(
+        "api", "contents", "shared", "devs", body={"copy_from": "secret.txt"}
+    )
     assert status == 403
     assert error["missing_scope"] == "read:contents!path=secret.txt"
 
@@ -196,7 +204,10 @@ async def test_kernel_listing_shows_each_user_their_own(make_user, own_kernels_r
     _, b_kernel = await ben.post("api", "kernels", body={"name": "python3"})
     assert [k["id"] for k in (await ann.get("api", "kernels"))[1]] == [a_kernel["id"]]
     assert [k["id"] for k in (await ben.get("api", "kernels"))[1]] == [b_kernel["id"]]
-    assert {k["id"] for k in (await admin.get("api", "kernels"))[1]} == {a_kernel["id"], b_kernel["id"]}
+    assert {k["id"] for k in (await admin.get("api", "kernels"))[1]} == {
+        a_kernel["id"],
+        b_kernel["id"],
+    }
 
 
 async def test_group_filter_shares_kernels_within_a_group(make_user, rbac):
@@ -216,20 +227,35 @@ async def test_group_filter_shares_kernels_within_a_group(make_user, rbac):
 async def test_a_session_also_needs_the_kernel_it_starts(make_user, rbac, tree):
     rbac.store.create_role("sessions-only", ["write:sessions", "read:contents"])
     user = make_user("sol", roles=["sessions-only"])
-    body = {"path": "secret.txt", "type": "file", "name": "secret.txt", "kernel": {"name": "python3"}}
+    body = {
+        "path": "secret.txt",
+        "type": "file",
+        "name": "secret.txt",
+        "kernel": {"name": "python3"},
+    }
     status, error = await user.post("api", "sessions", body=body)
     assert status == 403
     assert error["missing_scope"] == "execute:kernels!user=sol"  # starting a kernel runs code
 
 
-async def test_a_session_cannot_attach_to_someone_elses_kernel(make_user, own_kernels_role, rbac, tree):
+async def test_a_session_cannot_attach_to_someone_elses_kernel(
+    make_user, own_kernels_role, rbac, tree
+):
     rbac.store.create_role("own-sessions", ["write:sessions!user={user}", "read:contents"])
     ann = make_user("ann", roles=[own_kernels_role, "own-sessions"])
     ben = make_user("ben", roles=[own_kernels_role, "own-sessions"])
     _, kernel = await ann.post("api", "kernels", body={"name": "python3"})
-    body = {"path": "x.ipynb", "type": "notebook", "name": "x.ipynb", "kernel": {"id": kernel["id"]}}
+    body = {
+        "path": "x.ipynb",
+        "type": "notebook",
+        "name": "x.ipynb",
+        "kernel": {"id": kernel["id"]},
+    }
     status, error = await ben.post("api", "sessions", body=body)
-    assert (status, error["message"]) == (404, "No such kernel")  # as for a kernel that is not there
+    assert (status, error["message"]) == (
+        404,
+        "No such kernel",
+    )  # as for a kernel that is not there
 
 
 async def test_session_and_terminal_listings_are_filtered(make_user, rbac, tree):
@@ -270,7 +296,9 @@ async def test_a_file_named_like_a_folder_on_the_way_stays_closed(make_user, rba
     (tree / "plans").write_text("a file where the role expects a folder")
     rbac.store.create_role("plans-inside", ["read:contents!path=plans/2027/**"])
     user = make_user("pat", roles=["plans-inside"])
-    assert refusal(await user.get("api", "contents", "plans")) == forbidden("read:contents!path=plans")
+    assert refusal(await user.get("api", "contents", "plans")) == forbidden(
+        "read:contents!path=plans"
+    )
     for parts in (("api", "contents", "plans"), ("files", "plans"), ("view", "plans")):
         status, body = await user.get(*parts)
         assert status == 403, parts

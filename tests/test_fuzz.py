@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jupyter_rbac.model.paths import PathError, normalize_path
 from jupyter_rbac.model import MAX_PARSED_SCOPES, Catalog, ScopeError, canonical_text
+from jupyter_rbac.model.paths import PathError, normalize_path
 
 pytestmark = pytest.mark.slow  # many generated examples
 
@@ -38,7 +38,9 @@ def test_the_parser_answers_or_refuses_never_crashes(text):
 def valid_scopes(draw) -> str:
     resources = {name: sorted(resource.filters) for name, resource in CATALOG.resources.items()}
     resource = draw(st.sampled_from(sorted(resources)))
-    action = draw(st.sampled_from(["", "read:", "write:", "execute:", "custom:jupyter_server:read:"]))
+    action = draw(
+        st.sampled_from(["", "read:", "write:", "execute:", "custom:jupyter_server:read:"])
+    )
     filters = resources[resource]
     if not filters or draw(st.booleans()):
         return f"{action}{resource}"

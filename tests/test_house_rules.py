@@ -16,11 +16,21 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "jupyter_rbac"
 # Methods that tornado calls on a handler: replacing them on an instance hides the behaviour
 # from the class (the guard's websocket mixins are where it belongs).
-HANDLER_METHODS = {"open", "on_close", "on_message", "event_listener", "write_message", "prepare", "finish"}
+HANDLER_METHODS = {
+    "open",
+    "on_close",
+    "on_message",
+    "event_listener",
+    "write_message",
+    "prepare",
+    "finish",
+}
 
 
 def _checker():
-    spec = importlib.util.spec_from_file_location("check_layers", ROOT / "scripts" / "check_layers.py")
+    spec = importlib.util.spec_from_file_location(
+        "check_layers", ROOT / "scripts" / "check_layers.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("check_layers", module)
     spec.loader.exec_module(module)
@@ -38,7 +48,10 @@ def test_imports_point_down_the_layers_without_cycles():
             {"model/a.py": "from . import b\n", "model/b.py": "def f():\n    from .a import x\n"},
             "import cycle: jupyter_rbac.model.a <-> jupyter_rbac.model.b",
         ),
-        ({"model/a.py": "from ..store import x\n", "store/__init__.py": ""}, "upward import: jupyter_rbac.model.a"),
+        (
+            {"model/a.py": "from ..store import x\n", "store/__init__.py": ""},
+            "upward import: jupyter_rbac.model.a",
+        ),
     ],
 )
 def test_the_checker_finds_cycles_and_upward_imports(tmp_path, files, expected):
@@ -75,13 +88,21 @@ def _stamped(tree: ast.AST) -> list[str]:
                 continue
             if target.attr.startswith("_rbac_"):
                 found.append(f"line {target.lineno}: .{target.attr} =")
-            elif target.attr in HANDLER_METHODS and not (isinstance(target.value, ast.Name) and target.value.id == "cls"):
-                found.append(f"line {target.lineno}: .{target.attr} = (a method replaced on an instance)")
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "setattr" and len(node.args) >= 2:
+            elif target.attr in HANDLER_METHODS and not (
+                isinstance(target.value, ast.Name) and target.value.id == "cls"
+            ):
+                found.append(
+                    f"line {target.lineno}: .{target.attr} = (a method replaced on an instance)"
+                )
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", None) == "setattr"
+            and len(node.args) >= 2
+        ):
             name = node.args[1]
-            if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                if name.value.startswith("_rbac_") or name.value in HANDLER_METHODS:
-                    found.append(f"line {node.lineno}: setattr(..., {name.value!r})")
+            named = isinstance(name, ast.Constant) and isinstance(name.value, str)
+            if named and (name.value.startswith("_rbac_") or name.value in HANDLER_METHODS):
+                found.append(f"line {node.lineno}: setattr(..., {name.value!r})")
     return found
 
 
@@ -97,5 +118,7 @@ def test_no_state_is_stamped_on_handlers_and_no_method_is_replaced_on_an_instanc
 
 
 def test_the_stamp_finder_sees_a_stamp():
-    tree = ast.parse("handler._rbac_permissions = p\nhandler.on_message = wrapped\nsetattr(h, '_rbac_x', 1)\n")
+    tree = ast.parse(
+        "handler._rbac_permissions = p\nhandler.on_message = wrapped\nsetattr(h, '_rbac_x', 1)\n"
+    )
     assert len(_stamped(tree)) == 3

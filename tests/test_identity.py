@@ -31,7 +31,9 @@ async def test_a_wrong_token_identifies_nobody(make_user, jp_fetch):
 
 
 async def test_a_login_link_signs_the_browser_in(viewer, jp_fetch):
-    response = await jp_fetch("api", "rbac", "me", params={"token": viewer.token}, headers={"Authorization": ""})
+    response = await jp_fetch(
+        "api", "rbac", "me", params={"token": viewer.token}, headers={"Authorization": ""}
+    )
     assert response.code == 200
     cookies = cookie_header(response)
     assert cookies
@@ -42,7 +44,9 @@ async def test_a_login_link_signs_the_browser_in(viewer, jp_fetch):
 async def test_one_time_token_works_once(rbac, make_user, jp_fetch):
     make_user("otto", roles=["viewer"])
     _, token = rbac.store.create_token("otto", one_time=True)
-    response = await jp_fetch("api", "rbac", "me", params={"token": token}, headers={"Authorization": ""})
+    response = await jp_fetch(
+        "api", "rbac", "me", params={"token": token}, headers={"Authorization": ""}
+    )
     assert response.code == 200
     with pytest.raises(HTTPClientError) as refused:
         await jp_fetch("api", "rbac", "me", params={"token": token}, headers={"Authorization": ""})
@@ -52,16 +56,28 @@ async def test_one_time_token_works_once(rbac, make_user, jp_fetch):
 async def test_first_admin_gets_a_one_time_login_token(rbac, jp_fetch):
     assert rbac.first_admin is not None and rbac.first_admin.username == "admin"
     response = await jp_fetch(
-        "api", "rbac", "me", params={"token": rbac.first_admin.login_token}, headers={"Authorization": ""}
+        "api",
+        "rbac",
+        "me",
+        params={"token": rbac.first_admin.login_token},
+        headers={"Authorization": ""},
     )
     assert b'"admin"' in response.body
     with pytest.raises(HTTPClientError):
-        await jp_fetch("api", "rbac", "me", params={"token": rbac.first_admin.login_token}, headers={"Authorization": ""})
+        await jp_fetch(
+            "api",
+            "rbac",
+            "me",
+            params={"token": rbac.first_admin.login_token},
+            headers={"Authorization": ""},
+        )
 
 
 async def test_expired_token_is_refused(rbac, make_user, jp_fetch):
     make_user("exa", roles=["viewer"])
-    _, token = rbac.store.create_token("exa", expires_at=datetime.now(timezone.utc) - timedelta(seconds=1))
+    _, token = rbac.store.create_token(
+        "exa", expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)
+    )
     with pytest.raises(HTTPClientError) as refused:
         await jp_fetch("api", "contents", headers={"Authorization": f"token {token}"})
     assert refused.value.code == 403
@@ -73,10 +89,19 @@ async def test_a_token_is_limited_to_its_scopes(rbac, editor, jp_fetch, jp_root_
     headers = {"Authorization": f"token {token}"}
     assert (await jp_fetch("api", "contents", "a.txt", headers=headers)).code == 200
     with pytest.raises(HTTPClientError) as refused:
-        await jp_fetch("api", "contents", "b.txt", method="PUT", body='{"type":"file","format":"text","content":"y"}', headers=headers)
+        await jp_fetch(
+            "api",
+            "contents",
+            "b.txt",
+            method="PUT",
+            body='{"type":"file","format":"text","content":"y"}',
+            headers=headers,
+        )
     assert refused.value.code == 403
     # the owner's own, unlimited token still writes
-    status, _ = await editor.put("api", "contents", "b.txt", body={"type": "file", "format": "text", "content": "y"})
+    status, _ = await editor.put(
+        "api", "contents", "b.txt", body={"type": "file", "format": "text", "content": "y"}
+    )
     assert status == 201
 
 
@@ -84,7 +109,11 @@ async def test_a_token_never_exceeds_its_owner(rbac, viewer, jp_fetch):
     _, token = rbac.store.create_token("vera", scopes=["write:contents"])
     with pytest.raises(HTTPClientError) as refused:
         await jp_fetch(
-            "api", "contents", "c.txt", method="PUT", body='{"type":"file","format":"text","content":"y"}',
+            "api",
+            "contents",
+            "c.txt",
+            method="PUT",
+            body='{"type":"file","format":"text","content":"y"}',
             headers={"Authorization": f"token {token}"},
         )
     assert refused.value.code == 403
@@ -92,13 +121,17 @@ async def test_a_token_never_exceeds_its_owner(rbac, viewer, jp_fetch):
 
 async def test_a_limited_token_in_a_link_sets_no_cookie(rbac, editor, jp_fetch):
     _, token = rbac.store.create_token("eddie", scopes=["read:contents"])
-    response = await jp_fetch("api", "contents", params={"token": token}, headers={"Authorization": ""})
+    response = await jp_fetch(
+        "api", "contents", params={"token": token}, headers={"Authorization": ""}
+    )
     assert response.code == 200
     assert "username" not in cookie_header(response)
 
 
 async def test_a_deleted_user_is_signed_out(rbac, viewer, jp_fetch):
-    response = await jp_fetch("api", "rbac", "me", params={"token": viewer.token}, headers={"Authorization": ""})
+    response = await jp_fetch(
+        "api", "rbac", "me", params={"token": viewer.token}, headers={"Authorization": ""}
+    )
     cookies = cookie_header(response)
     rbac.store.delete_user("vera")
     for headers in ({"Authorization": "", "Cookie": cookies}, viewer.headers):
@@ -121,7 +154,9 @@ async def test_the_login_page_takes_a_personal_token(viewer, jp_fetch):
         )
     assert redirected.value.code == 302
     signed_in = cookie_header(redirected.value.response)
-    response = await jp_fetch("api", "rbac", "me", headers={"Authorization": "", "Cookie": signed_in})
+    response = await jp_fetch(
+        "api", "rbac", "me", headers={"Authorization": "", "Cookie": signed_in}
+    )
     assert b'"vera"' in response.body
 
 
@@ -139,6 +174,8 @@ async def test_me_reports_roles_and_scopes(runner):
 async def test_me_says_whether_the_user_may_start_kernels(viewer, runner, make_user, rbac):
     assert (await viewer.get("api", "rbac", "me"))[1]["can"] == {"start_kernels": False}
     assert (await runner.get("api", "rbac", "me"))[1]["can"] == {"start_kernels": True}
-    rbac.store.create_role("own-kernels-only", ["write:sessions!user={user}", "execute:kernels!user={user}"])
+    rbac.store.create_role(
+        "own-kernels-only", ["write:sessions!user={user}", "execute:kernels!user={user}"]
+    )
     owner_only = make_user("oona", roles=["own-kernels-only"])
     assert (await owner_only.get("api", "rbac", "me"))[1]["can"] == {"start_kernels": True}

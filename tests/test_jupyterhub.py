@@ -54,7 +54,9 @@ def call(method: str, url: str, token: str | None = None, body=None, opener=None
         data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
-        with (opener or urllib.request.build_opener(NoRedirect)).open(request, timeout=30) as response:
+        with (opener or urllib.request.build_opener(NoRedirect)).open(
+            request, timeout=30
+        ) as response:
             status, raw, response_headers = response.status, response.read(), response.headers
     except urllib.error.HTTPError as error:
         status, raw, response_headers = error.code, error.read(), error.headers
@@ -72,7 +74,11 @@ class Hub:
         ports = {name: free_port() for name in ("hub", "proxy", "api")}
         self.public = f"http://127.0.0.1:{ports['proxy']}"
         self.api = f"{self.public}/hub/api"
-        env = {key: value for key, value in os.environ.items() if not key.startswith(("JUPYTERHUB_", "JPY_"))}
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("JUPYTERHUB_", "JPY_"))
+        }
         env.update(
             RBAC_HUB_DIR=str(run_dir),
             RBAC_HUB_PORT=str(ports["hub"]),
@@ -151,11 +157,19 @@ class Hub:
 
 def rbac_cli(hub: Hub, *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "jupyter_rbac.cli", "--db-url", f"sqlite:///{hub.run_dir / 'rbac.sqlite'}", *args],
+        [
+            sys.executable,
+            "-m",
+            "jupyter_rbac.cli",
+            "--db-url",
+            f"sqlite:///{hub.run_dir / 'rbac.sqlite'}",
+            *args,
+        ],
         env=hub.env,
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,  # its stderr goes into the assertion below
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -172,7 +186,16 @@ def hub(tmp_path_factory):
         for user in ("alice", "bob", "carol", "dave", "eve", "frank"):
             assert hub.hub("POST", f"/users/{user}")[0] in (201, 409)
         # Our policy on alice's server, made before it starts: Hub group `reviewers` gets a role.
-        rbac_cli(hub, "roles", "create", "reviewer", "--scope", "read:contents", "--scope", "write:contents!path=reviews/**")
+        rbac_cli(
+            hub,
+            "roles",
+            "create",
+            "reviewer",
+            "--scope",
+            "read:contents",
+            "--scope",
+            "write:contents!path=reviews/**",
+        )
         rbac_cli(hub, "groups", "create", "reviewers")
         rbac_cli(hub, "grant", "reviewer", "--group", "reviewers")
         hub.server = hub.start_server("alice")
@@ -203,7 +226,9 @@ def test_a_hub_group_gets_the_role_our_policy_gives_it(hub):
     token = hub.token_for("carol")
     status, me, _ = call("GET", f"{hub.server}/api/rbac/me", token)
     assert status == 200, me
-    assert me["groups"] == ["analyst", "reviewers"] and me["role_sources"]["reviewer"] == ["group:reviewers"]
+    assert me["groups"] == ["analyst", "reviewers"] and me["role_sources"]["reviewer"] == [
+        "group:reviewers"
+    ]
     assert "viewer" not in me["roles"]  # she holds a role of ours: no visitor role
     # her Hub group `analyst` is named like a group jupyter-rbac ships: it gives nothing here
     assert set(me["role_sources"]) == {"user", "reviewer"}, me["role_sources"]
@@ -218,14 +243,24 @@ def test_a_share_gives_its_scopes_to_api_tokens(hub):
     before = hub.token_for("bob")
     assert call("GET", f"{hub.server}/api/contents", before)[0] == 403  # not let in by the Hub
     status, share = hub.hub(
-        "POST", "/shares/alice/", {"user": "bob", "scopes": ["access:servers!server=alice/", "custom:jupyter_server:read:*!server=alice/"]}
+        "POST",
+        "/shares/alice/",
+        {
+            "user": "bob",
+            "scopes": [
+                "access:servers!server=alice/",
+                "custom:jupyter_server:read:*!server=alice/",
+            ],
+        },
     )
     assert status == 200, share
     try:
         token = hub.token_for("bob")
         status, me, _ = call("GET", f"{hub.server}/api/rbac/me", token)
         assert status == 200, me
-        assert "read:*" in me["scopes"] and "viewer" not in me["roles"]  # read, on every server resource
+        assert (
+            "read:*" in me["scopes"] and "viewer" not in me["roles"]
+        )  # read, on every server resource
         assert call("GET", f"{hub.server}/api/contents/alice.txt", token)[0] == 200
         status, refused, _ = call("PUT", f"{hub.server}/api/contents/bob.txt", token, FILE)
         assert status == 403 and refused["missing_scope"].startswith("write:contents")
@@ -253,6 +288,7 @@ def test_custom_scopes_for_another_server_grant_nothing(hub):
     on alice's server only our policy counts."""
     token = hub.token_for("carol")
     status, me, _ = call("GET", f"{hub.server}/api/rbac/me", token)
+    assert status == 200
     assert not any(scope.startswith("execute:") for scope in me["scopes"])
 
 
@@ -261,10 +297,16 @@ class BrowserAtHub:
 
     def __init__(self, hub: Hub, username: str):
         jar = self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(jar), NoRedirect
+        )
         page = self._request("GET", f"{hub.public}/hub/login")
         xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page[2]).group(1)
-        self._request("POST", f"{hub.public}/hub/login", {"username": username, "password": "any", "_xsrf": xsrf})
+        self._request(
+            "POST",
+            f"{hub.public}/hub/login",
+            {"username": username, "password": "any", "_xsrf": xsrf},
+        )
         url = f"{hub.server}/lab"
         for _ in range(12):
             status, headers, html = self._request("GET", url)
@@ -274,7 +316,9 @@ class BrowserAtHub:
             if status == 200 and "/oauth2/authorize" in url and 'name="scopes"' in html:
                 xsrf = re.search(r'name="_xsrf" value="([^"]+)"', html).group(1)
                 scopes = re.findall(r'name="scopes" value="([^"]*)"', html)
-                status, headers, html = self._request("POST", url, {"_xsrf": xsrf, "scopes": scopes})
+                status, headers, html = self._request(
+                    "POST", url, {"_xsrf": xsrf, "scopes": scopes}
+                )
                 if status in (301, 302, 303, 307):
                     url = urllib.parse.urljoin(url, headers["Location"])
                     continue
@@ -283,7 +327,9 @@ class BrowserAtHub:
 
     def _request(self, method: str, url: str, form: dict | None = None):
         data = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
-        request = urllib.request.Request(url, data=data, method=method, headers={"Sec-Fetch-Mode": "navigate"})
+        request = urllib.request.Request(
+            url, data=data, method=method, headers={"Sec-Fetch-Mode": "navigate"}
+        )
         try:
             response = self.opener.open(request, timeout=30)
         except urllib.error.HTTPError as error:
@@ -298,7 +344,8 @@ class BrowserAtHub:
         """A request of the page's scripts: JSON, with the XSRF cookie's token."""
         path = urllib.parse.urlparse(url).path  # the Hub and each server set their own
         xsrf = max(
-            (c for c in self.jar if c.name == "_xsrf" and path.startswith(c.path)), key=lambda c: len(c.path)
+            (c for c in self.jar if c.name == "_xsrf" and path.startswith(c.path)),
+            key=lambda c: len(c.path),
         ).value
         data = json.dumps(body).encode() if body is not None else None
         headers = {"X-XSRFToken": xsrf, "Content-Type": "application/json"}
@@ -321,7 +368,9 @@ class BrowserAtHub:
 @contextlib.contextmanager
 def shared(hub: Hub, owner: str, user: str, *actions: str):
     """`owner` shares their server with `user`, with custom:jupyter_server:{action}:* for each."""
-    scopes = [f"access:servers!server={owner}/"] + [f"custom:jupyter_server:{a}:*!server={owner}/" for a in actions]
+    scopes = [f"access:servers!server={owner}/"] + [
+        f"custom:jupyter_server:{a}:*!server={owner}/" for a in actions
+    ]
     status, share = hub.hub("POST", f"/shares/{owner}/", {"user": user, "scopes": scopes})
     assert status == 200, share
     try:
@@ -331,7 +380,7 @@ def shared(hub: Hub, owner: str, user: str, *actions: str):
 
 
 def unshare(hub: Hub, owner: str, user: str) -> None:
-    status, shares = hub.hub("GET", f"/shares/{owner}/")
+    _, shares = hub.hub("GET", f"/shares/{owner}/")
     for share in (shares or {}).get("items", []):
         if (share.get("user") or {}).get("name") == user:
             hub.hub("DELETE", f"/shares/{owner}/", {"user": user})
@@ -373,7 +422,11 @@ def test_a_hub_group_named_like_a_shipped_group_gives_a_visitor_nothing(hub):
         token = hub.token_for("bob")
         status, me, _ = call("GET", f"{hub.server}/api/rbac/me", token)
         assert status == 200, me
-        assert not any(source.startswith("group:") for sources in me["role_sources"].values() for source in sources)
+        assert not any(
+            source.startswith("group:")
+            for sources in me["role_sources"].values()
+            for source in sources
+        )
         assert call("GET", f"{hub.server}/api/contents", token)[0] == 200
         status, refused = start_kernel(hub, token)
         assert status == 403 and refused["missing_scope"].startswith("execute:kernels"), refused
@@ -385,7 +438,10 @@ def test_a_hub_group_named_like_a_shipped_group_gives_a_visitor_nothing(hub):
 
 @pytest.mark.parametrize(
     "scopes",
-    [["access:servers!server=alice/", "custom:jupyter_server:read:*!server=alice/"], ["access:servers!server=alice/"]],
+    [
+        ["access:servers!server=alice/", "custom:jupyter_server:read:*!server=alice/"],
+        ["access:servers!server=alice/"],
+    ],
     ids=["read-only", "access-only"],
 )
 def test_a_token_the_owner_limited_does_only_what_its_scopes_say(hub, scopes):
@@ -399,7 +455,10 @@ def test_a_token_the_owner_limited_does_only_what_its_scopes_say(hub, scopes):
     # her own unlimited token still administers the server
     status, made, _ = call("POST", f"{hub.server}/api/rbac/roles", hub.token_for("alice"), role)
     assert status == 201, made
-    assert call("DELETE", f"{hub.server}/api/rbac/roles/{role['name']}", hub.token_for("alice"))[0] == 204
+    assert (
+        call("DELETE", f"{hub.server}/api/rbac/roles/{role['name']}", hub.token_for("alice"))[0]
+        == 204
+    )
 
 
 def test_starting_a_kernel_needs_execute_and_a_visitors_kernel_holds_no_hub_token(hub):
@@ -416,7 +475,9 @@ def test_starting_a_kernel_needs_execute_and_a_visitors_kernel_holds_no_hub_toke
     alice = hub.token_for("alice")
     status, kernel = start_kernel(hub, alice)
     assert status == 201, kernel
-    assert "none" not in asyncio.run(_run_once(hub, alice, kernel["id"], code)).split()  # hers to use
+    assert (
+        "none" not in asyncio.run(_run_once(hub, alice, kernel["id"], code)).split()
+    )  # hers to use
 
 
 async def _run_once(hub: Hub, token: str, kernel_id: str, code: str) -> str:
@@ -467,7 +528,9 @@ def test_revoking_a_share_takes_effect_over_http_within_the_default_30_seconds(h
     server = hub.start_server("dave")
     with shared(hub, "dave", "bob", "read"):
         token = hub.token_for("bob")
-        assert call("GET", f"{server}/api/contents", token)[0] == 200  # the Hub's answer is remembered now
+        assert (
+            call("GET", f"{server}/api/contents", token)[0] == 200
+        )  # the Hub's answer is remembered now
         asked = time.monotonic()
     deadline = asked + 35
     while call("GET", f"{server}/api/contents", token)[0] == 200:
@@ -481,7 +544,13 @@ def test_a_group_filtered_hub_scope_grants_exactly_that_scope(hub):
     status, me, _ = call("GET", f"{hub.server}/api/rbac/me", token)
     assert status == 200, me
     assert call("GET", f"{hub.server}/api/contents", token)[0] == 200
-    for path in ("/api/kernels", "/api/kernelspecs", "/api/sessions", "/api/config/notebook", "/lab/api/settings"):
+    for path in (
+        "/api/kernels",
+        "/api/kernelspecs",
+        "/api/sessions",
+        "/api/config/notebook",
+        "/lab/api/settings",
+    ):
         assert call("GET", f"{hub.server}{path}", token)[0] == 403, path
     assert "viewer" not in me["roles"]
 
@@ -501,7 +570,9 @@ def test_a_visitors_api_token_without_scopes_for_this_server_does_nothing(hub):
             ):
                 token = hub.token_for("bob", scopes)
                 assert call("GET", f"{hub.server}/api/contents", token)[0] == 403, scopes
-                assert call("PUT", f"{hub.server}/api/contents/bob.txt", token, FILE)[0] == 403, scopes
+                assert call("PUT", f"{hub.server}/api/contents/bob.txt", token, FILE)[0] == 403, (
+                    scopes
+                )
                 assert start_kernel(hub, token)[0] == 403, scopes
             # with the share's scopes, the share is his ceiling, editor or not
             token = hub.token_for("bob")
@@ -521,7 +592,9 @@ def test_no_page_carries_the_servers_hub_token(hub):
 
 def test_only_the_owners_browser_changes_her_account(hub):
     for token in (hub.token_for("alice", ["access:servers!server=alice/"]), hub.token_for("alice")):
-        status, refused, _ = call("PATCH", f"{hub.server}/api/rbac/me", token, {"display_name": "Hijacked"})
+        status, refused, _ = call(
+            "PATCH", f"{hub.server}/api/rbac/me", token, {"display_name": "Hijacked"}
+        )
         assert status == 403, refused
         password = {"current_password": "", "new_password": "a-long-password-1"}
         assert call("PUT", f"{hub.server}/api/rbac/me/password", token, password)[0] == 403
@@ -532,5 +605,7 @@ def test_only_the_owners_browser_changes_her_account(hub):
 
 
 def test_a_kernel_type_nobody_has_is_bad_input_under_the_hub(hub):
-    status, refused, _ = call("POST", f"{hub.server}/api/kernels", hub.token_for("alice"), {"name": "nosuch"})
+    status, refused, _ = call(
+        "POST", f"{hub.server}/api/kernels", hub.token_for("alice"), {"name": "nosuch"}
+    )
     assert status == 400 and "nosuch" in refused["message"], refused

@@ -73,7 +73,12 @@ def test_sixty_seconds_of_mixed_load_without_an_error(rbac_db_url_for_load, tmp_
             role = f"churn{index}-{i}"
             i += 1
             steps = [
-                ("POST", "/api/rbac/roles", {"name": role, "scopes": ["read:lab", "write:contents!path=tmp/**"]}, 201),
+                (
+                    "POST",
+                    "/api/rbac/roles",
+                    {"name": role, "scopes": ["read:lab", "write:contents!path=tmp/**"]},
+                    201,
+                ),
                 ("PATCH", f"/api/rbac/roles/{role}", {"users": readers[:3]}, 200),
                 ("PATCH", f"/api/rbac/roles/{role}", {"users": []}, 200),
                 ("DELETE", f"/api/rbac/roles/{role}", None, 204),
@@ -96,6 +101,10 @@ def test_sixty_seconds_of_mixed_load_without_an_error(rbac_db_url_for_load, tmp_
         assert server.process.poll() is None, "the server died under load"
     finally:
         server.stop()
-    print(f"\n{LOAD_SECONDS} s: {outcomes['read']} reads, {outcomes['write']} policy writes, {len(problems)} problems")
+    print(
+        f"\n{LOAD_SECONDS} s: {outcomes['read']} reads, {outcomes['write']} policy writes, {len(problems)} problems"
+    )
     assert problems == [], problems[:10]
-    assert outcomes["read"] > READERS * LOAD_SECONDS and outcomes["write"] > CHANGERS * LOAD_SECONDS, outcomes
+    assert (
+        outcomes["read"] > READERS * LOAD_SECONDS and outcomes["write"] > CHANGERS * LOAD_SECONDS
+    ), outcomes

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import pytest
 
-from jupyter_rbac.model.defaults import DEFAULT_ROLES
 from jupyter_rbac.model import Catalog
+from jupyter_rbac.model.defaults import DEFAULT_ROLES
 from jupyter_rbac.services import RBACService
 from jupyter_rbac.store import Store
 

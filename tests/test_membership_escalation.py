@@ -59,7 +59,9 @@ def members_of(rbac, group: str) -> list[str]:
 
 async def test_moving_an_administrator_into_your_group_is_refused(carol, rbac):
     """F4: the move itself is refused, so carol's group-filtered scopes never reach admin2."""
-    status, payload = await carol.patch(*GROUPS, "class", body={"members": ["x4", "victim", "admin2"]})
+    status, payload = await carol.patch(
+        *GROUPS, "class", body={"members": ["x4", "victim", "admin2"]}
+    )
     assert status == 403, payload
     assert payload["missing_scope"] in ("write:users!user=victim", "write:users!user=admin2")
     assert members_of(rbac, "class") == ["x4"]
@@ -114,7 +116,9 @@ async def test_giving_a_role_through_its_member_list_needs_write_access_to_the_u
     assert (status, role["users"]) == (200, ["ann"])
 
 
-async def test_giving_a_role_to_a_group_through_its_member_list_needs_write_access_to_it(erin, rbac):
+async def test_giving_a_role_to_a_group_through_its_member_list_needs_write_access_to_it(
+    erin, rbac
+):
     status, payload = await erin.patch(*ROLES, "erinrole2", body={"groups": ["analyst"]})
     assert (status, payload["missing_scope"]) == (403, "write:groups!group=analyst")
     assert rbac.store.get_role("erinrole2").groups == []
@@ -156,7 +160,9 @@ async def test_a_role_its_author_holds_stays_hers_to_change(erin, rbac):
     assert (await erin.delete(*ROLES, "erinrole2"))[0] == 204
 
 
-async def test_taking_a_role_through_the_users_endpoint_needs_every_scope_it_grants(rbac, make_user):
+async def test_taking_a_role_through_the_users_endpoint_needs_every_scope_it_grants(
+    rbac, make_user
+):
     rbac.store.create_role("people", ["write:users", "read:users", "write:roles", "read:roles"])
     people = make_user("people", roles=["people"])
     make_user("admin2", roles=["admin"])
@@ -168,7 +174,9 @@ async def test_taking_a_role_through_the_users_endpoint_needs_every_scope_it_gra
 
 
 async def test_full_administrators_are_unaffected(admin, carol, erin, rbac):
-    status, group = await admin.patch(*GROUPS, "class", body={"members": ["x4", "victim", "admin2"]})
+    status, group = await admin.patch(
+        *GROUPS, "class", body={"members": ["x4", "victim", "admin2"]}
+    )
     assert (status, sorted(group["members"])) == (200, ["admin2", "victim", "x4"])
     assert members_of(rbac, "class") == ["admin2", "victim", "x4"]
     status, role = await admin.patch(*ROLES, "erinrole2", body={"users": ["bob", "admin"]})

@@ -8,16 +8,19 @@ import json
 import pytest
 from tornado.httpclient import AsyncHTTPClient
 
+from jupyter_rbac.enforcement.route_report import example_path, handler_methods, iter_routes
 from jupyter_rbac.json_body import BodyError, nesting_exceeds, parse_json_body
 from jupyter_rbac.limits import MAX_JSON_DEPTH
-from jupyter_rbac.enforcement.route_report import example_path, handler_methods, iter_routes
 
 pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
 
 # An object 100,000 levels deep (an array as deep is refused sooner: a body must be an object).
 DEEP = '{"a": ' * 100_000 + "1" + "}" * 100_000
 # Routes a probe must not reach: one stops the server under test, one starts a JupyterLab build.
-NOT_PROBED = {"jupyter_server.services.shutdown.ShutdownHandler", "jupyterlab.handlers.build_handler.BuildHandler"}
+NOT_PROBED = {
+    "jupyter_server.services.shutdown.ShutdownHandler",
+    "jupyterlab.handlers.build_handler.BuildHandler",
+}
 
 
 def body_routes(web_app) -> list[tuple[str, str, str]]:
@@ -64,7 +67,9 @@ async def test_a_deeply_nested_body_is_never_a_500(client, probes, jp_http_port)
             )
             statuses.append(response.code)
         if statuses[0] >= 500 and statuses[1] < 500:
-            failures.append(f"{method} {path} [{handler}]: {statuses[0]} (a plain body: {statuses[1]})")
+            failures.append(
+                f"{method} {path} [{handler}]: {statuses[0]} (a plain body: {statuses[1]})"
+            )
     assert failures == [], "\n".join(failures)
 
 
@@ -79,7 +84,9 @@ async def test_a_deeply_nested_body_is_never_a_500(client, probes, jp_http_port)
         ("POST", ("api", "sessions")),  # the Authorizer reads it (path, kernel)
     ],
 )
-async def test_our_bodies_and_those_the_authorizer_reads_say_why(runner, jp_root_dir, method, parts):
+async def test_our_bodies_and_those_the_authorizer_reads_say_why(
+    runner, jp_root_dir, method, parts
+):
     (jp_root_dir / "x").write_text("x")
     status, body = await runner.request(method, *parts, body=DEEP)
     assert status == 400, (status, body)
@@ -98,6 +105,8 @@ def test_the_depth_limit_is_exact():
 async def test_an_extension_that_parses_its_own_body_answers_400_too(admin):
     """JupyterLab's settings route calls json.loads itself: the guard turns its RecursionError
     into a 400 naming the problem."""
-    status, body = await admin.put("lab", "api", "settings", "@jupyterlab/apputils-extension:themes", body=DEEP)
+    status, body = await admin.put(
+        "lab", "api", "settings", "@jupyterlab/apputils-extension:themes", body=DEEP
+    )
     assert status == 400, (status, body)
     assert "nests deeper" in body["message"]

@@ -103,29 +103,67 @@ def reach(rbac, actor: str) -> dict[str, frozenset[tuple[str, str]]]:
     return {user.name: on(user.name) for user in rbac.store.list_users()}
 
 
-def random_write(rng: random.Random, known_users: list[str], roles: list[str]) -> tuple[str, tuple, dict]:
+def random_write(
+    rng: random.Random, known_users: list[str], roles: list[str]
+) -> tuple[str, tuple, dict]:
     """One write through the API, chosen at random: (method, path parts, body)."""
+
     def some(pool, most=2):
         return rng.sample(pool, rng.randint(0, min(most, len(pool))))
 
     kind = rng.choice(
-        ["create_role", "edit_role", "hold_role", "user_roles", "user_groups", "create_user",
-         "create_group", "group_members", "group_roles", "token", "invite"]
+        [
+            "create_role",
+            "edit_role",
+            "hold_role",
+            "user_roles",
+            "user_groups",
+            "create_user",
+            "create_group",
+            "group_members",
+            "group_roles",
+            "token",
+            "invite",
+        ]
     )
     if kind == "create_role":
-        return "POST", ("roles",), {"name": f"r{rng.randrange(10**6)}", "scopes": some(SCOPE_POOL, 3)}
+        return (
+            "POST",
+            ("roles",),
+            {"name": f"r{rng.randrange(10**6)}", "scopes": some(SCOPE_POOL, 3)},
+        )
     if kind == "edit_role":
         return "PATCH", ("roles", rng.choice(roles)), {"scopes": some(SCOPE_POOL, 3)}
     if kind == "hold_role":
-        return "PATCH", ("roles", rng.choice(roles)), {"users": some(known_users), "groups": some(GROUPS, 1)}
+        return (
+            "PATCH",
+            ("roles", rng.choice(roles)),
+            {"users": some(known_users), "groups": some(GROUPS, 1)},
+        )
     if kind == "user_roles":
         return "PATCH", ("users", rng.choice(known_users)), {"roles": some(roles)}
     if kind == "user_groups":
         return "PATCH", ("users", rng.choice(known_users)), {"groups": some(GROUPS)}
     if kind == "create_user":
-        return "POST", ("users",), {"name": f"n{rng.randrange(10**6)}", "roles": some(roles, 1), "groups": some(GROUPS, 1)}
+        return (
+            "POST",
+            ("users",),
+            {
+                "name": f"n{rng.randrange(10**6)}",
+                "roles": some(roles, 1),
+                "groups": some(GROUPS, 1),
+            },
+        )
     if kind == "create_group":
-        return "POST", ("groups",), {"name": f"g{rng.randrange(10**6)}", "members": some(known_users), "roles": some(roles, 1)}
+        return (
+            "POST",
+            ("groups",),
+            {
+                "name": f"g{rng.randrange(10**6)}",
+                "members": some(known_users),
+                "roles": some(roles, 1),
+            },
+        )
     if kind == "group_members":
         return "PATCH", ("groups", rng.choice(GROUPS)), {"members": some(known_users, 3)}
     if kind == "group_roles":
@@ -135,7 +173,15 @@ def random_write(rng: random.Random, known_users: list[str], roles: list[str]) -
         if rng.random() < 0.5:
             body["scopes"] = some(SCOPE_POOL, 2)
         return "POST", ("users", rng.choice(known_users), "tokens"), body
-    return "POST", ("invitations",), {"username": f"i{rng.randrange(10**6)}", "roles": some(roles, 1), "groups": some(GROUPS, 1)}
+    return (
+        "POST",
+        ("invitations",),
+        {
+            "username": f"i{rng.randrange(10**6)}",
+            "roles": some(roles, 1),
+            "groups": some(GROUPS, 1),
+        },
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -147,7 +193,9 @@ async def test_a_partial_administrator_never_grants_what_she_lacks(rbac, world, 
         known_users = sorted(effective(rbac))
         # the world's roles and the generic shipped ones (the Nebari-like ones are beyond her
         # reach like `editor`, and would only thin out the writes that land)
-        roles = sorted(role.name for role in rbac.store.list_roles() if role.name not in NEBARI_ROLES)
+        roles = sorted(
+            role.name for role in rbac.store.list_roles() if role.name not in NEBARI_ROLES
+        )
         before = effective(rbac)
         reach_before = reach(rbac, "fay")
         fay_permissions = rbac.policy.permissions("fay", None)
@@ -169,13 +217,19 @@ async def test_a_partial_administrator_never_grants_what_she_lacks(rbac, world, 
                     f"step {step}: {method} {'/'.join(path)} {body} gave {user} {scope}, which fay lacks"
                 )
         for user, gained in reach(rbac, "fay").items():
-            widened = gained - reach_before.get(user, gained)  # a user created now: the creation rule
+            widened = gained - reach_before.get(
+                user, gained
+            )  # a user created now: the creation rule
             assert not widened, (
                 f"step {step}: {method} {'/'.join(path)} {body} gave fay {sorted(widened)} on {user}"
             )
         if path[-1] == "tokens":  # the new token acts with at most what fay and its owner hold
             owner = path[1]
-            token = rbac.policy.token_permissions(owner, answer["scopes"], None) if answer["scopes"] else None
+            token = (
+                rbac.policy.token_permissions(owner, answer["scopes"], None)
+                if answer["scopes"]
+                else None
+            )
             if token is not None:
                 for scope in token.scopes:
                     assert fay_permissions.covers(rbac.catalog.parse(scope)), (step, body, scope)

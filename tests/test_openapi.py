@@ -10,7 +10,6 @@ from collections.abc import Callable
 import pytest
 from tornado.httpclient import HTTPClientError
 
-
 from .support.api_tour import Caller, Tour
 from .support.client import Client
 from .support.openapi_check import (
@@ -319,7 +318,9 @@ async def _tokens(tour: Tour) -> None:
     assert listed["total"] == len(listed["items"]) >= 2
     await nobody.revalidate("users/nora/tokens")
     await nobody.get("users/admin/tokens", 404)  # admin is hidden from nora: as missing as ghost
-    await tour.limited.denied("GET", "users/admin/tokens", "read:tokens!user=admin")  # no tokens scope
+    await tour.limited.denied(
+        "GET", "users/admin/tokens", "read:tokens!user=admin"
+    )  # no tokens scope
     await admin.get("users/ghost/tokens", 404)
 
     token = await nobody.post(
@@ -348,13 +349,17 @@ async def _one_token(tour: Tour, token_id: int, admins_token_id: int) -> None:
     await admin.get("users/nora/tokens/999999", 404)
     await admin.get(f"users/eddie/tokens/{token_id}", 404)  # another user's token id
     await nobody.get(f"users/admin/tokens/{admins_token_id}", 404)
-    await tour.limited.denied("GET", f"users/admin/tokens/{admins_token_id}", "read:tokens!user=admin")
+    await tour.limited.denied(
+        "GET", f"users/admin/tokens/{admins_token_id}", "read:tokens!user=admin"
+    )
 
     await nobody.delete(f"users/nora/tokens/{token_id}")
     await nobody.delete(f"users/nora/tokens/{token_id}", 404)
     await admin.bad_path("DELETE", "users/nora/tokens/abc", "not a token id")
     await nobody.delete(f"users/admin/tokens/{admins_token_id}", 404)
-    await tour.limited.denied("DELETE", f"users/admin/tokens/{admins_token_id}", "write:tokens!user=admin")
+    await tour.limited.denied(
+        "DELETE", f"users/admin/tokens/{admins_token_id}", "write:tokens!user=admin"
+    )
 
 
 async def _groups(tour: Tour) -> None:
@@ -498,7 +503,11 @@ async def _account(tour: Tour) -> None:
     nora = tour.nobody
     me = await nora.patch("me", {"display_name": "Nora Batty", "color": "#336699"})
     assert me["initials"] == "NB" and me["color"] == "#336699"
-    assert me["account"] == {"editable": ["display_name", "color"], "passwords": True, "password_set": False}
+    assert me["account"] == {
+        "editable": ["display_name", "color"],
+        "passwords": True,
+        "password_set": False,
+    }
     await nora.bad_body("PATCH", "me", {"color": "red; x: y"}, "color")
     await nora.bad_body("PATCH", "me", {"name": "x"}, "unknown field(s) name")
     await nora.call("PATCH", "me", 403, body={"avatar_url": "https://pics.example/n.png"})
@@ -506,10 +515,27 @@ async def _account(tour: Tour) -> None:
 
     await nora.put("me/password", {"new_password": "correct horse"}, 204)
     assert (await nora.get("me"))["account"]["password_set"] is True
-    await nora.call("PUT", "me/password", 403, body={"current_password": "wrong", "new_password": "battery staple"})
-    await nora.put("me/password", {"current_password": "correct horse", "new_password": "battery staple"}, 204)
-    await nora.bad_body("PUT", "me/password", {"current_password": "battery staple", "new_password": "short"}, "between 8")
-    await nora.bad_body("PUT", "me/password", {"current_password": "battery staple"}, "missing field(s) new_password")
+    await nora.call(
+        "PUT",
+        "me/password",
+        403,
+        body={"current_password": "wrong", "new_password": "battery staple"},
+    )
+    await nora.put(
+        "me/password", {"current_password": "correct horse", "new_password": "battery staple"}, 204
+    )
+    await nora.bad_body(
+        "PUT",
+        "me/password",
+        {"current_password": "battery staple", "new_password": "short"},
+        "between 8",
+    )
+    await nora.bad_body(
+        "PUT",
+        "me/password",
+        {"current_password": "battery staple"},
+        "missing field(s) new_password",
+    )
 
     await nora.delete("me/sessions")
     await tour.anonymous.call("DELETE", "me/sessions", 403)
@@ -524,13 +550,16 @@ async def _account(tour: Tour) -> None:
 async def _invitations(tour: Tour) -> None:
     admin = tour.admin
     invitation = await admin.post(
-        "invitations", {"username": "ivan", "display_name": "Ivan", "roles": ["viewer"], "expires_in": 3600}
+        "invitations",
+        {"username": "ivan", "display_name": "Ivan", "roles": ["viewer"], "expires_in": 3600},
     )
     assert invitation["state"] == "pending" and "/rbac/invite?code=rbacinv_" in invitation["path"]
     assert admin.header("Location").endswith(f"/api/rbac/invitations/{invitation['id']}")
     await admin.post("invitations", {"username": "ivan"}, 409)
     await admin.bad_body("POST", "invitations", {"username": "x", "expires_in": 5}, "expires_in")
-    await admin.bad_body("POST", "invitations", {"username": "x", "roles": ["nope"]}, "no role named", semantic=True)
+    await admin.bad_body(
+        "POST", "invitations", {"username": "x", "roles": ["nope"]}, "no role named", semantic=True
+    )
     await admin.bad_body("POST", "invitations", {"display_name": "x"}, "missing field(s) username")
     await tour.editor.denied("POST", "invitations", "write:users", body={"username": "x"})
 
@@ -542,7 +571,9 @@ async def _invitations(tour: Tour) -> None:
     await tour.anonymous.get("invitations", 403)
 
     # rolf reads users (so he sees it) but may not write them
-    await tour.role_admin.denied("DELETE", f"invitations/{invitation['id']}", "write:users!user=ivan")
+    await tour.role_admin.denied(
+        "DELETE", f"invitations/{invitation['id']}", "write:users!user=ivan"
+    )
     await admin.delete(f"invitations/{invitation['id']}")
     await admin.delete(f"invitations/{invitation['id']}", 404)
     await admin.bad_path("DELETE", "invitations/abc", "not an invitation id")

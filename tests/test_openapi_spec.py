@@ -9,8 +9,6 @@ import re
 import pytest
 from tornado import web
 
-from jupyter_rbac.services.accounts import PROFILE_FIELDS
-from jupyter_rbac.services.role_specs import ROLE_FIELDS
 from jupyter_rbac.handlers import HANDLERS
 from jupyter_rbac.handlers.base import MAX_LIMIT
 from jupyter_rbac.limits import (
@@ -23,6 +21,8 @@ from jupyter_rbac.limits import (
     MIN_PASSWORD,
 )
 from jupyter_rbac.model import ACTIONS, FILTERS, IMPLIED_ACTIONS, NAME_PATTERN
+from jupyter_rbac.services.accounts import PROFILE_FIELDS
+from jupyter_rbac.services.role_specs import ROLE_FIELDS
 from jupyter_rbac.store import SORTABLE
 
 from .support.openapi_check import (
@@ -130,7 +130,10 @@ def test_limits_are_the_servers() -> None:
         _schema("TokenCreate")["properties"]["expires_in"]["oneOf"][0]["maximum"]
         == MAX_TOKEN_LIFETIME
     )
-    assert _schema("InvitationCreate")["properties"]["expires_in"]["oneOf"][0]["maximum"] == MAX_INVITATION_LIFETIME
+    assert (
+        _schema("InvitationCreate")["properties"]["expires_in"]["oneOf"][0]["maximum"]
+        == MAX_INVITATION_LIFETIME
+    )
     password = _schema("PasswordChange")["properties"]["new_password"]
     assert (password["minLength"], password["maxLength"]) == (MIN_PASSWORD, MAX_PASSWORD)
 

@@ -44,7 +44,9 @@ async def test_a_backslash_inside_the_permitted_folder_is_one_file_there(ann, jp
 
 async def test_a_rename_into_a_backslash_name_at_the_root_is_refused(ann, jp_root_dir):
     before = everything_under(jp_root_dir)
-    status, _ = await ann.patch("api", "contents", "home", "ann", "mine.txt", body={"path": "home\\ann\\moved.txt"})
+    status, _ = await ann.patch(
+        "api", "contents", "home", "ann", "mine.txt", body={"path": "home\\ann\\moved.txt"}
+    )
     assert status in (403, 404), status
     assert everything_under(jp_root_dir) == before
 
@@ -68,7 +70,9 @@ async def test_a_control_character_in_a_body_path_is_a_400(ann, jp_root_dir):
 
 @pytest.mark.parametrize("path", [None, 7, ["home/ann/x"], {"a": 1}, True])
 async def test_a_rename_whose_path_is_not_a_string_is_a_400(ann, jp_root_dir, path):
-    status, body = await ann.patch("api", "contents", "home", "ann", "mine.txt", body={"path": path})
+    status, body = await ann.patch(
+        "api", "contents", "home", "ann", "mine.txt", body={"path": path}
+    )
     assert status == 400, (status, body)
     assert "path" in body["message"]
     assert (jp_root_dir / "home" / "ann" / "mine.txt").read_text() == "mine"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_rbac.model.paths import LOCAL, POSIX, WINDOWS, PathError, normalize_path
 from jupyter_rbac.model import Catalog, ScopeError, compile_permissions
+from jupyter_rbac.model.paths import LOCAL, POSIX, WINDOWS, PathError, normalize_path
 
 
 def test_this_server_uses_its_platform_rules():
@@ -26,7 +26,9 @@ def test_on_posix_a_backslash_is_part_of_a_name(raw, normal):
     assert normalize_path(raw, POSIX) == normal
 
 
-@pytest.mark.parametrize("raw,normal", [("home\\ann\\x.txt", "home/ann/x.txt"), ("a\\..\\b", "b"), ("\\a/b\\", "a/b")])
+@pytest.mark.parametrize(
+    "raw,normal", [("home\\ann\\x.txt", "home/ann/x.txt"), ("a\\..\\b", "b"), ("\\a/b\\", "a/b")]
+)
 def test_on_windows_a_backslash_separates(raw, normal):
     assert normalize_path(raw, WINDOWS) == normal
 
@@ -46,7 +48,9 @@ def test_names_longer_than_the_disk_allows_are_refused():
         normalize_path("é" * 128)  # 256 bytes of UTF-8
 
 
-@pytest.mark.parametrize("raw", ["a./b", "a /b", "CON", "nul.txt", "Com1.ipynb", "a:b", "a?", "a|b", 'a"b'])
+@pytest.mark.parametrize(
+    "raw", ["a./b", "a /b", "CON", "nul.txt", "Com1.ipynb", "a:b", "a?", "a|b", 'a"b']
+)
 def test_windows_refuses_names_it_would_rewrite_or_reserves(raw):
     with pytest.raises(PathError):
         normalize_path(raw, WINDOWS)

@@ -25,7 +25,9 @@ def rbac_cli(db_url: str, *args: str) -> str:
 
 
 async def test_granting_a_role_applies_on_the_next_request(rbac, viewer):
-    assert refusal(await viewer.put("api", "contents", "x.txt", body=TEXT)) == forbidden("write:contents")
+    assert refusal(await viewer.put("api", "contents", "x.txt", body=TEXT)) == forbidden(
+        "write:contents"
+    )
     rbac.store.assign_role("editor", users=["vera"])
     status, model = await viewer.put("api", "contents", "x.txt", body=TEXT)
     assert (status, model["path"]) == (201, "x.txt")
@@ -36,11 +38,15 @@ async def test_revoking_a_role_applies_on_the_next_request(rbac, editor, jp_root
     assert (await editor.put("api", "contents", "x.txt", body=TEXT))[0] == 201
     rbac.store.unassign_role("editor", users=["eddie"])
     changed = {**TEXT, "content": "changed"}
-    assert refusal(await editor.put("api", "contents", "x.txt", body=changed)) == forbidden("write:contents")
+    assert refusal(await editor.put("api", "contents", "x.txt", body=changed)) == forbidden(
+        "write:contents"
+    )
     assert (jp_root_dir / "x.txt").read_text() == "x"  # unchanged
 
 
-async def test_a_read_allowed_again_and_again_is_refused_right_after_a_revocation(rbac, admin, make_user):
+async def test_a_read_allowed_again_and_again_is_refused_right_after_a_revocation(
+    rbac, admin, make_user
+):
     """The authorizer remembers the reads it allowed; a policy change forgets them at once."""
     await admin.put("api", "contents", "shared", body={"type": "directory"})
     await admin.put("api", "contents", "shared", "a.txt", body=TEXT)
@@ -73,7 +79,9 @@ async def test_group_membership_applies_on_the_next_request(rbac, nobody):
 
 
 async def test_a_change_from_another_process_applies_on_the_next_request(rbac_db_url, viewer):
-    assert refusal(await viewer.put("api", "contents", "y.txt", body=TEXT)) == forbidden("write:contents")
+    assert refusal(await viewer.put("api", "contents", "y.txt", body=TEXT)) == forbidden(
+        "write:contents"
+    )
     rbac_cli(rbac_db_url, "role", "assign", "editor", "--user", "vera")
     assert (await viewer.put("api", "contents", "y.txt", body=TEXT))[0] == 201
     assert (await viewer.get("api", "contents", "y.txt"))[1]["content"] == "x"
@@ -92,7 +100,9 @@ async def test_a_second_store_on_the_same_file_sees_the_change(rbac, rbac_db_url
         other.unassign_role("editor", users=["eddie"])
     finally:
         other.close()
-    assert refusal(await editor.put("api", "contents", "z.txt", body=TEXT)) == forbidden("write:contents")
+    assert refusal(await editor.put("api", "contents", "z.txt", body=TEXT)) == forbidden(
+        "write:contents"
+    )
 
 
 async def test_the_policy_survives_a_restart(rbac_db_url, rbac):

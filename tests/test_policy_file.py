@@ -9,11 +9,11 @@ import pytest
 import yaml
 
 from jupyter_rbac.errors import Conflict, InvalidInput
-from jupyter_rbac.services.policy_file import dump, load_policy_file, parse, read
 from jupyter_rbac.model import Catalog
 from jupyter_rbac.services import Actor, Changes, RBACService
-from jupyter_rbac.store import Store
 from jupyter_rbac.services.policy_document import export_policy, import_policy, plan_import
+from jupyter_rbac.services.policy_file import dump, load_policy_file, parse, read
+from jupyter_rbac.store import Store
 
 from .support.markers import POSTGRESQL
 

@@ -17,7 +17,14 @@ class Clock:
 
 
 def user(name: str, **extra):
-    return SimpleNamespace(username=name, display_name=extra.pop("display_name", name.title()), initials=name[:2].upper(), color="var(--jp-collaborator-color1)", avatar_url=None, **extra)
+    return SimpleNamespace(
+        username=name,
+        display_name=extra.pop("display_name", name.title()),
+        initials=name[:2].upper(),
+        color="var(--jp-collaborator-color1)",
+        avatar_url=None,
+        **extra,
+    )
 
 
 def test_a_user_is_here_while_connected_or_recently_seen():

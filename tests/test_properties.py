@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jupyter_rbac.policy import Policy
 from jupyter_rbac.model import Catalog
+from jupyter_rbac.policy import Policy
 from jupyter_rbac.store import Store
 
 from .support.reference_model import Model
@@ -81,7 +81,9 @@ def models(draw) -> Model:
     role_names = [f"r{i}" for i in range(draw(st.integers(0, 4)))]
     if draw(st.booleans()):
         role_names.append("user")  # the role everyone holds
-    model = Model(roles={name: draw(st.lists(scopes(), max_size=4, unique=True)) for name in role_names})
+    model = Model(
+        roles={name: draw(st.lists(scopes(), max_size=4, unique=True)) for name in role_names}
+    )
     some_roles = st.sets(st.sampled_from(role_names)) if role_names else st.just(set())
     for user in USERS:
         model.user_roles[user] = draw(some_roles) - {"user"}
@@ -141,12 +143,19 @@ def model_allows(model: Model, request: tuple) -> bool:
 EXAMPLES = settings(
     max_examples=POLICIES,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 
 
 @EXAMPLES
-@given(model=models(), asked=st.lists(requests(), min_size=REQUESTS_PER_POLICY, max_size=REQUESTS_PER_POLICY))
+@given(
+    model=models(),
+    asked=st.lists(requests(), min_size=REQUESTS_PER_POLICY, max_size=REQUESTS_PER_POLICY),
+)
 def test_the_engine_agrees_with_the_reference_model(template, model, asked):
     store = fresh_store(template)
     try:
@@ -158,9 +167,15 @@ def test_the_engine_agrees_with_the_reference_model(template, model, asked):
 
 
 @EXAMPLES
-@given(model=models(), extra=st.lists(scopes(), min_size=1, max_size=3, unique=True),
-       user=st.sampled_from(USERS), asked=st.lists(requests(), min_size=30, max_size=30))
-def test_adding_a_role_never_removes_a_permission_and_removing_it_never_adds_one(template, model, extra, user, asked):
+@given(
+    model=models(),
+    extra=st.lists(scopes(), min_size=1, max_size=3, unique=True),
+    user=st.sampled_from(USERS),
+    asked=st.lists(requests(), min_size=30, max_size=30),
+)
+def test_adding_a_role_never_removes_a_permission_and_removing_it_never_adds_one(
+    template, model, extra, user, asked
+):
     store = fresh_store(template)
     try:
         policy = build(store, model)

@@ -23,7 +23,10 @@ def test_every_route_is_public_or_guarded(jp_serverapp, rbac):
 
 
 def test_unmapped_routes_are_denied_to_all_but_all(rbac):
-    assert rbac.route_table.rule_for_path(rbac.route_table.base_url + "some/new/extension") is DEFAULT_RULE
+    assert (
+        rbac.route_table.rule_for_path(rbac.route_table.base_url + "some/new/extension")
+        is DEFAULT_RULE
+    )
 
 
 @pytest.fixture
@@ -87,7 +90,9 @@ async def test_lab_page_redirects_a_stranger_to_login(jp_fetch):
     assert "/login" in redirected.value.response.headers["Location"]
 
 
-async def test_a_decorated_method_shared_by_get_and_put_is_judged_by_the_method(jp_serverapp, make_user, rbac):
+async def test_a_decorated_method_shared_by_get_and_put_is_judged_by_the_method(
+    jp_serverapp, make_user, rbac
+):
     """@authorized caches the action of its first call: a PUT after a GET must still be a write."""
     from jupyter_server.auth import authorized
     from jupyter_server.base.handlers import APIHandler
@@ -103,8 +108,12 @@ async def test_a_decorated_method_shared_by_get_and_put_is_judged_by_the_method(
 
         put = get
 
-    jp_serverapp.web_app.add_handlers(".*$", [(f"{jp_serverapp.base_url}rbac-quirk/(.*)", SharedMethod)])
-    rbac.store.create_role("reads-all-writes-mine", ["read:contents", "write:contents!path=mine/**"])
+    jp_serverapp.web_app.add_handlers(
+        ".*$", [(f"{jp_serverapp.base_url}rbac-quirk/(.*)", SharedMethod)]
+    )
+    rbac.store.create_role(
+        "reads-all-writes-mine", ["read:contents", "write:contents!path=mine/**"]
+    )
     user = make_user("quinn", roles=["reads-all-writes-mine"])
     assert (await user.get("rbac-quirk", "notes.txt"))[0] == 200
     status, error = await user.put("rbac-quirk", "notes.txt", body="{}")
@@ -118,14 +127,18 @@ def test_extension_resources_join_the_catalog(jp_serverapp, rbac):
     class WidgetHandler(APIHandler):
         auth_resource = "widgets"
 
-    jp_serverapp.web_app.add_handlers(".*$", [(f"{jp_serverapp.base_url}my-widgets", WidgetHandler)])
+    jp_serverapp.web_app.add_handlers(
+        ".*$", [(f"{jp_serverapp.base_url}my-widgets", WidgetHandler)]
+    )
     rbac.register_extension_resources()
     assert rbac.catalog.parse("execute:widgets").resources == ("widgets",)
     described = {entry["scope"]: entry["description"] for entry in rbac.catalog.describe()}
     assert described["read:widgets"] == "Read widgets (what tests calls read)."
 
 
-async def test_a_decorated_method_inherited_under_another_resource_is_judged_by_its_own(jp_serverapp, make_user, rbac):
+async def test_a_decorated_method_inherited_under_another_resource_is_judged_by_its_own(
+    jp_serverapp, make_user, rbac
+):
     """@authorized fixes its resource at its first call: a subclass with another auth_resource,
     called after its parent, must still be judged for its own resource."""
     from jupyter_server.auth import authorized
@@ -145,14 +158,21 @@ async def test_a_decorated_method_inherited_under_another_resource_is_judged_by_
 
     base = jp_serverapp.base_url
     jp_serverapp.web_app.add_handlers(
-        ".*$", [(f"{base}rbac-kernel-thing/(.*)", KernelThing), (f"{base}rbac-file-thing/(.*)", FileThing)]
+        ".*$",
+        [
+            (f"{base}rbac-kernel-thing/(.*)", KernelThing),
+            (f"{base}rbac-file-thing/(.*)", FileThing),
+        ],
     )
     # kim reads kernels, and files under mine/ only: the route lets her through to the handler
     rbac.store.create_role("kernel-reader", ["read:kernels", "read:contents!path=mine/**"])
     kim = make_user("kim", roles=["kernel-reader"])
     assert (await kim.get("rbac-kernel-thing", "k1"))[0] == 200  # the first call fixes "kernels"
     status, error = await kim.get("rbac-file-thing", "secret.txt")
-    assert status == 403 and error["missing_scope"] == "read:contents!path=secret.txt", (status, error)
+    assert status == 403 and error["missing_scope"] == "read:contents!path=secret.txt", (
+        status,
+        error,
+    )
     assert (await kim.get("rbac-file-thing", "mine", "notes.txt"))[0] == 200
     # and a user who may read that file gets it, through the same function
     reader = make_user("rhea", roles=["viewer"])

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_rbac.model.defaults import DEFAULT_ROLES
-from jupyter_rbac.model.paths import PathError, normalize_path
 from jupyter_rbac.model import (
     ACTIONS,
     Catalog,
     ScopeError,
     compile_permissions,
 )
+from jupyter_rbac.model.defaults import DEFAULT_ROLES
+from jupyter_rbac.model.paths import PathError, normalize_path
 
 catalog = Catalog()
 
@@ -48,7 +48,13 @@ def test_a_bad_scope_raises_one_error_naming_scope_and_problem(scope, problem):
 
 def test_every_catalog_scope_has_a_description():
     entries = catalog.describe()
-    assert {e["scope"] for e in entries} >= {"all", "self", "read:contents", "execute:kernels", "lab"}
+    assert {e["scope"] for e in entries} >= {
+        "all",
+        "self",
+        "read:contents",
+        "execute:kernels",
+        "lab",
+    }
     assert all(e["description"].strip() for e in entries)
     for resource in catalog.resources:
         for action in ACTIONS:
@@ -57,7 +63,11 @@ def test_every_catalog_scope_has_a_description():
 
 def test_execute_implies_write_implies_read():
     p = perms("execute:kernels")
-    assert p.allows("read", "kernels") and p.allows("write", "kernels") and p.allows("execute", "kernels")
+    assert (
+        p.allows("read", "kernels")
+        and p.allows("write", "kernels")
+        and p.allows("execute", "kernels")
+    )
     p = perms("write:contents")
     assert p.allows("read", "contents") and not p.allows("execute", "contents")
     assert not perms("read:contents").allows("write", "contents")
@@ -130,8 +140,16 @@ def test_paths_never_escape_the_root(raw):
 
 
 def test_templates_fill_in_user_and_each_group():
-    p = perms("write:contents!path=shared/{group}/**", "write:contents!path=home/{user}/**", groups=["a", "b"])
-    assert {"write:contents!path=shared/a/**", "write:contents!path=shared/b/**", "write:contents!path=home/alice/**"} <= p.scopes
+    p = perms(
+        "write:contents!path=shared/{group}/**",
+        "write:contents!path=home/{user}/**",
+        groups=["a", "b"],
+    )
+    assert {
+        "write:contents!path=shared/a/**",
+        "write:contents!path=shared/b/**",
+        "write:contents!path=home/alice/**",
+    } <= p.scopes
     assert p.allows_path("write", "contents", "shared/b/x")
     assert not p.allows_path("write", "contents", "shared/c/x")
 
@@ -148,7 +166,9 @@ def test_unsafe_names_are_never_substituted():
 def test_custom_jupyter_server_aliases():
     assert catalog.parse("custom:jupyter_server:read:contents").resources == ("contents",)
     p = perms("custom:jupyter_server:execute:*")
-    assert p.allows("execute", "kernels") and p.allows("write", "contents") and p.allows("read", "lab")
+    assert (
+        p.allows("execute", "kernels") and p.allows("write", "contents") and p.allows("read", "lab")
+    )
     assert not p.allows("write", "roles")  # policy administration is not a jupyter_server resource
 
 

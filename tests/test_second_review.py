@@ -113,7 +113,9 @@ async def test_a_session_moved_to_a_path_the_user_may_not_read_is_refused(ann):
         for path in ("home/bob/nb.ipynb", "../../../../etc/passwd", "home/ann/lnkbob/nb.ipynb"):
             status, body = await ann.patch("api", "sessions", session["id"], body={"path": path})
             assert status in (400, 403, 404), (path, status, body)
-            assert (await ann.get("api", "sessions", session["id"]))[1]["path"] == "home/ann/mine.ipynb"
+            assert (await ann.get("api", "sessions", session["id"]))[1][
+                "path"
+            ] == "home/ann/mine.ipynb"
         status, body = await ann.patch(
             "api", "sessions", session["id"], body={"path": "home/ann/renamed.ipynb"}
         )
@@ -177,7 +179,9 @@ async def test_a_body_that_is_not_a_json_object_is_a_400(ann, admin, method, par
 async def test_an_undecodable_path_is_a_400_with_a_message(ann, jp_http_port, jp_base_url, caplog):
     for route in ("files", "view", "api/contents", "nbconvert/html"):
         response = await AsyncHTTPClient().fetch(
-            f"http://127.0.0.1:{jp_http_port}{jp_base_url}{route}/%c0%ae", headers=ann.headers, raise_error=False
+            f"http://127.0.0.1:{jp_http_port}{jp_base_url}{route}/%c0%ae",
+            headers=ann.headers,
+            raise_error=False,
         )
         assert response.code == 400, (route, response.code)
         assert response.body, route  # says why

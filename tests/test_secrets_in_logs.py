@@ -18,15 +18,21 @@ async def test_tokens_and_passwords_never_appear_in_the_log(caplog, rbac, admin,
     secrets = [admin.token, viewer.token]
 
     await viewer.get("api", "rbac", "me")  # Authorization header
-    await jp_fetch("lab", params={"token": viewer.token}, raise_error=False, follow_redirects=False)  # a login link
+    await jp_fetch(
+        "lab", params={"token": viewer.token}, raise_error=False, follow_redirects=False
+    )  # a login link
     browser = BrowserSession(jp_fetch)
     await browser.submit(("login",), ("login",), {"username": "vera", "password": viewer.token})
     wrong = viewer.token[:-4] + "zzzz"
     secrets.append(wrong)
-    await jp_fetch("api", "rbac", "me", headers={"Authorization": f"token {wrong}"}, raise_error=False)
+    await jp_fetch(
+        "api", "rbac", "me", headers={"Authorization": f"token {wrong}"}, raise_error=False
+    )
     await jp_fetch("api", "rbac", "me", params={"token": wrong}, raise_error=False)
 
-    status, created = await admin.post("api", "rbac", "users", "vera", "tokens", body={"note": "for a script"})
+    status, created = await admin.post(
+        "api", "rbac", "users", "vera", "tokens", body={"note": "for a script"}
+    )
     assert status == 201
     secrets.append(created["token"])
     status, invitation = await admin.post("api", "rbac", "invitations", body={"username": "newbie"})
@@ -34,7 +40,9 @@ async def test_tokens_and_passwords_never_appear_in_the_log(caplog, rbac, admin,
     code = invitation["url"].split("code=", 1)[1]
     secrets.append(code)
     await jp_fetch("rbac", "invite", params={"code": code}, raise_error=False)
-    status, _ = await viewer.put("api", "rbac", "me", "password", body={"new_password": "a long secret phrase"})
+    status, _ = await viewer.put(
+        "api", "rbac", "me", "password", body={"new_password": "a long secret phrase"}
+    )
     assert status == 204
     secrets.append("a long secret phrase")
 
@@ -71,9 +79,15 @@ async def test_refused_requests_are_logged_with_their_secrets_scrubbed(
     ]  # fmt: skip
     assert [response.code for response in refused] == [403, 403, 403]
 
-    warnings = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    warnings = [
+        record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING
+    ]
     # tornado's warning lines themselves (not only the access lines after them), scrubbed
-    for summary in ("?token=[secret] (127.0.0.1): Forbidden: sign in first", "/lab?token=[secret] (127.0.0.1): Forbidden: you need the scope read:lab", "/rbac/invite?code=[secret] (127.0.0.1): '_xsrf' argument missing"):
+    for summary in (
+        "?token=[secret] (127.0.0.1): Forbidden: sign in first",
+        "/lab?token=[secret] (127.0.0.1): Forbidden: you need the scope read:lab",
+        "/rbac/invite?code=[secret] (127.0.0.1): '_xsrf' argument missing",
+    ):
         assert any(summary in line for line in warnings), (summary, warnings)
     leaked = [secret[:12] + "…" for secret in (revoked, limited, code) if secret in caplog.text]
     assert leaked == [], f"in the log: {leaked}"

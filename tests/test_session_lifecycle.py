@@ -20,8 +20,8 @@ from tornado.websocket import WebSocketClosedError
 from jupyter_rbac.store import MIGRATIONS, Store, open_engine
 
 from .support.kernel_messages import ask_kernel_info, execute_request, until_closed
-from .support.openid import signing_in_at
 from .support.openid import sign_in as oidc_sign_in
+from .support.openid import signing_in_at
 
 pytestmark = pytest.mark.slow  # a server for each test, and the kernels or terminals it starts
 

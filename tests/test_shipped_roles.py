@@ -82,7 +82,13 @@ async def test_other_homes_do_not_show_in_an_analysts_listing(ann, bob, tree):
 
 async def test_an_analyst_exports_only_what_she_may_read(ann, bob, tree):
     for owner in ("ann", "bob"):
-        cell = {"id": "c1", "cell_type": "code", "source": f"print('{owner}')", "metadata": {}, "outputs": []}
+        cell = {
+            "id": "c1",
+            "cell_type": "code",
+            "source": f"print('{owner}')",
+            "metadata": {},
+            "outputs": [],
+        }
         cell["execution_count"] = None
         notebook = {**json.loads(NOTEBOOK), "cells": [cell]}
         (tree / "home" / owner / "nb.ipynb").write_text(json.dumps(notebook))

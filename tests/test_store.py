@@ -88,7 +88,9 @@ def test_tokens_are_stored_as_salted_slow_hashes(store, db_url):
     with store.engine.connect() as connection:
         from sqlalchemy import text
 
-        stored = [row[0] for row in connection.execute(text("SELECT hashed FROM rbac_tokens ORDER BY id"))]
+        stored = [
+            row[0] for row in connection.execute(text("SELECT hashed FROM rbac_tokens ORDER BY id"))
+        ]
     assert token not in " ".join(stored)
     assert all(hashed.startswith("$argon2id$") for hashed in stored)
     salts = {hashed.split("$")[4] for hashed in stored}

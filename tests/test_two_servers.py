@@ -62,6 +62,8 @@ def test_both_servers_write_one_audit_trail(servers):
     assert a.request("POST", "/api/rbac/groups", tokens["boss"], {"name": "from-a"})[0] == 201
     assert b.request("POST", "/api/rbac/groups", tokens["boss"], {"name": "from-b"})[0] == 201
     for server in (a, b):
-        status, trail = server.request("GET", "/api/rbac/audit?kind=group&action=group.create", tokens["boss"])
+        status, trail = server.request(
+            "GET", "/api/rbac/audit?kind=group&action=group.create", tokens["boss"]
+        )
         assert status == 200
         assert [e["target"] for e in trail["items"][:2]] == ["from-b", "from-a"]

@@ -38,7 +38,9 @@ def sign_in(jp_fetch, admin):
 
     async def cookie() -> str:
         browser = BrowserSession(jp_fetch)
-        response = await browser.submit(("login",), ("login",), {"username": "admin", "password": admin.token})
+        response = await browser.submit(
+            ("login",), ("login",), {"username": "admin", "password": admin.token}
+        )
         assert response.code == 302, response.code
         return "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
 

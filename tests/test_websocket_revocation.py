@@ -20,10 +20,11 @@ from .support.kernel_messages import (
     kernel_info_request,
     until_closed,
 )
-from .support.openid import signing_in_at
 from .support.openid import sign_in as oidc_sign_in
+from .support.openid import signing_in_at
 
 pytestmark = pytest.mark.slow  # a server for each test, and the kernels or terminals it starts
+
 
 @pytest.fixture
 def open_kernel(runner):
@@ -65,7 +66,9 @@ async def test_revoking_the_token_closes_a_kernel_connection(admin, rbac, open_k
     assert await until_closed(channels) == (1008, "the token of this connection was revoked")
 
 
-async def test_a_change_that_does_not_concern_the_connection_keeps_it_open(admin, make_user, open_kernel):
+async def test_a_change_that_does_not_concern_the_connection_keeps_it_open(
+    admin, make_user, open_kernel
+):
     channels = await open_kernel()
     await ask_kernel_info(channels)
     make_user("otto")
@@ -74,12 +77,16 @@ async def test_a_change_that_does_not_concern_the_connection_keeps_it_open(admin
     assert (await ask_kernel_info(channels))["content"]["status"] == "ok"  # still served
 
 
-async def test_taking_the_role_closes_a_terminal_before_it_runs_anything(admin, editor, jp_root_dir):
+async def test_taking_the_role_closes_a_terminal_before_it_runs_anything(
+    admin, editor, jp_root_dir
+):
     status, terminal = await editor.post("api", "terminals")
     assert status == 200, terminal
     shell = await editor.websocket("terminals", "websocket", terminal["name"])
     try:
-        await shell.write_message(json.dumps(["stdin", f"echo opened > {jp_root_dir}/opened.txt\r"]))
+        await shell.write_message(
+            json.dumps(["stdin", f"echo opened > {jp_root_dir}/opened.txt\r"])
+        )
         await _wait_for(lambda: (jp_root_dir / "opened.txt").exists())
         status, _ = await admin.patch("api", "rbac", "users", "eddie", body={"roles": []})
         assert status == 200
@@ -97,7 +104,9 @@ async def test_a_terminal_that_only_prints_closes_within_the_recheck_time(admin,
     assert status == 200, terminal
     shell = await editor.websocket("terminals", "websocket", terminal["name"])
     try:
-        await shell.write_message(json.dumps(["stdin", "while true; do echo tick; sleep 0.1; done\r"]))
+        await shell.write_message(
+            json.dumps(["stdin", "while true; do echo tick; sleep 0.1; done\r"])
+        )
         while "tick" not in (await asyncio.wait_for(shell.read_message(), TIMEOUT) or ""):
             pass
         status, _ = await admin.patch("api", "rbac", "users", "eddie", body={"roles": []})
@@ -144,31 +153,47 @@ async def test_signing_out_everywhere_closes_the_sessions_websockets_before_they
         status, _ = await laptop.api("GET", "api", "rbac", "me")
         assert status == 403  # the laptop's REST requests are refused...
         # ...and so is what its open websockets carry
-        await channels.write_message(execute_request(f"open({str(jp_root_dir / 'kernel.txt')!r}, 'w').close()"))
+        await channels.write_message(
+            execute_request(f"open({str(jp_root_dir / 'kernel.txt')!r}, 'w').close()")
+        )
         await shell.write_message(json.dumps(["stdin", f"echo after > {jp_root_dir}/shell.txt\r"]))
-        assert await until_closed(channels) == (1008, "the browser session of this connection ended")
+        assert await until_closed(channels) == (
+            1008,
+            "the browser session of this connection ended",
+        )
         assert await until_closed(shell) == (1008, "the browser session of this connection ended")
         await asyncio.sleep(1)  # what the kernel and the shell would take, had they got it
-        assert not (jp_root_dir / "kernel.txt").exists() and not (jp_root_dir / "shell.txt").exists()
+        assert (
+            not (jp_root_dir / "kernel.txt").exists() and not (jp_root_dir / "shell.txt").exists()
+        )
     finally:
         channels.close()
         shell.close()
 
 
-async def test_changing_the_password_closes_another_sessions_terminal_that_only_prints(ann, browser_of):
+async def test_changing_the_password_closes_another_sessions_terminal_that_only_prints(
+    ann, browser_of
+):
     laptop, phone = await browser_of(ann), await browser_of(ann)
     status, terminal = await ann.post("api", "terminals")
     assert status == 200, terminal
     shell = await laptop.websocket("terminals", "websocket", terminal["name"])
     try:
-        await shell.write_message(json.dumps(["stdin", "while true; do echo tick; sleep 0.1; done\r"]))
+        await shell.write_message(
+            json.dumps(["stdin", "while true; do echo tick; sleep 0.1; done\r"])
+        )
         while "tick" not in (await asyncio.wait_for(shell.read_message(), TIMEOUT) or ""):
             pass
-        status, _ = await phone.api("PUT", "api", "rbac", "me", "password", body={"new_password": "a new long phrase"})
+        status, _ = await phone.api(
+            "PUT", "api", "rbac", "me", "password", body={"new_password": "a new long phrase"}
+        )
         assert status == 204
         # it only receives: the timer (every second) ends it, else the ticks go on and this times out
         await asyncio.wait_for(until_closed(shell), TIMEOUT)
-        assert (shell.close_code, shell.close_reason) == (1008, "the browser session of this connection ended")
+        assert (shell.close_code, shell.close_reason) == (
+            1008,
+            "the browser session of this connection ended",
+        )
         status, _ = await phone.api("GET", "api", "rbac", "me")
         assert status == 200  # the session that changed it goes on
     finally:
@@ -182,7 +207,9 @@ async def test_a_session_that_goes_on_keeps_its_websockets(ann, browser_of, admi
     channels = await laptop.websocket("api", "kernels", kernel["id"], "channels")
     try:
         await ask_kernel_info(channels)
-        status, _ = await admin.patch("api", "rbac", "users", "ann", body={"display_name": "Ann Other"})
+        status, _ = await admin.patch(
+            "api", "rbac", "users", "ann", body={"display_name": "Ann Other"}
+        )
         assert status == 200  # a change to her record that does not end her sessions
         assert (await ask_kernel_info(channels))["content"]["status"] == "ok"
     finally:
@@ -200,7 +227,10 @@ class TestOpenIDConnectSessions:
         self, issuer, jp_fetch, jp_http_port, jp_base_url
     ):
         issuer.user("ivy", groups=["/analyst"])  # an analyst: runs her own kernels
-        laptop, phone = await oidc_sign_in(jp_fetch, issuer, "ivy"), await oidc_sign_in(jp_fetch, issuer, "ivy")
+        laptop, phone = (
+            await oidc_sign_in(jp_fetch, issuer, "ivy"),
+            await oidc_sign_in(jp_fetch, issuer, "ivy"),
+        )
         for browser in (laptop, phone):
             await browser.get("lab")  # the page gives the browser its XSRF cookie
         status, kernel = await laptop.api("POST", "api", "kernels", body={"name": "python3"})
@@ -208,7 +238,9 @@ class TestOpenIDConnectSessions:
         cookie = "; ".join(f"{name}={value}" for name, value in laptop.cookies.items())
         url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}api/kernels/{kernel['id']}/channels"
         own = f"http://127.0.0.1:{jp_http_port}"
-        channels = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie, "Origin": own}))
+        channels = await websocket_connect(
+            HTTPRequest(url, headers={"Cookie": cookie, "Origin": own})
+        )
         try:
             await ask_kernel_info(channels)
             status, _ = await phone.api("DELETE", "api", "rbac", "me", "sessions")
@@ -216,7 +248,10 @@ class TestOpenIDConnectSessions:
             assert (await laptop.api("GET", "api", "rbac", "me"))[0] == 403
             request, _ = kernel_info_request()
             await channels.write_message(request)
-            assert await until_closed(channels) == (1008, "the browser session of this connection ended")
+            assert await until_closed(channels) == (
+                1008,
+                "the browser session of this connection ended",
+            )
             again = await oidc_sign_in(jp_fetch, issuer, "ivy")  # signing in again works
             assert (await again.api("GET", "api", "rbac", "me"))[0] == 200
         finally:

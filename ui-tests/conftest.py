@@ -225,6 +225,7 @@ def policy(tmp_path, jupyter_env) -> tuple[str, dict[str, str]]:
             capture_output=True,
             text=True,
             timeout=60,
+            check=False,  # its stderr goes into the assertion below
         )
         assert result.returncode == 0, f"jupyter rbac {' '.join(args)}:\n{result.stderr}"
         return result.stdout
@@ -260,7 +261,9 @@ def lab_server(request, tmp_path, jupyter_env, server_root, policy, collaboratio
     if collaboration:
         cmd.append("--YDocExtension.document_save_delay=0.5")
     else:
-        cmd.append("--ServerApp.jpserver_extensions=jupyter_server_ydoc=False")  # see DISABLED_LAB_EXTENSIONS
+        cmd.append(
+            "--ServerApp.jpserver_extensions=jupyter_server_ydoc=False"
+        )  # see DISABLED_LAB_EXTENSIONS
     server = LabServer(url=f"http://127.0.0.1:{port}", root=server_root, log=log, tokens=tokens)
     with log.open("wb") as log_file:
         proc = subprocess.Popen(
@@ -289,9 +292,7 @@ def _wait_until_ready(proc: subprocess.Popen, server: LabServer) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(
-                f"jupyter lab exited with {proc.returncode}:\n{_tail(server.log)}"
-            )
+            raise RuntimeError(f"jupyter lab exited with {proc.returncode}:\n{_tail(server.log)}")
         try:
             status, body = server.request("/api/rbac/me", server.tokens["vera"])
         except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -366,7 +367,7 @@ def page(request, browser, tmp_path, lab_server):
             try:
                 page.screenshot(path=str(shot))
                 print(f"\nscreenshot of the failure: {shot}")
-            except Exception as err:  # the page may be gone; the report matters more
+            except Exception as err:  # noqa: BLE001  # the page may be gone; the report matters more
                 print(f"\nno screenshot: {err}")
         context.close()
 

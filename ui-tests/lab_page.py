@@ -167,9 +167,11 @@ class JupyterLabPage:
         seen: list[str] = []
         self.page.on(
             "request",
-            lambda request: seen.append(request.url)
-            if request.method == method and path_part in request.url
-            else None,
+            lambda request: (
+                seen.append(request.url)
+                if request.method == method and path_part in request.url
+                else None
+            ),
         )
         return seen
 

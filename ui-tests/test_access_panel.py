@@ -44,7 +44,11 @@ def _api(lab_server, method: str, path: str, token: str, body: dict | None = Non
         f"{lab_server.url}/api/rbac/{path}",
         method=method,
         data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": f"token {token}", "Content-Type": "application/json", **(headers or {})},
+        headers={
+            "Authorization": f"token {token}",
+            "Content-Type": "application/json",
+            **(headers or {}),
+        },
     )
     with urllib.request.urlopen(request, timeout=10) as answer:
         return json.loads(answer.read() or b"null")
@@ -63,12 +67,18 @@ def test_an_administrator_grants_a_folder_through_a_group(browser, lab_server, s
         editor.get_by_label("Name", exact=True).fill("viewer")  # taken: the server says so
         editor.get_by_label("Description").fill("Open and save files under shared/developer")
         editor.get_by_label("Scope", exact=True).fill("write:contents")
-        expect(editor.locator(".jp-RBAC-Help").first).to_contain_text("save, upload")  # the catalog's words
+        expect(editor.locator(".jp-RBAC-Help").first).to_contain_text(
+            "save, upload"
+        )  # the catalog's words
         editor.get_by_label("Narrow to").select_option("path")
         editor.get_by_label("Path", exact=True).fill("shared/developer/**")
         editor.get_by_label("Path", exact=True).press("Enter")  # the keyboard adds the scope
-        expect(editor.get_by_role("list", name="Scopes")).to_have_text("write:contents!path=shared/developer/**×")
-        expect(editor.get_by_role("list", name="What it grants")).to_contain_text("(under shared/developer/)")
+        expect(editor.get_by_role("list", name="Scopes")).to_have_text(
+            "write:contents!path=shared/developer/**×"
+        )
+        expect(editor.get_by_role("list", name="What it grants")).to_contain_text(
+            "(under shared/developer/)"
+        )
         editor.get_by_role("button", name="Create role").click()
         expect(editor.get_by_role("alert")).to_contain_text("viewer")  # 409, inline, nothing lost
         editor.get_by_label("Name", exact=True).fill(ROLE)
@@ -123,7 +133,9 @@ def test_an_administrator_grants_a_folder_through_a_group(browser, lab_server, s
         group_create = next(i for i, text in enumerate(texts) if "group.create" in text)
         assert group_create < first_create, texts  # newest first
         # vera's refused write shows up by itself while the view is open
-        expect(events).to_contain_text(f"request.denied PUT /api/contents/{ELSEWHERE}", timeout=30_000)
+        expect(events).to_contain_text(
+            f"request.denied PUT /api/contents/{ELSEWHERE}", timeout=30_000
+        )
         audit.get_by_label("Kind").select_option("role")
         expect(events).to_contain_text(f"role.create {ROLE}")
         expect(events.locator("li").filter(has_not_text=re.compile(r"\brole\."))).to_have_count(0)
@@ -159,7 +171,14 @@ def test_a_save_that_lost_a_race_is_reloaded_and_retried(browser, lab_server):
         admin.page.context.close()
 
 
-SCREENSHOT_SECTIONS = ("My permissions", "Roles", "Members", "Check access", "Access matrix", "Audit")
+SCREENSHOT_SECTIONS = (
+    "My permissions",
+    "Roles",
+    "Members",
+    "Check access",
+    "Access matrix",
+    "Audit",
+)
 
 
 def test_every_view_in_light_and_dark_themes(browser, lab_server):
@@ -168,10 +187,18 @@ def test_every_view_in_light_and_dark_themes(browser, lab_server):
     admin = _new_lab(browser, lab_server)
     try:
         admin.sign_in(lab_server.tokens["boss"])
-        _api(lab_server, "POST", "groups", lab_server.tokens["boss"], {"name": GROUP, "members": ["vera", "eddie"], "roles": ["editor"]})
+        _api(
+            lab_server,
+            "POST",
+            "groups",
+            lab_server.tokens["boss"],
+            {"name": GROUP, "members": ["vera", "eddie"], "roles": ["editor"]},
+        )
         admin.open_access_panel()
         # A wider sidebar, as a person managing roles would drag it.
-        handle = admin.page.locator("#jp-main-split-panel > .lm-SplitPanel-handle:not(.lm-mod-hidden)").first
+        handle = admin.page.locator(
+            "#jp-main-split-panel > .lm-SplitPanel-handle:not(.lm-mod-hidden)"
+        ).first
         box = handle.bounding_box()
         admin.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 200)
         admin.page.mouse.down()
@@ -188,8 +215,12 @@ def test_every_view_in_light_and_dark_themes(browser, lab_server):
                 admin.access_panel.screenshot(path=str(ARTIFACTS / f"access-{slug}-{theme}.png"))
                 if label == "Roles":  # and the role editor, on a role with templated scopes
                     section.get_by_role("button", name="Open role runner").click()
-                    expect(section.get_by_role("list", name="What it grants")).to_contain_text("(under home/{user}/: each user's own)")
-                    admin.access_panel.screenshot(path=str(ARTIFACTS / f"access-role-editor-{theme}.png"))
+                    expect(section.get_by_role("list", name="What it grants")).to_contain_text(
+                        "(under home/{user}/: each user's own)"
+                    )
+                    admin.access_panel.screenshot(
+                        path=str(ARTIFACTS / f"access-role-editor-{theme}.png")
+                    )
                     section.get_by_role("button", name="Cancel").click()
                 admin.access_panel.locator(f"[aria-label='{label} Section']").click()  # collapse
         assert len(list(ARTIFACTS.glob("access-*-dark.png"))) == len(SCREENSHOT_SECTIONS) + 1

@@ -23,16 +23,35 @@ def invite(lab_server, policy, jupyter_env, username: str) -> str:
     db_url, _ = policy
     display_name, role, _ = PEOPLE[username]
     result = subprocess.run(
-        [sys.executable, "-m", "jupyter_rbac.cli", "--db-url", db_url, "invite", username,
-         "--display-name", display_name, "--role", role, "--url", lab_server.url],
-        env=jupyter_env, capture_output=True, text=True, timeout=60, check=True,
+        [
+            sys.executable,
+            "-m",
+            "jupyter_rbac.cli",
+            "--db-url",
+            db_url,
+            "invite",
+            username,
+            "--display-name",
+            display_name,
+            "--role",
+            role,
+            "--url",
+            lab_server.url,
+        ],
+        env=jupyter_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     link = result.stdout.strip()
     assert link.startswith(f"{lab_server.url}/rbac/invite?code="), result
     return link
 
 
-def test_invited_people_sign_in_and_act_as_themselves(browser, lab_server, policy, jupyter_env, tmp_path):
+def test_invited_people_sign_in_and_act_as_themselves(
+    browser, lab_server, policy, jupyter_env, tmp_path
+):
     links = {name: invite(lab_server, policy, jupyter_env, name) for name in PEOPLE}
     for username, (display_name, role, password) in PEOPLE.items():
         context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -46,7 +65,9 @@ def test_invited_people_sign_in_and_act_as_themselves(browser, lab_server, polic
             lab.sign_in_with_password(username, password)
             label = lab.status_bar_item(re.compile(rf"{display_name}.*\b{role}\b"))
             expect(label).to_be_visible()
-            expect(label).to_have_attribute("title", re.compile(rf"Signed in as {display_name} \({username}\)"))
+            expect(label).to_have_attribute(
+                "title", re.compile(rf"Signed in as {display_name} \({username}\)")
+            )
             lab.page.screenshot(path=str(tmp_path / f"signed-in-{username}.png"))
 
             identity = lab.page.evaluate("fetch('api/me').then(r => r.json())")

@@ -32,7 +32,12 @@ def test_viewer_opens_a_notebook_but_saving_is_refused(lab, lab_server):
 
     # Bypassing JupyterLab does not help: the server refuses the save from vera's browser.
     refused = lab.put_contents_as_this_browser(
-        NOTEBOOK, {"type": "notebook", "format": "json", "content": lab_server.notebook_with(ORIGINAL + edit)}
+        NOTEBOOK,
+        {
+            "type": "notebook",
+            "format": "json",
+            "content": lab_server.notebook_with(ORIGINAL + edit),
+        },
     )
     assert refused.status == 403
     assert refused.json()["missing_scope"] == "write:contents"
@@ -91,11 +96,15 @@ def test_an_administrator_checks_access_in_the_panel(lab, lab_server):
     form.get_by_label("Action", exact=True).select_option("write")
     form.get_by_label("Path (optional)").fill("work/hello.ipynb")
     form.get_by_label("Path (optional)").press("Enter")  # the keyboard submits the form
-    expect(form.get_by_role("status")).to_have_text("Refused: it needs the scope write:contents!path=work/hello.ipynb.")
+    expect(form.get_by_role("status")).to_have_text(
+        "Refused: it needs the scope write:contents!path=work/hello.ipynb."
+    )
     form.get_by_label("Action", exact=True).select_option("read")
     form.get_by_role("button", name="Check").scroll_into_view_if_needed()
     form.get_by_role("button", name="Check").click()
-    expect(form.get_by_role("status")).to_have_text(re.compile(r"Allowed: role viewer grants read:contents"))
+    expect(form.get_by_role("status")).to_have_text(
+        re.compile(r"Allowed: role viewer grants read:contents")
+    )
 
 
 def test_the_administration_views_are_not_rendered_for_others(lab, lab_server):

@@ -38,4 +38,6 @@ class EditGate:
 
     def may_edit(self) -> bool:
         permissions = self.permissions()
-        return permissions.is_all or permissions.allows_object("write", "contents", self.document, None, ())
+        return permissions.is_all or permissions.allows_object(
+            "write", "contents", self.document, None, ()
+        )

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+
 @dataclass
 class Identity:
     """What the server verified about a user, as their request's User object carried it."""
@@ -74,13 +75,17 @@ class Presence:
         now = self._clock()
         visitor = self._visitors.get(user.username)
         if visitor is None or self._idle(visitor, now):
-            self._visitors[user.username] = _Visitor(Identity.of(user), now, now, visitor.connections if visitor else {})
+            self._visitors[user.username] = _Visitor(
+                Identity.of(user), now, now, visitor.connections if visitor else {}
+            )
             self._changed()
             return
         visitor.last_seen = now
         visitor.identity = Identity.of(user)
 
-    def connect(self, user: Any, kind: str, document: str | None = None, mode: str | None = None) -> int:
+    def connect(
+        self, user: Any, kind: str, document: str | None = None, mode: str | None = None
+    ) -> int:
         """A websocket of `user` opened; returns its id for `disconnect`."""
         self.seen(user)
         connection = Connection(next(self._ids), user.username, kind, self._clock(), document, mode)

@@ -50,9 +50,15 @@ class CollaborationRoomHandler(YDocWebSocketHandler):
             )
         presence = self.settings.get("rbac_presence")
         if presence is not None:
-            mode = None if self._document_path is None else ("editor" if self._may_edit() else "viewer")
+            mode = (
+                None
+                if self._document_path is None
+                else ("editor" if self._may_edit() else "viewer")
+            )
             kind = "document" if self._document_path is not None else "awareness"
-            self._presence_connection = presence.connect(self.current_user, kind, self._document_path, mode)
+            self._presence_connection = presence.connect(
+                self.current_user, kind, self._document_path, mode
+            )
         # tornado's websockets wait for delayed ACKs (Nagle) otherwise, on every edit
         self.set_nodelay(True)
         await super().open(room_id)

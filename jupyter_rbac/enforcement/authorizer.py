@@ -20,7 +20,16 @@ from .contents_check import note_judged, note_launch
 from .context import context_of
 from .handler_kinds import HandlerKind, kind_of
 from .locations import real_location
-from .needs import HIDDEN_KIND, RESOLVERS, Need, NoSuchObject, Unresolvable, api_path, generic_path, needs_of_request
+from .needs import (
+    HIDDEN_KIND,
+    RESOLVERS,
+    Need,
+    NoSuchObject,
+    Unresolvable,
+    api_path,
+    generic_path,
+    needs_of_request,
+)
 from .routes import READ_METHODS
 from .websockets import remember_question
 
@@ -64,7 +73,9 @@ class RBACAuthorizer(Authorizer):
     hub_grants: HubGrants | None = None  # set by the extension; used under JupyterHub only
     hub_connections: HubConnections | None = None  # websockets ask the Hub again (under JupyterHub)
 
-    def is_authorized(self, handler: RequestHandler, user: User, action: str, resource: str) -> bool:
+    def is_authorized(
+        self, handler: RequestHandler, user: User, action: str, resource: str
+    ) -> bool:
         """True if `user` may do `action` on `resource` for this request; False gives a 403.
 
         On False, the scope that was missing is left in the request's context for the error
@@ -82,7 +93,11 @@ class RBACAuthorizer(Authorizer):
         kind = kind_of(handler)
         action = ACTION_FOR_HANDLER.get((kind, action), action)
         action = _at_least_the_route_action(handler, action, resource)
-        if action == "read" and handler.request.method not in READ_METHODS and kind not in READING_HANDLERS:
+        if (
+            action == "read"
+            and handler.request.method not in READ_METHODS
+            and kind not in READING_HANDLERS
+        ):
             # jupyter_server's @authorized remembers the action of its first call; a method that
             # writes is never judged as a read.
             action = "write"
@@ -93,7 +108,11 @@ class RBACAuthorizer(Authorizer):
         # Reading a path is decided by the handler, method, action and path alone: remember
         # what these permissions allowed (a user opens the same files again and again).
         remembered = None
-        if resource == "contents" and handler.request.method in READ_METHODS and kind not in RESOLVERS:
+        if (
+            resource == "contents"
+            and handler.request.method in READ_METHODS
+            and kind not in RESOLVERS
+        ):
             generic = generic_path(handler)
             root = getattr(getattr(handler, "contents_manager", None), "root_dir", None)
             # where the path leads is part of the question: a link may appear or change
@@ -152,9 +171,9 @@ class RBACAuthorizer(Authorizer):
         if external is not None:
             return external
         context = context_of(handler)
-        if context.external is None and self.hub_grants is not None:
-            if getattr(user, "hub_user", None) is not None:  # JupyterHub's model of the user
-                context.external = self.hub_grants.of(user)
+        hub_user = getattr(user, "hub_user", None)  # JupyterHub's model of the user
+        if context.external is None and self.hub_grants is not None and hub_user is not None:
+            context.external = self.hub_grants.of(user)
         return context.external
 
     def _allows(self, handler: RequestHandler, permissions, need: Need) -> bool:
@@ -163,7 +182,9 @@ class RBACAuthorizer(Authorizer):
                 return permissions.allows_some(need.action, need.resource)
             return permissions.allows(need.action, need.resource)
         owner_groups = self.policy.groups_of(need.owner) if need.owner else ()
-        if permissions.allows_object(need.action, need.resource, need.path, need.owner, owner_groups):
+        if permissions.allows_object(
+            need.action, need.resource, need.path, need.owner, owner_groups
+        ):
             return True
         if (
             need.traversal

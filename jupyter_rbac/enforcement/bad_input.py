@@ -22,7 +22,10 @@ TOO_DEEP = f"the request body nests deeper than this server reads (at most {MAX_
 # What a request's path can make the file system say, as an answer that names no server folder.
 _DISK_ANSWERS: dict[type, tuple[int, str]] = {
     FileNotFoundError: (404, "No such file or folder: a folder on the way does not exist"),
-    NotADirectoryError: (404, "No such file or folder: a file stands where the path needs a folder"),
+    NotADirectoryError: (
+        404,
+        "No such file or folder: a file stands where the path needs a folder",
+    ),
     IsADirectoryError: (400, "The path names a folder where a file is needed"),
 }
 
@@ -48,14 +51,18 @@ def bad_input_answer(exception: BaseException | None, on_files: bool) -> web.HTT
     if isinstance(exception, UnicodeDecodeError):  # a body or argument that is not UTF-8 text
         return web.HTTPError(400, "The request is not UTF-8 text")
     if isinstance(exception, NoSuchKernel):  # a kernel asked for by a name no kernel spec has
-        return web.HTTPError(400, f"No kernel type named {exception.args[0] if exception.args else ''!r}")
+        return web.HTTPError(
+            400, f"No kernel type named {exception.args[0] if exception.args else ''!r}"
+        )
     if not on_files:
         return None
     for kind, (status, message) in _DISK_ANSWERS.items():
         if isinstance(exception, kind):
             return web.HTTPError(status, message)
     if saving and isinstance(exception, MALFORMED_MODEL):  # a model the save could not read
-        return web.HTTPError(400, f"The model to save is not valid: {type(exception).__name__} {exception}")
+        return web.HTTPError(
+            400, f"The model to save is not valid: {type(exception).__name__} {exception}"
+        )
     return None
 
 
@@ -77,7 +84,11 @@ def require_json_object(handler: Any) -> None:
     """The JSON APIs of the server (jupyter_server's, JupyterLab's, collaboration's, ours) take a
     JSON object as a body; anything else is a 400 here, before a handler calls `.get` on a list
     or a string (a 500 in several of them)."""
-    if not isinstance(handler, APIHandler) or handler.request.method not in ("POST", "PUT", "PATCH"):
+    if not isinstance(handler, APIHandler) or handler.request.method not in (
+        "POST",
+        "PUT",
+        "PATCH",
+    ):
         return
     body = handler.request.body.lstrip()
     if body and not body.startswith(b"{"):

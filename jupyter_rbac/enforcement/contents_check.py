@@ -73,7 +73,9 @@ class Disagreement(web.HTTPError):
     """403: the file manager would touch another file than the one the policy judged."""
 
     def __init__(self, api_path: str, disk_path: str):
-        super().__init__(403, f"jupyter-rbac refuses {api_path!r}: it cannot judge the file it leads to")
+        super().__init__(
+            403, f"jupyter-rbac refuses {api_path!r}: it cannot judge the file it leads to"
+        )
         self.api_path = api_path
         self.disk_path = disk_path
 
@@ -88,7 +90,9 @@ def check_touched(api_path: str, os_path: str, root: str) -> None:
         as_judged = normalize_path(api_path)
     except PathError:
         as_judged = None  # the Authorizer refuses such paths: reaching here is a bug
-    near = on_disk is not None and (not request.paths or any(_related(on_disk, p) for p in request.paths))
+    near = on_disk is not None and (
+        not request.paths or any(_related(on_disk, p) for p in request.paths)
+    )
     if as_judged != on_disk or not near:
         app_log.error(
             "jupyter-rbac bug: the policy judged %r (allowed: %s) but the contents manager would touch "
@@ -121,7 +125,13 @@ def _folder_prefix(root: str) -> str:
 
 def _related(path: str, judged: str) -> bool:
     """`path` is `judged`, a folder above it or anything below it."""
-    return path == judged or not judged or not path or path.startswith(judged + "/") or judged.startswith(path + "/")
+    return (
+        path == judged
+        or not judged
+        or not path
+        or path.startswith(judged + "/")
+        or judged.startswith(path + "/")
+    )
 
 
 class RealPathCheck:
@@ -138,8 +148,12 @@ def install(contents_manager: Any) -> bool:
     cls = type(contents_manager)
     if isinstance(contents_manager, RealPathCheck):
         return True
-    if not callable(getattr(cls, "_get_os_path", None)) or not getattr(contents_manager, "root_dir", None):
+    if not callable(getattr(cls, "_get_os_path", None)) or not getattr(
+        contents_manager, "root_dir", None
+    ):
         return False
-    checked = type(cls.__name__, (RealPathCheck, cls), {"__module__": cls.__module__, "__doc__": cls.__doc__})
+    checked = type(
+        cls.__name__, (RealPathCheck, cls), {"__module__": cls.__module__, "__doc__": cls.__doc__}
+    )
     contents_manager.__class__ = checked
     return True

@@ -41,14 +41,13 @@ if TYPE_CHECKING:
     from .authorizer import RBACAuthorizer
 
 
-
-
 class PolicyUnavailable(web.HTTPError):
     """503: the policy database cannot be read, so nothing is allowed (fail closed)."""
 
     def __init__(self) -> None:
         super().__init__(
-            503, "The access policy cannot be read: every request is refused until its database is back."
+            503,
+            "The access policy cannot be read: every request is refused until its database is back.",
         )
 
 
@@ -101,13 +100,19 @@ class RouteGuard:
     def available(self) -> None:
         if self._outage is not None:
             self._outage = None
-            app_log.warning("jupyter-rbac reads the access policy again: requests are decided as before.")
+            app_log.warning(
+                "jupyter-rbac reads the access policy again: requests are decided as before."
+            )
 
     def install(self, web_app: web.Application) -> None:
         dispatch = web_app.get_handler_delegate
 
-        def guarded_dispatch(request, target_class, target_kwargs=None, path_args=None, path_kwargs=None):
-            return dispatch(request, self.guarded(target_class), target_kwargs, path_args, path_kwargs)
+        def guarded_dispatch(
+            request, target_class, target_kwargs=None, path_args=None, path_kwargs=None
+        ):
+            return dispatch(
+                request, self.guarded(target_class), target_kwargs, path_args, path_kwargs
+            )
 
         web_app.get_handler_delegate = guarded_dispatch  # type: ignore[method-assign]
 
@@ -145,7 +150,9 @@ class RouteGuard:
             if function is None or function in self.bare_authorized:
                 continue
             if any(_is_bare_authorized(layer) for layer in _layers(function)):
-                self.bare_authorized.add(function)  # as the class has it (maybe @web.authenticated too)
+                self.bare_authorized.add(
+                    function
+                )  # as the class has it (maybe @web.authenticated too)
 
     def check(self, handler: web.RequestHandler) -> None:
         """Raise ScopeDenied (403) unless the route's rule lets this request's user through."""
@@ -172,7 +179,6 @@ class RouteGuard:
         if not allowed:
             raise ScopeDenied(missing)
 
-
     def record_denial(self, handler: web.RequestHandler, missing_scope: str) -> None:
         """Put a denied request in the audit trail (and so in the event stream).
 
@@ -192,7 +198,7 @@ class RouteGuard:
                 coalesce=f"{request.method} {missing_scope.partition('!')[0]}",
                 missing_scope=missing_scope,
             )
-        except Exception:  # the 403 must still go out if the trail cannot be written
+        except Exception:  # noqa: BLE001  # the 403 must still go out if the trail cannot be written
             app_log.exception("jupyter-rbac: could not record a denied request")
 
 
@@ -294,9 +300,14 @@ class GuardedHandler:
             self.route_guard.record_denial(self, missing)  # type: ignore[arg-type]
         if status_code == 403 and missing and self._wants_json():
             # our own API explains escalations in its own words; everything else names the scope
-            message = getattr(exception, "rbac_message", None) or f"Forbidden: you need the scope {missing}"
+            message = (
+                getattr(exception, "rbac_message", None)
+                or f"Forbidden: you need the scope {missing}"
+            )
             self.set_header("Content-Type", "application/json")  # type: ignore[attr-defined]
-            self.finish(json.dumps({"message": message, "reason": "Forbidden", "missing_scope": missing}))
+            self.finish(
+                json.dumps({"message": message, "reason": "Forbidden", "missing_scope": missing})
+            )
             return
         if status_code == 403 and missing and isinstance(exception, web.HTTPError):
             exception.log_message = f"Forbidden: you need the scope {missing}"
@@ -381,7 +392,11 @@ class CrossOriginWebsocket(web.HTTPError):
 
     def __init__(self, handler: Any):
         origin = handler.request.headers.get("Origin")
-        app_log.warning("jupyter-rbac refused a websocket to %s from another origin (%s)", handler.request.path, origin)
+        app_log.warning(
+            "jupyter-rbac refused a websocket to %s from another origin (%s)",
+            handler.request.path,
+            origin,
+        )
         super().__init__(403, "Forbidden: a websocket from another origin")
 
 

@@ -60,7 +60,9 @@ def _permissions(handler: RequestHandler):
     return context_of(handler).permissions
 
 
-def _owner_allows(handler, policy: Policy, action: str, resource: str, kind: str, object_id, path=None):
+def _owner_allows(
+    handler, policy: Policy, action: str, resource: str, kind: str, object_id, path=None
+):
     permissions = _permissions(handler)
     if permissions is None:
         return False
@@ -80,7 +82,11 @@ def _may_see_path(permissions, path: str) -> bool:
 def _kernels(handler, policy: Policy, models: JSON) -> JSON:
     if not isinstance(models, list):
         return models
-    return [m for m in models if _owner_allows(handler, policy, "read", "kernels", "kernel", m.get("id"))]
+    return [
+        m
+        for m in models
+        if _owner_allows(handler, policy, "read", "kernels", "kernel", m.get("id"))
+    ]
 
 
 def _sessions(handler, policy: Policy, models: JSON) -> JSON:
@@ -89,7 +95,9 @@ def _sessions(handler, policy: Policy, models: JSON) -> JSON:
     return [
         m
         for m in models
-        if _owner_allows(handler, policy, "read", "sessions", "session", m.get("id"), _session_path(m))
+        if _owner_allows(
+            handler, policy, "read", "sessions", "session", m.get("id"), _session_path(m)
+        )
     ]
 
 
@@ -97,7 +105,9 @@ def _terminals(handler, policy: Policy, models: JSON) -> JSON:
     if not isinstance(models, list):
         return models
     return [
-        m for m in models if _owner_allows(handler, policy, "read", "terminals", "terminal", m.get("name"))
+        m
+        for m in models
+        if _owner_allows(handler, policy, "read", "terminals", "terminal", m.get("name"))
     ]
 
 
@@ -313,11 +323,16 @@ class DepartedOwners:
             try:
                 await self._stop(kind, object_id)
             except Exception:  # one that cannot be stopped must not keep the others running
-                self.log.exception("jupyter-rbac: could not shut down %s %s of a deleted user", kind, object_id)
+                self.log.exception(
+                    "jupyter-rbac: could not shut down %s %s of a deleted user", kind, object_id
+                )
                 continue
             self.policy.forget_owner(kind, object_id)
             self.log.info(
-                "jupyter-rbac: %s %s of the deleted user %s shut down", kind, object_id, owned and owned.owner
+                "jupyter-rbac: %s %s of the deleted user %s shut down",
+                kind,
+                object_id,
+                owned and owned.owner,
             )
 
     async def _stop(self, kind: str, object_id: str) -> None:

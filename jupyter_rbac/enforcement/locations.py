@@ -39,7 +39,11 @@ def ignores_case(real_root: str) -> bool:
             return _same_entry(real_root, os.path.basename(probe.name))
     except OSError as error:
         # cannot tell (a read-only, empty root): spell every path as the disk does, to be safe
-        app_log.warning("jupyter-rbac: cannot tell whether %s ignores case (%s); assuming it does", real_root, error)
+        app_log.warning(
+            "jupyter-rbac: cannot tell whether %s ignores case (%s); assuming it does",
+            real_root,
+            error,
+        )
         return True
 
 

@@ -73,8 +73,6 @@ class NoSuchObject(Unresolvable):
         self.need = Need(action, resource, has_object=True, hides_existence=True)
 
 
-
-
 def needs_of_request(
     policy: Policy, handler: RequestHandler, username: str, action: str, resource: str
 ) -> list[Need]:
@@ -147,7 +145,9 @@ def _contents_needs(handler: RequestHandler, action: str, raw_path: str | None) 
         if method == "PATCH":  # a rename: jupyter_server moves the file to the body's path
             new_path = body.get("path")
             if not isinstance(new_path, str):
-                raise web.HTTPError(400, "'path' in the request body must be a string: where to move the file")
+                raise web.HTTPError(
+                    400, "'path' in the request body must be a string: where to move the file"
+                )
             needs.append(Need("write", "contents", api_path(new_path), has_object=True))
     return _where_links_lead(handler, needs)
 
@@ -167,13 +167,25 @@ def _where_links_lead(handler: RequestHandler, needs: list[Need]) -> list[Need]:
         real = real_location(root, need.path)
         if real != need.path:
             extra.append(
-                Need(need.action, "contents", real, has_object=True, traversal=need.traversal, reported=need.refusal)
+                Need(
+                    need.action,
+                    "contents",
+                    real,
+                    has_object=True,
+                    traversal=need.traversal,
+                    reported=need.refusal,
+                )
             )
     return needs + extra
 
 
 def _owned_needs(
-    policy: Policy, handler: RequestHandler, username: str, action: str, resource: str, object_id: str | None
+    policy: Policy,
+    handler: RequestHandler,
+    username: str,
+    action: str,
+    resource: str,
+    object_id: str | None,
 ) -> list[Need]:
     kind = OWNED_KIND[resource]
     if object_id is None:
@@ -186,7 +198,9 @@ def _owned_needs(
     return [Need(action, resource, owned.path, owned.owner, has_object=True, hides_existence=True)]
 
 
-def _session_needs(policy: Policy, handler: RequestHandler, username: str, action: str) -> list[Need]:
+def _session_needs(
+    policy: Policy, handler: RequestHandler, username: str, action: str
+) -> list[Need]:
     session_id = handler.path_kwargs.get("session_id")
     method = handler.request.method
     if session_id is None and method != "POST":
@@ -241,12 +255,18 @@ def _runs(handler: RequestHandler, kernel_id: str) -> bool:
         return False
 
 
-def _nbconvert_file_needs(policy: Policy, handler: RequestHandler, username: str, action: str) -> list[Need]:
+def _nbconvert_file_needs(
+    policy: Policy, handler: RequestHandler, username: str, action: str
+) -> list[Need]:
     path = api_path(handler.path_kwargs.get("path"))
     # Exporting a notebook reveals it: the user must also be able to read it, where its links
     # lead too.
     return _where_links_lead(
-        handler, [Need(action, "nbconvert", path, has_object=True), Need("read", "contents", path, has_object=True)]
+        handler,
+        [
+            Need(action, "nbconvert", path, has_object=True),
+            Need("read", "contents", path, has_object=True),
+        ],
     )
 
 
@@ -262,7 +282,9 @@ def _room_needs(policy: Policy, handler: RequestHandler, username: str, action: 
     return [need._replace(hides_existence=True) for need in _contents_needs(handler, action, path)]
 
 
-def _file_id_needs(policy: Policy, handler: RequestHandler, username: str, action: str) -> list[Need]:
+def _file_id_needs(
+    policy: Policy, handler: RequestHandler, username: str, action: str
+) -> list[Need]:
     if kind_of(handler) is HandlerKind.FILE_ID:
         raw = handler.get_query_argument("path", None)
     else:
@@ -272,7 +294,10 @@ def _file_id_needs(policy: Policy, handler: RequestHandler, username: str, actio
         if file_id:  # a path found by an id: refused, it is answered as an unknown id
             if raw is None:
                 raise NoSuchObject(action, "contents")
-            return [need._replace(hides_existence=True) for need in _contents_needs(handler, action, raw)]
+            return [
+                need._replace(hides_existence=True)
+                for need in _contents_needs(handler, action, raw)
+            ]
     if raw is None:
         return [Need(action, "contents", has_object=True)]
     return _contents_needs(handler, action, raw)

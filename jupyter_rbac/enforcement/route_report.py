@@ -141,4 +141,3 @@ def format_report(entries: list[RouteEntry]) -> str:
     for entry in entries:
         lines.append(f"{entry.pattern.ljust(width)}  {entry.describe()}    [{entry.handler}]")
     return "\n".join(lines)
-

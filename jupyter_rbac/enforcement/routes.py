@@ -58,7 +58,9 @@ def _signed_in(pattern: str, note: str) -> RouteRule:
     return RouteRule(pattern, "signed-in", note=note)
 
 
-def _scope(pattern: str, resource: str, note: str, authorizer: bool = False, **actions: str) -> RouteRule:
+def _scope(
+    pattern: str, resource: str, note: str, authorizer: bool = False, **actions: str
+) -> RouteRule:
     return RouteRule(pattern, "scope", resource, dict(actions), authorizer, note)
 
 
@@ -80,7 +82,9 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
     _signed_in(r"/", "redirects to the default page"),
     _signed_in(r"/api/me", "who you are; permissions asked here go through the Authorizer"),
     _signed_in(r"/api/notebooks(/.*)?", "redirects to /api/contents, which is guarded"),
-    _signed_in(r"/api/rbac/me(/password|/sessions)?", "your own identity, profile, password and sessions"),
+    _signed_in(
+        r"/api/rbac/me(/password|/sessions)?", "your own identity, profile, password and sessions"
+    ),
     # -- jupyter_server: the Authorizer checks the object -----------------------------------------
     _scope(r"/api/contents(/.*)?", "contents", "files, folders, checkpoints, trust", True),
     _scope(r"/files/.*", "contents", "raw files", True),
@@ -99,14 +103,27 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
     _scope(r"/nbconvert/.*", "nbconvert", "exporting a notebook", True),
     _scope(r"/api/events", "events", "emitting events", True),
     _scope(r"/api/events/subscribe", "events", "the event stream websocket", True),
-    _scope(r"/api/(status|spec\.yaml|resolvePath)", "api", "status, API spec, path resolution", True),
+    _scope(
+        r"/api/(status|spec\.yaml|resolvePath)", "api", "status, API spec, path resolution", True
+    ),
     _scope(r"/api/shutdown", "server", "shutting the server down", True),
     _scope(r"/api/security/csp-report", "csp", "browsers' CSP violation reports", True),
     _scope(r"/metrics", "api", "Prometheus metrics"),
     # -- jupyter-collaboration and jupyter-server-fileid: the Authorizer checks the document ----------
     # opening a document's session only looks its file id up: reading (rooms drop readers' edits)
-    _scope(r"/api/collaboration/session/.*", "contents", "opening a document for collaboration", True, PUT="read"),
-    _scope(r"/api/collaboration/(room|fork|timeline|undo_redo)/.*", "contents", "collaboration rooms, forks, history", True),
+    _scope(
+        r"/api/collaboration/session/.*",
+        "contents",
+        "opening a document for collaboration",
+        True,
+        PUT="read",
+    ),
+    _scope(
+        r"/api/collaboration/(room|fork|timeline|undo_redo)/.*",
+        "contents",
+        "collaboration rooms, forks, history",
+        True,
+    ),
     _scope(r"/api/fileid/(id|path)", "contents", "file ids", True),
     _scope(r"/lsp/.*", "lsp", "language servers (jupyter-lsp)", True),
     # -- jupyter-rbac's own API: its handlers call the Authorizer ------------------------------------
@@ -126,9 +143,16 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
     _scope(r"/lab/api/settings(/.*)?", "lab", "settings"),
     _scope(r"/lab/api/workspaces(/.*)?", "lab", "workspaces"),
     _scope(r"/lab/api/translations(/.*)?", "lab", "translations"),
-    _scope(r"/lab/api/(themes|licenses|listings)/.*", "lab", "themes, licenses, extension listings"),
+    _scope(
+        r"/lab/api/(themes|licenses|listings)/.*", "lab", "themes, licenses, extension listings"
+    ),
     _scope(r"/lab/api/(news|update)", "lab", "announcements"),
-    _scope(r"/lab/api/(build|extensions|plugins)", "lab", "building, installing, enabling", **_LAB_ADMIN),
+    _scope(
+        r"/lab/api/(build|extensions|plugins)",
+        "lab",
+        "building, installing, enabling",
+        **_LAB_ADMIN,
+    ),
     _scope(r"/lab/(?!api/).*", "lab", "JupyterLab's other pages (its not-found page)"),
 )
 
@@ -194,7 +218,9 @@ def rules_from_config(entries: list[dict]) -> tuple[RouteRule, ...]:
     for entry in entries:
         unknown = set(entry) - {"pattern", "access", "resource", "actions", "authorizer", "note"}
         if unknown or "pattern" not in entry:
-            raise ValueError(f"RBAC.extra_routes: {entry!r}: needs 'pattern'; unknown keys {sorted(unknown)}")
+            raise ValueError(
+                f"RBAC.extra_routes: {entry!r}: needs 'pattern'; unknown keys {sorted(unknown)}"
+            )
         access = entry.get("access", "scope")
         if access not in ("public", "signed-in", "scope"):
             raise ValueError(f"RBAC.extra_routes: {entry!r}: access is public, signed-in or scope")

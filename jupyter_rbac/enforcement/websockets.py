@@ -69,7 +69,9 @@ def why_not_still_allowed(handler: Any, guard: RouteGuard, thorough: bool = Fals
     if not session_still_valid(handler):
         return "the browser session of this connection ended"
     hub = guard.authorizer.hub_connections  # under JupyterHub: does the Hub still let it in?
-    if hub is not None and not hub.still_valid(handler, lambda: keep_open(handler, guard, thorough=True)):
+    if hub is not None and not hub.still_valid(
+        handler, lambda: keep_open(handler, guard, thorough=True)
+    ):
         return "JupyterHub withdrew the access of this connection"
     context = context_of(handler)
     permissions = guard.authorizer.current_permissions(handler, handler.current_user)
@@ -102,7 +104,10 @@ def keep_open(handler: Any, guard: RouteGuard, thorough: bool = False) -> bool:
     if reason is None:
         return True
     handler.log.info(
-        "jupyter-rbac: closing %s's websocket %s: %s", handler.current_user.username, handler.request.path, reason
+        "jupyter-rbac: closing %s's websocket %s: %s",
+        handler.current_user.username,
+        handler.request.path,
+        reason,
     )
     handler.close(POLICY_VIOLATION, reason.encode()[:MAX_REASON].decode(errors="ignore"))
     return False
@@ -130,6 +135,8 @@ class OpenWebsockets:
         for handler in list(self._handlers):
             try:
                 keep_open(handler, guard, thorough=True)
-            except Exception:  # cannot judge it: close it (fail closed), and go on with the others
-                app_log.exception("jupyter-rbac: could not judge the websocket %s again", handler.request.path)
+            except Exception:  # noqa: BLE001  # cannot judge it: close it (fail closed), go on
+                app_log.exception(
+                    "jupyter-rbac: could not judge the websocket %s again", handler.request.path
+                )
                 handler.close(INTERNAL_ERROR, "the connection could not be judged again")

@@ -27,5 +27,11 @@ class AuditHandler(RBACHandler):
         # a cursor that stays true while new events arrive (offsets would shift)
         next_cursor = items[-1]["id"] if len(page.items) > limit else None
         self.send_json(
-            {"items": items, "total": page.total, "limit": limit, "offset": offset, "next_cursor": next_cursor}
+            {
+                "items": items,
+                "total": page.total,
+                "limit": limit,
+                "offset": offset,
+                "next_cursor": next_cursor,
+            }
         )

@@ -118,7 +118,9 @@ class RBACHandler(APIHandler):
             raise InvalidInput(str(error)) from None
         return check_body(body, schema, null_means_absent)
 
-    def int_argument(self, name: str, default: int | None, low: int, high: int = MAX_OFFSET) -> int | None:
+    def int_argument(
+        self, name: str, default: int | None, low: int, high: int = MAX_OFFSET
+    ) -> int | None:
         raw = self.get_query_argument(name, None)
         if raw is None:
             return default
@@ -192,7 +194,9 @@ class RBACHandler(APIHandler):
             return
         self.send_json({**record.to_json(), **(extra or {})}, status)
 
-    def send_page(self, page: Page, listing: Listing, shape: Callable[[Any], dict] | None = None) -> None:
+    def send_page(
+        self, page: Page, listing: Listing, shape: Callable[[Any], dict] | None = None
+    ) -> None:
         shape = shape or (lambda record: record.to_json())
         self.send_json(
             {

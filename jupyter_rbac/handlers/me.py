@@ -9,12 +9,12 @@ import math
 
 from tornado import web
 
-from ..services.accounts import WrongPassword
-from ..errors import InvalidInput, NotFound
 from ..enforcement.context import context_of
+from ..errors import InvalidInput, NotFound
 from ..identity.credentials import Kind, credential_of, require_own_credential
 from ..identity.throttle import LoginThrottle
 from ..model import IMPLIED_ACTIONS
+from ..services.accounts import WrongPassword
 from .base import RBACHandler, api
 
 
@@ -46,7 +46,9 @@ class MeHandler(RBACHandler):
         user = user or self.current_user
         policy = self.policy
         permissions = self.authorizer.permissions_for(self, user)
-        external = self.authorizer.external_grants(self, user)  # groups and roles from JupyterHub or OIDC
+        external = self.authorizer.external_grants(
+            self, user
+        )  # groups and roles from JupyterHub or OIDC
         ours_limited = context_of(self).token_scopes is not None
         # ...or bounded by the identity source (a JupyterHub token's scopes)
         limited = ours_limited or (external is not None and external.cap is not None)

@@ -69,7 +69,9 @@ class RoleHandler(RBACHandler):
         )
 
     def _for_write(self, name: str) -> RoleRecord:
-        return self.for_write(self.service.get_role, lambda: self.service.require(self.actor, "write", "roles"), name)
+        return self.for_write(
+            self.service.get_role, lambda: self.service.require(self.actor, "write", "roles"), name
+        )
 
     def _update(self, name: str, **fields) -> None:
         current = self._for_write(name)

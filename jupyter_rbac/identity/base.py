@@ -45,7 +45,9 @@ class ExternalUser(User):
 
     external: ExternalGrants | None
 
-    def __init__(self, *args: t.Any, external: ExternalGrants | None = None, **kwargs: t.Any) -> None:
+    def __init__(
+        self, *args: t.Any, external: ExternalGrants | None = None, **kwargs: t.Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.external = external
 
@@ -66,8 +68,12 @@ class OutsideUsers:
         if not self.policy.knows_user(username):
             try:
                 self.policy.store.create_user(username, display_name, actor=source)
-            except RBACError as error:  # created meanwhile by another server, or a name we cannot hold
-                self.log.debug("jupyter-rbac: did not remember the %s user %r: %s", source, username, error)
+            except (
+                RBACError
+            ) as error:  # created meanwhile by another server, or a name we cannot hold
+                self.log.debug(
+                    "jupyter-rbac: did not remember the %s user %r: %s", source, username, error
+                )
         self._remembered.add(username)
 
 
@@ -87,7 +93,9 @@ class PolicyBackedIdentity:
         self.rbac = rbac
         self.outside_users = OutsideUsers(policy, getattr(self, "log", None))
 
-    def remember_user(self, username: str, display_name: str = "", source: str = "identity") -> None:
+    def remember_user(
+        self, username: str, display_name: str = "", source: str = "identity"
+    ) -> None:
         """See `OutsideUsers`."""
         if self.outside_users is not None:
             self.outside_users.remember(username, display_name, source)

@@ -37,7 +37,9 @@ class _Watch:
 
 
 class HubConnections:
-    def __init__(self, hub_auth: Any, grants: HubGrants, interval: float, trust: float, log: logging.Logger):
+    def __init__(
+        self, hub_auth: Any, grants: HubGrants, interval: float, trust: float, log: logging.Logger
+    ):
         self.hub_auth = hub_auth
         self.grants = grants
         self.interval = interval
@@ -69,8 +71,12 @@ class HubConnections:
         user = handler.current_user
         try:
             model = await self.hub_auth.user_for_token(watch.token, use_cache=False, sync=False)
-        except Exception as error:  # the Hub is restarting, say: ask again at the next message
-            self.log.warning("jupyter-rbac: could not ask JupyterHub about %s's websocket: %s", user.username, error)
+        except Exception as error:  # noqa: BLE001  # the Hub restarts, say: ask at the next message
+            self.log.warning(
+                "jupyter-rbac: could not ask JupyterHub about %s's websocket: %s",
+                user.username,
+                error,
+            )
             watch.asking = False
             return
         watch.asking, watch.answered_at = False, time.monotonic()
@@ -94,9 +100,14 @@ def trust_hub_answers_for(hub_auth: Any, seconds: int, config: Any, log: logging
     """HubAuth remembers the Hub's answer about a token for `seconds` (JupyterHub's default is
     five minutes), unless `c.HubOAuth.cache_max_age` is configured: a revoked share or token
     then stops working over HTTP within that time."""
-    configured = any("cache_max_age" in config.get(section, {}) for section in ("HubOAuth", "HubAuth"))
+    configured = any(
+        "cache_max_age" in config.get(section, {}) for section in ("HubOAuth", "HubAuth")
+    )
     if configured:
-        log.info("jupyter-rbac: JupyterHub's answers are remembered %s s (HubOAuth.cache_max_age)", hub_auth.cache_max_age)
+        log.info(
+            "jupyter-rbac: JupyterHub's answers are remembered %s s (HubOAuth.cache_max_age)",
+            hub_auth.cache_max_age,
+        )
         return
     hub_auth.cache_max_age = seconds
     hub_auth.cache.max_age = seconds  # the cache may exist already, made with the old age
@@ -105,6 +116,8 @@ def trust_hub_answers_for(hub_auth: Any, seconds: int, config: Any, log: logging
 async def learn_hub_owner(hub_auth: Any, grants: HubGrants, log: logging.Logger) -> None:
     """Ask the Hub, with the server's own token, which groups the owner is in (for `!group=`)."""
     try:
-        grants.learn_owner(await hub_auth.user_for_token(hub_auth.api_token, use_cache=False, sync=False))
-    except Exception as error:
+        grants.learn_owner(
+            await hub_auth.user_for_token(hub_auth.api_token, use_cache=False, sync=False)
+        )
+    except Exception as error:  # noqa: BLE001  # without them, `!group=` filters admit no one
         log.warning("jupyter-rbac: could not ask JupyterHub for the owner's groups: %s", error)

@@ -26,7 +26,9 @@ class InvitationPage(JupyterHandler):
     def _code(self) -> str:
         code = self.get_argument("code", default="")
         if not code or len(code) > MAX_CODE:
-            raise InvalidInput("this link has no invitation code; open the whole link you were sent")
+            raise InvalidInput(
+                "this link has no invitation code; open the whole link you were sent"
+            )
         return code
 
     def _render(self, status: int = 200, **page) -> None:
@@ -62,7 +64,9 @@ class InvitationPage(JupyterHandler):
             invitation = None
             if error.status == 400:  # a form mistake: show the form again
                 try:
-                    invitation = await asyncio.to_thread(self.accounts.invitation_for, self.get_argument("code", ""))
+                    invitation = await asyncio.to_thread(
+                        self.accounts.invitation_for, self.get_argument("code", "")
+                    )
                 except RBACError:
                     pass
             self._render(

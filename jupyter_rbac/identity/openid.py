@@ -38,8 +38,8 @@ from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from traitlets import Bool, Float, List, Unicode, default
 
-from ..policy import ExternalGrants
 from ..model import ScopeError
+from ..policy import ExternalGrants
 from ..store import RecordKeys
 from .base import ExternalUser, PolicyBackedIdentity, color_of, initials_of
 

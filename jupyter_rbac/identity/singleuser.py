@@ -30,10 +30,10 @@ import logging
 import os
 from dataclasses import dataclass, replace
 
-from ..model.defaults import DEFAULT_GROUPS, EARLIER_GROUPS
 from ..errors import RBACError
-from ..policy import ExternalGrants, Policy
 from ..model import ScopeError
+from ..model.defaults import DEFAULT_GROUPS, EARLIER_GROUPS
+from ..policy import ExternalGrants, Policy
 from ..store import Store
 from .base import OutsideUsers
 
@@ -62,7 +62,9 @@ class HubServer:
             scopes = json.loads(allowed)
         except ValueError:
             scopes = []
-        granular = any(isinstance(scope, str) and scope.startswith(CUSTOM_PREFIX) for scope in scopes)
+        granular = any(
+            isinstance(scope, str) and scope.startswith(CUSTOM_PREFIX) for scope in scopes
+        )
         return cls(owner, environ.get("JUPYTERHUB_SERVER_NAME", ""), granular)
 
 
@@ -77,22 +79,31 @@ def remove_shipped_groups(store: Store, log: logging.Logger) -> list[str]:
     one). Delete it, in the audit trail; one an administrator changed stays. Returns the names."""
     removed = []
     for name in sorted(DEFAULT_GROUPS.keys() | EARLIER_GROUPS.keys()):
-        shipped = [versions[name] for versions in (DEFAULT_GROUPS, EARLIER_GROUPS) if name in versions]
+        shipped = [
+            versions[name] for versions in (DEFAULT_GROUPS, EARLIER_GROUPS) if name in versions
+        ]
         if not store.group_exists(name):
             continue
         group = store.get_group(name)
         as_shipped = not group.members and any(
-            group.description == description and set(group.roles) <= {role} for description, role in shipped
+            group.description == description and set(group.roles) <= {role}
+            for description, role in shipped
         )
         if not as_shipped:
-            log.info("jupyter-rbac: kept the group %r under JupyterHub: an administrator changed it", name)
+            log.info(
+                "jupyter-rbac: kept the group %r under JupyterHub: an administrator changed it",
+                name,
+            )
             continue
         try:
             store.delete_group(name, actor=HUB_ACTOR)
         except RBACError as error:  # another server removed it meanwhile
             log.debug("jupyter-rbac: did not remove the shipped group %r: %s", name, error)
             continue
-        log.warning("jupyter-rbac: removed the shipped group %r: under JupyterHub the Hub's groups are the groups", name)
+        log.warning(
+            "jupyter-rbac: removed the shipped group %r: under JupyterHub the Hub's groups are the groups",
+            name,
+        )
         removed.append(name)
     return removed
 

@@ -222,8 +222,7 @@ class Catalog:
     def describe(self) -> list[dict]:
         """Every scope the catalog knows, with its description: what the API and the UI list."""
         entries = [
-            {"scope": name, "description": text, "filters": []}
-            for name, text in METASCOPES.items()
+            {"scope": name, "description": text, "filters": []} for name, text in METASCOPES.items()
         ]
         for resource in self.resources.values():
             entries.append(

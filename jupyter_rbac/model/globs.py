@@ -23,7 +23,9 @@ def glob_segments(glob: str, scope: str) -> list[str]:
             raise ScopeError(scope, "a path filter may not contain '..'")
         if "**" in segment and segment != "**":
             if "\\" in segment:  # a Windows habit; on POSIX a backslash is part of a name
-                raise ScopeError(scope, "separate folders with '/': a backslash is part of a name here")
+                raise ScopeError(
+                    scope, "separate folders with '/': a backslash is part of a name here"
+                )
             raise ScopeError(scope, "'**' must be a whole path segment, as in 'a/**/b'")
     return segments
 

@@ -58,9 +58,13 @@ def parse_scope(text: str, catalog: Catalog) -> Scope:
     if sep:
         filter_name, eq, value = filter_part.partition("=")
         if not eq or not value:
-            raise ScopeError(text, "a filter is written '!path=VALUE', '!user=NAME' or '!group=NAME'")
+            raise ScopeError(
+                text, "a filter is written '!path=VALUE', '!user=NAME' or '!group=NAME'"
+            )
         if filter_name not in FILTERS:
-            raise ScopeError(text, f"unknown filter {filter_name!r}; filters are {', '.join(FILTERS)}")
+            raise ScopeError(
+                text, f"unknown filter {filter_name!r}; filters are {', '.join(FILTERS)}"
+            )
         if not _FILTER_VALUE.match(value):
             raise ScopeError(text, "a filter value may not contain spaces or '!'")
         _check_templates(text, value)
@@ -110,7 +114,9 @@ def _unalias(text: str, base: str) -> str:
 def _check_templates(text: str, value: str) -> None:
     for name in TEMPLATE.findall(value):
         if name not in TEMPLATE_NAMES:
-            raise ScopeError(text, f"unknown template {{{name}}}; templates are {{user}} and {{group}}")
+            raise ScopeError(
+                text, f"unknown template {{{name}}}; templates are {{user}} and {{group}}"
+            )
     if TEMPLATE.sub("", value).count("{") or TEMPLATE.sub("", value).count("}"):
         raise ScopeError(text, "unbalanced '{' or '}' in the filter value")
 
@@ -123,7 +129,9 @@ def canonical_text(scope: Scope) -> str:
     return f"{base}!{scope.filter}={scope.value}" if scope.filter else base
 
 
-def object_scope(action: str, resource: str, path: str | None = None, owner: str | None = None) -> str:
+def object_scope(
+    action: str, resource: str, path: str | None = None, owner: str | None = None
+) -> str:
     """The scope that allows `action` on one object: at a path, or owned by someone."""
     if path is not None:
         return f"{action}:{resource}!path={path}"

@@ -26,7 +26,9 @@ MAX_NAME_BYTES = 255
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Windows rewrites or reserves these: `a.` and `a ` are `a`, `CON.txt` is the console.
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*]')
-_WINDOWS_RESERVED = re.compile(r"^(?:CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(?:\..*)?$", re.IGNORECASE)
+_WINDOWS_RESERVED = re.compile(
+    r"^(?:CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(?:\..*)?$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)

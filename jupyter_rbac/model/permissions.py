@@ -85,7 +85,9 @@ class FilteredGrant:
         if decided is None:
             if len(self._decided) >= MAX_REMEMBERED_PATHS:
                 self._decided.clear()
-            decided = self._path is not None and self._path.fullmatch(as_match_subject(path)) is not None
+            decided = (
+                self._path is not None and self._path.fullmatch(as_match_subject(path)) is not None
+            )
             self._decided[path] = decided
         return decided
 
@@ -229,7 +231,11 @@ class TokenLimitedPermissions:
         def either(p: Permissions) -> bool:
             return p.allows_path("read", resource, path) or p.leads_to_path(resource, path)
 
-        return either(self.owner) and either(self.token) and not self.allows_path("read", resource, path)
+        return (
+            either(self.owner)
+            and either(self.token)
+            and not self.allows_path("read", resource, path)
+        )
 
     def allows_object(self, action, resource, path=None, owner=None, owner_groups=()) -> bool:
         return self.owner.allows_object(

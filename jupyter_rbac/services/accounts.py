@@ -82,7 +82,9 @@ class AccountService:
                 "password: this server does not allow passwords (c.RBAC.allow_passwords)"
             )
         lifetime = (
-            self.settings.invitation_lifetime if expires_in is None else check_invitation_lifetime(expires_in)
+            self.settings.invitation_lifetime
+            if expires_in is None
+            else check_invitation_lifetime(expires_in)
         )
         record, code = self.store.create_invitation(
             username,

@@ -17,7 +17,9 @@ class GroupAdministration(PermissionRules):
         only = None
         if constraints is not None:
             only = frozenset.intersection(*(groups for _names, groups in constraints))
-        return self.store.page_groups(listing.limit, listing.offset, listing.sort, listing.query, only=only)
+        return self.store.page_groups(
+            listing.limit, listing.offset, listing.sort, listing.query, only=only
+        )
 
     def get_group(self, actor: Actor, name: str) -> GroupRecord:
         self.require_visible(actor, "groups", group=name)
@@ -35,7 +37,9 @@ class GroupAdministration(PermissionRules):
         self.require(actor, "write", "groups", group=name)
         members, roles = list(members), list(roles)
         why = f"group {name!r} with roles {roles}"
-        self.require_may_move(actor, Move(why, users=members, groups=[name], roles=roles, gains=roles))
+        self.require_may_move(
+            actor, Move(why, users=members, groups=[name], roles=roles, gains=roles)
+        )
         return self.store.create_group(
             name, check_description(description), actor=actor.name, members=members, roles=roles
         )

@@ -47,9 +47,9 @@ from pathlib import Path
 
 import yaml
 
-from ..model.defaults import FIXED_ROLE
 from ..errors import InvalidInput
 from ..model import Catalog
+from ..model.defaults import FIXED_ROLE
 from .policy_document import PolicyContents, check_document
 
 

@@ -53,9 +53,16 @@ class RoleAdministration(PermissionRules):
         spec = {"name": name, "scopes": scopes, "description": description}
         role = check_role_spec({**spec, "users": list(users), "groups": list(groups)}, self.catalog)
         self.require_held(actor, role.scopes, f"role {name!r}")
-        self.require_may_move(actor, Move(f"giving role {name!r}", users=role.users, groups=role.groups))
+        self.require_may_move(
+            actor, Move(f"giving role {name!r}", users=role.users, groups=role.groups)
+        )
         return self.store.create_role(
-            name, role.scopes, role.description or "", actor=actor.name, users=role.users, groups=role.groups
+            name,
+            role.scopes,
+            role.description or "",
+            actor=actor.name,
+            users=role.users,
+            groups=role.groups,
         )
 
     def update_role(self, actor: Actor, name: str, changes: Changes) -> RoleRecord:
@@ -78,7 +85,9 @@ class RoleAdministration(PermissionRules):
         self.require_held(actor, added, f"role {name!r}")
         users = moved(current.users, changes.users)
         groups = moved(current.groups, changes.groups)
-        if any(u not in current.users for u in users) or any(g not in current.groups for g in groups):
+        if any(u not in current.users for u in users) or any(
+            g not in current.groups for g in groups
+        ):
             self.require_held(actor, new_scopes, f"giving role {name!r}")
         if users or groups:
             move = Move(f"giving role {name!r}", users=users, groups=groups, roles=[name])
@@ -102,9 +111,12 @@ class RoleAdministration(PermissionRules):
         if role.builtin:
             raise Conflict(f"the default role {name!r} cannot be deleted")
         if role.managed_by == MANAGED_BY_CONFIG:
-            raise Conflict(f"role {name!r} is managed by the server's configuration: remove it there")
+            raise Conflict(
+                f"role {name!r} is managed by the server's configuration: remove it there"
+            )
         # deleting takes the role from everyone who holds it
         self.require_may_move(
-            actor, Move(f"deleting role {name!r}", users=role.users, groups=role.groups, roles=[name])
+            actor,
+            Move(f"deleting role {name!r}", users=role.users, groups=role.groups, roles=[name]),
         )
         self.store.delete_role(name, actor=actor.name, expected_revision=expected_revision)

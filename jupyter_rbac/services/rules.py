@@ -56,7 +56,14 @@ class PermissionRules:
     catalog: Catalog
     policy: Policy
 
-    def require(self, actor: Actor, action: str, resource: str, user: str | None = None, group: str | None = None) -> None:
+    def require(
+        self,
+        actor: Actor,
+        action: str,
+        resource: str,
+        user: str | None = None,
+        group: str | None = None,
+    ) -> None:
         """Raise Forbidden (naming the missing scope) unless `actor` may do this."""
         if self.may(actor, action, resource, user=user, group=group):
             return
@@ -68,12 +75,21 @@ class PermissionRules:
             missing = f"{action}:{resource}"
         raise Forbidden(f"Forbidden: you need the scope {missing}", missing_scope=missing)
 
-    def may(self, actor: Actor, action: str, resource: str, user: str | None = None, group: str | None = None) -> bool:
+    def may(
+        self,
+        actor: Actor,
+        action: str,
+        resource: str,
+        user: str | None = None,
+        group: str | None = None,
+    ) -> bool:
         permissions = actor.permissions
         if permissions.allows(action, resource):
             return True
         if user is not None:
-            return permissions.allows_object(action, resource, owner=user, owner_groups=self.policy.groups_of(user))
+            return permissions.allows_object(
+                action, resource, owner=user, owner_groups=self.policy.groups_of(user)
+            )
         if group is not None:
             return permissions.allows_object(action, resource, owner_groups=(group,))
         return False
@@ -83,7 +99,9 @@ class PermissionRules:
         if not actor.permissions.allows_some(action, resource):
             self.require(actor, action, resource)
 
-    def require_visible(self, actor: Actor, resource: str, user: str | None = None, group: str | None = None) -> None:
+    def require_visible(
+        self, actor: Actor, resource: str, user: str | None = None, group: str | None = None
+    ) -> None:
         """Reading one object: no read scope at all is a 403; a scope for other objects only is a 404
         (the answer must not tell whether an object you may not see exists)."""
         self.require_some(actor, "read", resource)
@@ -96,7 +114,8 @@ class PermissionRules:
         missing = self.first_not_held(actor, scopes)
         if missing is not None:
             raise Forbidden(
-                f"Forbidden: {why} grants {missing!r}, which you do not hold yourself", missing_scope=missing
+                f"Forbidden: {why} grants {missing!r}, which you do not hold yourself",
+                missing_scope=missing,
             )
 
     def first_not_held(self, actor: Actor, scopes: Iterable[str]) -> str | None:
@@ -159,13 +178,17 @@ class PermissionRules:
         return self.scopes_of_roles(roles)
 
 
-def owner_constraints(permissions, action: str, resource: str) -> list[tuple[frozenset, frozenset]] | None:
+def owner_constraints(
+    permissions, action: str, resource: str
+) -> list[tuple[frozenset, frozenset]] | None:
     """The (names, groups) filters a listing must respect: None if the read is unrestricted.
 
     A token-limited permission contributes the constraints of both the owner and the token.
     """
     if isinstance(permissions, TokenLimitedPermissions):
-        parts = [owner_constraints(p, action, resource) for p in (permissions.owner, permissions.token)]
+        parts = [
+            owner_constraints(p, action, resource) for p in (permissions.owner, permissions.token)
+        ]
         found = [c for part in parts if part is not None for c in part]
         return found or None
     grant = permissions.grant(action, resource)

@@ -47,10 +47,14 @@ class TokenAdministration(PermissionRules):
         if expires_in is not None:
             check_token_lifetime(expires_in)
         check_token_note(note)
-        expires_at = datetime.now(timezone.utc) + timedelta(seconds=expires_in) if expires_in else None
+        expires_at = (
+            datetime.now(timezone.utc) + timedelta(seconds=expires_in) if expires_in else None
+        )
         if not self.store.user_exists(username):
             raise NotFound(f"no user named {username!r}")
-        return self.store.create_token(username, note, scopes, expires_at=expires_at, actor=actor.name)
+        return self.store.create_token(
+            username, note, scopes, expires_at=expires_at, actor=actor.name
+        )
 
     def delete_token(self, actor: Actor, username: str, token_id: int) -> None:
         self.require_token_access(actor, "write", username)

@@ -22,7 +22,9 @@ class UserAdministration(PermissionRules):
         its members."""
         self.require_some(actor, "read", "users")
         # a role or group the actor may not read is answered as one that does not exist
-        if role is not None and (role not in self.store.snapshot().roles or not self.may(actor, "read", "roles")):
+        if role is not None and (
+            role not in self.store.snapshot().roles or not self.may(actor, "read", "roles")
+        ):
             raise InvalidInput(f"role: no role named {role!r}")
         if role == self.policy.everyone_role:
             role = None  # every user holds it
@@ -32,7 +34,13 @@ class UserAdministration(PermissionRules):
             raise InvalidInput(f"group: no group named {group!r}")
         only = owner_constraints(actor.permissions, "read", "users")
         return self.store.page_users(
-            listing.limit, listing.offset, listing.sort, listing.query, role=role, group=group, only=only
+            listing.limit,
+            listing.offset,
+            listing.sort,
+            listing.query,
+            role=role,
+            group=group,
+            only=only,
         )
 
     def get_user(self, actor: Actor, name: str) -> UserEntry:
@@ -53,7 +61,9 @@ class UserAdministration(PermissionRules):
             name, check_display_name(display_name), actor=actor.name, roles=roles, groups=groups
         )
 
-    def check_user_creation(self, actor: Actor, name: str, roles: list[str], groups: list[str]) -> None:
+    def check_user_creation(
+        self, actor: Actor, name: str, roles: list[str], groups: list[str]
+    ) -> None:
         """May `actor` create user `name` with these roles and groups (directly or by invitation)?"""
         check_name("user", name)
         # A filtered administrator (write:users!group=class) may only create users inside their filter.
@@ -63,7 +73,9 @@ class UserAdministration(PermissionRules):
         ):
             self.require(actor, "write", "users")
         # the new user is judged above (there is no "before" for them); their roles and groups here
-        self.require_may_move(actor, Move(f"giving {name!r} roles {roles}", roles=roles, gains=roles))
+        self.require_may_move(
+            actor, Move(f"giving {name!r} roles {roles}", roles=roles, gains=roles)
+        )
         joining = Move(f"adding {name!r} to groups {groups}", groups=groups, joins=groups)
         self.require_may_move(actor, joining)
 
@@ -78,7 +90,9 @@ class UserAdministration(PermissionRules):
         groups = moved(current.groups, changes.groups)
         if groups:
             added = [g for g in groups if g not in current.groups]
-            move = Move(f"adding {name!r} to groups {added}", users=[name], groups=groups, joins=added)
+            move = Move(
+                f"adding {name!r} to groups {added}", users=[name], groups=groups, joins=added
+            )
             self.require_may_move(actor, move)
         display_name = changes.display_name
         return self.store.update_user(

@@ -195,4 +195,3 @@ class Accounts(PolicyChanges):
                 Invitation.expires_at > datetime.now(timezone.utc),
             )
         )
-

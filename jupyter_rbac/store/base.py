@@ -29,7 +29,9 @@ def unique(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def note_change(changes: dict, field_name: str, before: Iterable[str], after: Iterable[str]) -> None:
+def note_change(
+    changes: dict, field_name: str, before: Iterable[str], after: Iterable[str]
+) -> None:
     """Record in an audit detail what a list field gained and lost (nothing if it did not change)."""
     before, after = list(before), list(after)
     added = [x for x in after if x not in before]
@@ -66,11 +68,15 @@ class StoreBase:
 
     # -- finding records in a session ------------------------------------------------------
 
-    def _relink(self, session: Session, model: type, field_name: str, current: list, names: Iterable[str]) -> list:
+    def _relink(
+        self, session: Session, model: type, field_name: str, current: list, names: Iterable[str]
+    ) -> list:
         """The records `names` lists (a complete new list for `field_name`): the change is noted
         for the audit trail, and every record gaining or losing the link is touched."""
         wanted = [self._ref(session, model, name, field_name) for name in unique(names)]
-        note_change(session.info["detail"], field_name, [r.name for r in current], [r.name for r in wanted])
+        note_change(
+            session.info["detail"], field_name, [r.name for r in current], [r.name for r in wanted]
+        )
         for record in set(current).symmetric_difference(wanted):
             self._touched(record)
         return wanted

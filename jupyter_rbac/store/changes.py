@@ -56,7 +56,9 @@ class PolicyChanges(StoreBase):
 
     def version(self) -> int:
         with self._sessions() as session:
-            return session.execute(select(PolicyState.version).where(PolicyState.id == 1)).scalar_one()
+            return session.execute(
+                select(PolicyState.version).where(PolicyState.id == 1)
+            ).scalar_one()
 
     def _notify(self, record: AuditRecord) -> None:
         """Tell this process's listeners about an audit record just committed."""
@@ -96,7 +98,9 @@ class PolicyChanges(StoreBase):
                     " ask another administrator"
                 )
             session.execute(
-                update(PolicyState).where(PolicyState.id == 1).values(version=PolicyState.version + 1)
+                update(PolicyState)
+                .where(PolicyState.id == 1)
+                .values(version=PolicyState.version + 1)
             )
             event = audit_event(actor, action, target, detail)
             session.add(event)

@@ -39,9 +39,13 @@ class Groups(PolicyChanges):
         with self._sessions() as session:
             groups, total = page(session, statement, "groups", sort, limit, offset)
             ids = [group.id for group in groups]
-            members = names_by(session, group_members.c.group_id, group_members.c.user_id, User, ids)
+            members = names_by(
+                session, group_members.c.group_id, group_members.c.user_id, User, ids
+            )
             roles = names_by(session, role_groups.c.group_id, role_groups.c.role_id, Role, ids)
-            return Page([group_record(g, members.get(g.id, []), roles.get(g.id, [])) for g in groups], total)
+            return Page(
+                [group_record(g, members.get(g.id, []), roles.get(g.id, [])) for g in groups], total
+            )
 
     def create_group(
         self,
@@ -58,8 +62,12 @@ class Groups(PolicyChanges):
                 raise Conflict(f"group {name!r} already exists")
             group = Group(name=name, description=description)
             session.add(group)
-            group.members = [self._touched(self._ref(session, User, u, "members")) for u in unique(members)]
-            group.roles = [self._touched(self._ref(session, Role, r, "roles")) for r in unique(roles)]
+            group.members = [
+                self._touched(self._ref(session, User, u, "members")) for u in unique(members)
+            ]
+            group.roles = [
+                self._touched(self._ref(session, Role, r, "roles")) for r in unique(roles)
+            ]
             session.flush()
             record = group_record(group)
         return record
@@ -88,7 +96,9 @@ class Groups(PolicyChanges):
             record = group_record(group)
         return record
 
-    def delete_group(self, name: str, actor: str = "system", expected_revision: int | None = None) -> None:
+    def delete_group(
+        self, name: str, actor: str = "system", expected_revision: int | None = None
+    ) -> None:
         with self._write(actor, "group.delete", name) as session:
             group = self._group(session, name, expected_revision)
             session.info["detail"].update(

@@ -26,7 +26,9 @@ def page(session: Session, statement: Select, kind: str, sort: str, limit: int |
     descending = sort.startswith("-")
     column = SORTABLE[kind].get(sort[1:] if descending else sort)
     if column is None:
-        raise InvalidInput(f"sort: cannot sort {kind} by {sort!r}; use one of {', '.join(SORTABLE[kind])}")
+        raise InvalidInput(
+            f"sort: cannot sort {kind} by {sort!r}; use one of {', '.join(SORTABLE[kind])}"
+        )
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     order = column.desc() if descending else column.asc()
     name_column = SORTABLE[kind]["name"]  # a stable tie-breaker
@@ -36,7 +38,9 @@ def page(session: Session, statement: Select, kind: str, sort: str, limit: int |
     return list(session.scalars(statement)), total
 
 
-def names_by(session: Session, own: Column, other: Column, model: type, ids: list[int]) -> dict[int, list[str]]:
+def names_by(
+    session: Session, own: Column, other: Column, model: type, ids: list[int]
+) -> dict[int, list[str]]:
     """For each id in `ids`, the sorted names linked to it through an association table.
 
     One query of (id, name) pairs: lists of thousands of names without building ORM objects.
@@ -44,7 +48,10 @@ def names_by(session: Session, own: Column, other: Column, model: type, ids: lis
     if not ids:
         return {}
     rows = session.execute(
-        select(own, model.name).join(model, model.id == other).where(own.in_(ids)).order_by(own, model.name)
+        select(own, model.name)
+        .join(model, model.id == other)
+        .where(own.in_(ids))
+        .order_by(own, model.name)
     )
     names: dict[int, list[str]] = {}
     for key, name in rows:

@@ -31,5 +31,7 @@ class Owners(StoreBase):
 
     def owners(self) -> dict[tuple[str, str], str]:
         with self._sessions() as session:
-            rows = session.execute(select(ResourceOwner.kind, ResourceOwner.resource_id, ResourceOwner.owner))
+            rows = session.execute(
+                select(ResourceOwner.kind, ResourceOwner.resource_id, ResourceOwner.owner)
+            )
             return {(kind, rid): owner for kind, rid, owner in rows}

@@ -27,10 +27,15 @@ class Roles(PolicyChanges):
     def snapshot(self) -> PolicySnapshot:
         with self._sessions() as session, session.begin():
             version = session.execute(select(PolicyState.version)).scalar_one()
-            roles = {name: tuple(scopes) for name, scopes in session.execute(select(Role.name, Role.scopes))}
+            roles = {
+                name: tuple(scopes)
+                for name, scopes in session.execute(select(Role.name, Role.scopes))
+            }
             group_roles = _pairs(
                 session.execute(
-                    select(Group.name, Role.name).join_from(role_groups, Group).join_from(role_groups, Role)
+                    select(Group.name, Role.name)
+                    .join_from(role_groups, Group)
+                    .join_from(role_groups, Role)
                 )
             )
         return PolicySnapshot(version, roles, group_roles)
@@ -53,7 +58,9 @@ class Roles(PolicyChanges):
             ids = [role.id for role in roles]
             users = names_by(session, role_users.c.role_id, role_users.c.user_id, User, ids)
             groups = names_by(session, role_groups.c.role_id, role_groups.c.group_id, Group, ids)
-            return Page([role_record(r, users.get(r.id, []), groups.get(r.id, [])) for r in roles], total)
+            return Page(
+                [role_record(r, users.get(r.id, []), groups.get(r.id, [])) for r in roles], total
+            )
 
     def create_role(
         self,
@@ -73,11 +80,19 @@ class Roles(PolicyChanges):
             if session.scalar(select(Role.id).where(Role.name == name)) is not None:
                 raise Conflict(f"role {name!r} already exists")
             role = Role(
-                name=name, description=description, scopes=scopes, builtin=builtin, managed_by=managed_by
+                name=name,
+                description=description,
+                scopes=scopes,
+                builtin=builtin,
+                managed_by=managed_by,
             )
             session.add(role)
-            role.users = [self._touched(self._ref(session, User, u, "users")) for u in unique(users)]
-            role.groups = [self._touched(self._ref(session, Group, g, "groups")) for g in unique(groups)]
+            role.users = [
+                self._touched(self._ref(session, User, u, "users")) for u in unique(users)
+            ]
+            role.groups = [
+                self._touched(self._ref(session, Group, g, "groups")) for g in unique(groups)
+            ]
             session.flush()
             record = role_record(role)
         return record
@@ -114,18 +129,26 @@ class Roles(PolicyChanges):
             record = role_record(role)
         return record
 
-    def delete_role(self, name: str, actor: str = "system", expected_revision: int | None = None) -> None:
+    def delete_role(
+        self, name: str, actor: str = "system", expected_revision: int | None = None
+    ) -> None:
         with self._write(actor, "role.delete", name) as session:
             role = self._role(session, name, expected_revision)
             session.info["detail"].update(
-                scopes=list(role.scopes), users=[u.name for u in role.users], groups=[g.name for g in role.groups]
+                scopes=list(role.scopes),
+                users=[u.name for u in role.users],
+                groups=[g.name for g in role.groups],
             )
             for holder in [*role.users, *role.groups]:
                 self._touched(holder)
             session.delete(role)
 
     def assign_role(
-        self, role: str, users: Iterable[str] = (), groups: Iterable[str] = (), actor: str = "system"
+        self,
+        role: str,
+        users: Iterable[str] = (),
+        groups: Iterable[str] = (),
+        actor: str = "system",
     ) -> None:
         """Give `role` to users and groups (idempotent; users and groups must exist)."""
         users, groups = list(users), list(groups)
@@ -142,10 +165,16 @@ class Roles(PolicyChanges):
             self._touched(record)
 
     def unassign_role(
-        self, role: str, users: Iterable[str] = (), groups: Iterable[str] = (), actor: str = "system"
+        self,
+        role: str,
+        users: Iterable[str] = (),
+        groups: Iterable[str] = (),
+        actor: str = "system",
     ) -> None:
         users, groups = set(users), set(groups)
-        with self._write(actor, "role.unassign", role, users=sorted(users), groups=sorted(groups)) as session:
+        with self._write(
+            actor, "role.unassign", role, users=sorted(users), groups=sorted(groups)
+        ) as session:
             record = self._role(session, role)
             for holder in [*record.users, *record.groups]:
                 if holder.name in (users if isinstance(holder, User) else groups):

@@ -29,7 +29,9 @@ def versioned(record) -> dict:
     }
 
 
-def role_record(role: Role, users: list[str] | None = None, groups: list[str] | None = None) -> RoleRecord:
+def role_record(
+    role: Role, users: list[str] | None = None, groups: list[str] | None = None
+) -> RoleRecord:
     return RoleRecord(
         **versioned(role),
         name=role.name,
@@ -42,7 +44,9 @@ def role_record(role: Role, users: list[str] | None = None, groups: list[str] | 
     )
 
 
-def user_entry(user: User, roles: list[str] | None = None, groups: list[str] | None = None) -> UserEntry:
+def user_entry(
+    user: User, roles: list[str] | None = None, groups: list[str] | None = None
+) -> UserEntry:
     return UserEntry(
         **versioned(user),
         name=user.name,
@@ -55,7 +59,9 @@ def user_entry(user: User, roles: list[str] | None = None, groups: list[str] | N
     )
 
 
-def group_record(group: Group, members: list[str] | None = None, roles: list[str] | None = None) -> GroupRecord:
+def group_record(
+    group: Group, members: list[str] | None = None, roles: list[str] | None = None
+) -> GroupRecord:
     return GroupRecord(
         **versioned(group),
         name=group.name,
@@ -106,4 +112,6 @@ def audit_event(actor: str, action: str, target: str, detail: dict) -> AuditEven
 
 
 def audit_record(event: AuditEvent) -> AuditRecord:
-    return AuditRecord(event.id, aware(event.at), event.actor, event.action, event.target, dict(event.detail or {}))
+    return AuditRecord(
+        event.id, aware(event.at), event.actor, event.action, event.target, dict(event.detail or {})
+    )

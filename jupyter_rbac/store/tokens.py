@@ -104,7 +104,9 @@ class Tokens(PolicyChanges):
     def list_tokens(self, username: str) -> list[TokenRecord]:
         with self._sessions() as session:
             user = self._user(session, username)
-            tokens = session.scalars(select(Token).where(Token.user_id == user.id).order_by(Token.id))
+            tokens = session.scalars(
+                select(Token).where(Token.user_id == user.id).order_by(Token.id)
+            )
             return [token_record(token, username) for token in tokens]
 
     def get_token(self, username: str, token_id: int) -> TokenRecord:
@@ -125,11 +127,7 @@ class Tokens(PolicyChanges):
         else:
             return None
         with self._sessions() as session:
-            row = session.execute(
-                select(*_IDENTITY_COLUMNS)
-                .join(User)
-                .where(condition)
-            ).first()
+            row = session.execute(select(*_IDENTITY_COLUMNS).join(User).where(condition)).first()
         if row is None:
             return None
         expires_at = aware(row.expires_at)
@@ -137,7 +135,9 @@ class Tokens(PolicyChanges):
             return None
         scopes = tuple(row.scopes) if row.scopes is not None else None
         hashed = row.hashed if row.lookup is not None else LEGACY_HASH
-        return TokenIdentity(row.id, row.name, scopes, row.one_time, expires_at, row.created_by), hashed
+        return TokenIdentity(
+            row.id, row.name, scopes, row.one_time, expires_at, row.created_by
+        ), hashed
 
     def identify_token(self, secret: str) -> TokenIdentity | None:
         """Who `secret` speaks for, or None if it is unknown, wrong or expired (slow: verifies)."""
@@ -146,7 +146,9 @@ class Tokens(PolicyChanges):
             return None
         return found[0]
 
-    def delete_token(self, token_id: int, actor: str = "system", username: str | None = None) -> None:
+    def delete_token(
+        self, token_id: int, actor: str = "system", username: str | None = None
+    ) -> None:
         """Revoke a token (of `username`, if given: another user's token id is 'not found')."""
         with self._write(actor, "token.delete", username or "", id=token_id) as session:
             token = self._token(session, username, token_id)
@@ -156,12 +158,16 @@ class Tokens(PolicyChanges):
     def consume_one_time_token(self, token_id: int) -> bool:
         """Delete a one-time token; True only for the caller that actually removed it."""
         with self._write("system", "token.consume", str(token_id)) as session:
-            result = session.execute(delete(Token).where(Token.id == token_id, Token.one_time.is_(True)))
+            result = session.execute(
+                delete(Token).where(Token.id == token_id, Token.one_time.is_(True))
+            )
             return result.rowcount == 1
 
     @staticmethod
     def _token(session: Session, username: str | None, token_id: int) -> Token:
         token = session.get(Token, token_id)
         if token is None or (username is not None and token.user.name != username):
-            raise NotFound(f"no token with id {token_id}" + (f" for user {username!r}" if username else ""))
+            raise NotFound(
+                f"no token with id {token_id}" + (f" for user {username!r}" if username else "")
+            )
         return token

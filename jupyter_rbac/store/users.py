@@ -27,9 +27,9 @@ class Users(PolicyChanges):
         """One user's display name, direct roles and groups; None if there is no such user."""
         with self._sessions() as session, session.begin():
             row = session.execute(
-                select(User.id, User.display_name, User.avatar_url, User.color, User.session_epoch).where(
-                    User.name == name
-                )
+                select(
+                    User.id, User.display_name, User.avatar_url, User.color, User.session_epoch
+                ).where(User.name == name)
             ).first()
             if row is None:
                 return None
@@ -38,7 +38,9 @@ class Users(PolicyChanges):
             )
             role_names = frozenset(roles)
             groups = session.scalars(
-                select(Group.name).join_from(group_members, Group).where(group_members.c.user_id == row.id)
+                select(Group.name)
+                .join_from(group_members, Group)
+                .where(group_members.c.user_id == row.id)
             )
             return UserRecord(
                 name,
@@ -53,11 +55,16 @@ class Users(PolicyChanges):
     def list_users(self) -> list[UserRecord]:
         with self._sessions() as session:
             users = session.scalars(
-                select(User).options(selectinload(User.roles), selectinload(User.groups)).order_by(User.name)
+                select(User)
+                .options(selectinload(User.roles), selectinload(User.groups))
+                .order_by(User.name)
             )
             return [
                 UserRecord(
-                    u.name, u.display_name, frozenset(r.name for r in u.roles), frozenset(g.name for g in u.groups)
+                    u.name,
+                    u.display_name,
+                    frozenset(r.name for r in u.roles),
+                    frozenset(g.name for g in u.groups),
                 )
                 for u in users
             ]
@@ -81,11 +88,16 @@ class Users(PolicyChanges):
         statement = select(User)
         if query:
             statement = statement.where(
-                or_(User.name.icontains(query, autoescape=True), User.display_name.icontains(query, autoescape=True))
+                or_(
+                    User.name.icontains(query, autoescape=True),
+                    User.display_name.icontains(query, autoescape=True),
+                )
             )
         if role is not None:
             holds = Role.name == role
-            statement = statement.where(or_(User.roles.any(holds), User.groups.any(Group.roles.any(holds))))
+            statement = statement.where(
+                or_(User.roles.any(holds), User.groups.any(Group.roles.any(holds)))
+            )
         if group is not None:
             statement = statement.where(User.groups.any(Group.name == group))
         for names, groups in only or ():
@@ -96,8 +108,12 @@ class Users(PolicyChanges):
             users, total = page(session, statement, "users", sort, limit, offset)
             ids = [user.id for user in users]
             roles = names_by(session, role_users.c.user_id, role_users.c.role_id, Role, ids)
-            groups = names_by(session, group_members.c.user_id, group_members.c.group_id, Group, ids)
-            return Page([user_entry(u, roles.get(u.id, []), groups.get(u.id, [])) for u in users], total)
+            groups = names_by(
+                session, group_members.c.user_id, group_members.c.group_id, Group, ids
+            )
+            return Page(
+                [user_entry(u, roles.get(u.id, []), groups.get(u.id, [])) for u in users], total
+            )
 
     def create_user(
         self,
@@ -114,8 +130,12 @@ class Users(PolicyChanges):
                 raise Conflict(f"user {name!r} already exists")
             user = User(name=name, display_name=display_name or name)
             session.add(user)
-            user.roles = [self._touched(self._ref(session, Role, r, "roles")) for r in unique(roles)]
-            user.groups = [self._touched(self._ref(session, Group, g, "groups")) for g in unique(groups)]
+            user.roles = [
+                self._touched(self._ref(session, Role, r, "roles")) for r in unique(roles)
+            ]
+            user.groups = [
+                self._touched(self._ref(session, Group, g, "groups")) for g in unique(groups)
+            ]
             session.flush()
             entry = user_entry(user)
         return entry
@@ -145,7 +165,9 @@ class Users(PolicyChanges):
             entry = user_entry(user)
         return entry
 
-    def delete_user(self, name: str, actor: str = "system", expected_revision: int | None = None) -> None:
+    def delete_user(
+        self, name: str, actor: str = "system", expected_revision: int | None = None
+    ) -> None:
         with self._write(actor, "user.delete", name) as session:
             user = self._user(session, name, expected_revision)
             for holder in [*user.roles, *user.groups]:

@@ -33,7 +33,11 @@ class BrowserSession:
         response = await self._fetch(*parts, **kwargs)
         for header in response.headers.get_list("Set-Cookie"):
             for name, morsel in SimpleCookie(header).items():
-                if morsel.value and "1970" not in morsel.get("expires", "") and morsel.value != '""':
+                if (
+                    morsel.value
+                    and "1970" not in morsel.get("expires", "")
+                    and morsel.value != '""'
+                ):
                     self.cookies[name] = morsel.value
                 else:
                     self.cookies.pop(name, None)
@@ -42,7 +46,9 @@ class BrowserSession:
     async def get(self, *parts: str, params=None):
         return await self.request("GET", *parts, params=params)
 
-    async def submit(self, page_parts: tuple[str, ...], action_parts: tuple[str, ...], fields: dict, params=None):
+    async def submit(
+        self, page_parts: tuple[str, ...], action_parts: tuple[str, ...], fields: dict, params=None
+    ):
         """Open a page with a form (for its XSRF token), then post the form's fields."""
         page = await self.get(*page_parts, params=params)
         match = _XSRF_FIELD.search(page.body.decode())
@@ -59,7 +65,11 @@ class BrowserSession:
     async def api(self, method: str, *parts: str, body=None):
         """A JupyterLab-style API call: the session cookie plus the XSRF header."""
         headers = {"X-XSRFToken": self.cookies.get("_xsrf", "")}
-        data = json.dumps(body) if body is not None else ("{}" if method in ("POST", "PUT", "PATCH") else None)
+        data = (
+            json.dumps(body)
+            if body is not None
+            else ("{}" if method in ("POST", "PUT", "PATCH") else None)
+        )
         response = await self.request(method, *parts, body=data, headers=headers)
         text = response.body.decode() if response.body else ""
         return response.code, (json.loads(text) if text.startswith(("{", "[")) else text)

@@ -13,7 +13,17 @@ import sys
 
 from fuse import FUSE, FuseOSError, Operations
 
-STAT_FIELDS = ("st_atime", "st_ctime", "st_gid", "st_ino", "st_mode", "st_mtime", "st_nlink", "st_size", "st_uid")
+STAT_FIELDS = (
+    "st_atime",
+    "st_ctime",
+    "st_gid",
+    "st_ino",
+    "st_mode",
+    "st_mtime",
+    "st_nlink",
+    "st_size",
+    "st_uid",
+)
 STATVFS_FIELDS = (
     "f_bavail", "f_bfree", "f_blocks", "f_bsize", "f_favail", "f_ffree", "f_files", "f_flag",
     "f_frsize", "f_namemax",

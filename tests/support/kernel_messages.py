@@ -16,7 +16,13 @@ def kernel_info_request() -> tuple[str, str]:
         "msg_id": msg_id, "msg_type": "kernel_info_request", "username": "", "session": uuid4().hex,
         "date": "", "version": "5.3",
     }  # fmt: skip
-    message = {"header": header, "parent_header": {}, "metadata": {}, "content": {}, "channel": "shell"}
+    message = {
+        "header": header,
+        "parent_header": {},
+        "metadata": {},
+        "content": {},
+        "channel": "shell",
+    }
     return json.dumps(message), msg_id
 
 
@@ -27,7 +33,10 @@ async def ask_kernel_info(connection) -> dict:
         raw = await asyncio.wait_for(connection.read_message(), TIMEOUT)
         assert raw is not None, f"closed: {connection.close_code} {connection.close_reason}"
         message = json.loads(raw)
-        if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "kernel_info_reply":
+        if (
+            message["parent_header"].get("msg_id") == msg_id
+            and message["msg_type"] == "kernel_info_reply"
+        ):
             return message
 
 
@@ -43,5 +52,19 @@ def execute_request(code: str) -> str:
         "msg_id": uuid4().hex, "msg_type": "execute_request", "username": "", "session": uuid4().hex,
         "date": "", "version": "5.3",
     }  # fmt: skip
-    content = {"code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False}
-    return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content, "channel": "shell"})
+    content = {
+        "code": code,
+        "silent": False,
+        "store_history": False,
+        "user_expressions": {},
+        "allow_stdin": False,
+    }
+    return json.dumps(
+        {
+            "header": header,
+            "parent_header": {},
+            "metadata": {},
+            "content": content,
+            "channel": "shell",
+        }
+    )

@@ -46,7 +46,11 @@ class IssuerProcess:
             return json.loads(response.read())
 
     def user(self, username: str, groups=(), client_roles=(), **claims) -> None:
-        claims = {"groups": list(groups), "resource_access": {CLIENT_ID: {"roles": list(client_roles)}}, **claims}
+        claims = {
+            "groups": list(groups),
+            "resource_access": {CLIENT_ID: {"roles": list(client_roles)}},
+            **claims,
+        }
         self.steer("user", {"name": username, "claims": claims})
 
     def token(self, username: str, **claims) -> str:
@@ -82,7 +86,9 @@ async def sign_in(jp_fetch, issuer, name: str) -> BrowserSession:
     to_issuer = await browser.get("login", params={"next": "/a%40b/lab"})
     assert to_issuer.code == 302 and to_issuer.headers["Location"].startswith(issuer.issuer)
     assert "code_challenge_method=S256" in to_issuer.headers["Location"]
-    back = await AsyncHTTPClient().fetch(to_issuer.headers["Location"], follow_redirects=False, raise_error=False)
+    back = await AsyncHTTPClient().fetch(
+        to_issuer.headers["Location"], follow_redirects=False, raise_error=False
+    )
     callback = urlsplit(back.headers["Location"])
     assert callback.path.endswith("/rbac/oidc/callback")
     parts = callback.path.split("/")[2:]  # under the base_url

@@ -49,7 +49,9 @@ class Issuer:
 
     def rotate(self) -> None:
         """A new signing key; the old one leaves the JWKS (tokens it signed stop verifying)."""
-        self.keys = [(secrets.token_hex(8), rsa.generate_private_key(public_exponent=65537, key_size=2048))]
+        self.keys = [
+            (secrets.token_hex(8), rsa.generate_private_key(public_exponent=65537, key_size=2048))
+        ]
 
     def jwks(self) -> dict:
         keys = []
@@ -150,8 +152,16 @@ class Token(Base):
         if grant == "authorization_code":
             found = issuer.codes.pop(self.get_argument("code"), None)
             verifier = self.get_argument("code_verifier", "")
-            challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-            if not found or found["redirect_uri"] != self.get_argument("redirect_uri") or challenge != found["challenge"]:
+            challenge = (
+                base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+                .rstrip(b"=")
+                .decode()
+            )
+            if (
+                not found
+                or found["redirect_uri"] != self.get_argument("redirect_uri")
+                or challenge != found["challenge"]
+            ):
                 return self.refuse(400, "invalid_grant")
             return self.finish(issuer.tokens_for(found["user"]))
         if grant == "refresh_token":

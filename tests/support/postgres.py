@@ -18,7 +18,9 @@ import tempfile
 
 def server_bindir() -> str | None:
     """Debian's /usr/lib/postgresql/<version>/bin with initdb, the newest one; None if absent."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4])
+    )
     if candidates:
         return os.path.dirname(candidates[-1])
     found = shutil.which("initdb")
@@ -52,12 +54,36 @@ class PostgresCluster:
         subprocess.run(command, check=True, cwd=self.base, env=env, capture_output=True, text=True)
 
     def start(self) -> PostgresCluster:
-        self._run("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            self.data,
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         self._options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.base} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
         )
-        self._run("pg_ctl", "-D", self.data, "-l", os.path.join(self.base, "log"), "-o", self._options, "-w", "-t", "30", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            self.data,
+            "-l",
+            os.path.join(self.base, "log"),
+            "-o",
+            self._options,
+            "-w",
+            "-t",
+            "30",
+            "start",
+        )
         atexit.register(self.stop)
         return self
 
@@ -66,12 +92,26 @@ class PostgresCluster:
         self._run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
 
     def resume(self) -> None:
-        self._run("pg_ctl", "-D", self.data, "-l", os.path.join(self.base, "log"), "-o", self._options, "-w", "-t", "30", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            self.data,
+            "-l",
+            os.path.join(self.base, "log"),
+            "-o",
+            self._options,
+            "-w",
+            "-t",
+            "30",
+            "start",
+        )
 
     def create_database(self, name: str) -> str:
         import psycopg
 
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as c:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as c:
             c.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
@@ -91,5 +131,7 @@ def start_cluster() -> PostgresCluster:
 
     bindir = server_bindir()
     if bindir is None:
-        pytest.fail("PostgreSQL server binaries are missing: apt-get install -y postgresql (.ci/run does)")
+        pytest.fail(
+            "PostgreSQL server binaries are missing: apt-get install -y postgresql (.ci/run does)"
+        )
     return PostgresCluster(bindir).start()

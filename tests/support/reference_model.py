@@ -37,10 +37,19 @@ class Model:
 
     def scopes_of(self, user: str) -> list[str]:
         scopes = [scope for role in self.roles_of(user) for scope in self.roles.get(role, ())]
-        return [expanded for scope in scopes for expanded in (SELF if scope == "self" else (scope,))]
+        return [
+            expanded for scope in scopes for expanded in (SELF if scope == "self" else (scope,))
+        ]
 
-    def allows(self, user: str, action: str, resource: str, path: str | None = None,
-               owner: str | None = None, owner_groups: frozenset[str] = frozenset()) -> bool:
+    def allows(
+        self,
+        user: str,
+        action: str,
+        resource: str,
+        path: str | None = None,
+        owner: str | None = None,
+        owner_groups: frozenset[str] = frozenset(),
+    ) -> bool:
         """May `user` do `action` on `resource` (at `path`, or on something `owner` has)?
         Without path and owner: on every object (only an unfiltered scope will do)."""
         groups = self.groups_of(user)
@@ -102,5 +111,5 @@ def _segment_matches(pattern: str, text: str) -> bool:
     head, _, rest = pattern.partition("*")
     if not text.startswith(head):
         return False
-    remainder = text[len(head):]
+    remainder = text[len(head) :]
     return any(_segment_matches(rest, remainder[i:]) for i in range(len(remainder) + 1))

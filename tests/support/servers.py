@@ -42,7 +42,9 @@ class Server:
     process: subprocess.Popen
     log: Path
 
-    def request(self, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict | None]:
+    def request(
+        self, method: str, path: str, token: str, body: dict | None = None
+    ) -> tuple[int, dict | None]:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(
             self.url + path, data=data, method=method, headers={"Authorization": f"token {token}"}
@@ -131,7 +133,11 @@ def call(server: Server, method: str, path: str, token: str, body=None, headers=
         server.url + path,
         data=json.dumps(body).encode() if body is not None else None,
         method=method,
-        headers={"Authorization": f"token {token}", "Content-Type": "application/json", **(headers or {})},
+        headers={
+            "Authorization": f"token {token}",
+            "Content-Type": "application/json",
+            **(headers or {}),
+        },
     )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -161,7 +167,9 @@ def _wait_until_ready(server: Server, token: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"jupyter server exited with {server.process.returncode}:\n{server.tail()}")
+            raise RuntimeError(
+                f"jupyter server exited with {server.process.returncode}:\n{server.tail()}"
+            )
         try:
             status, _ = server.request("GET", "/api/rbac/me", token)
         except (urllib.error.URLError, ConnectionError, TimeoutError):

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-from tornado.httpclient import HTTPRequest
-from tornado.websocket import websocket_connect
-
 from pycrdt import (
     Array,
     Awareness,
@@ -21,6 +18,8 @@ from pycrdt import (
     handle_sync_message,
     read_message,
 )
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
 
 
 class RoomClient:
@@ -84,7 +83,8 @@ class RoomClient:
         awareness = Awareness(self.doc)
         awareness.set_local_state(state)
         self.connection.write_message(
-            create_awareness_message(awareness.encode_awareness_update([awareness.client_id])), binary=True
+            create_awareness_message(awareness.encode_awareness_update([awareness.client_id])),
+            binary=True,
         )
 
     def others(self) -> list[dict]:

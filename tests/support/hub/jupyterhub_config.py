@@ -49,7 +49,10 @@ c.Spawner.environment["RBAC_HUB_CACHE"] = lambda spawner: "" if spawner.user.nam
 # Granular single-user permissions, as in JupyterHub's read-only example.
 c.JupyterHub.custom_scopes = {
     "custom:jupyter_server:read:contents": {"description": "read files on a single-user server"},
-    "custom:jupyter_server:read:*": {"description": "read a single-user server", "subscopes": ["custom:jupyter_server:read:contents"]},
+    "custom:jupyter_server:read:*": {
+        "description": "read a single-user server",
+        "subscopes": ["custom:jupyter_server:read:contents"],
+    },
     "custom:jupyter_server:write:*": {
         "description": "change files on a single-user server",
         "subscopes": ["custom:jupyter_server:read:*"],
@@ -85,12 +88,26 @@ c.JupyterHub.load_roles = [
     # (the single-user server cannot resolve a group filter on access:servers itself)
     {
         "name": "frank-reads-team",
-        "scopes": ["access:servers!server=alice/", "custom:jupyter_server:read:contents!group=team"],
+        "scopes": [
+            "access:servers!server=alice/",
+            "custom:jupyter_server:read:contents!group=team",
+        ],
         "users": ["frank"],
     },
     {
         "name": "driver",
-        "scopes": ["admin:users", "admin:servers", "admin:groups", "tokens", "shares", "read:users", "list:users", "proxy", "access:servers", "custom:jupyter_server:execute:*"],
+        "scopes": [
+            "admin:users",
+            "admin:servers",
+            "admin:groups",
+            "tokens",
+            "shares",
+            "read:users",
+            "list:users",
+            "proxy",
+            "access:servers",
+            "custom:jupyter_server:execute:*",
+        ],
         "services": ["driver"],
     },
 ]

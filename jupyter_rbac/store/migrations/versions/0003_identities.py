@@ -21,7 +21,9 @@ TZ = sa.DateTime(timezone=True)
 def upgrade() -> None:
     with op.batch_alter_table("rbac_users") as batch:
         batch.add_column(sa.Column("password_hash", sa.String(255), nullable=True))
-        batch.add_column(sa.Column("avatar_url", sa.String(2048), nullable=False, server_default=""))
+        batch.add_column(
+            sa.Column("avatar_url", sa.String(2048), nullable=False, server_default="")
+        )
         batch.add_column(sa.Column("color", sa.String(64), nullable=False, server_default=""))
         # Bumped to end every browser session of the user (password change, "sign out everywhere").
         batch.add_column(sa.Column("session_epoch", sa.Integer, nullable=False, server_default="0"))
