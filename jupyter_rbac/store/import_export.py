@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import Conflict
-from ..model.defaults import FIXED_ROLE as GUARDED_ROLE
+from ..model.defaults import FIXED_ROLE
 from .models import Group, Role, User
 from .repository import Store
 
@@ -84,7 +84,7 @@ class PolicyContents:
 
     def administrators(self) -> set[str]:
         """Who holds the guarded role, directly or through a group."""
-        role = self.roles.get(GUARDED_ROLE)
+        role = self.roles.get(FIXED_ROLE)
         if role is None:
             return set()
         via_groups = (member for group in role.groups for member in self.groups[group].members)
@@ -232,7 +232,7 @@ def _plan(loaded: _Loaded, wanted: PolicyContents) -> ImportPlan:
     current = _contents(loaded)
     _check_fixed_roles(loaded, current, wanted)
     if not wanted.administrators():
-        raise Conflict(f"refused: the policy would leave nobody with the {GUARDED_ROLE!r} role")
+        raise Conflict(f"refused: the policy would leave nobody with the {FIXED_ROLE!r} role")
     before, after = _views(current), _views(wanted)
     return ImportPlan(**{kind: _diff(before[kind], after[kind]) for kind in SECTIONS})
 
@@ -244,7 +244,7 @@ def _check_fixed_roles(loaded: _Loaded, current: PolicyContents, wanted: PolicyC
         before = current.roles.get(name)
         if before is None:
             continue
-        if name == GUARDED_ROLE and role.scopes != before.scopes:
+        if name == FIXED_ROLE and role.scopes != before.scopes:
             raise Conflict(
                 f"roles[{name}].scopes: the {name!r} role's scopes cannot change"
                 f" (they are {list(before.scopes)}); only who holds it can"
