@@ -20,7 +20,7 @@ import { MyPermissionsSection } from './components/MyPermissionsSection';
 import { RolesView } from './components/RolesView';
 import { jupyterLabFeedback } from './dialogs';
 import { CatalogCache, LazyView } from './lazyView';
-import { holds, mayAdminister } from './permissions';
+import { holds, mayAdminister, PanelGrant } from './permissions';
 import { catalogWords } from './plainWords';
 
 export const PANEL_ID = 'jp-rbac-access';
@@ -129,8 +129,7 @@ export function createAccessPanel(
   );
   const feedback = jupyterLabFeedback(trans);
   const catalog = new CatalogCache(client, scopeCatalog);
-  const may = (action: 'read' | 'write', resource: string): boolean =>
-    holds(me, scopeCatalog, action, resource);
+  const may = (grant: PanelGrant): boolean => holds(me, grant);
   const loading = trans.__('Loading…');
   const sections = new Map<SectionId, Widget>();
   const add = (id: SectionId, widget: Widget): void => {
@@ -147,8 +146,8 @@ export function createAccessPanel(
   add('my-permissions', new MyPermissionsWidget(client, trans));
   // "Manage roles of X" from Collaborators opens X in Members.
   const focus: { user: string | null } = { user: null };
-  if (may('read', 'collaborators')) {
-    const showUser = may('read', 'users')
+  if (may('read_collaborators')) {
+    const showUser = may('read_users')
       ? (name: string) => {
           focus.user = name;
           sections.get('members')?.update();
@@ -166,7 +165,7 @@ export function createAccessPanel(
       )
     );
   }
-  if (may('read', 'roles')) {
+  if (may('read_roles')) {
     add(
       'roles',
       lazy(trans.__('Roles'), 'jp-RBAC-RolesWidget', async () => {
@@ -177,7 +176,7 @@ export function createAccessPanel(
             client={client}
             catalog={known.scopes}
             words={words}
-            canWrite={may('write', 'roles')}
+            canWrite={may('write_roles')}
             pageSize={preferences.pageSize}
             feedback={feedback}
             trans={trans}
@@ -186,12 +185,12 @@ export function createAccessPanel(
       })
     );
   }
-  if (may('read', 'users') || may('read', 'groups')) {
+  if (may('read_users') || may('read_groups')) {
     const can = {
-      writeUsers: may('write', 'users'),
-      writeGroups: may('write', 'groups'),
-      writeRoles: may('write', 'roles'),
-      readGroups: may('read', 'groups')
+      writeUsers: may('write_users'),
+      writeGroups: may('write_groups'),
+      writeRoles: may('write_roles'),
+      readGroups: may('read_groups')
     };
     add(
       'members',
@@ -208,7 +207,7 @@ export function createAccessPanel(
       ))
     );
   }
-  if (mayAdminister(me, scopeCatalog)) {
+  if (mayAdminister(me)) {
     add(
       'check-access',
       lazy(trans.__('Check access'), 'jp-RBAC-AccessCheckWidget', async () => {
@@ -224,7 +223,7 @@ export function createAccessPanel(
       })
     );
   }
-  if (mayAdminister(me, scopeCatalog) && may('read', 'roles')) {
+  if (mayAdminister(me) && may('read_roles')) {
     add(
       'access-matrix',
       lazy(trans.__('Access matrix'), 'jp-RBAC-MatrixWidget', async () => {
@@ -246,7 +245,7 @@ export function createAccessPanel(
       })
     );
   }
-  if (may('read', 'audit')) {
+  if (may('read_audit')) {
     add(
       'audit',
       lazy(trans.__('Audit'), 'jp-RBAC-AuditWidget', async () => () => (

@@ -1,12 +1,20 @@
 /**
  * Scopes and role sources in plain words, for people rather than administrators of scopes.
  *
- * The words for each scope come from the server's catalog (`GET /api/rbac/scopes`); this module
+ * The words for each scope come from the server's catalog (`GET /api/rbac/scopes`), and the
+ * scope's parts from the server's parser (`scope_parts` of `GET /api/rbac/me`); this module
  * adds what a filter narrows them to ("under shared/", "that you started").
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { IScopeCatalog } from './api';
+import { IScopeCatalog, IScopePart } from './api';
+
+/** What the words of a scope need of its parts (an `IScopePart` has them). */
+export interface IScopeWords {
+  scope: IScopePart['scope'];
+  base: IScopePart['base'];
+  filter: { name: string; value: string } | null;
+}
 
 /**
  * The catalog as a look-up: scope (without filter) -> description.
@@ -19,17 +27,17 @@ export function catalogWords(catalog: IScopeCatalog): Map<string, string> {
  * One scope in plain words: "List folders and open files and notebooks (under shared/)".
  */
 export function describeScope(
-  scope: string,
+  part: IScopeWords,
   words: Map<string, string>,
   me: string,
   trans: TranslationBundle
 ): string {
-  const [base, filter] = splitOnce(scope, '!');
-  const description = words.get(unalias(base)) ?? base;
-  if (!filter) {
+  const base = part.base ?? part.scope;
+  const description = words.get(base) ?? base;
+  if (!part.filter) {
     return description;
   }
-  const [name, value] = splitOnce(filter, '=');
+  const { name, value } = part.filter;
   return trans.__('%1 (%2)', description, filterWords(name, value, me, trans));
 }
 
@@ -92,27 +100,26 @@ export function describeSource(
   return source;
 }
 
-/** JupyterHub's `custom:jupyter_server:ACTION:RESOURCE` is `ACTION:RESOURCE` here. */
-function unalias(base: string): string {
+/**
+ * A scope of a role being edited, in the parts its words need. Roles come from the server as
+ * text, and scopes just picked are not on the server yet: this is the panel's one reading of
+ * scope text, for that preview only (`ACTION:RESOURCE!FILTER=VALUE`, JupyterHub's
+ * `custom:jupyter_server:` prefix dropped). Effective scopes come in parts from the server.
+ */
+export function draftScopeWords(scope: string): IScopeWords {
+  const [written, filter] = splitOnce(scope, '!');
   const prefix = 'custom:jupyter_server:';
-  return base.startsWith(prefix) ? base.slice(prefix.length) : base;
+  const base = written.startsWith(prefix)
+    ? written.slice(prefix.length)
+    : written;
+  if (!filter) {
+    return { scope, base, filter: null };
+  }
+  const [name, value] = splitOnce(filter, '=');
+  return { scope, base, filter: { name, value } };
 }
 
 function splitOnce(text: string, separator: string): [string, string] {
   const at = text.indexOf(separator);
   return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
-}
-
-/**
- * A scope split into its parts: `write:contents!path=shared/**` -> base `write:contents`,
- * filter `path`, value `shared/**`.
- */
-export function parseScope(scope: string): {
-  base: string;
-  filter: string;
-  value: string;
-} {
-  const [base, filter] = splitOnce(scope, '!');
-  const [name, value] = splitOnce(filter, '=');
-  return { base: unalias(base), filter: name, value };
 }

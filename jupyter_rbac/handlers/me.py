@@ -17,6 +17,18 @@ from ..model import IMPLIED_ACTIONS
 from ..services.accounts import WrongPassword
 from .base import RBACHandler, api
 
+# What the panel's views need, each a key `ACTION_RESOURCE` of /me's `beyond_self`.
+PANEL_GRANTS: tuple[tuple[str, str], ...] = (
+    ("read", "roles"),
+    ("write", "roles"),
+    ("read", "users"),
+    ("write", "users"),
+    ("read", "groups"),
+    ("write", "groups"),
+    ("read", "audit"),
+    ("read", "collaborators"),
+)
+
 
 class MeHandler(RBACHandler):
     """The signed-in user: identity and profile, roles (with where each comes from), effective
@@ -59,6 +71,8 @@ class MeHandler(RBACHandler):
         local = policy.knows_user(user.username)
         changes = local and credential_of(self).is_own_and_unlimited  # may this request edit it
         settings = self.accounts.settings
+        scopes = sorted(permissions.scopes)
+        parts = [self.catalog.scope_parts(scope) for scope in scopes]
         return {
             "name": user.username,
             "display_name": user.display_name or user.username,
@@ -68,9 +82,11 @@ class MeHandler(RBACHandler):
             "roles": list(roles),
             "role_sources": roles,
             "groups": sorted(policy.groups_with(user.username, external)) if record else [],
-            "scopes": sorted(permissions.scopes),
+            "scopes": scopes,
+            "scope_parts": parts,
             "token_limited": limited,
             "can": self._can(permissions, user.username),
+            "beyond_self": self._beyond_self(permissions, parts, user.username),
             "account": {
                 "editable": list(settings.editable_fields) if changes else [],
                 "passwords": settings.passwords and local,
@@ -90,6 +106,23 @@ class MeHandler(RBACHandler):
             "start_kernels": permissions.allows_object("write", "sessions", **own)
             and permissions.allows_object("execute", "kernels", **own),
         }
+
+    @staticmethod
+    def _beyond_self(permissions, parts: list[dict], username: str) -> dict[str, bool]:
+        """Hints for the panel's views: for each `ACTION_RESOURCE` (read_roles, ...), may this
+        user do ACTION on some of RESOURCE beyond themselves? A scope filtered to the user alone
+        (`self`'s `read:users!user=NAME`) does not count: that is what "My permissions" shows."""
+        themselves = {"name": "user", "value": username}
+
+        def beyond_self(action: str, resource: str) -> bool:
+            return permissions.allows_some(action, resource) and any(
+                action in part["actions"]
+                and resource in part["resources"]
+                and part["filter"] != themselves
+                for part in parts
+            )
+
+        return {f"{a}_{r}": beyond_self(a, r) for a, r in PANEL_GRANTS}
 
 
 # Wrong current passwords under identity providers without a sign-in throttle of their own.

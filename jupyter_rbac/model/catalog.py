@@ -6,10 +6,10 @@ one means. It starts with the built-in resources; extensions' resources (their h
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .grammar import Scope, parse_scope
-from .vocabulary import ACTIONS, IMPLIED_ACTIONS, METASCOPES
+from .grammar import Scope, canonical_text, parse_scope
+from .vocabulary import ACTIONS, IMPLIED_ACTIONS, METASCOPES, ScopeError
 
 
 @dataclass(frozen=True)
@@ -220,16 +220,24 @@ class Catalog:
         return tuple(name for name, r in self.resources.items() if not r.administrative)
 
     def describe(self) -> list[dict]:
-        """Every scope the catalog knows, with its description: what the API and the UI list."""
-        entries = [
-            {"scope": name, "description": text, "filters": []} for name, text in METASCOPES.items()
-        ]
+        """Every scope the catalog knows, with its description: what the API and the UI list.
+
+        `implies` names the `ACTION:RESOURCE` scopes an entry grants besides itself, so that a
+        client needs no rule of its own: a bare resource grants every action on it, `all` every
+        action on every resource (`self` grants only filtered scopes, and lists none).
+        """
+        entries: list[dict] = []
+        for name, text in METASCOPES.items():
+            entries.append({"scope": name, "description": text, "filters": []})
+            if name == "all":
+                entries[-1]["implies"] = [f"{a}:{r}" for r in self.resources for a in ACTIONS]
         for resource in self.resources.values():
             entries.append(
                 {
                     "scope": resource.name,
                     "description": f"Every action on {resource.name}: {resource.description}",
                     "filters": sorted(resource.filters),
+                    "implies": [f"{a}:{resource.name}" for a in ACTIONS],
                 }
             )
             for action in ACTIONS:
@@ -252,6 +260,50 @@ class Catalog:
                 self._parsed.clear()
             self._parsed[text] = scope
         return scope
+
+    def scope_parts(self, text: str) -> dict:
+        """One scope in parts, as the server parses it: what a client shows or looks up instead
+        of reading scope text itself.
+
+        `base` is the scope without its filter, aliases resolved: the catalog entry (`describe`)
+        it is, if any. `action` and `resource` are as written: `action` is None for a bare
+        resource and the metascopes, `resource` None for the metascopes and `*` for
+        `custom:jupyter_server:ACTION:*`. `actions` and `resources` are what the scope covers,
+        spelled out: implied actions included, `all` every resource, `*` every resource but
+        policy administration (`self` lists none: it stands for filtered scopes of its own).
+        A scope that no longer parses (an extension's resource that is gone) covers nothing.
+        """
+        try:
+            scope = self.parse(text)
+        except ScopeError:
+            scope = None
+        if scope is None or not (scope.resources or scope.is_all):  # gone, or `self`
+            action = resource = None
+            actions: tuple[str, ...] = ()
+            resources: tuple[str, ...] = ()
+        else:
+            bare = scope.is_all or scope.actions == ACTIONS
+            action = None if bare else scope.actions[0]  # IMPLIED_ACTIONS: itself first
+            if scope.is_all:
+                resource, resources = None, tuple(self.resources)
+            else:
+                resources = scope.resources
+                resource = resources[0] if len(resources) == 1 else "*"
+            # strongest first: the last action grants every other one
+            actions = IMPLIED_ACTIONS[ACTIONS[-1]] if bare else scope.actions
+        return {
+            "scope": text,
+            "base": None if scope is None else canonical_text(replace(scope, filter=None)),
+            "action": action,
+            "resource": resource,
+            "filter": (
+                {"name": scope.filter, "value": scope.value}
+                if scope is not None and scope.filter is not None
+                else None
+            ),
+            "actions": list(actions),
+            "resources": list(resources),
+        }
 
     def validate(self, texts: Iterable[str]) -> list[str]:
         """The scopes, each checked; raises ScopeError on the first bad one."""

@@ -116,12 +116,14 @@ class UserAdministration(PermissionRules):
         if not self.policy.knows_user(name):
             raise NotFound(f"no user named {name!r}")
         roles = self.policy.roles_of(name)
+        effective = sorted(self.policy.permissions(name).scopes)
         return {
             "name": name,
             "groups": sorted(self.policy.groups_of(name)),
             "roles": [{"name": role, "via": via} for role, via in roles.items()],
             "scopes": [grant.to_json() for grant in self.policy.grants_of(name)],
-            "effective": sorted(self.policy.permissions(name).scopes),
+            "effective": effective,
+            "effective_parts": [self.catalog.scope_parts(scope) for scope in effective],
         }
 
     def check(self, actor: Actor, body: dict) -> Decision:

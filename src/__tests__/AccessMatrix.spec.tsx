@@ -3,6 +3,7 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import * as React from 'react';
 
 import { AccessMatrix, accessTo } from '../components/AccessMatrix';
+import { ALL_PART, scopePart } from './fixtures';
 import { answeringClient, json } from './http';
 
 const HIERARCHY = { read: [], write: ['read'], execute: ['write', 'read'] };
@@ -12,7 +13,11 @@ describe('accessTo', () => {
     expect(
       accessTo(
         'contents',
-        ['read:contents', 'write:contents!path=shared/**', 'read:kernels'],
+        [
+          scopePart('read', 'contents'),
+          scopePart('write', 'contents', { name: 'path', value: 'shared/**' }),
+          scopePart('read', 'kernels')
+        ],
         HIERARCHY
       )
     ).toEqual({
@@ -21,12 +26,41 @@ describe('accessTo', () => {
     });
   });
 
-  it('reads `all` and a bare resource as every action', () => {
-    expect(accessTo('kernels', ['all'], HIERARCHY).everywhere).toBe('execute');
-    expect(accessTo('kernels', ['kernels'], HIERARCHY).everywhere).toBe(
+  it('takes what `all` and a bare resource cover from the server', () => {
+    expect(accessTo('kernels', [ALL_PART], HIERARCHY).everywhere).toBe(
       'execute'
     );
-    expect(accessTo('kernels', ['write:contents'], HIERARCHY)).toEqual({
+    expect(
+      accessTo('kernels', [scopePart(null, 'kernels')], HIERARCHY).everywhere
+    ).toBe('execute');
+    expect(
+      accessTo(
+        'kernels',
+        [scopePart(null, 'kernels', { name: 'user', value: 'bob' })],
+        HIERARCHY
+      ).filtered
+    ).toEqual([{ action: 'execute', filter: 'user=bob' }]);
+    // `custom:jupyter_server:read:*`: the resources it covers are the server's list.
+    const wildcard = {
+      ...scopePart('read', '*'),
+      scope: 'read:*',
+      resources: ['contents', 'kernels']
+    };
+    expect(accessTo('kernels', [wildcard], HIERARCHY).everywhere).toBe('read');
+    expect(accessTo('users', [wildcard], HIERARCHY).everywhere).toBe('');
+    // A scope that no longer parses covers nothing.
+    const gone = {
+      ...scopePart('write', 'gone'),
+      base: null,
+      action: null,
+      resource: null,
+      actions: [],
+      resources: []
+    };
+    expect(accessTo('gone', [gone], HIERARCHY).everywhere).toBe('');
+    expect(
+      accessTo('kernels', [scopePart('write', 'contents')], HIERARCHY)
+    ).toEqual({
       everywhere: '',
       filtered: []
     });
@@ -36,7 +70,10 @@ describe('accessTo', () => {
     expect(
       accessTo(
         'contents',
-        ['write:contents', 'read:contents!path=a/**'],
+        [
+          scopePart('write', 'contents'),
+          scopePart('read', 'contents', { name: 'path', value: 'a/**' })
+        ],
         HIERARCHY
       ).filtered
     ).toEqual([]);
@@ -59,7 +96,11 @@ describe('AccessMatrix', () => {
         groups: [],
         roles: [],
         scopes: [],
-        effective: ['read:contents', 'write:contents!path=shared/**']
+        effective: ['read:contents', 'write:contents!path=shared/**'],
+        effective_parts: [
+          scopePart('read', 'contents'),
+          scopePart('write', 'contents', { name: 'path', value: 'shared/**' })
+        ]
       });
     });
     render(

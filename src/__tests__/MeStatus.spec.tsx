@@ -32,7 +32,7 @@ describe('MeStatus', () => {
   });
 
   it('shows the name alone when the user has no role', () => {
-    const nobody: IMe = { ...ALICE, roles: [], scopes: [] };
+    const nobody: IMe = { ...ALICE, roles: [], scopes: [], scope_parts: [] };
 
     expect(meLabel(nobody, trans)).toBe('Alice');
     expect(meTooltip(nobody, trans)).toContain('Roles: (none)');

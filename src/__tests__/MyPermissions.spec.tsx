@@ -4,8 +4,13 @@ import * as React from 'react';
 
 import { IMe, IScopeCatalog } from '../api';
 import { MyPermissions } from '../components/MyPermissions';
-import { catalogWords, describeScope, describeSource } from '../plainWords';
-import { ALICE } from './fixtures';
+import {
+  catalogWords,
+  describeScope,
+  describeSource,
+  draftScopeWords
+} from '../plainWords';
+import { ALICE, scopePart } from './fixtures';
 
 const trans = nullTranslator.load('jupyter_rbac');
 
@@ -28,29 +33,53 @@ const CATALOG: IScopeCatalog = {
 const WORDS = catalogWords(CATALOG);
 
 describe('plain words', () => {
-  it('describes a scope with what its filter narrows it to', () => {
-    expect(describeScope('read:lab', WORDS, 'alice', trans)).toBe(
-      'Open JupyterLab.'
-    );
+  const words = (part: Parameters<typeof describeScope>[0]): string =>
+    describeScope(part, WORDS, 'alice', trans);
+
+  it('describes a scope, in the parts the server gives, with what its filter narrows it to', () => {
+    expect(words(scopePart('read', 'lab'))).toBe('Open JupyterLab.');
     expect(
-      describeScope('read:contents!path=shared/dev/**', WORDS, 'alice', trans)
+      words(
+        scopePart('read', 'contents', { name: 'path', value: 'shared/dev/**' })
+      )
     ).toBe('List folders and open files and notebooks. (under shared/dev/)');
     expect(
-      describeScope('execute:kernels!user=alice', WORDS, 'alice', trans)
+      words(scopePart('execute', 'kernels', { name: 'user', value: 'alice' }))
     ).toBe('Run code in kernels. (yours)');
     expect(
-      describeScope('execute:kernels!group=lab-a', WORDS, 'alice', trans)
+      words(scopePart('execute', 'kernels', { name: 'group', value: 'lab-a' }))
     ).toBe('Run code in kernels. (those of group lab-a)');
   });
 
-  it("reads JupyterHub's custom scopes as ours", () => {
-    expect(
-      describeScope('custom:jupyter_server:read:lab', WORDS, 'alice', trans)
-    ).toBe('Open JupyterLab.');
+  it("takes the catalog entry from the server's `base` (aliases resolved there)", () => {
+    const custom = {
+      ...scopePart('read', 'lab'),
+      scope: 'custom:jupyter_server:read:lab'
+    };
+    expect(words(custom)).toBe('Open JupyterLab.');
   });
 
   it('falls back to the scope itself when the catalog does not know it', () => {
-    expect(describeScope('read:my-extension', WORDS, 'alice', trans)).toBe(
+    expect(words(scopePart('read', 'my-extension'))).toBe('read:my-extension');
+    const gone = { scope: 'write:gone', base: null, filter: null };
+    expect(words(gone)).toBe('write:gone');
+  });
+
+  it("reads a role's scope text for the role editor's preview", () => {
+    expect(words(draftScopeWords('custom:jupyter_server:read:lab'))).toBe(
+      'Open JupyterLab.'
+    );
+    expect(
+      describeScope(
+        draftScopeWords('read:contents!path=home/{user}/**'),
+        WORDS,
+        '{user}',
+        trans
+      )
+    ).toBe(
+      "List folders and open files and notebooks. (under home/{user}/: each user's own)"
+    );
+    expect(words(draftScopeWords('read:my-extension'))).toBe(
       'read:my-extension'
     );
   });
@@ -70,7 +99,11 @@ describe('MyPermissions', () => {
     initials: 'AL',
     color: '#336699',
     role_sources: { user: ['everyone'], viewer: ['group:analyst'] },
-    scopes: ['read:contents!path=shared/**', 'read:lab']
+    scopes: ['read:contents!path=shared/**', 'read:lab'],
+    scope_parts: [
+      scopePart('read', 'contents', { name: 'path', value: 'shared/**' }),
+      scopePart('read', 'lab')
+    ]
   };
 
   it('shows who I am, my groups, roles and abilities', () => {
@@ -103,7 +136,7 @@ describe('MyPermissions', () => {
   it('says so when I may do nothing yet', () => {
     render(
       <MyPermissions
-        me={{ ...me, scopes: [], groups: [] }}
+        me={{ ...me, scopes: [], scope_parts: [], groups: [] }}
         words={WORDS}
         trans={trans}
       />

@@ -2,7 +2,64 @@
  * Shared test data: the current user as `GET /api/rbac/me` describes them, and a scope catalog
  * as `GET /api/rbac/scopes` does.
  */
-import { IMe, IScopeCatalog, IScopeEntry } from '../api';
+import {
+  Action,
+  IBeyondSelf,
+  IMe,
+  IScopeCatalog,
+  IScopeEntry,
+  IScopePart
+} from '../api';
+
+const STRONGEST_FIRST: { [action: string]: Action[] } = {
+  read: ['read'],
+  write: ['write', 'read'],
+  execute: ['execute', 'write', 'read']
+};
+
+/**
+ * A scope in parts, as the server's parser gives them: `ACTION:RESOURCE` (a bare resource for a
+ * null action), filtered or not.
+ */
+export function scopePart(
+  action: Action | null,
+  resource: string,
+  filter: IScopePart['filter'] = null
+): IScopePart {
+  const base = action ? `${action}:${resource}` : resource;
+  return {
+    scope: filter ? `${base}!${filter.name}=${filter.value}` : base,
+    base,
+    action,
+    resource,
+    filter,
+    actions: STRONGEST_FIRST[action ?? 'execute'],
+    resources: [resource]
+  };
+}
+
+/** `all` in parts: every action on every resource (here the fixtures' resources). */
+export const ALL_PART: IScopePart = {
+  scope: 'all',
+  base: 'all',
+  action: null,
+  resource: null,
+  filter: null,
+  actions: ['execute', 'write', 'read'],
+  resources: ['contents', 'kernels', 'users', 'groups', 'roles', 'audit']
+};
+
+/** A user the server lets do nothing beyond themselves. */
+export const NOTHING_BEYOND_SELF: IBeyondSelf = {
+  read_roles: false,
+  write_roles: false,
+  read_users: false,
+  write_users: false,
+  read_groups: false,
+  write_groups: false,
+  read_audit: false,
+  read_collaborators: false
+};
 
 export const ALICE: IMe = {
   name: 'alice',
@@ -15,8 +72,10 @@ export const ALICE: IMe = {
   role_sources: { user: ['everyone'], viewer: ['direct'] },
   groups: ['analyst'],
   scopes: ['read:contents', 'read:lab'],
+  scope_parts: [scopePart('read', 'contents'), scopePart('read', 'lab')],
   token_limited: false,
-  can: { start_kernels: false }
+  can: { start_kernels: false },
+  beyond_self: NOTHING_BEYOND_SELF
 };
 
 const ACTIONS = ['read', 'write', 'execute'] as const;

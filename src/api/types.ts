@@ -12,6 +12,18 @@ type Schemas = components['schemas'];
 /** The current user as the server sees them: `GET /api/rbac/me`. */
 export type IMe = Schemas['Me'];
 
+/**
+ * One scope in parts, as the server's parser reads it (`scope_parts` of `GET /api/rbac/me`,
+ * `effective_parts` of a user's permissions): the panel never splits scope text itself.
+ */
+export type IScopePart = Schemas['ScopePart'];
+
+/**
+ * The server's hints for the administration views: may the current user do ACTION on some of
+ * RESOURCE beyond themselves (`beyond_self.ACTION_RESOURCE` of `GET /api/rbac/me`)?
+ */
+export type IBeyondSelf = IMe['beyond_self'];
+
 /** One entry of the scope catalog (`GET /api/rbac/scopes`). */
 export type IScopeEntry = Schemas['ScopeCatalog']['scopes'][number];
 

@@ -1,17 +1,17 @@
 /**
  * The access matrix: for the users who hold a chosen set of roles, what each may do on each
  * resource, read from their effective scopes (`GET /api/rbac/users/NAME/permissions`, the same
- * scopes the server enforces). A cell shows the strongest action held without a filter, and the
- * filtered ones ("write: shared/**"). It describes; "Check access" asks the server about one
- * request, and the server decides every real one.
+ * scopes the server enforces), in the parts the server's parser gives (`effective_parts`: which
+ * actions on which resources each grants, and its filter). A cell shows the strongest action
+ * held without a filter, and the filtered ones ("write: shared/**"). It describes; "Check
+ * access" asks the server about one request, and the server decides every real one.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { RBACClient } from '../api';
+import { IScopePart, RBACClient } from '../api';
 import { messageOf } from '../feedback';
 import { useRequest } from '../hooks/useRequest';
-import { parseScope } from '../plainWords';
 import { ErrorLine } from './common';
 
 export interface IAccessMatrixProps {
@@ -120,7 +120,11 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
                   {props.resources.map(resource => (
                     <td key={resource}>
                       {cellWords(
-                        accessTo(resource, row.effective, props.hierarchy),
+                        accessTo(
+                          resource,
+                          row.effective_parts ?? [],
+                          props.hierarchy
+                        ),
                         trans
                       )}
                     </td>
@@ -152,12 +156,13 @@ export interface IAccess {
 }
 
 /**
- * The strongest unfiltered action on `resource`, and the filtered grants stronger than it.
- * `all` and a bare resource (`contents`) mean every action.
+ * The strongest unfiltered action on `resource`, and the filtered grants stronger than it. What
+ * each scope covers is the server's word (`actions`, strongest first, and `resources`: `all`
+ * and a bare resource come spelled out).
  */
 export function accessTo(
   resource: string,
-  scopes: string[],
+  parts: IScopePart[],
   hierarchy: { [action: string]: string[] }
 ): IAccess {
   const rank = (action: string): number => ACTIONS.indexOf(action);
@@ -165,20 +170,14 @@ export function accessTo(
     Math.max(rank(action), ...(hierarchy[action] ?? []).map(rank));
   let everywhere = -1;
   const filtered: { action: string; filter: string }[] = [];
-  for (const scope of scopes) {
-    if (scope === 'all') {
-      everywhere = ACTIONS.length - 1;
+  for (const part of parts) {
+    const action = part.actions[0];
+    if (!action || !part.resources.includes(resource)) {
       continue;
     }
-    const { base, filter, value } = parseScope(scope);
-    const [action, name] = base.includes(':')
-      ? base.split(':', 2)
-      : ['execute', base];
-    if (name !== resource || rank(action) < 0) {
-      continue;
-    }
-    if (filter) {
-      filtered.push({ action, filter: `${filter}=${value}` });
+    if (part.filter) {
+      const { name, value } = part.filter;
+      filtered.push({ action, filter: `${name}=${value}` });
     } else {
       everywhere = Math.max(everywhere, implied(action));
     }

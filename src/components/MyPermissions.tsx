@@ -21,8 +21,8 @@ export function MyPermissions(props: IMyPermissionsProps): JSX.Element {
   const { me, words, trans } = props;
   const name = me.display_name || me.name;
   const sources = me.role_sources ?? {};
-  const abilities = me.scopes
-    .map(scope => describeScope(scope, words, me.name, trans))
+  const abilities = me.scope_parts
+    .map(part => describeScope(part, words, me.name, trans))
     .sort((a, b) => a.localeCompare(b));
   return (
     <div className="jp-RBAC-MyPermissions">

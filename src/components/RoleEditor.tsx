@@ -8,7 +8,7 @@ import * as React from 'react';
 
 import { IRole, IScopeEntry } from '../api';
 import { messageOf } from '../feedback';
-import { describeScope } from '../plainWords';
+import { describeScope, draftScopeWords } from '../plainWords';
 import { Badge, ErrorLine } from './common';
 import { ScopePicker } from './ScopePicker';
 
@@ -163,7 +163,12 @@ export function RoleEditor(props: IRoleEditorProps): JSX.Element {
       <ul aria-labelledby={`${id}-preview`} className="jp-RBAC-Preview">
         {scopes.map(scope => (
           <li key={scope}>
-            {describeScope(scope, props.words, '{user}', trans)}
+            {describeScope(
+              draftScopeWords(scope),
+              props.words,
+              '{user}',
+              trans
+            )}
           </li>
         ))}
       </ul>
