@@ -127,3 +127,34 @@ async def test_losing_read_events_ends_the_subscription_at_the_next_event(
         assert (stream.close_code, stream.close_reason) == (1008, "you need the scope read:events")
     finally:
         stream.close()
+
+
+async def test_nobody_emits_the_audit_trails_events_but_the_server(admin, make_user, rbac):
+    """POST /api/events emits an event as the server would: a client holding `write:events` (the
+    shipped editor does) could otherwise tell every subscriber that the administrator gave them
+    a role."""
+    editor = make_user("ed", roles=["editor"])
+    forged = {
+        "schema_id": ROLE_EVENTS,
+        "version": "1",
+        "data": {"audit_id": 1, "action": "role.assign", "actor": "admin", "target": "admin"},
+    }
+
+    def trail():
+        return admin.get("api", "rbac", "audit", params={"action": "role.assign"})
+
+    before = (await trail())[1]["items"]
+    watching = await admin.websocket("api", "events", "subscribe")
+    try:
+        for client in (editor, admin):  # not even an administrator
+            status, error = await client.post("api", "events", body=forged)
+            assert (status, error["message"]) == (
+                403,
+                "Only the server emits jupyter-rbac's audit events",
+            )
+        await _save(admin, "after.txt", "x")  # the stream has had all before it
+        seen = await _events_until(watching, CONTENTS, "after.txt")
+        assert ROLE_EVENTS not in {event["schema_id"] for event in seen}
+        assert (await trail())[1]["items"] == before  # nor did the database hear of it
+    finally:
+        watching.close()

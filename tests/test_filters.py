@@ -284,6 +284,27 @@ async def test_session_and_terminal_listings_are_filtered(make_user, rbac, tree)
     assert (await ann.delete("api", "terminals", terminal["name"]))[0] == 204
 
 
+async def test_sessions_on_files_a_user_may_not_read_do_not_show(make_user, rbac, admin, tree):
+    """A session names its file: someone who may read every session but not that file sees
+    neither it in the listing nor it by its id (answered as an unknown id), whatever their
+    sessions scope."""
+    rbac.store.create_role("session-watcher", ["read:sessions", "read:contents!path=shared/**"])
+    sven = make_user("sven", roles=["session-watcher"])
+    sessions = {}
+    for path in ("home/bob/b.ipynb", "shared/devs/d.ipynb"):
+        body = {"path": path, "type": "notebook", "name": path, "kernel": {"name": "python3"}}
+        status, sessions[path] = await admin.post("api", "sessions", body=body)
+        assert status == 201, sessions[path]
+    status, listed = await sven.get("api", "sessions")
+    assert (status, [s["path"] for s in listed]) == (200, ["shared/devs/d.ipynb"])
+    hidden = sessions["home/bob/b.ipynb"]["id"]
+    status, error = await sven.get("api", "sessions", hidden)
+    assert (status, error["message"]) == (404, "No such session")
+    status, shown = await sven.get("api", "sessions", sessions["shared/devs/d.ipynb"]["id"])
+    assert (status, shown["path"]) == (200, "shared/devs/d.ipynb")
+    assert len((await admin.get("api", "sessions"))[1]) == 2  # the administrator sees both
+
+
 async def test_owners_survive_in_the_store(make_user, own_kernels_role, rbac):
     ann = make_user("ann", roles=[own_kernels_role])
     _, kernel = await ann.post("api", "kernels", body={"name": "python3"})

@@ -175,3 +175,46 @@ async def test_a_kernel_start_judged_for_less_than_execute_is_refused(writer, ad
 async def test_a_kernel_type_nobody_has_is_bad_input(admin):
     status, refused = await admin.post("api", "kernels", body={"name": "no-such-kernel"})
     assert status == 400 and "no-such-kernel" in refused["message"], refused
+
+
+# -- where a kernel starts ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def homeworker(rbac, make_user):
+    """holly runs her own kernels and reads only her home folder."""
+    rbac.store.create_role(
+        "homeworker", ["read:contents!path=home/{user}/**", "execute:kernels!user={user}"]
+    )
+    return make_user("holly", roles=["homeworker"])
+
+
+async def test_a_kernel_starts_only_in_a_folder_its_user_may_read(homeworker, admin, jp_root_dir):
+    """A kernel's working folder is the start's `path`: reading it there (a kernel type that
+    loads its folder's files at start) must be as allowed as reading it through the API."""
+    for folder in ("home/holly", "secret"):
+        (jp_root_dir / folder).mkdir(parents=True)
+    status, error = await homeworker.post(
+        "api", "kernels", body={"name": "python3", "path": "secret"}
+    )
+    assert (status, error["missing_scope"]) == (403, "read:contents!path=secret")
+    status, kernel = await homeworker.post(
+        "api", "kernels", body={"name": "python3", "path": "home/holly"}
+    )
+    assert status == 201, kernel
+    status, kernels = await admin.get("api", "kernels")
+    assert [k["id"] for k in kernels] == [kernel["id"]]  # the refused start left nothing running
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ({"name": "python3", "path": "../.."}, "leaves the server root"),
+        ({"name": "python3", "path": 7}, "'path' in the request body must be a string"),
+        ({"name": ["python3"]}, "'name' in the request body must be a string"),
+    ],
+)
+async def test_a_kernel_start_with_a_bad_body_is_bad_input(homeworker, admin, body, problem):
+    status, error = await homeworker.post("api", "kernels", body=body)
+    assert status == 400 and problem in error["message"], (status, error)
+    assert (await admin.get("api", "kernels"))[1] == []

@@ -247,7 +247,7 @@ def _refuse_hidden(handler: RequestHandler, permissions, need: Need) -> bool:
     scope for other objects (what an unknown id gets), else the scope without the object (its
     owner or path would tell that it exists)."""
     if permissions.allows_some(need.action, need.resource):
-        raise web.HTTPError(404, f"No such {HIDDEN_KIND[need.resource]}")
+        raise web.HTTPError(404, f"No such {HIDDEN_KIND[need.hidden_as or need.resource]}")
     return _deny(handler, f"{need.action}:{need.resource}")
 
 

@@ -15,16 +15,35 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from tornado import web
+
 from ..collaboration.rooms import document_of_room
+from ..events import SCHEMA_PREFIX
+from ..json_body import BodyError, parse_json_body
 from .context import context_of
+from .handler_kinds import HandlerKind, kind_of
 from .locations import may_read_path
 
 if TYPE_CHECKING:
     from .guard import RouteGuard
 
-AUDIT_SCHEMAS = "https://events.jupyter.org/jupyter_rbac/"
 PATH_FIELDS = ("path", "source_path")
 ROOM_FIELDS = ("room", "roomid", "fork_roomid")
+
+
+def refuse_forged_events(handler: Any) -> None:
+    """POST /api/events emits an event as if the server had: never one of jupyter-rbac's audit
+    trail, which says what the server did (a client could forge "admin gave ed a role"), for
+    anyone, administrators included."""
+    if kind_of(handler) is not HandlerKind.EVENT_EMITTER or handler.request.method != "POST":
+        return
+    try:
+        body = parse_json_body(handler.request.body, empty={})
+    except BodyError:
+        return  # refused as bad input where it is read
+    schema = body.get("schema_id") if isinstance(body, dict) else None
+    if isinstance(schema, str) and schema.startswith(SCHEMA_PREFIX):
+        raise web.HTTPError(403, "Only the server emits jupyter-rbac's audit events")
 
 
 def may_see(handler: Any, guard: RouteGuard, schema_id: str, data: dict[str, Any]) -> bool:
@@ -32,7 +51,7 @@ def may_see(handler: Any, guard: RouteGuard, schema_id: str, data: dict[str, Any
     permissions = context_of(handler).permissions  # the policy's current version (keep_open set it)
     if permissions.is_all:
         return True
-    if schema_id.startswith(AUDIT_SCHEMAS):
+    if schema_id.startswith(SCHEMA_PREFIX):
         return permissions.allows("read", "audit")
     paths = list(_documents(handler, data))
     kernel_id = data.get("kernel_id")

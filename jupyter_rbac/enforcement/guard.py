@@ -29,7 +29,7 @@ from tornado.websocket import WebSocketHandler
 from .bad_input import FILE_RESOURCES, bad_input_answer, require_json_object, require_rename_path
 from .contents_check import begin_request
 from .context import RequestContext
-from .event_stream import may_see
+from .event_stream import may_see, refuse_forged_events
 from .handler_kinds import HandlerKind, kind_of
 from .listings import forget_deleted, shape_response
 from .routes import DEFAULT_RULE, HARMLESS_HANDLERS, RouteTable
@@ -244,6 +244,7 @@ class GuardedHandler:
         guard.check(self)  # type: ignore[arg-type]
         require_json_object(self)
         require_rename_path(self)
+        refuse_forged_events(self)
         user = getattr(self, "current_user", None)
         if guard.presence is not None and user:
             guard.presence.seen(user)

@@ -30,6 +30,7 @@ class HandlerKind(enum.Enum):
     NBCONVERT_FILE = "a file exported by nbconvert"
     PATH_RESOLVER = "resolving a path on the server or beside a kernel"
     EVENTS = "the event stream's websocket"
+    EVENT_EMITTER = "emitting an event on the server's event bus"
     ROOM = "a collaboration room's websocket, as jupyter-collaboration answers it"
     READ_ONLY_ROOM = "a collaboration room's websocket under jupyter-rbac (readers only read)"
     ROOM_TOOL = "a collaboration room's undo/redo or fork"
@@ -56,6 +57,7 @@ KNOWN_HANDLERS: dict[str, HandlerKind] = {
     "NbconvertFileHandler": HandlerKind.NBCONVERT_FILE,
     "PathResolverHandler": HandlerKind.PATH_RESOLVER,
     "SubscribeWebsocket": HandlerKind.EVENTS,
+    "EventHandler": HandlerKind.EVENT_EMITTER,
     "YDocWebSocketHandler": HandlerKind.ROOM,
     "CollaborationRoomHandler": HandlerKind.READ_ONLY_ROOM,  # jupyter_rbac.collaboration's
     "UndoRedoHandler": HandlerKind.ROOM_TOOL,

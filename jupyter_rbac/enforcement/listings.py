@@ -92,13 +92,15 @@ def _kernels(handler, policy: Policy, models: JSON) -> JSON:
 def _sessions(handler, policy: Policy, models: JSON) -> JSON:
     if not isinstance(models, list):
         return models
-    return [
-        m
-        for m in models
-        if _owner_allows(
-            handler, policy, "read", "sessions", "session", m.get("id"), _session_path(m)
-        )
-    ]
+    return [m for m in models if _may_see_session(handler, policy, m)]
+
+
+def _may_see_session(handler, policy: Policy, model: dict) -> bool:
+    """Its owner's or path's scope, and (a session names its file) reading that file."""
+    path = _session_path(model)
+    if not _owner_allows(handler, policy, "read", "sessions", "session", model.get("id"), path):
+        return False
+    return path is None or may_read_path(_permissions(handler), _root(handler), path)
 
 
 def _terminals(handler, policy: Policy, models: JSON) -> JSON:
@@ -257,7 +259,8 @@ def _session_path(model: dict) -> str | None:
 _SHAPERS = {
     (HandlerKind.KERNELS, "GET"): (_kernels, ("read", "kernels")),
     (HandlerKind.KERNELS, "POST"): (_kernel_started, None),
-    (HandlerKind.SESSIONS, "GET"): (_sessions, ("read", "sessions")),
+    # sessions name files: always filtered, by the sessions scope and the files' own
+    (HandlerKind.SESSIONS, "GET"): (_sessions, None),
     (HandlerKind.SESSIONS, "POST"): (_session_created, None),
     (HandlerKind.SESSION, "PATCH"): (_session_changed, None),
     (HandlerKind.TERMINALS, "GET"): (_terminals, ("read", "terminals")),

@@ -47,6 +47,8 @@ class Need(NamedTuple):
     hides_existence: bool = False
     # The scope a refusal names when it is not this need's own: where a link leads must not show.
     reported: str | None = None
+    # What a hidden object's 404 calls it, when not this need's resource (a session's file).
+    hidden_as: str | None = None
 
     @property
     def scope(self) -> str:
@@ -165,17 +167,8 @@ def _where_links_lead(handler: RequestHandler, needs: list[Need]) -> list[Need]:
         if need.resource != "contents" or need.path is None:
             continue
         real = real_location(root, need.path)
-        if real != need.path:
-            extra.append(
-                Need(
-                    need.action,
-                    "contents",
-                    real,
-                    has_object=True,
-                    traversal=need.traversal,
-                    reported=need.refusal,
-                )
-            )
+        if real != need.path:  # judged like the path (and hidden like it), named as the path
+            extra.append(need._replace(path=real, has_object=True, reported=need.refusal))
     return needs + extra
 
 
@@ -212,6 +205,19 @@ def _session_needs(
         needs = [Need(action, "sessions", path, username, has_object=True)]
     else:
         needs = _owned_needs(policy, handler, username, action, "sessions", session_id)
+        owned = policy.owner_of("session", session_id)
+        if owned is not None and owned.path is not None:
+            # a session names its file: one on a file the user may not read is answered as an
+            # unknown id (its path would show), whatever their sessions scope
+            reading = Need(
+                "read",
+                "contents",
+                owned.path,
+                has_object=True,
+                hides_existence=True,
+                hidden_as="sessions",
+            )
+            needs += _where_links_lead(handler, [reading])
     if path is not None:
         # the kernel starts beside this file and the session names it: the user must be able to
         # read it, where its links lead too
@@ -238,12 +244,19 @@ def _kernel_start_needs(
     then it answers with that one, which must be reachable (never made the user's)."""
     if handler.request.method != "POST":
         return _owned_needs(policy, handler, username, action, "kernels", _generic_id(handler))
-    kernel_id = _optional_string(_body(handler), "kernel_id")
+    body = _body(handler)
+    kernel_id = _optional_string(body, "kernel_id")
     # a running kernel, or the id of someone's stopped one (its owner is still recorded)
     known = kernel_id and (_runs(handler, kernel_id) or policy.owner_of("kernel", kernel_id))
     if known:
         return _owned_needs(policy, handler, username, action, "kernels", kernel_id)
-    return [Need(action, "kernels", owner=username, has_object=True)]
+    _optional_string(body, "name")  # a kernel type is named by a string (a list was a 500)
+    needs = [Need(action, "kernels", owner=username, has_object=True)]
+    raw = _optional_string(body, "path")
+    if raw:  # the kernel starts in this folder: the user must be able to read it, as for a session
+        read = Need("read", "contents", api_path(raw), has_object=True)
+        needs += _where_links_lead(handler, [read])
+    return needs
 
 
 def _runs(handler: RequestHandler, kernel_id: str) -> bool:

@@ -14,10 +14,11 @@ from ..store import AuditRecord
 
 SCHEMAS = Path(__file__).parent
 KINDS = ("role", "user", "group", "token", "invitation", "request", "policy")
+SCHEMA_PREFIX = "https://events.jupyter.org/jupyter_rbac/"  # every schema of ours starts so
 
 
 def schema_id(kind: str) -> str:
-    return f"https://events.jupyter.org/jupyter_rbac/{kind}/v1"
+    return f"{SCHEMA_PREFIX}{kind}/v1"
 
 
 class EventEmitter:
