@@ -9,8 +9,6 @@ format characters (the zero-width joiners of emoji and of many scripts) are text
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 import yaml
@@ -18,6 +16,8 @@ from sqlalchemy import update
 
 from jupyter_rbac.store import Store
 from jupyter_rbac.store.models import Role, User
+
+from .support import shell
 
 pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
 
@@ -80,13 +80,8 @@ async def test_emoji_and_joiners_are_text(admin):
 
 
 def cli(db_url, *args, stdin=None):
-    return subprocess.run(
-        [sys.executable, "-m", "jupyter_rbac.cli", "--db-url", db_url, *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        check=False,
-    )
+    """`jupyter rbac`, whose refusals the tests read (its exit status is not checked)."""
+    return shell.cli(db_url, *args, check=False, stdin=stdin)
 
 
 @pytest.fixture

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from uuid import uuid4
 
 import pytest
+
+from .support.kernel_messages import execute_request
 
 pytestmark = pytest.mark.slow  # a server for each test, and the kernels or terminals it starts
 
@@ -47,34 +48,12 @@ def alice(make_user):
     return make_user("alice", roles=["editor"])
 
 
-def _execute_request(code: str) -> tuple[str, str]:
-    msg_id = uuid4().hex
-    header = {
-        "msg_id": msg_id, "msg_type": "execute_request", "username": "", "session": uuid4().hex,
-        "date": "", "version": "5.3",
-    }  # fmt: skip
-    content = {
-        "code": code,
-        "silent": False,
-        "store_history": False,
-        "user_expressions": {},
-        "allow_stdin": False,
-    }
-    message = {
-        "header": header,
-        "parent_header": {},
-        "metadata": {},
-        "content": content,
-        "channel": "shell",
-    }
-    return json.dumps(message), msg_id
-
-
 async def _run(client, kernel_id: str, code: str) -> str:
     """What `code` prints in the kernel, run over its channels websocket."""
     connection = await client.websocket("api", "kernels", kernel_id, "channels")
     try:
-        request, msg_id = _execute_request(code)
+        request = execute_request(code)
+        msg_id = json.loads(request)["header"]["msg_id"]
         await connection.write_message(request)
         printed = []
         while True:
