@@ -23,6 +23,8 @@ from pathlib import Path
 from sqlalchemy import insert
 from tornado.httputil import HTTPHeaders, HTTPServerRequest
 
+from jupyter_rbac.enforcement.context import RequestContext
+
 
 def fill_policy(db_url: str, users: int, roles: int, groups: int) -> None:
     """Bulk-load a large policy through the real schema (the store's own migrations)."""
@@ -95,6 +97,7 @@ def make_handler(server, handler_class, uri: str, **path_kwargs):
         method="GET", uri=uri, headers=HTTPHeaders(), connection=_Connection()
     )
     handler = handler_class(server.web_app, request)
+    handler.rbac_context = RequestContext()  # what the route guard gives every request
     handler.path_kwargs = path_kwargs
     handler.path_args = []
     return handler
@@ -187,7 +190,7 @@ def main() -> int:
         store.update_role("role1", description=f"touched {time.perf_counter_ns()}")
         start = time.perf_counter_ns()
         policy.refresh()
-        del contents._rbac_permissions  # a new request: its permissions are looked up again
+        contents.rbac_context = RequestContext()  # a new request: permissions looked up again
         check(contents, user, "read", "contents")
         return time.perf_counter_ns() - start
 

@@ -1,4 +1,4 @@
-"""The file manager's own check (`jupyter_rbac/contents_check.py`): what it costs a folder
+"""The file manager's own check (`jupyter_rbac/enforcement/contents_check.py`): what it costs a folder
 listing, the request that computes the most disk paths.
 
 Two of jupyter_server's real `AsyncLargeFileManager`s over one folder of 1,000 files in the same
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
 
-from jupyter_rbac import contents_check
+from jupyter_rbac.enforcement import contents_check
 
 
 async def listing_seconds(manager: AsyncLargeFileManager) -> float:

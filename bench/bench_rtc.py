@@ -2,11 +2,11 @@
 does for that message anyway.
 
 For every Yjs message a collaborator sends, jupyter-rbac first judges the connection again
-(`jupyter_rbac/websocket_checks.py`: a look for any process's policy changes, is the token it
+(`jupyter_rbac/enforcement/websockets.py`: a look for any process's policy changes, is the token it
 opened with still valid, are the sender's compiled permissions still those that let it in), then
 the room handler asks whether the message edits (`is_edit`) and, if so, whether the sender may
 write the document now (its `EditGate`: the path decision); see
-`jupyter_rbac/collaboration_room.py`.
+`jupyter_rbac/collaboration/room_handler.py`.
 The baseline, in the same process, is applying that one-keystroke update to a notebook's
 document with pycrdt (what the room does with every edit it accepts). The policy is a real
 SQLite store with 1,000 users; the document a 50-cell notebook.
@@ -29,6 +29,7 @@ from pycrdt import Array, Doc, Map, Text, create_update_message
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from jupyter_rbac.collaboration.messages import EditGate, is_edit
 from jupyter_rbac.enforcement.authorizer import RBACAuthorizer
+from jupyter_rbac.enforcement.context import RequestContext
 from jupyter_rbac.enforcement.websockets import why_not_still_allowed
 from jupyter_rbac.model import Catalog
 from jupyter_rbac.policy import Policy
@@ -99,18 +100,19 @@ def main() -> int:
     # a room's websocket opened with the user's API token, whose first message was let through
     connections = {
         user: SimpleNamespace(
-            current_user=User(username=user), _rbac_token=store.create_token(user)[1]
+            current_user=User(username=user),
+            rbac_context=RequestContext(websocket=True, token=store.create_token(user)[1]),
         )
         for user in gates
     }
     policy.refresh()
     for connection in connections.values():
-        connection._rbac_judged_with = authorizer.current_permissions(
+        connection.rbac_context.judged_with = authorizer.current_permissions(
             connection, connection.current_user
         )
 
     def check(message: bytes, user: str) -> bool:
-        # what each message costs: websocket_checks, then CollaborationRoomHandler.on_message
+        # what each message costs: websockets.keep_open's check, then CollaborationRoomHandler.on_message
         if why_not_still_allowed(connections[user], guard) is not None:
             return False
         return not is_edit(message) or gates[user].may_edit()

@@ -160,7 +160,7 @@ class RBACExtension(ExtensionApp):
                 "jupyter-rbac: the contents manager keeps no files on a disk; paths are judged as API paths"
             )
         self._launch_by_the_sandbox()
-        # judges websockets that receive nothing (see websocket_checks), and shuts down what
+        # judges websockets that receive nothing (see enforcement/websockets.py), and shuts down what
         # deleted users left running (see listings.DepartedOwners)
         self.departed_owners = DepartedOwners(self.policy, serverapp.web_app.settings, self.log)
         self.websocket_sweeper = PeriodicCallback(

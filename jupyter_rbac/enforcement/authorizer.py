@@ -17,7 +17,7 @@ from tornado import web
 from ..model import IMPLIED_ACTIONS
 from ..model.paths import PathError, normalize_path
 from .contents_check import note_judged, note_launch
-from .context import context_of
+from .context import RequestContext, context_of
 from .handler_kinds import HandlerKind, kind_of
 from .locations import real_location
 from .needs import (
@@ -40,12 +40,13 @@ if TYPE_CHECKING:
     from ..identity.hub_connections import HubConnections
     from ..identity.singleuser import HubGrants
     from ..policy import Policy
+    from .guard import RouteGuard
 
 # Resources whose scopes can be narrowed to objects; the rest are decided by one look-up.
 OBJECT_RESOURCES = frozenset({"contents", "kernels", "sessions", "terminals", "nbconvert"})
 # jupyter-collaboration checks `read` before letting a client into a room, then accepts its edits.
 # jupyter-rbac dispatches rooms to its CollaborationRoomHandler, which drops the edits of readers
-# (collaboration.py); should the stock handler ever be reached, entering its room needs `write`.
+# (collaboration/room_handler.py); should the stock handler ever be reached, entering its room needs `write`.
 # Its session PUT only looks up the document's file id: opening a document, i.e. reading it.
 # jupyter_server asks `execute` to subscribe to the event stream: that is reading it.
 ACTION_FOR_HANDLER = {
@@ -83,16 +84,19 @@ class RBACAuthorizer(Authorizer):
         """
         if self.policy is None:  # the extension did not load: deny rather than guess
             return False
-        remember_question(handler, action, resource)
-        permissions = self.permissions_for(handler, user)
+        context = context_of(handler)
+        remember_question(context, action, resource)
+        if context.permissions is None:
+            context.permissions = self.current_permissions(handler, user)
+        permissions = context.permissions
         if permissions.is_all:
             if resource in LAUNCHING_RESOURCES and handler.request.method not in READ_METHODS:
                 note_launch(user.username, starts_kernels=True)
             return True
-        action, resource = _despite_first_call(handler, action, resource)
+        action, resource = _despite_first_call(handler, context.guard, action, resource)
         kind = kind_of(handler)
         action = ACTION_FOR_HANDLER.get((kind, action), action)
-        action = _at_least_the_route_action(handler, action, resource)
+        action = _at_least_the_route_action(handler, context.guard, action, resource)
         if (
             action == "read"
             and handler.request.method not in READ_METHODS
@@ -104,7 +108,7 @@ class RBACAuthorizer(Authorizer):
         if resource not in OBJECT_RESOURCES:
             if permissions.allows(action, resource):
                 return True
-            return _deny(handler, f"{action}:{resource}")
+            return _deny(context, f"{action}:{resource}")
         # Reading a path is decided by the handler, method, action and path alone: remember
         # what these permissions allowed (a user opens the same files again and again).
         remembered = None
@@ -125,21 +129,21 @@ class RBACAuthorizer(Authorizer):
         try:
             needs = needs_of_request(self.policy, handler, user.username, action, resource)
         except NoSuchObject as missing:
-            return _refuse_hidden(handler, permissions, missing.need)
+            return _refuse_hidden(context, permissions, missing.need)
         except Unresolvable as error:
-            return _deny(handler, str(error))
+            return _deny(context, str(error))
         for need in needs:
             if not self._allows(handler, permissions, need):
                 if need.hides_existence:
-                    return _refuse_hidden(handler, permissions, need)
-                return _deny(handler, need.refusal)
+                    return _refuse_hidden(context, permissions, need)
+                return _deny(context, need.refusal)
         for need in needs:  # for the file manager's own check of the disk paths (contents_check)
             note_judged(need.path)
         # for the kernel and terminal managers (sandbox.launch)
         if resource in LAUNCHING_RESOURCES and handler.request.method not in READ_METHODS:
             note_launch(user.username, starts_kernels=any(_starts_kernel(need) for need in needs))
         # a folder on the way is judged on the disk as it is now (see _allows): never remembered
-        if remembered is not None and not context_of(handler).traversal_only:
+        if remembered is not None and not context.traversal_only:
             if len(permissions.decisions) >= MAX_REMEMBERED_DECISIONS:
                 permissions.decisions.clear()
             permissions.decisions[remembered] = True
@@ -159,7 +163,7 @@ class RBACAuthorizer(Authorizer):
         """The permissions of the policy's current version, never kept in the context: for
         long-lived connections (a collaboration room) that ask again as roles change."""
         context = context_of(handler)
-        external = self.external_grants(handler, user)
+        external = self._external(context, user)
         if context.token_scopes is None:
             return self.policy.permissions(user.username, external)
         return self.policy.token_permissions(user.username, context.token_scopes, external)
@@ -167,10 +171,12 @@ class RBACAuthorizer(Authorizer):
     def external_grants(self, handler: RequestHandler, user: User):
         """What the user's identity source adds (an OIDC token's groups and roles, JupyterHub's
         groups and scopes), worked out once per request and kept in its context."""
+        return self._external(context_of(handler), user)
+
+    def _external(self, context: RequestContext, user: User):
         external = getattr(user, "external", None)  # an OIDC user's, from their token
         if external is not None:
             return external
-        context = context_of(handler)
         hub_user = getattr(user, "hub_user", None)  # JupyterHub's model of the user
         if context.external is None and self.hub_grants is not None and hub_user is not None:
             context.external = self.hub_grants.of(user)
@@ -198,10 +204,11 @@ class RBACAuthorizer(Authorizer):
         return False
 
 
-def _despite_first_call(handler: RequestHandler, action: str, resource: str) -> tuple[str, str]:
+def _despite_first_call(
+    handler: RequestHandler, guard: RouteGuard | None, action: str, resource: str
+) -> tuple[str, str]:
     """For a bare `@authorized` method (the guard noted it), the action of this request's HTTP
     method and this handler's own resource, whatever an earlier first call fixed."""
-    guard = context_of(handler).guard
     method = handler.request.method or "GET"
     function = getattr(type(handler), method.lower(), None)
     if guard is None or function not in guard.bare_authorized:
@@ -210,10 +217,11 @@ def _despite_first_call(handler: RequestHandler, action: str, resource: str) -> 
     return HTTP_METHOD_TO_AUTH_ACTION.get(method, action), own if isinstance(own, str) else resource
 
 
-def _at_least_the_route_action(handler: RequestHandler, action: str, resource: str) -> str:
+def _at_least_the_route_action(
+    handler: RequestHandler, guard: RouteGuard | None, action: str, resource: str
+) -> str:
     """The action the route table asks of this request's method, where it asks more than the
     handler does: jupyter_server asks `write` to start or restart a kernel, the table `execute`."""
-    guard = context_of(handler).guard
     if guard is None:
         return action
     rule = guard.table.rule_for(handler.request)
@@ -237,18 +245,18 @@ def _leads(root: str | None, raw: str | None) -> str | None:
         return raw  # refused further on as bad input
 
 
-def _deny(handler: RequestHandler, scope: str) -> bool:
-    context_of(handler).missing_scope = scope
+def _deny(context: RequestContext, scope: str) -> bool:
+    context.missing_scope = scope
     return False
 
 
-def _refuse_hidden(handler: RequestHandler, permissions, need: Need) -> bool:
+def _refuse_hidden(context: RequestContext, permissions, need: Need) -> bool:
     """Refuse an object named by an id as if it did not exist: a 404 to someone who holds the
     scope for other objects (what an unknown id gets), else the scope without the object (its
     owner or path would tell that it exists)."""
     if permissions.allows_some(need.action, need.resource):
         raise web.HTTPError(404, f"No such {HIDDEN_KIND[need.hidden_as or need.resource]}")
-    return _deny(handler, f"{need.action}:{need.resource}")
+    return _deny(context, f"{need.action}:{need.resource}")
 
 
 def _is_folder(handler: RequestHandler, path: str) -> bool:

@@ -5,9 +5,10 @@ covers handlers that extensions add later. Each handler class is wrapped once in
 (1) refreshes the policy, (2) checks the route's scope after authentication, (3) answers a
 denial as JSON naming the missing scope, (4) filters listings on the way out, (5) tells the
 presence registry who was let in (and which websockets they hold open), and (6) makes each
-websocket judge itself again at every message and on a timer (`websocket_checks`), the event
-stream at every event (`event_stream`). Some handler classes are dispatched as a subclass of ours
-instead (`substitutes`: jupyter-collaboration's room). What the guard and the Authorizer learn
+websocket judge itself again at every message and on a timer (`websockets`, through the
+mixins `GuardedWebsocket` and `GuardedEventSubscription`), the event stream at every event.
+Some handler classes are dispatched as a subclass of ours instead (`substitutes`:
+jupyter-collaboration's room). What the guard and the Authorizer learn
 about a request lives in its `RequestContext` (context.py), made when the handler is.
 """
 
@@ -150,9 +151,8 @@ class RouteGuard:
             if function is None or function in self.bare_authorized:
                 continue
             if any(_is_bare_authorized(layer) for layer in _layers(function)):
-                self.bare_authorized.add(
-                    function
-                )  # as the class has it (maybe @web.authenticated too)
+                # as the class has it (maybe wrapped in @web.authenticated too)
+                self.bare_authorized.add(function)
 
     def check(self, handler: web.RequestHandler) -> None:
         """Raise ScopeDenied (403) unless the route's rule lets this request's user through."""

@@ -13,7 +13,6 @@ service and the language server are optional.
 from __future__ import annotations
 
 import enum
-import functools
 from typing import Any
 
 
@@ -70,15 +69,19 @@ KNOWN_HANDLERS: dict[str, HandlerKind] = {
 }
 
 
+# Each class's kind, found once: the Authorizer asks on every request. Handler classes are few
+# (the server's routes, each wrapped once by the guard).
+_KIND_OF_CLASS: dict[type, HandlerKind | None] = {}
+
+
 def kind_of(handler: Any) -> HandlerKind | None:
     """What `handler` (an instance or a class) is, if jupyter-rbac knows its kind."""
-    return _kind_of_class(handler if isinstance(handler, type) else type(handler))
-
-
-@functools.lru_cache(maxsize=1024)
-def _kind_of_class(cls: type) -> HandlerKind | None:
-    for klass in cls.__mro__:
-        kind = KNOWN_HANDLERS.get(klass.__name__)
-        if kind is not None:
-            return kind
-    return None
+    cls = handler if isinstance(handler, type) else type(handler)
+    try:
+        return _KIND_OF_CLASS[cls]
+    except KeyError:
+        kind = _KIND_OF_CLASS[cls] = next(
+            (KNOWN_HANDLERS[k.__name__] for k in cls.__mro__ if k.__name__ in KNOWN_HANDLERS),
+            None,
+        )
+        return kind

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 from tornado.log import app_log
 
-from .context import context_of
+from .context import RequestContext, context_of
 
 if TYPE_CHECKING:
     from .guard import RouteGuard
@@ -32,22 +32,20 @@ INTERNAL_ERROR = 1011
 MAX_REASON = 123  # bytes a close frame's reason may hold
 
 
-def remember_question(handler: Any, action: str, resource: str) -> None:
+def remember_question(context: RequestContext, action: str, resource: str) -> None:
     """Note what the Authorizer was asked for a websocket's upgrade, to ask it again later."""
-    context = context_of(handler)
     if context.websocket and (action, resource) not in context.questions:
         context.questions.append((action, resource))
 
 
-def token_still_valid(handler: Any, policy: Any) -> bool:
-    """For a long-lived connection opened with one of our API tokens: is that token still
-    valid for the same user (not revoked, not expired, its owner not deleted)? Connections
-    opened otherwise (a browser session) answer True."""
-    secret = context_of(handler).token
+def token_still_valid(secret: str | None, username: str, policy: Any) -> bool:
+    """For a long-lived connection opened with one of our API tokens (`secret`): is that token
+    still valid for the same user (not revoked, not expired, its owner not deleted)?
+    Connections opened otherwise (a browser session, no secret) answer True."""
     if secret is None:
         return True
     identity = policy.identify_token(secret)
-    return identity is not None and identity.username == handler.current_user.username
+    return identity is not None and identity.username == username
 
 
 def session_still_valid(handler: Any) -> bool:
@@ -61,10 +59,11 @@ def session_still_valid(handler: Any) -> bool:
 
 def why_not_still_allowed(handler: Any, guard: RouteGuard, thorough: bool = False) -> str | None:
     """None while the connection's user may keep it open; otherwise the reason to close it.
-    Leaves the policy's current permissions on the handler. Unless `thorough`, the permissions
+    Leaves the policy's current permissions in its context. Unless `thorough`, the permissions
     that let the connection through last time let it through again without more questions."""
     guard.policy.refresh()  # any process's change: a revoked token, a role given or taken
-    if not token_still_valid(handler, guard.policy):
+    context = context_of(handler)
+    if not token_still_valid(context.token, handler.current_user.username, guard.policy):
         return "the token of this connection was revoked"
     if not session_still_valid(handler):
         return "the browser session of this connection ended"
@@ -73,7 +72,6 @@ def why_not_still_allowed(handler: Any, guard: RouteGuard, thorough: bool = Fals
         handler, lambda: keep_open(handler, guard, thorough=True)
     ):
         return "JupyterHub withdrew the access of this connection"
-    context = context_of(handler)
     permissions = guard.authorizer.current_permissions(handler, handler.current_user)
     context.permissions = permissions  # the policy's current version, not the upgrade's
     if not thorough and permissions is context.judged_with:
@@ -82,6 +80,7 @@ def why_not_still_allowed(handler: Any, guard: RouteGuard, thorough: bool = Fals
         return None
     try:
         guard.check(handler)
+        context.missing_scope = None  # what a refusal below lacks, not an earlier one
         for action, resource in list(context.questions):
             if not guard.authorizer.is_authorized(handler, handler.current_user, action, resource):
                 return f"you need the scope {context.missing_scope or f'{action}:{resource}'}"

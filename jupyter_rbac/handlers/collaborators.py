@@ -1,6 +1,6 @@
 """Who is collaborating: `GET /api/rbac/collaborators`, and the same list pushed over a websocket
 (`/api/rbac/collaborators/stream`) each time it changes. Both need `read:collaborators` (the route
-table); the stream judges itself again before every push (websocket_checks.keep_open), so
+table); the stream judges itself again before every push (enforcement/websockets.keep_open), so
 revoking it, or the stream's token, ends the stream. Everybody here is shown; of the documents
 they have open, only those the reader may read (a path would tell that the file exists)."""
 
