@@ -68,9 +68,7 @@ class OutsideUsers:
         if not self.policy.knows_user(username):
             try:
                 self.policy.store.create_user(username, display_name, actor=source)
-            except (
-                RBACError
-            ) as error:  # created meanwhile by another server, or a name we cannot hold
+            except RBACError as error:  # created meanwhile elsewhere, or a name we cannot hold
                 self.log.debug(
                     "jupyter-rbac: did not remember the %s user %r: %s", source, username, error
                 )
