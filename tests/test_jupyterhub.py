@@ -604,6 +604,21 @@ def test_only_the_owners_browser_changes_her_account(hub):
     assert status == 200 and me["name"] == "alice", me
 
 
+def test_a_browser_the_hub_limits_changes_no_account(hub):
+    """carol's browser carries the Hub's write:* for alice's server (her Hub role): that is her
+    ceiling there, so her sign-in is a limited credential on every route, the account's own
+    routes included (they need no scope, so the guard works out no Hub grants before them)."""
+    browser = BrowserAtHub(hub, "carol")
+    status, me = browser.get_json(f"{hub.server}/api/rbac/me")
+    assert status == 200 and me["name"] == "carol", me
+    status, refused = browser.api("PATCH", f"{hub.server}/api/rbac/me", {"display_name": "C."})
+    assert status == 403 and "a token limited to some scopes" in refused["message"], refused
+    status, refused = browser.api("DELETE", f"{hub.server}/api/rbac/me/sessions")
+    assert status == 403 and "a token limited to some scopes" in refused["message"], refused
+    status, me = browser.get_json(f"{hub.server}/api/rbac/me")
+    assert me["display_name"] != "C.", me
+
+
 def test_a_kernel_type_nobody_has_is_bad_input_under_the_hub(hub):
     status, refused, _ = call(
         "POST", f"{hub.server}/api/kernels", hub.token_for("alice"), {"name": "nosuch"}

@@ -95,7 +95,9 @@ def credential_of(handler: RequestHandler) -> Credential:
     hub_user = getattr(user, "hub_user", None)
     if hub_user is None:
         return SESSION
-    external = context.external
+    # Worked out here if no check of this request has: the account's own routes need no scope.
+    grants_of = getattr(getattr(handler, "authorizer", None), "external_grants", None)
+    external = grants_of(handler, user) if grants_of is not None else context.external
     if external is not None and external.cap is not None:
         return Credential(Kind.LIMITED_TOKEN)
     return Credential(Kind.HUB_TOKEN) if not hub_user.get("session_id") else SESSION
