@@ -346,20 +346,24 @@ def test_a_bad_document_is_refused_whole_naming_entry_and_field(service, change,
     _unchanged(service, attempt)
 
 
-def test_the_admin_roles_scopes_cannot_change(service):
-    document = _edit(export_policy(service.store), "roles", "admin", scopes=["read:lab"])
+@pytest.mark.parametrize(
+    "field,value", [("scopes", ["read:lab"]), ("description", "Runs the place.")]
+)
+def test_what_the_admin_role_means_cannot_change(service, field, value):
+    """The one rule of `admin`, as the API and `load_roles` apply it: only who holds it changes."""
+    document = _edit(export_policy(service.store), "roles", "admin", **{field: value})
 
     def attempt():
         with pytest.raises(
-            Conflict, match=r"roles\[admin\].scopes: the 'admin' role's scopes cannot"
+            Conflict, match=rf"roles\[admin\].{field}: the 'admin' role's {field} cannot change"
         ):
             import_policy(service.store, document, "t", "doc")
 
     _unchanged(service, attempt)
-    # its description is words only (and differs between versions that created the database)
-    worded = _edit(export_policy(service.store), "roles", "admin", description="Runs the place.")
-    import_policy(service.store, worded, "t", "doc")
-    assert service.store.get_role("admin").description == "Runs the place."
+    holders = _edit(export_policy(service.store), "roles", "admin", users=["ann", "boss"])
+    holders["users"].append({"name": "ann", "display_name": "Ann"})
+    import_policy(service.store, holders, "t", "doc")
+    assert service.store.get_role("admin").users == ["ann", "boss"]
 
 
 def test_config_managed_roles_stay_as_config_declares_them(service):

@@ -5,6 +5,7 @@ Created on first start; editable afterwards (except `admin`); never deletable.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -130,6 +131,23 @@ DEFAULT_ROLE_NAMES = frozenset(role.name for role in DEFAULT_ROLES)
 EVERYONE_ROLE = "user"
 # The role nobody may edit: it is what keeps an administrator able to repair the policy.
 FIXED_ROLE = "admin"
+
+
+def redefined_field(
+    scopes: Sequence[str],
+    description: str,
+    new_scopes: Sequence[str] | None,
+    new_description: str | None,
+) -> str | None:
+    """What a change would redefine in a role: "scopes", then "description", or None (a new value
+    None changes nothing). FIXED_ROLE is never redefined, whoever changes the policy (the API,
+    `load_roles`, an import): only who holds it changes."""
+    if new_scopes is not None and list(new_scopes) != list(scopes):
+        return "scopes"
+    if new_description is not None and new_description != description:
+        return "description"
+    return None
+
 
 # Groups as Nebari names them, each with the role it maps to. `viewer`, `runner` and `editor` reach
 # every user's files: they are for a server people share on purpose, given by an administrator.

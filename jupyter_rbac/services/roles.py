@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..errors import Conflict
-from ..model.defaults import FIXED_ROLE
-from ..store import Page, RoleRecord
+from ..model.defaults import FIXED_ROLE, redefined_field
+from ..store import CONFIGURATION, Page, RoleRecord
 from .inputs import Changes, Listing, check_description, check_scopes
 from .role_specs import check_role_spec
 from .rules import Actor, Move, PermissionRules, moved
 
 # `managed_by` of a role that c.RBAC.load_roles or c.RBAC.policy_file defines.
-MANAGED_BY_CONFIG = "config"
+MANAGED_BY_CONFIG = CONFIGURATION
 
 
 def may_be_redefined(role: RoleRecord) -> bool:
@@ -69,8 +69,9 @@ class RoleAdministration(PermissionRules):
         self.require(actor, "write", "roles")
         current = self.store.get_role(name)
         scopes = self.validate_scopes(changes.scopes) if changes.scopes is not None else None
-        redefined = (scopes is not None and scopes != current.scopes) or (
-            changes.description is not None and changes.description != current.description
+        redefined = (
+            redefined_field(current.scopes, current.description, scopes, changes.description)
+            is not None
         )
         # Who holds a role can always change; what a config-managed or the admin role means cannot.
         if redefined and current.managed_by == MANAGED_BY_CONFIG:

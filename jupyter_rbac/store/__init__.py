@@ -9,6 +9,7 @@ from .checks import CONTROL_CHARACTERS, check_name, check_text
 from .engine import MIGRATIONS, open_engine
 from .hashing import TOKEN_PREFIX, GuessThrottle, hash_password, verify_password, verify_secret
 from .listing import SORTABLE
+from .models import CONFIGURATION
 from .record_keys import RecordKeys, new_record_key
 from .records import (
     AuditRecord,
@@ -26,6 +27,7 @@ from .repository import Store
 from .tokens import verify_token
 
 __all__ = [
+    "CONFIGURATION",
     "CONTROL_CHARACTERS",
     "KEEP",
     "MIGRATIONS",

@@ -10,19 +10,22 @@ A document (its YAML form and rules are described in `jupyter_rbac/services/poli
 
 Each assignment is written in one place only: who holds a role in the role's `users` and `groups`,
 who belongs to a group in the group's `members`. Tokens are never part of it.
+
+The same replacement is how a start applies what the server's configuration declares
+(`apply_configuration`): one way to make the database hold a wanted policy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import Conflict
-from ..model.defaults import FIXED_ROLE
-from .models import Group, Role, User
+from ..model.defaults import FIXED_ROLE, redefined_field
+from .models import CONFIGURATION, Group, Role, User, role_groups, role_users
 from .repository import Store
 
 FORMAT_VERSION = 1
@@ -127,6 +130,33 @@ class ImportPlan:
         return {kind: getattr(self, kind).to_json() for kind in SECTIONS}
 
 
+# A holding: (role, "users" or "groups", name).
+Holding = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Configured:
+    """What the server's configuration manages in a policy: the roles it defines (their scopes
+    and description are its own) and the holdings it gave (it takes back what it stops giving)."""
+
+    roles: frozenset[str] = frozenset()
+    grants: frozenset[Holding] = frozenset()
+
+
+# Given the policy and what configuration manages, both as they should become.
+Reconcile = Callable[[PolicyContents, Configured], tuple[PolicyContents, Configured]]
+
+
+def holdings_of(contents: PolicyContents) -> set[Holding]:
+    """Who holds each role directly (users and groups), as holdings."""
+    return {
+        (role.name, kind, name)
+        for role in contents.roles.values()
+        for kind in ("users", "groups")
+        for name in getattr(role, kind)
+    }
+
+
 # -- export ------------------------------------------------------------------------------------
 
 
@@ -161,14 +191,47 @@ def replace_policy(store: Store, wanted: PolicyContents, actor: str, source: str
     Roles, groups, users and every assignment become exactly the document's. Default roles and
     roles managed by the server's configuration that the document leaves out are kept, held by
     nobody. The `admin` role cannot change (only who holds it), nor can a config-managed role
-    (ditto), and someone must hold `admin` afterwards. Users removed lose their tokens.
+    (ditto), and someone must hold `admin` afterwards. Users removed lose their tokens. Every
+    holding becomes the importer's: configuration takes back none of them at a later start.
     """
     with store._write(actor, "policy.import", source) as session:
         loaded = _Loaded.read(session)
         wanted = _with_kept_roles(loaded, wanted)
         plan = _plan(loaded, wanted)
         _apply(session, loaded, wanted, plan)
+        _mark_configured(session, wanted, None)
         session.info["detail"].update(plan.to_json())
+    return plan
+
+
+class _Unchanged(Exception):
+    """Raised inside a write to roll it back: it would change nothing."""
+
+
+def apply_configuration(
+    store: Store, reconcile: Reconcile, actor: str, source: str
+) -> ImportPlan | None:
+    """Make the policy what the server's configuration wants, in one transaction, as an import.
+
+    `reconcile` is given the policy and what configuration manages, as this transaction reads
+    them, and returns both as they should be; it may raise to refuse. The rules of
+    `replace_policy` hold, except that configuration changes the roles it manages, and `admin`
+    must keep a holder only if it had one. Nothing is written (None) when nothing would change.
+    """
+    try:
+        with store._write(actor, "policy.import", source) as session:
+            loaded = _Loaded.read(session)
+            before, current = _configured(session, loaded), _contents(loaded)
+            wanted, configured = reconcile(current, before)
+            plan = _plan(loaded, wanted, by_configuration=True)
+            if plan.empty and configured == before:
+                raise _Unchanged
+            _apply(session, loaded, wanted, plan)
+            _mark_configured(session, wanted, configured)
+            session.info["detail"].update(plan.to_json())
+            session.info["detail"]["holdings"] = _holding_changes(current, wanted)
+    except _Unchanged:
+        return None
     return plan
 
 
@@ -227,29 +290,41 @@ def _with_kept_roles(loaded: _Loaded, wanted: PolicyContents) -> PolicyContents:
     return PolicyContents({**wanted.roles, **kept}, wanted.groups, wanted.users)
 
 
-def _plan(loaded: _Loaded, wanted: PolicyContents) -> ImportPlan:
+def _plan(loaded: _Loaded, wanted: PolicyContents, by_configuration: bool = False) -> ImportPlan:
     """What changes from `loaded` to `wanted`; Conflict if the rules forbid it."""
     current = _contents(loaded)
-    _check_fixed_roles(loaded, current, wanted)
-    if not wanted.administrators():
+    _check_fixed_roles(loaded, current, wanted, by_configuration)
+    # an import must leave an administrator; configuration must not take the last one away
+    must_keep_one = not by_configuration or current.administrators()
+    if must_keep_one and not wanted.administrators():
         raise Conflict(f"refused: the policy would leave nobody with the {FIXED_ROLE!r} role")
     before, after = _views(current), _views(wanted)
     return ImportPlan(**{kind: _diff(before[kind], after[kind]) for kind in SECTIONS})
 
 
-def _check_fixed_roles(loaded: _Loaded, current: PolicyContents, wanted: PolicyContents) -> None:
-    """`admin` keeps its scopes (its description is words only: it may differ between versions);
-    a config-managed role keeps both, since the configuration would restore them at next start."""
+def _check_fixed_roles(
+    loaded: _Loaded, current: PolicyContents, wanted: PolicyContents, by_configuration: bool
+) -> None:
+    """`admin` keeps what it means (model.defaults.redefined_field); a config-managed role keeps
+    its scopes and description, which configuration would restore at the next start, unless
+    configuration itself changes them."""
     for name, role in wanted.roles.items():
         before = current.roles.get(name)
         if before is None:
             continue
-        if name == FIXED_ROLE and role.scopes != before.scopes:
-            raise Conflict(
-                f"roles[{name}].scopes: the {name!r} role's scopes cannot change"
-                f" (they are {list(before.scopes)}); only who holds it can"
+        if name == FIXED_ROLE:
+            field = redefined_field(
+                before.scopes, before.description, role.scopes, role.description
             )
-        managed = loaded.roles[name].managed_by is not None
+            if field is not None:
+                raise Conflict(
+                    f"roles[{name}].{field}: the {name!r} role's {field} cannot change"
+                    f" (they are {list(before.scopes)}); only who holds it can"
+                    if field == "scopes"
+                    else f"roles[{name}].{field}: the {name!r} role's {field} cannot change;"
+                    " only who holds it can"
+                )
+        managed = not by_configuration and loaded.roles[name].managed_by is not None
         if managed and (role.scopes, role.description) != (before.scopes, before.description):
             raise Conflict(
                 f"roles[{name}]: managed by the server's configuration (c.RBAC.load_roles or"
@@ -351,3 +426,62 @@ def _upsert_role(session: Session, role: Role | None, spec: RoleSpec) -> Role:
     if role.scopes != list(spec.scopes):
         role.scopes = list(spec.scopes)
     return role
+
+
+# -- what configuration manages ----------------------------------------------------------------
+
+
+def _configured(session: Session, loaded: _Loaded) -> Configured:
+    roles = frozenset(name for name, role in loaded.roles.items() if role.managed_by)
+    grants: set[Holding] = set()
+    for kind, table, member_column, member in (
+        ("users", role_users, role_users.c.user_id, User),
+        ("groups", role_groups, role_groups.c.group_id, Group),
+    ):
+        rows = session.execute(
+            select(Role.name, member.name)
+            .join(table, table.c.role_id == Role.id)
+            .join(member, member.id == member_column)
+            .where(table.c.given_by == CONFIGURATION)
+        )
+        grants.update((role, kind, name) for role, name in rows)
+    return Configured(roles, frozenset(grants))
+
+
+def _mark_configured(
+    session: Session, wanted: PolicyContents, configured: Configured | None
+) -> None:
+    """Record what configuration manages (None: nothing, after an import). Run after `_apply`."""
+    session.flush()  # the holdings and roles `_apply` made have rows now
+    grants = configured.grants if configured is not None else frozenset()
+    if configured is not None:  # an import keeps which roles configuration manages
+        for role in session.scalars(select(Role).where(Role.name.in_(list(wanted.roles)))):
+            managed_by = CONFIGURATION if role.name in configured.roles else None
+            if role.managed_by != managed_by:
+                role.managed_by = managed_by
+    for table in (role_users, role_groups):
+        session.execute(update(table).where(table.c.given_by.is_not(None)).values(given_by=None))
+    for role, kind, name in sorted(grants):
+        table, member_column, member = (
+            (role_users, role_users.c.user_id, User)
+            if kind == "users"
+            else (role_groups, role_groups.c.group_id, Group)
+        )
+        session.execute(
+            update(table)
+            .where(
+                table.c.role_id == select(Role.id).where(Role.name == role).scalar_subquery(),
+                member_column == select(member.id).where(member.name == name).scalar_subquery(),
+            )
+            .values(given_by=CONFIGURATION)
+        )
+
+
+def _holding_changes(before: PolicyContents, after: PolicyContents) -> dict:
+    """Who was given and who lost a role, for the audit row: [{"role", "user" or "group"}]."""
+
+    def listed(holdings: set[Holding]) -> list[dict]:
+        return [{"role": role, kind[:-1]: name} for role, kind, name in sorted(holdings)]
+
+    held_before, held_after = holdings_of(before), holdings_of(after)
+    return {"given": listed(held_after - held_before), "taken": listed(held_before - held_after)}

@@ -30,6 +30,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# What the server's configuration (c.RBAC.load_roles, c.RBAC.policy_file) made: the `managed_by`
+# of a role it defines, the `given_by` of a holding it gave (and may take back).
+CONFIGURATION = "config"
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -41,6 +46,8 @@ role_users = Table(
     Column(
         "user_id", ForeignKey("rbac_users.id", ondelete="CASCADE"), primary_key=True, index=True
     ),
+    # CONFIGURATION where the server's configuration gave the role (and may take it back)
+    Column("given_by", String(32), nullable=True),
 )
 
 role_groups = Table(
@@ -50,6 +57,7 @@ role_groups = Table(
     Column(
         "group_id", ForeignKey("rbac_groups.id", ondelete="CASCADE"), primary_key=True, index=True
     ),
+    Column("given_by", String(32), nullable=True),  # as role_users
 )
 
 group_members = Table(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from ..errors import Conflict
 from .base import KEEP, note_change, unique
@@ -150,18 +150,31 @@ class Roles(PolicyChanges):
         groups: Iterable[str] = (),
         actor: str = "system",
     ) -> None:
-        """Give `role` to users and groups (idempotent; users and groups must exist)."""
+        """Give `role` to users and groups (idempotent; users and groups must exist). A holding
+        the configuration gave becomes the actor's: configuration no longer takes it back."""
         users, groups = list(users), list(groups)
         with self._write(actor, "role.assign", role, users=users, groups=groups) as session:
             record = self._role(session, role)
+            held: dict = {role_users: [], role_groups: []}
             for name in users:
                 user = self._user(session, name)
-                if user not in record.users:
+                if user in record.users:
+                    held[role_users].append(role_users.c.user_id == user.id)
+                else:
                     record.users.append(self._touched(user))
             for name in groups:
                 group = self._group(session, name)
-                if group not in record.groups:
+                if group in record.groups:
+                    held[role_groups].append(role_groups.c.group_id == group.id)
+                else:
                     record.groups.append(self._touched(group))
+            for table, members in held.items():
+                if members:
+                    session.execute(
+                        update(table)
+                        .where(table.c.role_id == record.id, or_(*members))
+                        .values(given_by=None)
+                    )
             self._touched(record)
 
     def unassign_role(
