@@ -112,6 +112,11 @@ class FilteredGrant:
             return True
         return self.allows_owner(owner, owner_groups)
 
+    @property
+    def path_globs(self) -> tuple[tuple[str, ...], ...]:
+        """The `!path=` globs, as segments (for the sandbox, which turns them into folders)."""
+        return tuple(self._globs)
+
     def covers(self, filter_name: str, value: str) -> bool:
         """True if these filters admit everything `!filter_name=value` admits.
 
