@@ -70,6 +70,15 @@ async def test_names_with_control_characters_are_refused(admin, kind, name):
     assert status == 400 and "name" in error["message"], (status, error)
 
 
+@pytest.mark.parametrize("value", ["a\x00b/**", "shared/\u202etxt.exe/**", "a\x7f/**"])
+async def test_scopes_with_control_characters_are_refused(admin, value):
+    scope = f"read:contents!path={value}"
+    status, error = await admin.post(*RBAC, "roles", body={"name": "r", "scopes": [scope]})
+    assert refused(status, error, "scopes"), (status, error)
+    status, answer = await admin.get(*RBAC, "scopes", "parts", params={"scope": scope})
+    assert status == 200 and "control characters" in answer["parts"][0]["error"], answer
+
+
 async def test_emoji_and_joiners_are_text(admin):
     family = "Ann \U0001f468\u200d\U0001f469\u200d\U0001f467 \u0645\u06cc\u200c\u0634\u0648\u062f"
     status, user = await admin.post(*RBAC, "users", body={"name": "ann", "display_name": family})

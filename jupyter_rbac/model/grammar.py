@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .globs import glob_segments
+from .names import CONTROL_CHARACTERS
 from .vocabulary import (
     ACTIONS,
     FILTERS,
@@ -67,6 +68,8 @@ def parse_scope(text: str, catalog: Catalog) -> Scope:
             )
         if not _FILTER_VALUE.match(value):
             raise ScopeError(text, "a filter value may not contain spaces or '!'")
+        if CONTROL_CHARACTERS.search(value):
+            raise ScopeError(text, "a filter value may not contain control characters")
         _check_templates(text, value)
 
     if base in METASCOPES:

@@ -5,7 +5,6 @@ Also the clipping of audit texts, so no request can make an audit row large.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +12,7 @@ from sqlalchemy import event
 
 from ..errors import InvalidInput
 from ..limits import MAX_AUDIT_TEXT
-from ..model.names import NAME_RULE, is_plain_name
+from ..model.names import CONTROL_CHARACTERS, NAME_RULE, is_plain_name
 from .models import Group, Invitation, Role, Token, User
 
 
@@ -22,12 +21,6 @@ def check_name(kind: str, name: object) -> str:
     if not is_plain_name(name):
         raise InvalidInput(f"invalid {kind} name {name!r}: use {NAME_RULE}")
     return name
-
-
-# What a terminal or a page may act on instead of showing: C0 and C1 controls (escape sequences),
-# line and paragraph separators, and the bidirectional overrides and isolates that reorder text
-# ("Trojan Source"). Other format characters (zero-width joiners of emoji and scripts) are text.
-CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def check_text(field_name: str, value: object) -> str:
