@@ -1,6 +1,7 @@
 """Sizes the policy accepts, wherever a change comes from (API, shell, policy file, import)."""
 
 MAX_SCOPES = 500  # per role or token
+MAX_SCOPE_TEXT = 4_096  # characters of one scope sent only to be parsed (a preview)
 MAX_MEMBERS = 100_000  # names in one list of a request
 MAX_DESCRIPTION = 2_000  # characters of a role's or group's description
 MAX_DISPLAY_NAME = 255  # characters, one line

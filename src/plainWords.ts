@@ -2,8 +2,9 @@
  * Scopes and role sources in plain words, for people rather than administrators of scopes.
  *
  * The words for each scope come from the server's catalog (`GET /api/rbac/scopes`), and the
- * scope's parts from the server's parser (`scope_parts` of `GET /api/rbac/me`); this module
- * adds what a filter narrows them to ("under shared/", "that you started").
+ * scope's parts from the server's parser (`scope_parts` of `GET /api/rbac/me`, and
+ * `GET /api/rbac/scopes/parts` for scopes not saved yet); this module adds what a filter narrows
+ * them to ("under shared/", "that you started").
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 
@@ -98,28 +99,4 @@ export function describeSource(
     return trans.__('through group %1', source.slice('group:'.length));
   }
   return source;
-}
-
-/**
- * A scope of a role being edited, in the parts its words need. Roles come from the server as
- * text, and scopes just picked are not on the server yet: this is the panel's one reading of
- * scope text, for that preview only (`ACTION:RESOURCE!FILTER=VALUE`, JupyterHub's
- * `custom:jupyter_server:` prefix dropped). Effective scopes come in parts from the server.
- */
-export function draftScopeWords(scope: string): IScopeWords {
-  const [written, filter] = splitOnce(scope, '!');
-  const prefix = 'custom:jupyter_server:';
-  const base = written.startsWith(prefix)
-    ? written.slice(prefix.length)
-    : written;
-  if (!filter) {
-    return { scope, base, filter: null };
-  }
-  const [name, value] = splitOnce(filter, '=');
-  return { scope, base, filter: { name, value } };
-}
-
-function splitOnce(text: string, separator: string): [string, string] {
-  const at = text.indexOf(separator);
-  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
 }

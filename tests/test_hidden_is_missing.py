@@ -103,6 +103,7 @@ SPEC_QUERY_NOT_OBJECTS = {
     **dict.fromkeys(
         ("actor", "target"), "audit filters: read:audit has no filter, it reads all or none"
     ),
+    "scope": "scope text to parse: names nothing anyone holds",
 }
 
 # -- the routes ------------------------------------------------------------------------------------------

@@ -304,7 +304,13 @@ def test_who_made_a_token_decides_its_credential():
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # What any credential may read: who you are (shown within the token's scopes) and the scope catalog.
-OPEN_READS = {("GET", "/api/rbac/me"), ("GET", "/api/rbac/scopes")}
+OPEN_READS = {
+    ("GET", "/api/rbac/me"),
+    ("GET", "/api/rbac/scopes"),
+    ("GET", "/api/rbac/scopes/parts"),
+}
+# The query an operation cannot be asked without.
+QUERIES = {("GET", "/api/rbac/scopes/parts"): {"scope": "all"}}
 # An existing object for each kind of `{name}`, so a refusal is not a 404 for a missing one.
 EXISTING = {"roles": "viewer", "users": "admin", "groups": "developer"}
 # A request body an unlimited administrator's credential would succeed with, per body schema.
@@ -386,7 +392,8 @@ async def test_an_administrators_read_contents_token_does_only_that_on_every_rou
         assert schema is None or schema in BODIES, f"{method} {template}: add a body for {schema}"
         body = BODIES.get(schema) if schema else None
         parts = concrete(template, ids)
-        status, payload = await limited.request(method, *RBAC, *parts, body=body)
+        params = QUERIES.get((method, template))
+        status, payload = await limited.request(method, *RBAC, *parts, body=body, params=params)
         url = f"{jp_base_url}api/rbac/{'/'.join(parts)}"
         validate_response(method, url, status, payload, base_url=jp_base_url)  # as documented
         where = f"{method} {template}: {status} {payload!r}"

@@ -113,6 +113,24 @@ async def _me_and_scopes(tour: Tour) -> None:
     await tour.nobody.revalidate("scopes")
     await tour.anonymous.get("scopes", 403)
 
+    drafts = [("scope", "read:contents!path=shared/**"), ("scope", "write:nope")]
+    answer = await tour.nobody.get("scopes/parts", params=drafts)
+    assert [part["error"] for part in answer["parts"]] == [
+        None,
+        "invalid scope 'write:nope': unknown resource 'nope'",
+    ]
+    await tour.nobody.revalidate("scopes/parts", params=drafts)
+    await tour.limited.get("scopes/parts", params=drafts)  # any credential, as the catalog
+    await tour.anonymous.get("scopes/parts", 403, params=drafts)
+    assert "scope" in (await tour.nobody.get("scopes/parts", 400))["message"]
+    # the bounds are said in words only (the spec says why)
+    many = [("scope", "read:lab")] * 501
+    answer = await tour.nobody.get("scopes/parts", 400, params=many)
+    assert answer["message"] == "scope: at most 500 scopes"
+    long = [("scope", "read:contents!path=" + "x" * 4096)]
+    answer = await tour.nobody.get("scopes/parts", 400, params=long)
+    assert answer["message"] == "scope: at most 4096 characters each"
+
 
 async def _roles(tour: Tour) -> None:
     await _list_roles(tour)

@@ -16,6 +16,7 @@ from jupyter_rbac.limits import (
     MAX_DISPLAY_NAME,
     MAX_INVITATION_LIFETIME,
     MAX_PASSWORD,
+    MAX_SCOPE_TEXT,
     MAX_SCOPES,
     MAX_TOKEN_LIFETIME,
     MIN_PASSWORD,
@@ -136,6 +137,10 @@ def test_limits_are_the_servers() -> None:
     )
     password = _schema("PasswordChange")["properties"]["new_password"]
     assert (password["minLength"], password["maxLength"]) == (MIN_PASSWORD, MAX_PASSWORD)
+    # in words only (the spec says why): draft scopes to parse, and the characters of each
+    drafts = load_spec()["paths"]["/api/rbac/scopes/parts"]["get"]["parameters"][0]
+    bounds = f"At most {MAX_SCOPES} scopes of at most {MAX_SCOPE_TEXT} characters each"
+    assert bounds in " ".join(drafts["description"].split())
 
 
 def test_the_scope_language_is_the_catalogs() -> None:

@@ -127,7 +127,9 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
     _scope(r"/api/fileid/(id|path)", "contents", "file ids", True),
     _scope(r"/lsp/.*", "lsp", "language servers (jupyter-lsp)", True),
     # -- jupyter-rbac's own API: its handlers call the Authorizer ------------------------------------
-    _signed_in(r"/api/rbac/scopes", "the scope catalog (names and descriptions, no data)"),
+    _signed_in(
+        r"/api/rbac/scopes(/parts)?", "the scope catalog, scopes parsed (no data of anyone's)"
+    ),
     _signed_in(
         r"/api/rbac/(roles|users|groups|invitations|check|audit)(/.*)?",
         "policy administration: each handler checks the scope for the object (write:roles, "

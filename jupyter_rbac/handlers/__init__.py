@@ -5,7 +5,7 @@ from .check import CheckHandler
 from .collaborators import CollaboratorsHandler, CollaboratorsStreamHandler
 from .groups import GroupHandler, GroupsHandler
 from .invitations import InvitationHandler, InvitationsHandler
-from .me import MeHandler, PasswordHandler, ScopesHandler, SessionsHandler
+from .me import MeHandler, PasswordHandler, ScopePartsHandler, ScopesHandler, SessionsHandler
 from .roles import RoleHandler, RolesHandler
 from .users import TokenHandler, TokensHandler, UserHandler, UserPermissionsHandler, UsersHandler
 
@@ -17,6 +17,7 @@ HANDLERS = [
     (r"/api/rbac/me/password", PasswordHandler),
     (r"/api/rbac/me/sessions", SessionsHandler),
     (r"/api/rbac/scopes", ScopesHandler),
+    (r"/api/rbac/scopes/parts", ScopePartsHandler),
     (r"/api/rbac/roles", RolesHandler),
     (rf"/api/rbac/roles/{_NAME}", RoleHandler),
     (r"/api/rbac/users", UsersHandler),

@@ -1,5 +1,5 @@
-"""`/api/rbac/me` (who am I, with which roles and scopes; my profile, password and sessions)
-and `GET /api/rbac/scopes`."""
+"""`/api/rbac/me` (who am I, with which roles and scopes; my profile, password and sessions),
+`GET /api/rbac/scopes` and `GET /api/rbac/scopes/parts`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from ..enforcement.context import context_of
 from ..errors import InvalidInput, NotFound
 from ..identity.credentials import Kind, credential_of, require_own_credential
 from ..identity.throttle import LoginThrottle
-from ..model import IMPLIED_ACTIONS
+from ..limits import MAX_SCOPE_TEXT, MAX_SCOPES
+from ..model import IMPLIED_ACTIONS, ScopeError
 from ..services.accounts import WrongPassword
 from .base import RBACHandler, api
 
@@ -212,3 +213,37 @@ class ScopesHandler(RBACHandler):
                 }
             )
         )
+
+
+class ScopePartsHandler(RBACHandler):
+    """Scopes not saved yet (a role being edited), each in parts as the server parses it, so that
+    a client never reads scope text itself. Nothing is stored and nothing is judged."""
+
+    @api
+    def get(self) -> None:
+        scopes = self._scope_arguments()
+        self.send_json({"parts": [self._parts(scope) for scope in scopes]})
+
+    def _scope_arguments(self) -> list[str]:
+        """The `scope` query arguments, in order and as sent (tornado's getters would strip
+        spaces and rewrite control characters: the preview must see what a save would)."""
+        raw = self.request.query_arguments.get("scope", [])
+        if not raw:
+            raise InvalidInput("scope: give at least one scope (?scope=read:contents&scope=...)")
+        if len(raw) > MAX_SCOPES:
+            raise InvalidInput(f"scope: at most {MAX_SCOPES} scopes")
+        try:
+            scopes = [value.decode("utf-8") for value in raw]
+        except UnicodeDecodeError:
+            raise InvalidInput("scope: not UTF-8 text") from None
+        if any(len(scope) > MAX_SCOPE_TEXT for scope in scopes):
+            raise InvalidInput(f"scope: at most {MAX_SCOPE_TEXT} characters each")
+        return scopes
+
+    def _parts(self, scope: str) -> dict:
+        """The scope's parts, and why the grammar refuses it (None if it does not)."""
+        try:
+            self.catalog.parse(scope)
+        except ScopeError as error:
+            return {**self.catalog.scope_parts(scope), "error": str(error)}
+        return {**self.catalog.scope_parts(scope), "error": None}

@@ -4,13 +4,8 @@ import * as React from 'react';
 
 import { IMe, IScopeCatalog } from '../api';
 import { MyPermissions } from '../components/MyPermissions';
-import {
-  catalogWords,
-  describeScope,
-  describeSource,
-  draftScopeWords
-} from '../plainWords';
-import { ALICE, scopePart } from './fixtures';
+import { catalogWords, describeScope, describeSource } from '../plainWords';
+import { ALICE, draftPart, scopePart } from './fixtures';
 
 const trans = nullTranslator.load('jupyter_rbac');
 
@@ -65,21 +60,22 @@ describe('plain words', () => {
     expect(words(gone)).toBe('write:gone');
   });
 
-  it("reads a role's scope text for the role editor's preview", () => {
-    expect(words(draftScopeWords('custom:jupyter_server:read:lab'))).toBe(
-      'Open JupyterLab.'
+  it("describes a role's scopes not saved yet, in the parts the server gives them", () => {
+    const alias = draftPart({
+      ...scopePart('read', 'lab'),
+      scope: 'custom:jupyter_server:read:lab'
+    });
+    expect(words(alias)).toBe('Open JupyterLab.');
+    const home = draftPart(
+      scopePart('read', 'contents', {
+        name: 'path',
+        value: 'home/{user}/**'
+      })
     );
-    expect(
-      describeScope(
-        draftScopeWords('read:contents!path=home/{user}/**'),
-        WORDS,
-        '{user}',
-        trans
-      )
-    ).toBe(
+    expect(describeScope(home, WORDS, '{user}', trans)).toBe(
       "List folders and open files and notebooks. (under home/{user}/: each user's own)"
     );
-    expect(words(draftScopeWords('read:my-extension'))).toBe(
+    expect(words(draftPart(scopePart('read', 'my-extension')))).toBe(
       'read:my-extension'
     );
   });

@@ -8,8 +8,10 @@ import {
 } from '@testing-library/react';
 import * as React from 'react';
 
-import { IRole, IScopeEntry } from '../api';
+import { IDraftScopePart, IRole, IScopeEntry } from '../api';
 import { IRoleFields, RoleEditor } from '../components/RoleEditor';
+import { draftPart, refusedPart, scopePart } from './fixtures';
+import { answeringClient, ISeenRequest, json } from './http';
 
 const trans = nullTranslator.load('jupyter_rbac');
 
@@ -49,13 +51,43 @@ const CONFIG_ROLE: IRole = {
   etag: '"1.1.1"'
 };
 
+/** What the server's parser makes of the scopes these tests use. */
+const PARTS: IDraftScopePart[] = [
+  draftPart(scopePart('read', 'contents')),
+  draftPart(
+    scopePart('write', 'contents', {
+      name: 'path',
+      value: 'shared/developer/**'
+    })
+  ),
+  draftPart(scopePart('execute', 'kernels', { name: 'user', value: '{user}' })),
+  refusedPart(
+    'write:gone',
+    "invalid scope 'write:gone': unknown resource 'gone'"
+  )
+];
+
+/** A server answering `GET scopes/parts` as the parser would, after `delay` if one is given. */
+function partsServer(delay?: Promise<void>) {
+  return answeringClient(async (request: ISeenRequest) => {
+    await delay;
+    return json({
+      parts: request.query
+        .getAll('scope')
+        .map(scope => PARTS.find(part => part.scope === scope))
+    });
+  });
+}
+
 function renderEditor(
   onSave: (fields: IRoleFields) => Promise<void>,
-  role: IRole | null = null
+  role: IRole | null = null,
+  server = partsServer()
 ) {
   render(
     <RoleEditor
       role={role}
+      client={server.client}
       catalog={CATALOG}
       words={WORDS}
       canWrite={true}
@@ -84,6 +116,19 @@ function addScope(scope: string, filter?: [string, string]) {
   fireEvent.click(screen.getByText('Add scope'));
 }
 
+function previewLines(): (string | null)[] {
+  const preview = screen.getByRole('list', { name: 'What it grants' });
+  return within(preview)
+    .queryAllByRole('listitem')
+    .map(item => item.textContent);
+}
+
+/** Wait until the server has read the preview's scopes. */
+async function previewRead(): Promise<void> {
+  const preview = screen.getByRole('list', { name: 'What it grants' });
+  await waitFor(() => expect(preview.getAttribute('aria-busy')).toBe('false'));
+}
+
 describe('RoleEditor', () => {
   it('builds a path-filtered scope and previews it in plain words', async () => {
     const saved: IRoleFields[] = [];
@@ -96,15 +141,12 @@ describe('RoleEditor', () => {
     addScope('write:contents', ['path', 'shared/developer/**']);
     addScope('execute:kernels', ['user', '{user}']);
 
-    const preview = screen.getByRole('list', { name: 'What it grants' });
-    expect(
-      within(preview)
-        .getAllByRole('listitem')
-        .map(item => item.textContent)
-    ).toEqual([
-      'Create, save and delete files. (under shared/developer/)',
-      'Run code in kernels. (their own)'
-    ]);
+    await waitFor(() =>
+      expect(previewLines()).toEqual([
+        'Create, save and delete files. (under shared/developer/)',
+        'Run code in kernels. (their own)'
+      ])
+    );
     fireEvent.click(screen.getByText('Create role'));
     await waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0]).toEqual({
@@ -171,8 +213,46 @@ describe('RoleEditor', () => {
     );
   });
 
-  it('shows a configuration-managed role read-only, with its badge', () => {
+  it('asks the server once per change of the scopes, showing them as written meanwhile', async () => {
+    let answer = (): void => undefined;
+    const server = partsServer(new Promise(resolve => (answer = resolve)));
+    renderEditor(async () => undefined, null, server);
+    addScope('read:contents');
+    expect(previewLines()).toEqual(['read:contents']);
+    answer();
+    await waitFor(() =>
+      expect(previewLines()).toEqual([
+        'List folders and open files and notebooks.'
+      ])
+    );
+    const asked = server.seen.filter(
+      request => request.path === 'scopes/parts'
+    );
+    expect(asked.map(request => request.query.getAll('scope'))).toEqual([
+      ['read:contents']
+    ]);
+  });
+
+  it("shows the server's refusal of a scope in its preview line", async () => {
+    const role = {
+      ...CONFIG_ROLE,
+      name: 'legacy',
+      scopes: ['read:contents', 'write:gone'],
+      managed_by: null,
+      editable: true
+    };
+    renderEditor(async () => undefined, role);
+    await waitFor(() =>
+      expect(previewLines()).toEqual([
+        'List folders and open files and notebooks.',
+        "invalid scope 'write:gone': unknown resource 'gone'"
+      ])
+    );
+  });
+
+  it('shows a configuration-managed role read-only, with its badge', async () => {
     renderEditor(async () => undefined, CONFIG_ROLE);
+    await previewRead();
     expect(screen.getByText('config')).toBeTruthy();
     expect(screen.getByText(/set in the server's configuration/)).toBeTruthy();
     expect(screen.queryByLabelText('Scope')).toBeNull();

@@ -11,6 +11,7 @@ import * as React from 'react';
 
 import { RolesView } from '../components/RolesView';
 import { IFeedback } from '../feedback';
+import { draftPart, scopePart } from './fixtures';
 import { answeringClient, json, role } from './http';
 
 const trans = nullTranslator.load('jupyter_rbac');
@@ -35,6 +36,10 @@ function rolesServer(total: number) {
   return answeringClient(request => {
     if (request.method === 'DELETE') {
       return new Response(null, { status: 204 });
+    }
+    if (request.path === 'scopes/parts') {
+      // every role here holds `read:contents`: the editor's preview asks for its parts
+      return json({ parts: [draftPart(scopePart('read', 'contents'))] });
     }
     const q = request.query.get('q') ?? '';
     const offset = Number(request.query.get('offset') ?? 0);
@@ -149,6 +154,10 @@ describe('RolesView', () => {
     );
     expect(screen.getByRole('list', { name: 'Scopes' }).textContent).toContain(
       'read:contents'
+    );
+    const preview = screen.getByRole('list', { name: 'What it grants' });
+    await waitFor(() =>
+      expect(preview.getAttribute('aria-busy')).toBe('false')
     );
   });
 });

@@ -4,7 +4,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { RBACError } from '../api';
-import { ALICE } from './fixtures';
+import { ALICE, draftPart, scopePart } from './fixtures';
 import { answeringClient, json } from './http';
 
 describe('RBACClient.me', () => {
@@ -58,5 +58,35 @@ describe('RBACClient.me', () => {
     expect(error).toBeInstanceOf(RBACError);
     expect(error.message).toContain('502');
     expect(error.missingScope).toBeNull();
+  });
+});
+
+describe('RBACClient.scopeParts', () => {
+  it('asks for each scope in order, one `scope` argument each, and returns the parts', async () => {
+    const part = draftPart(
+      scopePart('read', 'contents', { name: 'path', value: 'a&b?/**' })
+    );
+    const { client, seen } = answeringClient(() =>
+      json({ parts: [part, part] })
+    );
+
+    await expect(
+      client.scopeParts(['read:contents!path=a&b?/**', 'read:lab'])
+    ).resolves.toEqual([part, part]);
+
+    expect(seen.map(request => [request.path, request.method])).toEqual([
+      ['scopes/parts', 'GET']
+    ]);
+    expect(seen[0].query.getAll('scope')).toEqual([
+      'read:contents!path=a&b?/**',
+      'read:lab'
+    ]);
+  });
+
+  it('asks nothing for no scopes', async () => {
+    const { client, seen } = answeringClient(() => json({ parts: [] }));
+
+    await expect(client.scopeParts([])).resolves.toEqual([]);
+    expect(seen).toHaveLength(0);
   });
 });

@@ -5,6 +5,7 @@
 import {
   Action,
   IBeyondSelf,
+  IDraftScopePart,
   IMe,
   IScopeCatalog,
   IScopeEntry,
@@ -35,6 +36,25 @@ export function scopePart(
     filter,
     actions: STRONGEST_FIRST[action ?? 'execute'],
     resources: [resource]
+  };
+}
+
+/** A scope not saved yet, as `GET /api/rbac/scopes/parts` gives one the grammar accepts. */
+export function draftPart(part: IScopePart): IDraftScopePart {
+  return { ...part, error: null };
+}
+
+/** A scope the grammar refuses, as `GET /api/rbac/scopes/parts` gives it: no parts, the reason. */
+export function refusedPart(scope: string, error: string): IDraftScopePart {
+  return {
+    scope,
+    base: null,
+    action: null,
+    resource: null,
+    filter: null,
+    actions: [],
+    resources: [],
+    error
   };
 }
 

@@ -15,6 +15,7 @@ import type {
   ICheckQuestion,
   ICollaborator,
   IDecision,
+  IDraftScopePart,
   IGroup,
   IGroupCreate,
   IGroupPatch,
@@ -65,6 +66,22 @@ export class RBACClient {
    */
   scopes(): Promise<IScopeCatalog> {
     return this.request<IScopeCatalog>('scopes');
+  }
+
+  /**
+   * Scopes not saved yet (a role being edited), each in parts as the server's parser reads it,
+   * in the order given: the panel never splits scope text itself. A scope the grammar refuses
+   * says why in `error`. No scopes: no request.
+   */
+  async scopeParts(scopes: string[]): Promise<IDraftScopePart[]> {
+    if (scopes.length === 0) {
+      return [];
+    }
+    const query = new URLSearchParams(scopes.map(scope => ['scope', scope]));
+    const answer = await this.request<{ parts: IDraftScopePart[] }>(
+      `scopes/parts?${query.toString()}`
+    );
+    return answer.parts;
   }
 
   /**

@@ -19,6 +19,12 @@ export type IMe = Schemas['Me'];
 export type IScopePart = Schemas['ScopePart'];
 
 /**
+ * A scope not saved yet, in parts (`GET /api/rbac/scopes/parts`), with the grammar's refusal
+ * in `error` if there is one.
+ */
+export type IDraftScopePart = Schemas['DraftScopePart'];
+
+/**
  * The server's hints for the administration views: may the current user do ACTION on some of
  * RESOURCE beyond themselves (`beyond_self.ACTION_RESOURCE` of `GET /api/rbac/me`)?
  */

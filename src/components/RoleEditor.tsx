@@ -1,14 +1,16 @@
 /**
  * Create or edit a role: its name (new roles only), description and scopes, with a preview of
- * what it grants in plain words. The server's refusal (a bad scope, a scope you do not hold, a
- * taken name) is shown inline; nothing typed is lost.
+ * what it grants in plain words (the scopes read by the server's parser, saved or not). The
+ * server's refusal (a bad scope, a scope you do not hold, a taken name) is shown inline; nothing
+ * typed is lost.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { IRole, IScopeEntry } from '../api';
+import { IDraftScopePart, IRole, IScopeEntry, RBACClient } from '../api';
 import { messageOf } from '../feedback';
-import { describeScope, draftScopeWords } from '../plainWords';
+import { useRequest } from '../hooks/useRequest';
+import { describeScope } from '../plainWords';
 import { Badge, ErrorLine } from './common';
 import { ScopePicker } from './ScopePicker';
 
@@ -24,6 +26,8 @@ export interface IRoleEditorProps {
   role: IRole | null;
   /** A new role's first values (when duplicating). */
   initial?: IRoleFields;
+  /** Reads the scopes of the preview (`scopeParts`). */
+  client: RBACClient;
   catalog: IScopeEntry[];
   words: Map<string, string>;
   /** May the current user change roles at all? */
@@ -43,6 +47,12 @@ export function RoleEditor(props: IRoleEditorProps): JSX.Element {
   const [scopes, setScopes] = React.useState<string[]>(start.scopes);
   const [error, setError] = React.useState('');
   const [saving, setSaving] = React.useState(false);
+  // once per change of the list (an empty one has nothing to ask); a scope not answered yet
+  // is shown as written
+  const drafts = useRequest(() => props.client.scopeParts(scopes), [scopes], {
+    manual: scopes.length === 0
+  });
+  const parts = new Map(drafts.data?.map(part => [part.scope, part]));
   const id = React.useId();
   const editable = props.canWrite && (role === null || role.editable);
   const title = role
@@ -62,6 +72,14 @@ export function RoleEditor(props: IRoleEditorProps): JSX.Element {
     } finally {
       setSaving(false);
     }
+  };
+
+  /** A scope in plain words; as written until the server has read it; its refusal if any. */
+  const previewLine = (scope: string, part?: IDraftScopePart): string => {
+    if (!part) {
+      return scope;
+    }
+    return part.error ?? describeScope(part, props.words, '{user}', trans);
   };
 
   return (
@@ -160,16 +178,13 @@ export function RoleEditor(props: IRoleEditorProps): JSX.Element {
         />
       )}
       <h4 id={`${id}-preview`}>{trans.__('What it grants')}</h4>
-      <ul aria-labelledby={`${id}-preview`} className="jp-RBAC-Preview">
+      <ul
+        aria-labelledby={`${id}-preview`}
+        aria-busy={drafts.loading}
+        className="jp-RBAC-Preview"
+      >
         {scopes.map(scope => (
-          <li key={scope}>
-            {describeScope(
-              draftScopeWords(scope),
-              props.words,
-              '{user}',
-              trans
-            )}
-          </li>
+          <li key={scope}>{previewLine(scope, parts.get(scope))}</li>
         ))}
       </ul>
       {role && (

@@ -108,6 +108,7 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
         key={editing.role?.name ?? 'new'}
         role={editing.role}
         initial={editing.role ? undefined : editing.initial}
+        client={client}
         catalog={props.catalog}
         words={props.words}
         canWrite={props.canWrite}

@@ -273,9 +273,13 @@ def _typed(value: str, pointer: str) -> Any:
 
 
 def request_parameter_errors(
-    method: str, path: str, params: Mapping[str, str] | None = None, base_url: str = "/"
+    method: str,
+    path: str,
+    params: Mapping[str, str] | list[tuple[str, str]] | None = None,
+    base_url: str = "/",
 ) -> list[str]:
-    """Why the path's arguments or these query parameters are not valid for the operation."""
+    """Why the path's arguments or these query parameters are not valid for the operation.
+    A parameter repeated (pairs of name and value) is one array parameter's values."""
     operation = find_operation(method, path, base_url)
     declared = _parameters(operation)
     problems = []
@@ -286,15 +290,18 @@ def request_parameter_errors(
             f"{name}: {error.message}"
             for error in _errors(declared[("path", name)], unquote(value))
         ]
-    for name, value in (params or {}).items():
+    pairs = params.items() if isinstance(params, Mapping) else params or []
+    for name, value in pairs:
         pointer = declared.get(("query", name))
         if pointer is None:
             problems.append(f"{name}: not a parameter of {operation.label}")
             continue
+        if _resolve({"$ref": "#" + pointer}).get("type") == "array":
+            value = [v for n, v in pairs if n == name]  # each repeat: one item
         problems += [
             f"{name}: {error.message}" for error in _errors(pointer, _typed(value, pointer))
         ]
-    return problems
+    return list(dict.fromkeys(problems))  # an array's problems once, not once per repeat
 
 
 def request_body_errors(method: str, path: str, body: Any, base_url: str = "/") -> list[str]:
