@@ -16,7 +16,7 @@ from tornado import web
 
 from ..model import IMPLIED_ACTIONS
 from ..model.paths import PathError, normalize_path
-from .contents_check import note_judged, note_launch
+from .contents_check import Launch, note_judged, note_launch
 from .context import RequestContext, context_of
 from .handler_kinds import HandlerKind, kind_of
 from .locations import real_location
@@ -91,7 +91,7 @@ class RBACAuthorizer(Authorizer):
         permissions = context.permissions
         if permissions.is_all:
             if resource in LAUNCHING_RESOURCES and handler.request.method not in READ_METHODS:
-                note_launch(user.username, starts_kernels=True)
+                note_launch(_launch(context, user), starts_kernels=True)
             return True
         action, resource = _despite_first_call(handler, context.guard, action, resource)
         kind = kind_of(handler)
@@ -141,7 +141,8 @@ class RBACAuthorizer(Authorizer):
             note_judged(need.path)
         # for the kernel and terminal managers (sandbox.launch)
         if resource in LAUNCHING_RESOURCES and handler.request.method not in READ_METHODS:
-            note_launch(user.username, starts_kernels=any(_starts_kernel(need) for need in needs))
+            starts = any(_starts_kernel(need) for need in needs)
+            note_launch(_launch(context, user), starts_kernels=starts)
         # a folder on the way is judged on the disk as it is now (see _allows): never remembered
         if remembered is not None and not context.traversal_only:
             if len(permissions.decisions) >= MAX_REMEMBERED_DECISIONS:
@@ -266,3 +267,14 @@ def _is_folder(handler: RequestHandler, path: str) -> bool:
     refuses a file on the way (listings.py)."""
     root = getattr(getattr(handler, "contents_manager", None), "root_dir", None)
     return not root or os.path.isdir(os.path.join(root, path))
+
+
+def _launch(context: RequestContext, user: User) -> Launch:
+    """Who may start a process in this request, with the permissions it was judged by."""
+    scopes = context.token_scopes
+    return Launch(
+        user.username,
+        context.permissions,
+        tuple(scopes) if scopes is not None else None,
+        getattr(user, "external", None) or context.external,
+    )

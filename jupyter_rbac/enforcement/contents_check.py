@@ -42,6 +42,19 @@ class JudgedRequest:
     # for `execute:kernels` (a kernel may start then)
     launcher: str | None = None
     starts_kernels: bool = False
+    # how: the request's permissions, token scopes and outside grants (the sandbox's rules come
+    # from them, and are checked against the policy again while the process runs)
+    launch: Launch | None = None
+
+
+@dataclass(frozen=True)
+class Launch:
+    """Who starts a process, with what: what the sandbox builds its rules from."""
+
+    username: str
+    permissions: Any  # Permissions or TokenLimitedPermissions, as the Authorizer judged
+    token_scopes: tuple[str, ...] | None = None
+    external: Any = None  # policy.ExternalGrants
 
 
 CURRENT: ContextVar[JudgedRequest | None] = ContextVar("jupyter_rbac_judged_request", default=None)
@@ -61,12 +74,13 @@ def note_judged(path: str | None) -> None:
         request.paths.add(path)
 
 
-def note_launch(username: str, starts_kernels: bool) -> None:
-    """The Authorizer allowed `username` this request, which may start a terminal, or a kernel
-    if it was judged for `execute:kernels`."""
+def note_launch(launch: Launch, starts_kernels: bool) -> None:
+    """The Authorizer allowed `launch.username` this request, which may start a terminal, or a
+    kernel if it was judged for `execute:kernels`."""
     request = CURRENT.get()
     if request is not None:
-        request.launcher, request.starts_kernels = username, starts_kernels
+        request.launcher, request.starts_kernels = launch.username, starts_kernels
+        request.launch = launch
 
 
 class Disagreement(web.HTTPError):
