@@ -1,0 +1,102 @@
+"""The launcher: `python -m jupyter_rbac.sandbox -- PROGRAM [ARGS...]` runs PROGRAM in its sandbox.
+
+It reads the plan from $JUPYTER_RBAC_SANDBOX (and takes it out of PROGRAM's environment), makes
+the private HOME and TMPDIR, enters the Landlock domain, then executes PROGRAM in its place (same
+process id, so the server's signals reach it). It fails closed: without Landlock, without a plan,
+or on any error, it prints one line to stderr and exits with status 126, never running PROGRAM
+unconfined. Standard library only: it runs before every kernel and terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .landlock import DEVICE, READ_EXECUTE, READ_ONLY, READ_WRITE, FileAccess, Sandbox
+from .plan import PLAN_VARIABLE, SandboxPlan
+
+REFUSED = 126  # the shell's "found but cannot run"
+USAGE = "usage: python -m jupyter_rbac.sandbox -- PROGRAM [ARGS...]"
+
+
+class Refused(Exception):
+    """Why the launcher will not start the program."""
+
+
+def private_folder(path: str) -> None:
+    """Make the folder `path` (0700) if missing; refuse a link, a file or another user's folder."""
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    try:
+        os.mkdir(path, 0o700)
+        created = True
+    except FileExistsError:
+        created = False
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        if os.fstat(fd).st_uid != os.geteuid():
+            raise Refused(f"{path} belongs to another user")
+        if created:
+            os.fchmod(fd, 0o700)  # whatever the umask
+    finally:
+        os.close(fd)
+
+
+def enter(plan: SandboxPlan, environ: dict[str, str]) -> list[str]:
+    """Enter the sandbox `plan` describes, setting HOME and TMPDIR in `environ`; returns what
+    was skipped, in words (not paths that do not exist: plans list optional system folders)."""
+    sandbox = Sandbox()
+    private = ((plan.home, ("HOME",)), (plan.tmp, ("TMPDIR", "TMP", "TEMP")))
+    for folder, names in private:
+        if folder is None:
+            continue
+        private_folder(folder)
+        if not sandbox.allow(folder, READ_WRITE):  # e.g. a link on its way: never a home there
+            why = sandbox.skipped[-1] if sandbox.skipped else f"{folder}: does not exist"
+            raise Refused(f"cannot allow {why}")
+        environ.update(dict.fromkeys(names, folder))
+    grants = (
+        (plan.read_write, READ_WRITE),
+        (plan.read_only, READ_ONLY),
+        (plan.read_execute, READ_EXECUTE),
+        (plan.files_read, FileAccess.READ_FILE),
+        (plan.devices, DEVICE),
+    )
+    for paths, access in grants:
+        for path in paths:
+            sandbox.allow(path, access)
+    if plan.scope_ipc:
+        sandbox.scope_signals()
+        sandbox.scope_abstract_unix_sockets()
+    sandbox.apply()
+    return sandbox.skipped
+
+
+def main(argv: list[str]) -> int:
+    """Run the program in `argv` (after "--") in its sandbox; returns only if it could not."""
+    environ = dict(os.environ)
+    text = environ.pop(PLAN_VARIABLE, None)
+    try:
+        if len(argv) < 2 or argv[0] != "--":
+            raise Refused(USAGE)
+        program = argv[1:]
+        if text is None:
+            raise Refused(f"no sandbox plan in ${PLAN_VARIABLE}")
+        skipped = enter(SandboxPlan.from_json(text), environ)
+    except Exception as error:  # noqa: BLE001  # whatever it was, the program must not start
+        _say(f"not starting the program: {error}")
+        return REFUSED
+    if skipped:
+        _say("skipped " + "; ".join(skipped))
+    try:
+        os.execvpe(program[0], program, environ)
+    except OSError as error:
+        _say(f"cannot run {program[0]}: {error.strerror}")
+    return REFUSED
+
+
+def _say(line: str) -> None:
+    print(f"jupyter-rbac sandbox: {line}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,331 @@
+"""The sandbox's mechanism on the real kernel: a Landlock domain built from a plan; its launcher.
+
+- A confined process works in its read-write folders, reads its read-only ones and the single
+  files it was given, runs the software it was given, and reaches nothing else; its children
+  inherit all of it.
+- With `scope_ipc` it cannot signal processes outside its sandbox (the server), only its own.
+- The launcher (`python -m jupyter_rbac.sandbox -- PROGRAM`) fails closed: without a plan, or
+  with one it does not fully understand, PROGRAM does not start (status 126).
+- HOME and TMPDIR are private folders the launcher makes; the plan does not leak into PROGRAM.
+
+Landlock cannot be left once entered, so every confined case runs in a process of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jupyter_rbac.sandbox.landlock import (
+    READ_WRITE,
+    FileAccess,
+    LandlockError,
+    Sandbox,
+    abi_version,
+    handled_access,
+)
+from jupyter_rbac.sandbox.plan import PLAN_VARIABLE, SandboxPlan
+
+needs_landlock = pytest.mark.skipif(
+    abi_version() == 0, reason="this kernel offers no Landlock (ENOSYS or EOPNOTSUPP)"
+)
+
+ROOT = str(Path(__file__).resolve().parent.parent)
+PYTHON = sys.executable
+# What any Python program needs to start: the interpreter, its libraries, the C library.
+SOFTWARE = sorted({os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), "/usr"})
+REFUSED = 126
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> Path:
+    """tmp/a and tmp/b, each with a file; tmp/c with two files side by side."""
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "a" / "mine.txt").write_text("mine")
+    (tmp_path / "b" / "theirs.txt").write_text("theirs")
+    (tmp_path / "c" / "one.txt").write_text("one")
+    (tmp_path / "c" / "two.txt").write_text("two")
+    return tmp_path
+
+
+def plan_for(folders: Path, **fields) -> SandboxPlan:
+    """A plan that starts Python, works in folders/a, and adds `fields`."""
+    fields.setdefault("read_write", [str(folders / "a")])
+    fields.setdefault("read_execute", SOFTWARE)
+    return SandboxPlan(**fields)
+
+
+def launch(plan: SandboxPlan | str | None, *program: str) -> subprocess.CompletedProcess:
+    """`python -m jupyter_rbac.sandbox -- PROGRAM` with `plan` in its environment."""
+    env = {key: value for key, value in os.environ.items() if key != PLAN_VARIABLE}
+    env["PYTHONPATH"] = ROOT
+    if plan is not None:
+        env[PLAN_VARIABLE] = plan if isinstance(plan, str) else plan.to_json()
+    return subprocess.run(
+        [PYTHON, "-m", "jupyter_rbac.sandbox", "--", *program],
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def attempt(plan: SandboxPlan, *statements: str) -> list[str]:
+    """Run each statement confined by `plan`: "ok", or the name of the error it raised."""
+    code = ["import os, signal, subprocess, sys, termios"]
+    for statement in statements:
+        code += [
+            "try:",
+            f"    {statement}",
+            "    print('ok')",
+            "except Exception as error:",
+            "    print(type(error).__name__)",
+        ]
+    result = launch(plan, PYTHON, "-c", "\n".join(code))
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+@needs_landlock
+def test_a_confined_process_writes_in_its_read_write_folder_only(folders):
+    plan = plan_for(folders)
+    a, b = folders / "a", folders / "b"
+    assert attempt(plan, f"open('{a}/x', 'w').write('x')", f"open('{b}/x', 'w')") == [
+        "ok",
+        "PermissionError",
+    ]
+    assert (a / "x").read_text() == "x"
+    assert not (b / "x").exists()
+
+
+@needs_landlock
+def test_a_read_write_folder_is_one_to_work_in(folders):
+    a = folders / "a"
+    assert (
+        attempt(
+            plan_for(folders),
+            f"os.makedirs('{a}/sub/deeper')",
+            f"os.rename('{a}/mine.txt', '{a}/sub/deeper/moved.txt')",
+            f"os.truncate('{a}/sub/deeper/moved.txt', 2)",
+            f"os.symlink('moved.txt', '{a}/sub/deeper/link')",
+            f"os.remove('{a}/sub/deeper/link')",
+            f"os.listdir('{a}/sub')",
+        )
+        == ["ok"] * 6
+    )
+    assert (a / "sub" / "deeper" / "moved.txt").read_text() == "mi"
+
+
+@needs_landlock
+def test_other_folders_cannot_be_read_unless_read_only(folders):
+    theirs = folders / "b" / "theirs.txt"
+    reading = [f"open('{theirs}').read()", f"os.listdir('{folders / 'b'}')"]
+    assert attempt(plan_for(folders), *reading) == ["PermissionError"] * 2
+    read_only = plan_for(folders, read_only=[str(folders / "b")])
+    assert attempt(read_only, *reading, f"open('{theirs}', 'a')") == ["ok", "ok", "PermissionError"]
+
+
+@needs_landlock
+def test_files_read_grants_one_file_and_not_its_neighbour(folders):
+    plan = plan_for(folders, files_read=[str(folders / "c" / "one.txt")])
+    c = folders / "c"
+    assert attempt(
+        plan,
+        f"print(open('{c}/one.txt').read())",
+        f"open('{c}/two.txt').read()",
+        f"open('{c}/one.txt', 'a')",
+        f"os.listdir('{c}')",
+    ) == ["one", "ok", "PermissionError", "PermissionError", "PermissionError"]
+
+
+@needs_landlock
+def test_a_shell_runs_from_the_software_folders(folders):
+    result = launch(plan_for(folders), "/bin/sh", "-c", "echo hi")
+    assert (result.returncode, result.stdout) == (0, "hi\n"), result.stderr
+    nothing_to_run = plan_for(folders, read_execute=[], read_only=SOFTWARE)
+    refused = launch(nothing_to_run, "/bin/sh", "-c", "echo hi")
+    assert refused.returncode == REFUSED
+    assert "cannot run /bin/sh: Permission denied" in refused.stderr
+
+
+@needs_landlock
+def test_a_child_process_inherits_the_sandbox(folders):
+    b = folders / "b"
+    assert (
+        attempt(
+            plan_for(folders),
+            f"subprocess.run(['/bin/sh', '-c', 'echo > {b}/x'], check=True)",
+            f"subprocess.run([sys.executable, '-c', 'open(\"{b}/theirs.txt\")'], check=True)",
+        )
+        == ["CalledProcessError"] * 2
+    )
+    assert not (b / "x").exists()
+
+
+@needs_landlock
+def test_with_scope_ipc_only_processes_inside_the_sandbox_can_be_signalled(folders):
+    child = "subprocess.Popen(['sleep', '5'])"
+    statements = [
+        "os.kill(os.getppid(), 0)",
+        f"child = {child}; os.kill(child.pid, signal.SIGTERM); child.wait()",
+    ]
+    if abi_version() >= 6:
+        assert attempt(plan_for(folders, scope_ipc=True), *statements) == ["PermissionError", "ok"]
+    assert attempt(plan_for(folders, scope_ipc=False), *statements) == ["ok", "ok"]
+
+
+@needs_landlock
+def test_home_and_tmp_are_private_folders_and_the_plan_does_not_leak(folders):
+    home, tmp = folders / "homes" / "alice", folders / "tmp-alice"
+    plan = plan_for(folders, home=str(home), tmp=str(tmp))
+    assert attempt(
+        plan,
+        "print(os.environ['HOME'], os.environ['TMPDIR'], os.environ['TMP'], os.environ['TEMP'])",
+        f"print({PLAN_VARIABLE!r} in os.environ)",
+        "open(os.path.expanduser('~/notes'), 'w').write('n')",
+        "import tempfile; tempfile.mkstemp()",
+    ) == [str(home), str(tmp), str(tmp), str(tmp), "ok", "False", "ok", "ok", "ok"]
+    assert (home.stat().st_mode & 0o777, tmp.stat().st_mode & 0o777) == (0o700, 0o700)
+    assert (home / "notes").read_text() == "n"
+
+
+@needs_landlock
+def test_a_home_reached_through_a_link_is_refused(folders):
+    (folders / "a" / "home").symlink_to(folders / "b")
+    result = launch(plan_for(folders, home=str(folders / "a" / "home")), "true")
+    assert result.returncode == REFUSED
+    assert not (folders / "b" / "x").exists()
+
+
+@needs_landlock
+def test_paths_that_are_missing_or_linked_are_skipped_and_links_reported(folders):
+    (folders / "link").symlink_to(folders / "b")
+    plan = plan_for(folders, read_only=[str(folders / "missing"), str(folders / "link")])
+    result = launch(plan, PYTHON, "-c", f"open('{folders}/link/theirs.txt')")
+    assert result.returncode == 1 and "PermissionError" in result.stderr
+    assert f"skipped {folders}/link: goes through a symbolic link" in result.stderr
+    assert f"{folders}/missing" not in result.stderr  # plans name optional folders: no line each
+
+
+@needs_landlock
+def test_a_terminal_can_set_up_its_devices(folders):
+    devices = ["/dev/null", "/dev/ptmx", "/dev/pts"]
+    set_up = "main, tty = os.openpty(); termios.tcgetattr(tty)"
+    assert attempt(plan_for(folders, devices=devices), set_up, "open('/dev/null', 'w')") == [
+        "ok",
+        "ok",
+    ]
+    assert attempt(plan_for(folders), set_up, "open('/dev/null', 'w')") == ["PermissionError"] * 2
+
+
+def test_the_launcher_refuses_without_a_plan(folders):
+    marker = folders / "a" / "ran"
+    result = launch(None, "touch", str(marker))
+    assert result.returncode == REFUSED
+    assert result.stderr.count("\n") == 1 and PLAN_VARIABLE in result.stderr
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        "{not json",
+        "[]",
+        '{"read_write": ["/tmp"]}',
+        SandboxPlan().to_json().replace("}", ',"network":true}'),
+        SandboxPlan().to_json().replace('"read_only":[]', '"read_only":"/"'),
+        SandboxPlan().to_json().replace('"read_only":[]', '"read_only":["relative"]'),
+        SandboxPlan().to_json().replace('"scope_ipc":true', '"scope_ipc":1'),
+    ],
+)
+def test_the_launcher_refuses_a_corrupt_plan(folders, plan):
+    marker = folders / "a" / "ran"
+    result = launch(plan, "touch", str(marker))
+    assert result.returncode == REFUSED
+    assert result.stderr.count("\n") == 1 and "sandbox plan" in result.stderr
+    assert not marker.exists()
+
+
+def test_a_plan_round_trips_through_json():
+    plan = SandboxPlan(
+        read_write=["/srv/work/alice"],
+        read_only=["/srv/shared"],
+        read_execute=["/usr", "/opt/conda"],
+        files_read=["/etc/resolv.conf"],
+        devices=["/dev/null"],
+        home="/var/lib/rbac/homes/alice",
+        tmp="/var/lib/rbac/tmp/alice",
+        scope_ipc=False,
+    )
+    assert SandboxPlan.from_json(plan.to_json()) == plan
+    assert set(json.loads(plan.to_json())) == set(vars(plan))
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"extra": 1}, "extra"),
+        ({"files_read": ["/a", 3]}, "files_read"),
+        ({"home": 7}, "home"),
+        ({"tmp": "tmp"}, "tmp"),
+        ({"scope_ipc": "yes"}, "scope_ipc"),
+    ],
+)
+def test_a_plan_with_a_wrong_field_is_refused_by_name(change, field):
+    data = json.loads(SandboxPlan().to_json()) | change
+    with pytest.raises(ValueError, match=repr(field)):
+        SandboxPlan.from_json(json.dumps(data))
+    missing = json.loads(SandboxPlan().to_json())
+    del missing["devices"]
+    with pytest.raises(ValueError, match="missing field 'devices'"):
+        SandboxPlan.from_json(json.dumps(missing))
+
+
+@needs_landlock
+def test_rules_keep_to_the_rights_of_the_abi_and_of_a_file(folders):
+    # Building rules is not entering the domain: this part runs in the test's own process.
+    sandbox = Sandbox()
+    assert sandbox.handled == handled_access(abi_version())
+    assert sandbox.allow(str(folders / "c" / "one.txt"), READ_WRITE) == (
+        FileAccess.READ_FILE | FileAccess.WRITE_FILE | FileAccess.EXECUTE | FileAccess.TRUNCATE
+    )
+    assert sandbox.allow(str(folders / "c" / "one.txt"), FileAccess.READ_DIR) == 0
+    assert sandbox.allow(str(folders / "missing"), READ_WRITE) == 0
+    assert sandbox.missing == [str(folders / "missing")]
+    assert sandbox.skipped == [f"{folders / 'c' / 'one.txt'}: none of READ_DIR applies to it"]
+    sandbox.close()
+    old = Sandbox(abi=2)
+    assert FileAccess.TRUNCATE not in old.handled and FileAccess.REFER in old.handled
+    assert old.allow(str(folders / "a"), READ_WRITE) == READ_WRITE & ~FileAccess.TRUNCATE
+    assert old.scope_signals() is False
+    assert old.skipped == ["scoping signals: needs Landlock ABI 6, have 2"]
+    old.close()
+    with pytest.raises(LandlockError, match="already applied or closed"):
+        old.apply()
+
+
+@needs_landlock
+def test_a_domain_built_for_an_older_abi_still_confines(folders):
+    code = (
+        "from jupyter_rbac.sandbox.landlock import Sandbox, READ_WRITE, READ_EXECUTE;"
+        f"s = Sandbox(abi=1); s.allow('{folders / 'a'}', READ_WRITE);"
+        f"[s.allow(p, READ_EXECUTE) for p in {SOFTWARE!r}]; s.apply();"
+        f"open('{folders / 'a'}/x', 'w');"
+        f"open('{folders / 'b'}/x', 'w')"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", code],
+        env=dict(os.environ, PYTHONPATH=ROOT),
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "PermissionError" in result.stderr
+    assert (folders / "a" / "x").exists() and not (folders / "b" / "x").exists()
