@@ -36,7 +36,12 @@ from .identity.hub_connections import HubConnections, learn_hub_owner, trust_hub
 from .identity.singleuser import HubGrants, HubServer, remove_shipped_groups
 from .model import Catalog, extension_resource
 from .policy import Policy
-from .sandbox import EnvironmentRule, install_on_kernels, install_on_terminals
+from .sandbox.environment import EnvironmentRule
+from .sandbox.launch import install_on_kernels, install_on_terminals
+from .sandbox.places import places_of_server
+from .sandbox.provisioner import use_the_sandbox_provisioner
+from .sandbox.sandboxes import Sandboxes
+from .sandbox.watch import SandboxWatch
 from .services import FirstAdmin, RBACService
 from .services.accounts import AccountService, AccountSettings
 from .services.policy_file import load_policy_file
@@ -163,6 +168,9 @@ class RBACExtension(ExtensionApp):
         # judges websockets that receive nothing (see enforcement/websockets.py), and shuts down what
         # deleted users left running (see listings.DepartedOwners)
         self.departed_owners = DepartedOwners(self.policy, serverapp.web_app.settings, self.log)
+        self.sandbox_watch = SandboxWatch(
+            self.sandboxes, self.policy, self.store, serverapp.web_app.settings, self.log
+        )
         self.websocket_sweeper = PeriodicCallback(
             self._recheck, self.rbac.websocket_recheck_seconds * 1000
         )
@@ -221,19 +229,29 @@ class RBACExtension(ExtensionApp):
     def _launch_by_the_sandbox(self) -> None:
         """Kernels and terminals start by the sandbox's rules: a kernel only in a request judged
         for execute:kernels, Python's working folder off the import path, the Hub's token only in
-        the owner's (JUPYTERHUB_USER) processes."""
+        the owner's (JUPYTERHUB_USER) processes, and the code of users without `all` inside a
+        sandbox built from their scopes (c.RBAC.sandbox)."""
         rule = EnvironmentRule(owner=os.environ.get("JUPYTERHUB_USER", ""))
-        if not install_on_kernels(self.serverapp.kernel_manager, rule):
+        url = self.store.engine.url
+        database = url.database if url.get_backend_name() == "sqlite" else None
+        places = places_of_server(self.serverapp, database)
+        self.sandboxes = Sandboxes(self.rbac.sandbox, places, self.policy)
+        log = self.log.info if self.sandboxes.confines else self.log.warning
+        log("jupyter-rbac: %s", self.sandboxes.describe())
+        use_the_sandbox_provisioner(self.serverapp, self.log)
+        if not install_on_kernels(self.serverapp.kernel_manager, rule, self.sandboxes):
             self.log.warning("jupyter-rbac: kernels start elsewhere (a gateway), not by our rules")
         points = self.serverapp.extension_manager.extension_points
         terminals = points.get("jupyter_server_terminals")
-        if terminals is not None and not install_on_terminals(terminals.app, rule):
+        if terminals is not None and not install_on_terminals(terminals.app, rule, self.sandboxes):
             self.log.warning("jupyter-rbac: terminals start without our rules (no make_term_env)")
 
     def _recheck(self) -> None:
-        """The timer: judge open websockets again; stop what deleted users left running."""
+        """The timer: judge open websockets again; stop what deleted users left running, and
+        what runs in a sandbox its user outgrew."""
         self.guard.websockets.sweep(self.guard)
-        self.departed_owners.check()
+        self.departed_owners.check()  # refreshes the policy
+        self.sandbox_watch.check()
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(HANDLERS)

@@ -263,3 +263,16 @@ class RBAC(LoggingConfigurable):
         that scopes filtered to paths or owners pass the route and the object is judged there.
         Unlisted routes need `all`.""",
     )
+
+    sandbox = Enum(
+        ["landlock", "off"],
+        "landlock",
+        config=True,
+        help="""How the kernels and terminals of users who do not hold `all` run. "landlock" (the
+        default): inside a Landlock sandbox built from their scopes when the process starts (the
+        folders their `contents` scopes cover, the software they need, a private HOME and
+        TMPDIR; never the policy database nor Jupyter's data, runtime and config folders); where
+        Landlock is missing (macOS, Windows, an old Linux) they may not start kernels or
+        terminals at all. "off": unconfined, and said so at start and to every user: running
+        code then grants everything the server's user can do.""",
+    )

@@ -5,7 +5,7 @@ kernels and the policy. Under jupyter-rbac a subscriber gets an event only if th
 it is about: the audit trail's events (jupyter-rbac's own schemas) with `read:audit`; an event
 naming files (`path`, `source_path`) or a collaboration room (its document) with `read:contents`
 on each, and where their links lead; a kernel's with `read:kernels` on that kernel; any other
-event only with `all`. Each event first judges the subscription again (`websockets.keep_open`,
+event only with `all` (and a user sees that their own sandboxed process was stopped). Each event first judges the subscription again (`websockets.keep_open`,
 called by the guard's `GuardedEventSubscription`): once its user has lost `read:events`, or its
 token is revoked, the stream closes (1008).
 """
@@ -19,6 +19,7 @@ from tornado import web
 
 from ..collaboration.rooms import document_of_room
 from ..events import SCHEMA_PREFIX
+from ..events import schema_id as schema_id_of
 from ..json_body import BodyError, parse_json_body
 from .context import context_of
 from .handler_kinds import HandlerKind, kind_of
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 PATH_FIELDS = ("path", "source_path")
 ROOM_FIELDS = ("room", "roomid", "fork_roomid")
+SANDBOX_SCHEMA = schema_id_of("sandbox")
 
 
 def refuse_forged_events(handler: Any) -> None:
@@ -52,7 +54,7 @@ def may_see(handler: Any, guard: RouteGuard, schema_id: str, data: dict[str, Any
     if permissions.is_all:
         return True
     if schema_id.startswith(SCHEMA_PREFIX):
-        return permissions.allows("read", "audit")
+        return permissions.allows("read", "audit") or _about_themselves(handler, schema_id, data)
     paths = list(_documents(handler, data))
     kernel_id = data.get("kernel_id")
     if not paths and not kernel_id:
@@ -61,6 +63,19 @@ def may_see(handler: Any, guard: RouteGuard, schema_id: str, data: dict[str, Any
         return False
     root = getattr(getattr(handler, "contents_manager", None), "root_dir", None)
     return all(may_read_path(permissions, root, path) for path in paths)
+
+
+def _about_themselves(handler: Any, schema_id: str, data: dict[str, Any]) -> bool:
+    """A user sees that their own sandboxed kernel or terminal was stopped (their JupyterLab
+    says so), without `read:audit`."""
+    detail = data.get("detail")
+    user = getattr(handler, "current_user", None)
+    return (
+        schema_id == SANDBOX_SCHEMA
+        and isinstance(detail, dict)
+        and user is not None
+        and detail.get("user") == user.username
+    )
 
 
 def _documents(handler: Any, data: dict[str, Any]) -> Iterator[str | None]:

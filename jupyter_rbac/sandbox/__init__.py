@@ -1,21 +1,12 @@
-"""The sandbox: what the kernels and terminals of a user start with, derived from who starts them.
+"""The sandbox: kernels and terminals inside their user's scopes.
 
-`environment` decides what a process inherits from the server's environment (no Hub credentials
-for anyone but the server's owner) and how Python kernels are launched (their working folder is
-never on the import path). `launch` applies it where the server starts processes: a mixin on the
-server's kernel manager and one on the terminal manager, which also refuse a kernel start that the
-Authorizer did not judge for `execute:kernels`.
+- `folders`: which folders a user's code may reach, from their permissions (pure);
+- `rules` and `places`: those folders on the disk, around what the server keeps to itself;
+- `landlock` and `plan`: the Linux mechanism, and the plan a launcher applies with it;
+- `__main__`: the launcher (`python -m jupyter_rbac.sandbox -- PROGRAM`), which applies a plan
+  and runs the program inside it (nothing else is imported here: it runs before every kernel);
+- `sandboxes` and `watch`: the server's sandboxes, and stopping what a user outgrew;
+- `provisioner` and `launch`: where the server starts kernels and terminals;
+- `environment`: what they inherit (no Hub credentials but the owner's; no working folder on
+  Python's import path).
 """
-
-from __future__ import annotations
-
-from .environment import HUB_SECRETS, EnvironmentRule
-from .launch import KernelStartRefused, install_on_kernels, install_on_terminals
-
-__all__ = [
-    "HUB_SECRETS",
-    "EnvironmentRule",
-    "KernelStartRefused",
-    "install_on_kernels",
-    "install_on_terminals",
-]

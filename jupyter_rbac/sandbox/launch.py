@@ -23,8 +23,11 @@ from typing import Any
 
 from tornado import web
 
-from ..enforcement.contents_check import CURRENT
+from ..enforcement.contents_check import CURRENT, Launch
 from .environment import EnvironmentRule, off_the_import_path
+from .plan import PLAN_VARIABLE
+from .provisioner import PROVISIONER_NAME, provisioner_of
+from .sandboxes import LAUNCHER, Sandboxes
 
 KERNELS_SCOPE = "execute:kernels"
 
@@ -42,55 +45,135 @@ class KernelStartRefused(web.HTTPError):
         )
 
 
-def current_starter(starting_a_kernel: bool) -> str | None:
-    """Who starts a process now: the user the Authorizer judged in this request, or None
+class OtherProvisioner(web.HTTPError):
+    """400: a kernel type that starts through another provisioner cannot be sandboxed."""
+
+    def __init__(self, kernel_name: str, provisioner: str) -> None:
+        super().__init__(
+            400,
+            f"kernel type {kernel_name!r} starts through the provisioner {provisioner!r}, which"
+            " jupyter-rbac cannot confine: only holders of `all` may start it",
+        )
+
+
+def current_launch(starting_a_kernel: bool) -> Launch | None:
+    """Who starts a process now, with what: as the Authorizer judged this request, or None
     outside requests. Raises KernelStartRefused for a kernel in a request not judged for it."""
     judged = CURRENT.get()
     if judged is None:
         return None
     if starting_a_kernel and judged.answering and not judged.starts_kernels:
         raise KernelStartRefused()
-    return judged.launcher
+    return judged.launch
+
+
+def current_starter(starting_a_kernel: bool) -> str | None:
+    """The name of whoever starts a process now (see current_launch)."""
+    launch = current_launch(starting_a_kernel)
+    return launch.username if launch is not None else None
 
 
 class KernelLaunch:
     """Mixed in before the server's kernel manager class (see `install_on_kernels`)."""
 
     rbac_environment: EnvironmentRule
+    rbac_sandboxes: Sandboxes
 
     async def start_kernel(
         self, *, kernel_id: str | None = None, path: str | None = None, **kwargs: Any
     ) -> str:
-        if kernel_id is None or kernel_id not in self:  # type: ignore[operator]  # else: no start
-            starter = current_starter(starting_a_kernel=True)
-            kwargs = self._launch_arguments(starter, kwargs)
-        return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)  # type: ignore[misc]
+        if kernel_id is not None and kernel_id in self:  # type: ignore[operator]  # no start
+            return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)  # type: ignore[misc]
+        launch = current_launch(starting_a_kernel=True)
+        kwargs, confined = self._launch_arguments(launch, kwargs)
+        kernel_id = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)  # type: ignore[misc]
+        if confined is not None and launch is not None:
+            self.rbac_sandboxes.started("kernel", kernel_id, launch, confined)
+        return kernel_id
 
     async def restart_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> Any:
-        current_starter(starting_a_kernel=True)
+        launch = current_launch(starting_a_kernel=True)
+        if launch is not None:  # a user restarts it: under the policy of now
+            self._sandbox_again(kernel_id, launch)
         return await super().restart_kernel(kernel_id, *args, **kwargs)  # type: ignore[misc]
 
-    def _launch_arguments(self, starter: str | None, kwargs: dict[str, Any]) -> dict[str, Any]:
-        """The start's arguments with the environment and extra arguments of the rules."""
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().shutdown_kernel(kernel_id, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            self.rbac_sandboxes.ended("kernel", kernel_id)
+
+    def _launch_arguments(
+        self, launch: Launch | None, kwargs: dict[str, Any]
+    ) -> tuple[dict[str, Any], Any]:
+        """The start's arguments with the environment, extra arguments and sandbox of the rules,
+        and the folders the sandbox gives (None: unconfined)."""
         name = kwargs.get("kernel_name") or self.default_kernel_name  # type: ignore[attr-defined]
         kernel_spec = self.kernel_spec_manager.get_kernel_spec(name)  # type: ignore[attr-defined]
         inherited = kwargs.get("env")
+        starter = launch.username if launch is not None else None
         environment = self.rbac_environment.environment(
             os.environ if inherited is None else inherited, starter
         )
         extra = off_the_import_path(
             kernel_spec, environment, list(kwargs.get("extra_arguments") or [])
         )
-        launch = {**kwargs, "env": environment}
+        sandbox = self.rbac_sandboxes.plan_for(launch, "starting a kernel")
+        environment.pop(PLAN_VARIABLE, None)  # only ours: never one the request brought
+        confined = None
+        if sandbox is not None:
+            _refuse_other_provisioners(name, kernel_spec, self.parent)  # type: ignore[attr-defined]
+            plan, confined = sandbox
+            environment[PLAN_VARIABLE] = plan.to_json()
+        arguments = {**kwargs, "env": environment}
         if extra:
-            launch["extra_arguments"] = extra
-        return launch
+            arguments["extra_arguments"] = extra
+        return arguments, confined
+
+    def _sandbox_again(self, kernel_id: str, launch: Launch) -> None:
+        """Before a user's restart: the kernel's sandbox as the policy is now."""
+        manager = self.get_kernel(kernel_id)  # type: ignore[attr-defined]
+        arguments = getattr(manager, "_launch_args", None)  # jupyter_client restarts with these
+        if not isinstance(arguments, dict):
+            return
+        environment = dict(arguments.get("env") or {})
+        environment.pop(PLAN_VARIABLE, None)
+        sandbox = self.rbac_sandboxes.plan_for(launch, "restarting a kernel")
+        self.rbac_sandboxes.ended("kernel", kernel_id)
+        if sandbox is not None:
+            plan, confined = sandbox
+            environment[PLAN_VARIABLE] = plan.to_json()
+            self.rbac_sandboxes.started("kernel", kernel_id, launch, confined)
+        arguments["env"] = environment
+
+
+def _refuse_other_provisioners(kernel_name: str, kernel_spec: Any, parent: Any) -> None:
+    """A confined kernel starts through our provisioner, or not at all."""
+    name = provisioner_of(kernel_spec, parent)
+    if name != PROVISIONER_NAME:
+        raise OtherProvisioner(kernel_name, name or "(none installed)")
 
 
 class TerminalLaunch:
     """Mixed in before the terminal manager's class (see `install_on_terminals`)."""
 
     rbac_environment: EnvironmentRule
+    rbac_sandboxes: Sandboxes
+
+    def new_named_terminal(self, **kwargs: Any) -> tuple[str, Any]:
+        launch = current_launch(starting_a_kernel=False)
+        sandbox = self.rbac_sandboxes.plan_for(launch, "opening a terminal")
+        extra_env = dict(kwargs.get("extra_env") or {})
+        extra_env.pop(PLAN_VARIABLE, None)
+        if sandbox is not None:
+            command = kwargs.get("shell_command") or self.shell_command  # type: ignore[attr-defined]
+            kwargs["shell_command"] = [*LAUNCHER, *command]
+            extra_env[PLAN_VARIABLE] = sandbox[0].to_json()
+        kwargs["extra_env"] = extra_env
+        name, terminal = super().new_named_terminal(**kwargs)  # type: ignore[misc]
+        if sandbox is not None and launch is not None:
+            self.rbac_sandboxes.started("terminal", name, launch, sandbox[1])
+        return name, terminal
 
     def make_term_env(self, *args: Any, **kwargs: Any) -> dict[str, str]:
         environment = super().make_term_env(*args, **kwargs)  # type: ignore[misc]
@@ -98,34 +181,45 @@ class TerminalLaunch:
             environment, current_starter(starting_a_kernel=False)
         )
 
+    async def terminate(self, name: str, *args: Any, **kwargs: Any) -> None:
+        try:
+            await super().terminate(name, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            self.rbac_sandboxes.ended("terminal", name)
 
-def _with_mixin(cls: type, mixin: type, rule: EnvironmentRule) -> type:
-    attributes = {"__module__": cls.__module__, "__doc__": cls.__doc__, "rbac_environment": rule}
+
+def _with_mixin(cls: type, mixin: type, rule: EnvironmentRule, sandboxes: Sandboxes) -> type:
+    attributes = {
+        "__module__": cls.__module__,
+        "__doc__": cls.__doc__,
+        "rbac_environment": rule,
+        "rbac_sandboxes": sandboxes,
+    }
     return type(cls.__name__, (mixin, cls), attributes)
 
 
-def install_on_kernels(kernel_manager: Any, rule: EnvironmentRule) -> bool:
+def install_on_kernels(kernel_manager: Any, rule: EnvironmentRule, sandboxes: Sandboxes) -> bool:
     """Start the server's kernels by the rules; False if they do not start here (a gateway's)."""
     if isinstance(kernel_manager, KernelLaunch):
         return True
     spec_manager = getattr(kernel_manager, "kernel_spec_manager", None)
     if type(kernel_manager).__module__.startswith("jupyter_server.gateway") or spec_manager is None:
         return False
-    kernel_manager.__class__ = _with_mixin(type(kernel_manager), KernelLaunch, rule)
+    kernel_manager.__class__ = _with_mixin(type(kernel_manager), KernelLaunch, rule, sandboxes)
     return True
 
 
-def install_on_terminals(terminals_app: Any, rule: EnvironmentRule) -> bool:
+def install_on_terminals(terminals_app: Any, rule: EnvironmentRule, sandboxes: Sandboxes) -> bool:
     """Start terminals by the rules: on the terminal manager if it exists, else on the class the
     terminals extension will make it of. False without terminals."""
     manager = getattr(terminals_app, "terminal_manager", None)
     if manager is not None:
         if not isinstance(manager, TerminalLaunch):
-            manager.__class__ = _with_mixin(type(manager), TerminalLaunch, rule)
+            manager.__class__ = _with_mixin(type(manager), TerminalLaunch, rule, sandboxes)
         return True
     cls = getattr(terminals_app, "terminal_manager_class", None)
     if not isinstance(cls, type) or not callable(getattr(cls, "make_term_env", None)):
         return False
     if not issubclass(cls, TerminalLaunch):
-        terminals_app.terminal_manager_class = _with_mixin(cls, TerminalLaunch, rule)
+        terminals_app.terminal_manager_class = _with_mixin(cls, TerminalLaunch, rule, sandboxes)
     return True

@@ -72,12 +72,17 @@ class SandboxRules:
 
 
 def interpreter_software() -> tuple[str, ...]:
-    """The prefixes and site-packages of the Python that runs the server (and its kernels)."""
+    """The prefixes, site-packages and import path of the Python that runs the server (and its
+    kernels), editable installs and PYTHONPATH entries included (tools such as pip walk the
+    import path), and the server's PATH."""
     places = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     places.update(site.getsitepackages())
     user_site = site.getusersitepackages()
     if isinstance(user_site, str):
         places.add(user_site)
+    places.update(entry for entry in sys.path if entry and os.path.isabs(entry))
+    # and the folders programs are found in (a conda environment's bin, /usr/local/bin)
+    places.update(p for p in os.environ.get("PATH", "").split(os.pathsep) if os.path.isabs(p))
     return tuple(sorted(places))
 
 
@@ -101,9 +106,12 @@ def rules_for(
     read_only = [p for f in folders.read for p in _given(root, f, protected)]
     files_write = [p for f in folders.write_files if (p := _single_file(root, f, protected))]
     files_read = [p for f in folders.read_files if (p := _single_file(root, f, protected))]
+    # software holding the served folder (an import path entry "/" or a parent folder) would give
+    # everyone read access to all of it: left out
     software = [
         p
         for place in (*SYSTEM_SOFTWARE, *places.software)
+        if not _within(root, os.path.realpath(place))
         for p in _outside(os.path.realpath(place), protected, hide=False)
     ]
     readable = [
