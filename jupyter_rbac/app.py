@@ -182,6 +182,7 @@ class RBACExtension(ExtensionApp):
             rbac_guard=self.guard,
             rbac_service=self.service,
             rbac_accounts=self.accounts,
+            rbac_sandboxes=self.sandboxes,
         )
         self.log.info("jupyter-rbac: policy database %s", self.store.engine.url.render_as_string())
 

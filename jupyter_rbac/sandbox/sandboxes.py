@@ -86,6 +86,23 @@ class Sandboxes:
             )
         return f"kernels and terminals run in a Landlock sandbox (ABI {self.abi}) built from their user's scopes"
 
+    def reach_of(self, permissions: Any) -> dict:
+        """What the code of someone with `permissions` may reach, as /api/rbac/me shows it:
+        `sandbox` ("landlock", "off", "unavailable"), `confined`, `may_run_code` (as far as the
+        sandbox goes; their scopes decide too), and the folders (API paths, "" the served folder)
+        their code may write and read, with the globs no code is given (`left_out`)."""
+        reach = {"sandbox": self.mode if self.confines or self.mode == OFF else "unavailable"}
+        if self.mode == OFF or permissions.is_all:
+            return {**reach, "confined": False, "may_run_code": True, **CodeFolders().to_json()}
+        if not self.confines:
+            return {**reach, "confined": False, "may_run_code": False, **CodeFolders().to_json()}
+        return {
+            **reach,
+            "confined": True,
+            "may_run_code": True,
+            **code_folders(permissions).to_json(),
+        }
+
     def plan_for(
         self,
         launch: Launch | None,
