@@ -37,6 +37,9 @@ def perms(*scopes, user="alice", groups=()):
         ("custom:other:read:contents", "custom scopes are written"),
         (" read:contents", "spaces"),
         ("read:*!path=x", "takes no filter"),
+        (":contents", "an action comes before ':'"),
+        (":contents!path=projects/**", "an action comes before ':'"),
+        ("read:contents!path=a\x00b", "control characters"),
     ],
 )
 def test_a_bad_scope_raises_one_error_naming_scope_and_problem(scope, problem):

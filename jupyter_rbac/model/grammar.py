@@ -83,6 +83,8 @@ def parse_scope(text: str, catalog: Catalog) -> Scope:
     action, colon, resource_name = base.rpartition(":")
     if not colon:
         action, resource_name = "", base
+    elif not action:  # ":contents" is no bare resource: a typo must not grant every action
+        raise ScopeError(text, f"an action comes before ':'; actions are {', '.join(ACTIONS)}")
     if action and action not in ACTIONS:
         raise ScopeError(text, f"unknown action {action!r}; actions are {', '.join(ACTIONS)}")
     actions = IMPLIED_ACTIONS[action] if action else ACTIONS
