@@ -160,6 +160,23 @@ async def test_a_partial_administrator_cannot_take_over_an_administrator(
     assert refused_for_the_credential(status, error), (status, error)
 
 
+@pytest.mark.parametrize("scopes", [["self"], ["read:users!user={user}"], ["tokens!user={user}"]])
+async def test_a_token_for_someone_else_grants_what_its_scopes_mean_for_them(
+    admin, viewer, make_user, scopes
+):
+    """`self` and templates name the token's owner's records: its maker must hold those (an
+    outside tester's finding: write:tokens!user=vera minted a `self` token that read vera's
+    record, which its maker could not)."""
+    await admin.post(
+        *RBAC, "roles", body={"name": "vera-tokens", "scopes": ["write:tokens!user=vera"]}
+    )
+    tina = make_user("tina", roles=["vera-tokens"])
+    status, error = await tina.post(*RBAC, "users", "vera", "tokens", body={"scopes": scopes})
+    assert status == 403 and "do not hold" in error["message"], (status, error)
+    status, made = await viewer.post(*RBAC, "users", "vera", "tokens", body={"scopes": scopes})
+    assert status == 201, made  # vera's own `self` is hers to put in a token
+
+
 async def test_an_unlimited_token_minted_by_another_changes_no_credentials(
     admin, viewer, make_user, rbac, jp_fetch
 ):

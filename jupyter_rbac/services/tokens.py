@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from ..errors import InvalidInput, NotFound
 from ..limits import MAX_TOKEN_LIFETIME, MAX_TOKEN_NOTE
-from ..model import TokenLimitedPermissions
+from ..model import TokenLimitedPermissions, compile_permissions
 from ..store import TokenRecord, check_text
 from .inputs import check_scopes
 from .rules import Actor, PermissionRules
@@ -38,7 +38,11 @@ class TokenAdministration(PermissionRules):
             self.require_token_access(actor, "write", username)
         if scopes is not None:
             scopes = check_scopes(self.catalog, scopes, "token")
-            self.require_held(actor, scopes, "this token")
+            # what the scopes mean for the token's owner (`self` and templates name the owner's
+            # records): the maker must hold that, not the words
+            groups = self.policy.groups_of(username) if self.policy is not None else ()
+            meant = compile_permissions(self.catalog, scopes, username, groups).scopes
+            self.require_held(actor, sorted(meant), "this token")
         elif actor.name != username or isinstance(actor.permissions, TokenLimitedPermissions):
             # an unlimited token speaks with all of its owner's scopes: someone else, or a limited
             # token of the owner's, must hold them all (a limited token never mints a wider one)
