@@ -305,6 +305,29 @@ async def test_sessions_on_files_a_user_may_not_read_do_not_show(make_user, rbac
     assert len((await admin.get("api", "sessions"))[1]) == 2  # the administrator sees both
 
 
+async def test_a_session_whose_path_cannot_be_judged_is_hidden(
+    make_user, rbac, admin, tree, jp_serverapp
+):
+    """An outside tester stored a non-string path (an older check let it through): the listing
+    then failed open. Whatever the store holds, a path the policy cannot judge hides the session
+    from all but holders of `all`."""
+    rbac.store.create_role("session-watcher", ["read:sessions", "read:contents!path=shared/**"])
+    sven = make_user("sven", roles=["session-watcher"])
+    body = {
+        "path": "home/bob/b.ipynb",
+        "type": "notebook",
+        "name": "b",
+        "kernel": {"name": "python3"},
+    }
+    status, session = await admin.post("api", "sessions", body=body)
+    assert status == 201, session
+    await jp_serverapp.session_manager.update_session(session["id"], path=5)
+    assert (await sven.get("api", "sessions")) == (200, [])
+    status, error = await sven.get("api", "sessions", session["id"])
+    assert (status, error["message"]) == (404, "No such session")
+    assert [s["id"] for s in (await admin.get("api", "sessions"))[1]] == [session["id"]]
+
+
 async def test_owners_survive_in_the_store(make_user, own_kernels_role, rbac):
     ann = make_user("ann", roles=[own_kernels_role])
     _, kernel = await ann.post("api", "kernels", body={"name": "python3"})

@@ -96,11 +96,17 @@ def _sessions(handler, policy: Policy, models: JSON) -> JSON:
 
 
 def _may_see_session(handler, policy: Policy, model: dict) -> bool:
-    """Its owner's or path's scope, and (a session names its file) reading that file."""
+    """Its owner's or path's scope, and (a session names its file) reading that file. A path
+    the policy cannot judge (not a string: an older server let one be stored) hides the session
+    from all but holders of `all`."""
     path = _session_path(model)
     if not _owner_allows(handler, policy, "read", "sessions", "session", model.get("id"), path):
         return False
-    return path is None or may_read_path(_permissions(handler), _root(handler), path)
+    raw = model.get("path") or (model.get("notebook") or {}).get("path")
+    if raw is None:
+        return True  # a session of no file
+    permissions = _permissions(handler)
+    return permissions.is_all or may_read_path(permissions, _root(handler), raw)
 
 
 def _terminals(handler, policy: Policy, models: JSON) -> JSON:
