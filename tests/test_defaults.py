@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jupyter_rbac.model import Catalog
-from jupyter_rbac.model.defaults import DEFAULT_GROUPS, DEFAULT_ROLES
+from jupyter_rbac.model.defaults import DEFAULT_GROUPS, DEFAULT_ROLES, EARLIER_DESCRIPTIONS
 from jupyter_rbac.services import RBACService
 from jupyter_rbac.store import Store
 
@@ -253,5 +253,23 @@ def test_no_group_is_shipped_where_the_hub_keeps_the_groups(tmp_path):
         RBACService(store, Catalog()).ensure_defaults(groups=False)
         assert not any(store.group_exists(name) for name in DEFAULT_GROUPS)
         assert {"analyst", "developer"} <= {role.name for role in store.list_roles()}
+    finally:
+        store.close()
+
+
+def test_words_an_earlier_version_shipped_that_are_no_longer_true_are_replaced(tmp_path):
+    """analyst and developer said their code was not yet confined: once it is, a start gives
+    them the new words; a description an administrator wrote stays."""
+    store = Store.open(f"sqlite:///{tmp_path / 'rbac.sqlite'}")
+    try:
+        service = RBACService(store, Catalog())
+        service.ensure_defaults()
+        store.update_role("analyst", description=EARLIER_DESCRIPTIONS["analyst"], actor="v0.1")
+        store.update_role("developer", description="Our own words.", actor="alice")
+        service.ensure_defaults()  # the next start
+        shipped = {role.name: role.description for role in DEFAULT_ROLES}
+        assert store.get_role("analyst").description == shipped["analyst"]
+        assert "sandbox" in shipped["analyst"] and "not yet confined" not in shipped["analyst"]
+        assert store.get_role("developer").description == "Our own words."
     finally:
         store.close()

@@ -113,15 +113,15 @@ DEFAULT_ROLES: tuple[DefaultRole, ...] = (
     DefaultRole(
         "analyst",
         "Read and write your own home/{user}/ and your groups' shared/{group}/, run notebooks in"
-        " your own kernels, export what you may read; other users' homes stay private. Code in"
-        " kernels runs as the server's user, not yet confined to these folders (SECURITY.md).",
+        " your own kernels, export what you may read; other users' homes stay private, to your"
+        " code too (kernels run in a sandbox of these folders).",
         _ANALYST,
     ),
     DefaultRole(
         "developer",
-        "An analyst who also opens terminals and starts language servers. Terminals, kernels and"
-        " language servers run as the server's user: until they are sandboxed they reach every"
-        " file the server can (SECURITY.md).",
+        "An analyst who also opens terminals and starts language servers. Kernels and terminals"
+        " run in a sandbox of your folders; language servers run as the server's user"
+        " (SECURITY.md).",
         _DEVELOPER,
     ),
 )
@@ -167,4 +167,19 @@ DEFAULT_GROUPS: dict[str, tuple[str, str]] = {
 EARLIER_GROUPS: dict[str, tuple[str, str]] = {
     "developer": ("Developers: edit, run and configure.", "editor"),
     "analyst": ("Analysts: read everything, run notebooks, save in their own folders.", "runner"),
+}
+
+# Descriptions earlier versions gave shipped roles that are no longer true: a role still described
+# so gets the new description at the next start (see RBACService.ensure_defaults).
+EARLIER_DESCRIPTIONS: dict[str, str] = {
+    "analyst": (
+        "Read and write your own home/{user}/ and your groups' shared/{group}/, run notebooks in"
+        " your own kernels, export what you may read; other users' homes stay private. Code in"
+        " kernels runs as the server's user, not yet confined to these folders (SECURITY.md)."
+    ),
+    "developer": (
+        "An analyst who also opens terminals and starts language servers. Terminals, kernels and"
+        " language servers run as the server's user: until they are sandboxed they reach every"
+        " file the server can (SECURITY.md)."
+    ),
 }

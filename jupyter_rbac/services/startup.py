@@ -11,7 +11,13 @@ from datetime import datetime, timedelta, timezone
 from tornado.log import app_log
 
 from ..model import Catalog
-from ..model.defaults import DEFAULT_GROUPS, DEFAULT_ROLES, EARLIER_GROUPS, FIXED_ROLE
+from ..model.defaults import (
+    DEFAULT_GROUPS,
+    DEFAULT_ROLES,
+    EARLIER_DESCRIPTIONS,
+    EARLIER_GROUPS,
+    FIXED_ROLE,
+)
 from ..store import Store
 from .declared_roles import TakenBack, parse_declaration, reconcile_declared_roles
 
@@ -51,6 +57,9 @@ class StartUp:
                 self.store.create_role(role.name, role.scopes, role.description, builtin=True)
             elif role.name == FIXED_ROLE and current.scopes != list(role.scopes):
                 self.store.update_role(role.name, scopes=role.scopes)
+            elif current.description == EARLIER_DESCRIPTIONS.get(role.name):
+                # an earlier version's words, no longer true: an administrator's own stay
+                self.store.update_role(role.name, description=role.description, actor=UPGRADE_ACTOR)
         for group, (description, role) in DEFAULT_GROUPS.items():
             if role in existing or not groups:
                 continue
