@@ -1,7 +1,8 @@
 /**
  * The jupyter-rbac JupyterLab plugin: the Access panel (your permissions; roles, members, access
- * and the audit trail for administrators), who you are in the status bar, and no attempt to
- * start kernels for users who may not.
+ * and the audit trail for administrators), who you are in the status bar, no attempt to
+ * start kernels for users who may not, and a warning when the server stops a sandboxed kernel
+ * or terminal of yours.
  */
 import {
   ILayoutRestorer,
@@ -20,6 +21,7 @@ import { IMe, IScopeCatalog, RBACClient } from './api';
 import { MeStatus } from './components/MeStatus';
 import { withoutKernelStart } from './kernels';
 import { readOnlyWhereRefused } from './readOnly';
+import { notifySandboxStops } from './sandboxStops';
 import { createAccessPanel, IPanelPreferences, SectionId } from './panel';
 
 export type { IMe } from './api';
@@ -101,6 +103,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       console.warn('jupyter-rbac: could not read the current user.', reason);
       return;
     }
+
+    // The server stops a sandboxed process whose user lost some of what it was started with.
+    notifySandboxStops(app.serviceManager.events.stream, me.name, trans);
 
     if (me.can && !me.can.start_kernels) {
       app.docRegistry.addWidgetExtension('Notebook', withoutKernelStart());

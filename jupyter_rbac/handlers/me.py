@@ -1,5 +1,5 @@
-"""`/api/rbac/me` (who am I, with which roles and scopes; my profile, password and sessions),
-`GET /api/rbac/scopes` and `GET /api/rbac/scopes/parts`."""
+"""`/api/rbac/me` (who am I, with which roles and scopes, where my code may reach; my profile,
+password and sessions), `GET /api/rbac/scopes` and `GET /api/rbac/scopes/parts`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ..identity.credentials import Kind, credential_of, require_own_credential
 from ..identity.throttle import LoginThrottle
 from ..limits import MAX_SCOPE_TEXT, MAX_SCOPES
 from ..model import IMPLIED_ACTIONS, ScopeError
+from ..sandbox.sandboxes import Sandboxes
 from ..services.accounts import WrongPassword
 from .base import RBACHandler, api
 
@@ -88,6 +89,7 @@ class MeHandler(RBACHandler):
             "token_limited": limited,
             "can": self._can(permissions, user.username),
             "beyond_self": self._beyond_self(permissions, parts, user.username),
+            "code": self._code(permissions),
             "account": {
                 "editable": list(settings.editable_fields) if changes else [],
                 "passwords": settings.passwords and local,
@@ -107,6 +109,12 @@ class MeHandler(RBACHandler):
             "start_kernels": permissions.allows_object("write", "sessions", **own)
             and permissions.allows_object("execute", "kernels", **own),
         }
+
+    def _code(self, permissions) -> dict:
+        """Where the code of this request's permissions may reach (the kernels and terminals it
+        would start), and one line about the server's sandbox."""
+        sandboxes: Sandboxes = self.settings["rbac_sandboxes"]
+        return {**sandboxes.reach_of(permissions), "summary": sandboxes.describe()}
 
     @staticmethod
     def _beyond_self(permissions, parts: list[dict], username: str) -> dict[str, bool]:

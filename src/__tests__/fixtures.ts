@@ -5,6 +5,7 @@
 import {
   Action,
   IBeyondSelf,
+  ICodeReach,
   IDraftScopePart,
   IMe,
   IScopeCatalog,
@@ -81,6 +82,20 @@ export const NOTHING_BEYOND_SELF: IBeyondSelf = {
   read_collaborators: false
 };
 
+/** A viewer's code on a server that confines code: it reads the whole served folder. */
+export const READS_EVERYTHING: ICodeReach = {
+  sandbox: 'landlock',
+  confined: true,
+  may_run_code: true,
+  write: [],
+  read: [''],
+  write_files: [],
+  read_files: [],
+  left_out: [],
+  summary:
+    "kernels and terminals run in a Landlock sandbox (ABI 7) built from their user's scopes"
+};
+
 export const ALICE: IMe = {
   name: 'alice',
   display_name: 'Alice',
@@ -95,7 +110,8 @@ export const ALICE: IMe = {
   scope_parts: [scopePart('read', 'contents'), scopePart('read', 'lab')],
   token_limited: false,
   can: { start_kernels: false },
-  beyond_self: NOTHING_BEYOND_SELF
+  beyond_self: NOTHING_BEYOND_SELF,
+  code: READS_EVERYTHING
 };
 
 const ACTIONS = ['read', 'write', 'execute'] as const;

@@ -30,6 +30,12 @@ export type IDraftScopePart = Schemas['DraftScopePart'];
  */
 export type IBeyondSelf = IMe['beyond_self'];
 
+/**
+ * Where the code of the kernels and terminals the current user starts may reach (`code` of
+ * `GET /api/rbac/me`): the server's sandbox, and the folders and files it is built from.
+ */
+export type ICodeReach = Schemas['CodeReach'];
+
 /** One entry of the scope catalog (`GET /api/rbac/scopes`). */
 export type IScopeEntry = Schemas['ScopeCatalog']['scopes'][number];
 

@@ -1,12 +1,14 @@
 /**
- * "My permissions": who I am, my groups, my roles (and how I hold each), and what I may do, in
- * plain words. Shown to every user; it decides nothing (the server checks every request).
+ * "My permissions": who I am, my groups, my roles (and how I hold each), what I may do, in plain
+ * words, and where my code runs. Shown to every user; it decides nothing (the server checks
+ * every request).
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { IMe } from '../api';
 import { describeScope, describeSource } from '../plainWords';
+import { CodeReach } from './CodeReach';
 
 export interface IMyPermissionsProps {
   /** The current user, from `GET /api/rbac/me`. */
@@ -85,6 +87,7 @@ export function MyPermissions(props: IMyPermissionsProps): JSX.Element {
       ) : (
         <p>{trans.__('Nothing yet: ask an administrator for a role.')}</p>
       )}
+      <CodeReach code={me.code} trans={trans} />
     </div>
   );
 }
