@@ -304,6 +304,27 @@ def test_check_names_the_missing_scope_and_exits_1_when_denied(populated):
     assert json.loads(result.stdout)["missing_scope"] == "execute:kernels!user=boss"
 
 
+def test_check_says_where_the_code_of_a_kernel_may_reach(db_url, tmp_path):
+    cli(db_url, "groups", "create", "team")
+    cli(db_url, "users", "create", "rita", "--role", "runner", "--group", "team")
+    result = cli(db_url, "check", "rita", "execute", "kernels")
+    assert (
+        "  code:  runs in a Landlock sandbox: writes in home/rita, shared/team; reads the whole"
+        " served folder" in result.stdout
+    )
+    answer = json.loads(cli(db_url, "check", "rita", "execute", "kernels", "--json").stdout)
+    assert (answer["code"]["write"], answer["code"]["read"]) == (["home/rita", "shared/team"], [""])
+    assert "code" not in json.loads(
+        cli(db_url, "check", "rita", "read", "kernels", "--json").stdout
+    )
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "jupyter_server_config.py").write_text('c.RBAC.sandbox = "off"\n')
+    environment = {**os.environ, "JUPYTER_CONFIG_DIR": str(config)}
+    result = cli(db_url, "check", "rita", "execute", "kernels", env=environment)
+    assert "runs unconfined (c.RBAC.sandbox = 'off'): it can do everything" in result.stdout
+
+
 # -- audit ---------------------------------------------------------------------------------------
 
 
