@@ -236,10 +236,12 @@ class RBACExtension(ExtensionApp):
         url = self.store.engine.url
         database = url.database if url.get_backend_name() == "sqlite" else None
         places = places_of_server(self.serverapp, database)
-        self.sandboxes = Sandboxes(self.rbac.sandbox, places, self.policy)
+        self.sandboxes = Sandboxes(
+            self.rbac.sandbox, places, self.policy, kernel_ports=self.rbac.kernel_ports
+        )
         log = self.log.info if self.sandboxes.confines else self.log.warning
         log("jupyter-rbac: %s", self.sandboxes.describe())
-        use_the_sandbox_provisioner(self.serverapp, self.log)
+        use_the_sandbox_provisioner(self.serverapp, self.log, self.sandboxes.kernel_ports)
         if not install_on_kernels(self.serverapp.kernel_manager, rule, self.sandboxes):
             self.log.warning("jupyter-rbac: kernels start elsewhere (a gateway), not by our rules")
         points = self.serverapp.extension_manager.extension_points

@@ -276,3 +276,31 @@ class RBAC(LoggingConfigurable):
         terminals at all. "off": unconfined, and said so at start and to every user: running
         code then grants everything the server's user can do.""",
     )
+
+    kernel_ports = Unicode(
+        "21000-21999",
+        config=True,
+        help="""The TCP ports, "FIRST-LAST", of every kernel the server starts (its five ZeroMQ
+        channels); code in the sandbox (c.RBAC.sandbox) may not connect to any of them, so it
+        cannot listen to other users' kernels (their IOPub channel needs no key). Keep the range
+        outside the system's ephemeral ports (Linux: 32768-60999, net.ipv4.ip_local_port_range),
+        which any program may be given, and away from services users' code must reach. At least
+        5 ports (one kernel), within 1024-65535; a kernel does not start when none are free.""",
+    )
+
+    @validate("kernel_ports")
+    def _check_kernel_ports(self, proposal):
+        text = proposal["value"].strip()
+        first, dash, last = (part.strip() for part in text.partition("-"))
+        if not (dash and first.isascii() and first.isdigit() and last.isascii() and last.isdigit()):
+            raise TraitError(f"c.RBAC.kernel_ports must be FIRST-LAST (21000-21999), not {text!r}")
+        first, last = int(first), int(last)
+        if first > last:
+            raise TraitError(f"c.RBAC.kernel_ports {text!r}: FIRST must not be more than LAST")
+        if first < 1024 or last > 65535:
+            raise TraitError(f"c.RBAC.kernel_ports {text!r} must lie within 1024-65535")
+        if last - first + 1 < 5:
+            raise TraitError(
+                f"c.RBAC.kernel_ports {text!r} must hold at least 5 ports (a kernel has 5)"
+            )
+        return f"{first}-{last}"

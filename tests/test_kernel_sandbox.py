@@ -183,6 +183,26 @@ async def test_pip_install_user_goes_into_the_users_own_home(runner, folders):
     assert printed.startswith("0") and printed.endswith("True"), printed
 
 
+@pytest.fixture
+def servers_own_state(monkeypatch, tmp_path):
+    """The server's environment names folders for IPython's and matplotlib's state (set before
+    the server starts): its own, which code may not reach."""
+    for name in ("IPYTHONDIR", "MPLCONFIGDIR", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / "servers" / name.lower()))
+
+
+@pytest.mark.usefixtures("servers_own_state")
+async def test_programs_keep_their_state_in_the_users_home(runner, folders):
+    kernel = await start_kernel(runner)
+    code = (
+        "import os, IPython\n"
+        "home = os.environ['HOME']\n"
+        "print(IPython.paths.get_ipython_dir().startswith(home),"
+        " [n for n in ('IPYTHONDIR', 'MPLCONFIGDIR', 'XDG_CACHE_HOME') if n in os.environ])"
+    )
+    assert await run_code(runner, kernel, code) == "True []"
+
+
 # -- an editor: writes everywhere the REST API lets them, never Jupyter's state --------------------
 
 

@@ -7,6 +7,9 @@
 - The launcher (`python -m jupyter_rbac.sandbox -- PROGRAM`) fails closed: without a plan, or
   with one it does not fully understand, PROGRAM does not start (status 126).
 - HOME and TMPDIR are private folders the launcher makes; the plan does not leak into PROGRAM.
+- With `tcp_denied` it can neither open TCP connections to those ports (EACCES: connect, and
+  TCP Fast Open, which a seccomp filter refuses as Landlock does not see it) nor bind them; every
+  other port and UDP stay open.
 
 Landlock cannot be left once entered, so every confined case runs in a process of its own.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -22,17 +26,23 @@ from pathlib import Path
 import pytest
 
 from jupyter_rbac.sandbox.landlock import (
+    NET_ABI,
     READ_WRITE,
     FileAccess,
     LandlockError,
     Sandbox,
     abi_version,
+    allowed_ports,
     handled_access,
 )
-from jupyter_rbac.sandbox.plan import PLAN_VARIABLE, SandboxPlan
+from jupyter_rbac.sandbox.plan import PLAN_VARIABLE, SandboxPlan, port_range, without_ports
+from jupyter_rbac.sandbox.seccomp import filter_for
 
 needs_landlock = pytest.mark.skipif(
     abi_version() == 0, reason="this kernel offers no Landlock (ENOSYS or EOPNOTSUPP)"
+)
+needs_net_rules = pytest.mark.skipif(
+    abi_version() < NET_ABI, reason=f"TCP rules need Landlock ABI {NET_ABI}"
 )
 
 ROOT = str(Path(__file__).resolve().parent.parent)
@@ -243,6 +253,7 @@ def test_the_launcher_refuses_without_a_plan(folders):
         SandboxPlan().to_json().replace('"read_only":[]', '"read_only":"/"'),
         SandboxPlan().to_json().replace('"read_only":[]', '"read_only":["relative"]'),
         SandboxPlan().to_json().replace('"scope_ipc":true', '"scope_ipc":1'),
+        SandboxPlan().to_json().replace('"tcp_denied":[]', '"tcp_denied":[[9,8]]'),
     ],
 )
 def test_the_launcher_refuses_a_corrupt_plan(folders, plan):
@@ -263,6 +274,7 @@ def test_a_plan_round_trips_through_json():
         home="/var/lib/rbac/homes/alice",
         tmp="/var/lib/rbac/tmp/alice",
         scope_ipc=False,
+        tcp_denied=[[21000, 21999], [5432, 5432]],
     )
     assert SandboxPlan.from_json(plan.to_json()) == plan
     assert set(json.loads(plan.to_json())) == set(vars(plan))
@@ -276,6 +288,12 @@ def test_a_plan_round_trips_through_json():
         ({"home": 7}, "home"),
         ({"tmp": "tmp"}, "tmp"),
         ({"scope_ipc": "yes"}, "scope_ipc"),
+        ({"tcp_denied": [21000, 21999]}, "tcp_denied"),
+        ({"tcp_denied": [[21000]]}, "tcp_denied"),
+        ({"tcp_denied": [[True, 5]]}, "tcp_denied"),
+        ({"tcp_denied": [["1", "2"]]}, "tcp_denied"),
+        ({"tcp_denied": [[1, 70000]]}, "tcp_denied"),
+        ({"tcp_denied": [[-1, 5]]}, "tcp_denied"),
     ],
 )
 def test_a_plan_with_a_wrong_field_is_refused_by_name(change, field):
@@ -329,3 +347,100 @@ def test_a_domain_built_for_an_older_abi_still_confines(folders):
     )
     assert result.returncode == 1 and "PermissionError" in result.stderr
     assert (folders / "a" / "x").exists() and not (folders / "b" / "x").exists()
+
+
+# -- TCP ports ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ports():
+    """Two ports with listeners (the first is to be denied, the second not) and a free one."""
+    with (
+        socket.create_server(("127.0.0.1", 0)) as denied,
+        socket.create_server(("127.0.0.1", 0)) as other,
+    ):
+        with socket.create_server(("127.0.0.1", 0)) as spare:
+            free = spare.getsockname()[1]
+        yield denied.getsockname()[1], other.getsockname()[1], free
+
+
+def connect(port: int, how: str = "connect") -> str:
+    """A statement for `attempt` that opens a TCP connection to `port` on the loopback."""
+    address = f"('127.0.0.1', {port})"
+    statement = {
+        "connect": f"socket.create_connection({address}, timeout=5).close()",
+        "ipv6": f"socket.socket(socket.AF_INET6).connect(('::ffff:127.0.0.1', {port}))",
+        "sendto": f"socket.socket().sendto(b'x', socket.MSG_FASTOPEN, {address})",
+        "sendmsg": f"socket.socket().sendmsg([b'x'], [], socket.MSG_FASTOPEN, {address})",
+        "udp": f"socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', {address})",
+        "listen": f"socket.create_server({address}).close()",
+        "child": (
+            "subprocess.run([sys.executable, '-c', 'import socket;"
+            f' socket.create_connection(("127.0.0.1", {port}))\'], check=True)'
+        ),
+    }[how]
+    return f"import socket; {statement}"
+
+
+# io_uring_setup(1, params): its sends would go past the seccomp filter, so it is refused whole.
+IO_URING = (
+    "import ctypes, errno; libc = ctypes.CDLL(None, use_errno=True);"
+    " failed = libc.syscall(425, 1, ctypes.byref(ctypes.create_string_buffer(120))) < 0;"
+    " print(failed and errno.errorcode[ctypes.get_errno()])"
+)
+
+
+@needs_net_rules
+def test_tcp_connections_to_denied_ports_are_refused_and_others_open(folders, ports):
+    denied, other, free = ports
+    plan = plan_for(folders, tcp_denied=[[denied, denied], [free, free]])
+    hows = ("connect", "ipv6", "sendto", "sendmsg", "child")
+    assert attempt(plan, *(connect(denied, how) for how in hows)) == [
+        "PermissionError",
+        "PermissionError",
+        "PermissionError",  # TCP Fast Open: refused by the seccomp filter, not by Landlock
+        "PermissionError",
+        "CalledProcessError",
+    ]
+    assert attempt(
+        plan,
+        connect(other),
+        connect(other, "sendto"),  # Fast Open is refused to any port (seccomp sees no address)
+        connect(denied, "udp"),  # Landlock has no rules for UDP
+        connect(free, "listen"),  # nor binding there: a squatter would keep kernels from starting
+        "socket.create_server(('127.0.0.1', 0)).close()",  # a port of the system's choosing
+        IO_URING,
+    ) == ["ok", "PermissionError", "ok", "PermissionError", "ok", "EPERM", "ok"]
+
+
+@needs_landlock
+def test_without_denied_ports_tcp_is_not_handled(folders, ports):
+    denied = ports[0]
+    assert attempt(plan_for(folders), connect(denied), connect(denied, "sendto")) == ["ok", "ok"]
+
+
+@needs_landlock
+def test_an_abi_without_tcp_rules_skips_them_and_says_so():
+    old = Sandbox(abi=NET_ABI - 1)
+    assert old.deny_tcp(21000, 21999) is False
+    assert old.skipped == [f"refusing TCP ports 21000-21999: needs Landlock ABI {NET_ABI}, have 3"]
+    assert old.tcp_denied == []
+    old.close()
+
+
+def test_port_ranges_are_cut_and_counted():
+    assert allowed_ports([(2, 65533)]) == [0, 1, 65534, 65535]
+    assert len(allowed_ports([(21000, 21999)])) == 65536 - 1000
+    assert without_ports([[10, 20]], {10, 15, 20, 30}) == [[11, 14], [16, 19]]
+    assert without_ports([[10, 10]], {10}) == []
+    assert port_range(" ") is None and port_range("21000-21999") == (21000, 21999)
+
+
+@pytest.mark.parametrize("machine", ["x86_64", "aarch64"])
+def test_the_fast_open_filter_jumps_inside_itself(machine):
+    program = filter_for(machine)
+    assert program is not None and filter_for("riscv64") is None
+    for index, (code, true, false, _k) in enumerate(program):
+        if code != 0x06:  # every path ends in a return
+            assert index + 1 + max(true, false) < len(program)
+    assert program[-1][0] == 0x06

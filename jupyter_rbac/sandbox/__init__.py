@@ -2,7 +2,8 @@
 
 - `folders`: which folders a user's code may reach, from their permissions (pure);
 - `rules` and `places`: those folders on the disk, around what the server keeps to itself;
-- `landlock` and `plan`: the Linux mechanism, and the plan a launcher applies with it;
+- `landlock`, `seccomp` and `plan`: the Linux mechanism (Landlock; a seccomp filter for what
+  Landlock does not see: TCP Fast Open, io_uring), and the plan a launcher applies with it;
 - `__main__`: the launcher (`python -m jupyter_rbac.sandbox -- PROGRAM`), which applies a plan
   and runs the program inside it (nothing else is imported here: it runs before every kernel);
 - `sandboxes` and `watch`: the server's sandboxes, and stopping what a user outgrew;

@@ -1,10 +1,11 @@
 """The launcher: `python -m jupyter_rbac.sandbox -- PROGRAM [ARGS...]` runs PROGRAM in its sandbox.
 
 It reads the plan from $JUPYTER_RBAC_SANDBOX (and takes it out of PROGRAM's environment), makes
-the private HOME and TMPDIR, enters the Landlock domain, then executes PROGRAM in its place (same
-process id, so the server's signals reach it). It fails closed: without Landlock, without a plan,
-or on any error, it prints one line to stderr and exits with status 126, never running PROGRAM
-unconfined. Standard library only: it runs before every kernel and terminal.
+the private HOME and TMPDIR, enters the Landlock domain (folders, IPC scopes, TCP ports), then
+executes PROGRAM in its place (same process id, so the server's signals reach it). It fails
+closed: without Landlock, without a plan, or on any error, it prints one line to stderr and exits
+with status 126, never running PROGRAM unconfined. Standard library only: it runs before every
+kernel and terminal.
 """
 
 from __future__ import annotations
@@ -14,8 +15,23 @@ import sys
 
 from .landlock import DEVICE, READ_EXECUTE, READ_ONLY, READ_WRITE, FileAccess, Sandbox
 from .plan import PLAN_VARIABLE, SandboxPlan
+from .seccomp import refuse_tcp_fast_open
 
 REFUSED = 126  # the shell's "found but cannot run"
+# Where programs keep their own state, if set, else beneath HOME. The server's values name its
+# folders, which the program may not reach (IPython would not start): with a private HOME they go.
+HOME_STATE = (
+    "IPYTHONDIR",
+    "MPLCONFIGDIR",
+    "JUPYTER_CONFIG_DIR",
+    "JUPYTER_DATA_DIR",
+    "JUPYTER_RUNTIME_DIR",
+    "PYTHONUSERBASE",
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_DATA_HOME",
+    "XDG_STATE_HOME",
+)
 USAGE = "usage: python -m jupyter_rbac.sandbox -- PROGRAM [ARGS...]"
 
 
@@ -54,6 +70,9 @@ def enter(plan: SandboxPlan, environ: dict[str, str]) -> list[str]:
             why = sandbox.skipped[-1] if sandbox.skipped else f"{folder}: does not exist"
             raise Refused(f"cannot allow {why}")
         environ.update(dict.fromkeys(names, folder))
+        if names == ("HOME",):
+            for name in HOME_STATE:
+                environ.pop(name, None)
     grants = (
         (plan.read_write, READ_WRITE),
         (plan.read_only, READ_ONLY),
@@ -67,7 +86,13 @@ def enter(plan: SandboxPlan, environ: dict[str, str]) -> list[str]:
     if plan.scope_ipc:
         sandbox.scope_signals()
         sandbox.scope_abstract_unix_sockets()
+    for first, last in plan.tcp_denied:
+        sandbox.deny_tcp(first, last)
     sandbox.apply()
+    if sandbox.tcp_denied:  # Fast Open connects where Landlock does not look
+        why = refuse_tcp_fast_open()
+        if why is not None:
+            sandbox.skipped.append(f"refusing TCP Fast Open: {why}")
     return sandbox.skipped
 
 

@@ -1,4 +1,5 @@
-"""Landlock, Linux's unprivileged sandbox, through ctypes: build a domain of file rules, enter it.
+"""Landlock, Linux's unprivileged sandbox, through ctypes: build a domain of file and TCP rules,
+enter it.
 
 Our own binding, not one from PyPI: `landlock` 1.0.0.dev5 knows only ABI 1's ruleset (no scoping);
 `py-landlock` 0.1.1 (alpha) and `landlockpy` 0.2.0 (beta) are young, do not mask folder rights for
@@ -24,6 +25,13 @@ SYS_LANDLOCK_RESTRICT_SELF = 446
 PR_SET_NO_NEW_PRIVS = 38
 LANDLOCK_CREATE_RULESET_VERSION = 1 << 0
 LANDLOCK_RULE_PATH_BENEATH = 1
+LANDLOCK_RULE_NET_PORT = 2
+LANDLOCK_ACCESS_NET_BIND_TCP = 1 << 0
+LANDLOCK_ACCESS_NET_CONNECT_TCP = 1 << 1
+# Handled together: denied ports are neither reached nor taken (a process that bound a kernel's
+# port first would keep kernels from starting, or receive what the server sends one).
+TCP_RIGHTS = LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP
+NET_ABI = 4  # the first ABI with TCP rules (handled_access_net)
 LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0
 LANDLOCK_SCOPE_SIGNAL = 1 << 1
 SCOPE_ABI = 6  # the first ABI with `scoped`
@@ -112,6 +120,11 @@ class _PathBeneathAttr(ctypes.Structure):
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
+class _NetPortAttr(ctypes.Structure):
+    _pack_ = 1  # struct landlock_net_port_attr: 16 bytes
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("port", ctypes.c_uint64)]
+
+
 class _OpenHow(ctypes.Structure):
     _fields_ = [("flags", ctypes.c_uint64), ("mode", ctypes.c_uint64), ("resolve", ctypes.c_uint64)]
 
@@ -184,6 +197,37 @@ def _open_rule_root(path: str) -> int:
     return os.open(path, os.O_PATH | os.O_CLOEXEC | os.O_NOFOLLOW)
 
 
+MAX_PORT = 65535
+
+
+def allowed_ports(denied: list[tuple[int, int]]) -> list[int]:
+    """Every TCP port, 0 to MAX_PORT, outside the `denied` (first, last) ranges."""
+    allowed = bytearray(b"\1") * (MAX_PORT + 1)
+    for first, last in denied:
+        allowed[first : last + 1] = bytes(last + 1 - first)
+    return [port for port, yes in enumerate(allowed) if yes]
+
+
+def _allow_tcp(ruleset: int, ports: list[int]) -> None:
+    """One rule per port, through one reused struct and prepared arguments: the kernel's own
+    work on each rule dominates (the same loop in C is hardly faster)."""
+    call = _libc().syscall
+    rule = _NetPortAttr(TCP_RIGHTS, 0)
+    arguments = [
+        ctypes.c_long(SYS_LANDLOCK_ADD_RULE),
+        ctypes.c_long(ruleset),
+        ctypes.c_long(LANDLOCK_RULE_NET_PORT),
+        ctypes.byref(rule),
+        ctypes.c_long(0),
+    ]
+    for port in ports:
+        rule.port = port
+        if call(*arguments) < 0:
+            raise LandlockError(
+                ctypes.get_errno() or errno.EINVAL, f"landlock_add_rule TCP port {port}"
+            )
+
+
 # Reasons to skip a rule rather than fail, besides a path that does not exist (ENOENT, ENOTDIR).
 _UNREACHABLE = {
     errno.ELOOP: "goes through a symbolic link (give its real path)",
@@ -195,11 +239,13 @@ class Sandbox:
     """A Landlock domain under construction: `allow` what is needed, then `apply` it, for good.
 
     The domain handles every file right of the running ABI, so all file access not allowed by a
-    rule is denied. It does not handle network rights (LANDLOCK_ACCESS_NET_*) on purpose: a
-    kernel talks to the server over TCP (its ZeroMQ ports) and users fetch data and packages from
-    the network; Landlock can only allow TCP by port number, which would break that and protect
-    no file. `missing` lists the paths of rules skipped as they do not exist; `skipped` says, in
-    words, which other rule or scope this domain could not have, and why.
+    rule is denied. Of the network it handles at most TCP, connecting and binding, and only
+    once `deny_tcp` named ports: then every other port gets a rule (Landlock knows ports, not
+    ranges), and connecting to or binding the named ones is refused (EACCES; a kernel's own
+    ports are left out of them by the plan). UDP is not handled (Landlock has no rules for it).
+    `missing`
+    lists the paths of rules skipped as they do not exist; `skipped` says, in words, which
+    other rule or scope this domain could not have, and why.
     """
 
     def __init__(self, abi: int | None = None):
@@ -213,6 +259,7 @@ class Sandbox:
         self.missing: list[str] = []
         self.skipped: list[str] = []
         self._rules: list[tuple[int, FileAccess, str]] = []  # (O_PATH descriptor, rights, path)
+        self.tcp_denied: list[tuple[int, int]] = []  # (first, last) port ranges
         self._applied = False
 
     def allow(self, path: str, access: FileAccess) -> FileAccess:
@@ -252,6 +299,20 @@ class Sandbox:
         """Deny connecting to abstract unix sockets made outside this domain (ABI 6)."""
         return self._scope(LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, "abstract unix sockets")
 
+    def deny_tcp(self, first: int, last: int) -> bool:
+        """Refuse connecting to and binding the TCP ports `first`..`last` (ABI 4), any address;
+        False, noted in `skipped`, on an older ABI (the rest of the domain still applies)."""
+        self._check_open()
+        if not 0 <= first <= last <= MAX_PORT:
+            raise ValueError(f"not a range of TCP ports: {first}-{last}")
+        if self.abi < NET_ABI:
+            self.skipped.append(
+                f"refusing TCP ports {first}-{last}: needs Landlock ABI {NET_ABI}, have {self.abi}"
+            )
+            return False
+        self.tcp_denied.append((first, last))
+        return True
+
     def _scope(self, flag: int, name: str) -> bool:
         self._check_open()
         if self.abi < SCOPE_ABI:
@@ -267,7 +328,8 @@ class Sandbox:
         """
         self._check_open()
         self._applied = True
-        attr = _RulesetAttr(int(self.handled), 0, self.scoped)
+        net = TCP_RIGHTS if self.tcp_denied else 0
+        attr = _RulesetAttr(int(self.handled), net, self.scoped)
         try:
             ruleset = _syscall(
                 "landlock_create_ruleset",
@@ -290,6 +352,8 @@ class Sandbox:
                     ctypes.byref(rule),
                     0,
                 )
+            if net:
+                _allow_tcp(ruleset, allowed_ports(self.tcp_denied))
             # The kernel lets an unprivileged process enter a domain only once it can gain no
             # privileges: a set-uid program must never run privileged under rules it did not expect.
             libc = _libc()

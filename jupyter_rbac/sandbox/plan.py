@@ -1,4 +1,5 @@
-"""A sandbox plan: the folders one user's kernel or terminal may use, as JSON for the launcher.
+"""A sandbox plan: the folders one user's kernel or terminal may use, and the TCP ports it may not
+connect to, as JSON for the launcher.
 
 The server derives a plan from the user's permissions and passes it to the launcher (`python -m
 jupyter_rbac.sandbox`) in the environment variable PLAN_VARIABLE. Reading one is strict: a plan
@@ -15,6 +16,7 @@ PLAN_VARIABLE = "JUPYTER_RBAC_SANDBOX"
 
 _PATH_LISTS = ("read_write", "read_only", "read_execute", "files_read", "devices")
 _FOLDERS = ("home", "tmp")
+MAX_PORT = 65535
 
 
 @dataclass
@@ -26,7 +28,8 @@ class SandboxPlan:
     `devices`: device files or folders of them to open and set up, such as /dev/null and
     /dev/pts (landlock.DEVICE); `home` and `tmp`: the process's private HOME and TMPDIR, made
     (0700) if missing, read-write; `scope_ipc`: deny signals and abstract unix sockets to
-    processes outside the sandbox (the server, other users' kernels).
+    processes outside the sandbox (the server, other users' kernels); `tcp_denied`:
+    [first, last] ranges of TCP ports it may not connect to (other kernels' ZeroMQ ports).
     """
 
     read_write: list[str] = field(default_factory=list)
@@ -37,6 +40,7 @@ class SandboxPlan:
     home: str | None = None
     tmp: str | None = None
     scope_ipc: bool = True
+    tcp_denied: list[list[int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for name in _PATH_LISTS:
@@ -49,6 +53,9 @@ class SandboxPlan:
                 raise ValueError(f"sandbox plan: {name!r} must be an absolute path or null")
         if not isinstance(self.scope_ipc, bool):
             raise ValueError("sandbox plan: 'scope_ipc' must be true or false")  # noqa: TRY004
+        ranges = self.tcp_denied
+        if not isinstance(ranges, list) or not all(_is_port_range(each) for each in ranges):
+            raise ValueError("sandbox plan: 'tcp_denied' must be a list of [first, last] TCP ports")
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -70,6 +77,39 @@ class SandboxPlan:
         if missing:
             raise ValueError(f"sandbox plan: missing field {missing[0]!r}")
         return cls(**data)
+
+
+def port_range(text: str) -> tuple[int, int] | None:
+    """The ports of a "FIRST-LAST" setting (c.RBAC.kernel_ports, checked there); None for ""."""
+    if not text.strip():
+        return None
+    first, last = (int(part) for part in text.split("-"))
+    if not 0 < first <= last <= MAX_PORT:
+        raise ValueError(f"not a range of TCP ports: {text!r}")
+    return first, last
+
+
+def without_ports(ranges: list[list[int]], ports: set[int]) -> list[list[int]]:
+    """`ranges` of ports with `ports` taken out (a range is split around each)."""
+    kept = []
+    for first, last in ranges:
+        start = first
+        for port in sorted(each for each in ports if first <= each <= last):
+            if start < port:
+                kept.append([start, port - 1])
+            start = port + 1
+        if start <= last:
+            kept.append([start, last])
+    return kept
+
+
+def _is_port_range(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(type(port) is int for port in value)  # not a bool
+        and 0 <= value[0] <= value[1] <= MAX_PORT
+    )
 
 
 def _is_absolute(path: object) -> bool:

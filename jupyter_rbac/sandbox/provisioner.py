@@ -7,6 +7,11 @@ and then runs the kernel's own command: the kernel and everything it starts are 
 plan gains what only the provisioner knows: the kernel's connection file (read only, nothing
 beside it) and its kernel spec's folder.
 
+It also gives every kernel it starts, confined or not, its five TCP ports from the server's
+range (c.RBAC.kernel_ports), which sandboxed code may not connect to: a kernel's IOPub channel
+needs no key, so anyone who connects reads its output. A confined kernel may still connect to its
+own ports (ipykernel's debugger connects to its shell channel).
+
 The server makes it the default provisioner (`KernelProvisionerFactory.default_provisioner_name`);
 a kernel spec that names another provisioner is refused to users whose code is confined.
 """
@@ -14,20 +19,44 @@ a kernel spec that names another provisioner is refused to users whose code is c
 from __future__ import annotations
 
 import os
-from typing import Any
+import random
+import socket
+from typing import Any, ClassVar
 
+from jupyter_client.connect import LocalPortCache
+from jupyter_client.localinterfaces import is_local_ip
 from jupyter_client.provisioning import KernelProvisionerFactory, LocalProvisioner
+from tornado import web
 
-from .plan import PLAN_VARIABLE, SandboxPlan
+from .plan import PLAN_VARIABLE, SandboxPlan, without_ports
 
 # The name it is registered under (the `jupyter_client.kernel_provisioners` entry point).
 PROVISIONER_NAME = "rbac-sandbox-provisioner"
 
 
+PORT_NAMES = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
+
+
+class KernelPortsExhausted(web.HTTPError):
+    """503: no five free ports are left in c.RBAC.kernel_ports."""
+
+    def __init__(self, first: int, last: int, found: int) -> None:
+        super().__init__(
+            503,
+            f"no kernel can start: {found} of the 5 ports it needs are free in"
+            f" c.RBAC.kernel_ports ({first}-{last}); stop a kernel, or widen the range",
+        )
+
+
 class SandboxProvisioner(LocalProvisioner):  # type: ignore[misc]
-    """LocalProvisioner, through the sandbox launcher when the start carries a plan."""
+    """LocalProvisioner, with ports from the server's range, and through the sandbox launcher
+    when the start carries a plan."""
+
+    # c.RBAC.kernel_ports, (first, last), set by the server; None: jupyter_client's random ports
+    kernel_ports: ClassVar[tuple[int, int] | None] = None
 
     async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
+        self._ports_in_the_range()
         kwargs = await super().pre_launch(**kwargs)
         environment = kwargs.get("env") or {}  # the base provisioner's copy: ours to change
         text = environment.get(PLAN_VARIABLE)
@@ -42,15 +71,63 @@ class SandboxProvisioner(LocalProvisioner):  # type: ignore[misc]
         resources = getattr(self.kernel_spec, "resource_dir", None)
         if resources:
             plan.read_only.append(os.path.realpath(resources))
+        own = {getattr(self.parent, name, 0) for name in PORT_NAMES}
+        plan.tcp_denied = without_ports(plan.tcp_denied, own)
         environment[PLAN_VARIABLE] = plan.to_json()
         kwargs["env"] = environment
         kwargs["cmd"] = [*LAUNCHER, *kwargs["cmd"]]
         return kwargs
 
+    def _ports_in_the_range(self) -> None:
+        """Before the connection file is written, the first time: the kernel's five ports, free
+        ones of the range (as jupyter_client's own choice, noted in its LocalPortCache so that
+        two kernels never get one port, and kept across restarts)."""
+        manager = self.parent
+        if self.kernel_ports is None or manager is None or self.ports_cached:
+            return
+        if manager.transport != "tcp" or not is_local_ip(manager.ip):
+            return  # ipc has no ports; a remote address is refused by the base class
+        ports = free_ports(manager.ip, *self.kernel_ports, len(PORT_NAMES))
+        for name, port in zip(PORT_NAMES, ports):
+            setattr(manager, name, port)
+        self.ports_cached = True  # the base class takes no others, and gives these back
 
-def use_the_sandbox_provisioner(serverapp: Any, log: Any) -> None:
+
+def free_ports(ip: str, first: int, last: int, count: int) -> list[int]:
+    """`count` ports of `first`..`last` that nothing listens on and no other kernel of this
+    server was given, taken in LocalPortCache; KernelPortsExhausted if too few are left."""
+    cache = LocalPortCache.instance()
+    found: list[int] = []
+    start = random.randint(first, last)  # spreads servers sharing a range
+    for port in [*range(start, last + 1), *range(first, start)]:
+        if port not in cache.currently_used_ports and _bindable(ip, port):
+            cache.currently_used_ports.add(port)
+            found.append(port)
+            if len(found) == count:
+                return found
+    for port in found:
+        cache.return_port(port)
+    raise KernelPortsExhausted(first, last, len(found))
+
+
+def _bindable(ip: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\0" * 8)  # as jupyter_client
+        try:
+            probe.bind((ip, port))
+        except OSError:
+            return False
+    return True
+
+
+def use_the_sandbox_provisioner(
+    serverapp: Any, log: Any, kernel_ports: tuple[int, int] | None = None
+) -> None:
     """Make this provisioner the server's default, unless its operator chose another one (then
-    kernels of users whose code is confined are refused: see `provisioner_of`)."""
+    kernels of users whose code is confined are refused: see `provisioner_of`), and give the
+    kernels it starts their ports from `kernel_ports` (first, last; None: anywhere)."""
+    SandboxProvisioner.kernel_ports = kernel_ports
     factory = KernelProvisionerFactory.instance(parent=serverapp)
     chosen = serverapp.config.get("KernelProvisionerFactory", {}).get("default_provisioner_name")
     if chosen and chosen != PROVISIONER_NAME:

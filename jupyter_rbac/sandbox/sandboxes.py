@@ -18,7 +18,7 @@ from tornado import web
 from ..enforcement.contents_check import Launch
 from .folders import CodeFolders, code_folders
 from .landlock import abi_version
-from .plan import SandboxPlan
+from .plan import SandboxPlan, port_range
 from .rules import ServerPlaces, rules_for
 
 LANDLOCK, OFF = "landlock", "off"
@@ -57,8 +57,18 @@ class Confined:
 class Sandboxes:
     """The sandboxes of one server (c.RBAC.sandbox: "landlock" or "off")."""
 
-    def __init__(self, mode: str, places: ServerPlaces, policy: Any, abi: int | None = None):
+    def __init__(
+        self,
+        mode: str,
+        places: ServerPlaces,
+        policy: Any,
+        abi: int | None = None,
+        kernel_ports: str = "",
+    ):
         self.mode = mode
+        # c.RBAC.kernel_ports: where every kernel's ports lie, and where sandboxed code may not
+        # connect (None: anywhere, as jupyter_client chooses)
+        self.kernel_ports = port_range(kernel_ports)
         self.places = places
         self.policy = policy
         self.abi = abi_version() if abi is None else abi
@@ -130,6 +140,7 @@ class Sandboxes:
             home=rules.home,
             tmp=rules.tmp,
             scope_ipc=True,
+            tcp_denied=[list(self.kernel_ports)] if self.kernel_ports else [],
         )
         return plan, folders
 

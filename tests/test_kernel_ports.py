@@ -1,0 +1,135 @@
+"""Kernels' ZeroMQ ports (issue 18, TCP): every kernel the server starts listens on ports of
+c.RBAC.kernel_ports, and code in a sandbox may not connect to them. A kernel's IOPub channel is a
+PUB socket that needs no key: whoever connects reads that kernel's output.
+
+A runner's confined kernel is refused (PermissionError: Landlock answers EACCES, while nothing
+listening would be ConnectionRefusedError) a TCP connection to an editor's kernel, which an
+administrator's unconfined kernel reaches; it still connects to a port outside the range, and to
+its own ports (ipykernel's debugger connects to its shell channel).
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from jupyter_client.connect import LocalPortCache
+from traitlets import TraitError
+
+from jupyter_rbac.config import RBAC
+from jupyter_rbac.sandbox.landlock import NET_ABI, abi_version
+from jupyter_rbac.sandbox.provisioner import (
+    PORT_NAMES,
+    KernelPortsExhausted,
+    SandboxProvisioner,
+    free_ports,
+)
+
+from .support.kernels import run_code, start_kernel
+
+pytestmark = pytest.mark.slow  # a server with kernels in it
+
+FIRST, LAST = 21000, 21999  # the default range
+needs_net_rules = pytest.mark.skipif(
+    abi_version() < NET_ABI, reason=f"Landlock ABI {NET_ABI} (TCP rules) is not available here"
+)
+
+
+def ports_of(jp_serverapp, kernel_id: str) -> dict[str, int]:
+    manager = jp_serverapp.kernel_manager.get_kernel(kernel_id)
+    return {name: getattr(manager, name) for name in PORT_NAMES}
+
+
+def connects(port: int) -> str:
+    """Code that prints "ok" if a TCP connection to `port` opens, else the error's name."""
+    return (
+        "import socket\n"
+        "try:\n"
+        f"    socket.create_connection(('127.0.0.1', {port}), timeout=5).close()\n"
+        "    print('ok')\n"
+        "except OSError as error:\n"
+        "    print(type(error).__name__)"
+    )
+
+
+@pytest.fixture
+def listener():
+    """A listening socket outside the range (an ephemeral port), as a database would be."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        assert not FIRST <= server.getsockname()[1] <= LAST
+        yield server.getsockname()[1]
+
+
+@needs_net_rules
+async def test_confined_code_cannot_reach_another_kernels_ports(
+    runner, editor, admin, jp_serverapp, listener
+):
+    theirs = await start_kernel(editor)
+    mine = await start_kernel(runner)
+    unconfined = await start_kernel(admin)
+    ports = {kernel: ports_of(jp_serverapp, kernel) for kernel in (theirs, mine, unconfined)}
+    every = [port for each in ports.values() for port in each.values()]
+    assert all(FIRST <= port <= LAST for port in every), ports
+    assert len(set(every)) == len(every)  # no two kernels share a port
+
+    iopub = ports[theirs]["iopub_port"]
+    assert await run_code(runner, mine, connects(iopub)) == "PermissionError"
+    assert await run_code(runner, mine, connects(ports[theirs]["shell_port"])) == (
+        "PermissionError"
+    )
+    assert await run_code(runner, mine, connects(listener)) == "ok"
+    assert await run_code(runner, mine, connects(ports[mine]["shell_port"])) == "ok"
+    # the port is open: an administrator's kernel, unconfined, connects to it
+    assert await run_code(admin, unconfined, connects(iopub)) == "ok"
+    assert await run_code(admin, unconfined, "print(6 * 7)") == "42"
+
+
+@needs_net_rules
+async def test_a_restarted_kernel_keeps_its_ports_and_its_rules(runner, editor, jp_serverapp):
+    theirs = await start_kernel(editor)
+    mine = await start_kernel(runner)
+    before = ports_of(jp_serverapp, mine)
+    status, _ = await runner.post("api", "kernels", mine, "restart")
+    assert status == 200
+    assert ports_of(jp_serverapp, mine) == before
+    iopub = ports_of(jp_serverapp, theirs)["iopub_port"]
+    assert await run_code(runner, mine, connects(iopub)) == "PermissionError"
+
+
+async def test_without_five_free_ports_no_kernel_starts(admin, monkeypatch):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        monkeypatch.setattr(SandboxProvisioner, "kernel_ports", (port - 4, port))
+        status, answer = await admin.post("api", "kernels", body={"name": "python3"})
+    assert status == 503, answer
+    assert f"c.RBAC.kernel_ports ({port - 4}-{port})" in answer["message"]
+
+
+def test_too_few_free_ports_refuse_the_start_and_keep_none():
+    cache = LocalPortCache.instance()
+    before = set(cache.currently_used_ports)
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        with pytest.raises(KernelPortsExhausted, match="of the 5 ports it needs") as refused:
+            free_ports("127.0.0.1", port - 4, port, 5)
+    assert refused.value.status_code == 503
+    assert "c.RBAC.kernel_ports" in refused.value.log_message
+    assert cache.currently_used_ports == before  # what it found first is given back
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("21000", "must be FIRST-LAST"),
+        ("a-b", "must be FIRST-LAST"),
+        ("", "must be FIRST-LAST"),
+        ("22000-21000", "FIRST must not be more than LAST"),
+        ("80-2000", "within 1024-65535"),
+        ("65000-70000", "within 1024-65535"),
+        ("21000-21003", "at least 5 ports"),
+    ],
+)
+def test_a_wrong_range_is_refused_naming_the_problem(value, problem):
+    with pytest.raises(TraitError, match=problem):
+        RBAC(kernel_ports=value)
+    assert RBAC(kernel_ports=" 30000 - 30004 ").kernel_ports == "30000-30004"
