@@ -6,15 +6,15 @@ upgrade that brought the record reads what earlier versions' starts gave from th
 from __future__ import annotations
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 
 from jupyter_rbac.errors import Conflict
 from jupyter_rbac.model import Catalog
 from jupyter_rbac.services import RBACService
 from jupyter_rbac.services.policy_document import export_policy, import_policy
-from jupyter_rbac.store import MIGRATIONS, Store, open_engine
+from jupyter_rbac.store import Store, open_engine
+
+from .support.migrations import migrate
 
 
 @pytest.fixture
@@ -86,18 +86,6 @@ def test_configuration_never_takes_the_last_administrator(service):
 # -- the upgrade that brought the record (migration 0006) -----------------------------------------
 
 
-def _migrate(db_url: str, revision: str) -> None:
-    engine = open_engine(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-    finally:
-        engine.dispose()
-
-
 # An earlier version's database: config gave viewer to val, ned and group readers; an administrator
 # then gave it to ned again (now theirs); an import came before all of it (the trail starts over).
 _AT_0005 = (
@@ -127,7 +115,7 @@ _AT_0005 = (
 
 
 def test_the_upgrade_reads_what_earlier_starts_gave_from_the_trail(db_url):
-    _migrate(db_url, "0005")
+    migrate(db_url, "0005")
     engine = open_engine(db_url)
     with engine.begin() as connection:
         for statement in _AT_0005:

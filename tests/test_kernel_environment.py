@@ -11,16 +11,12 @@ on someone else's JupyterHub server, none of the Hub's credentials.
 
 from __future__ import annotations
 
-import asyncio
-import json
-
 import pytest
 
-from .support.kernel_messages import execute_request
+from .support.kernels import run_code, shell_prints, start_kernel
 
 pytestmark = pytest.mark.slow  # a server for each test, and the kernels or terminals it starts
 
-TIMEOUT = 60  # a kernel's first answer includes starting it
 HUB_SECRET = "some-secret"
 NOTEBOOK = {
     "type": "notebook",
@@ -46,38 +42,6 @@ def rbac_config(hub_environment):
 def alice(make_user):
     """The server's owner, by name."""
     return make_user("alice", roles=["editor"])
-
-
-async def _run(client, kernel_id: str, code: str) -> str:
-    """What `code` prints in the kernel, run over its channels websocket."""
-    connection = await client.websocket("api", "kernels", kernel_id, "channels")
-    try:
-        request = execute_request(code)
-        msg_id = json.loads(request)["header"]["msg_id"]
-        await connection.write_message(request)
-        printed = []
-        while True:
-            raw = await asyncio.wait_for(connection.read_message(), TIMEOUT)
-            assert raw is not None, f"closed: {connection.close_code} {connection.close_reason}"
-            message = json.loads(raw)
-            if message["parent_header"].get("msg_id") != msg_id:
-                continue
-            if message["msg_type"] == "stream":
-                printed.append(message["content"]["text"])
-            elif message["msg_type"] == "error":
-                raise AssertionError("\n".join(message["content"]["traceback"]))
-            elif (
-                message["msg_type"] == "status" and message["content"]["execution_state"] == "idle"
-            ):
-                return "".join(printed).strip()
-    finally:
-        connection.close()
-
-
-async def _start_kernel(client) -> str:
-    status, kernel = await client.post("api", "kernels", body={"name": "python3"})
-    assert status == 201, kernel
-    return kernel["id"]
 
 
 async def _start_session(client, path: str) -> str:
@@ -123,12 +87,14 @@ async def test_a_kernel_never_imports_what_was_planted_in_its_working_folder(
     )
     # through a session, and through the Kernels API with a path
     kernel_id = await _start_session(runner, "evil/x.ipynb")
-    assert await _run(runner, kernel_id, checks) == "evil True False False"  # in evil/, and works
+    assert (
+        await run_code(runner, kernel_id, checks) == "evil True False False"
+    )  # in evil/, and works
     status, kernel = await runner.post(
         "api", "kernels", body={"name": "python3", "path": "evil/x.ipynb"}
     )
     assert status == 201, kernel
-    assert await _run(runner, kernel["id"], checks) == "evil True False False"
+    assert await run_code(runner, kernel["id"], checks) == "evil True False False"
     assert not marker.exists()
 
 
@@ -136,16 +102,17 @@ async def test_a_kernel_never_imports_what_was_planted_in_its_working_folder(
 
 
 async def test_a_visitors_kernel_holds_no_hub_token(editor, jp_root_dir):
-    assert await _run(editor, await _start_kernel(editor), PRINT_HUB_TOKENS) == "None None"
+    assert await run_code(editor, await start_kernel(editor), PRINT_HUB_TOKENS) == "None None"
     assert (await editor.put("api", "contents", "v.ipynb", body=NOTEBOOK))[0] == 201
     # a session passes the kernel an environment of its own
     assert (
-        await _run(editor, await _start_session(editor, "v.ipynb"), PRINT_HUB_TOKENS) == "None None"
+        await run_code(editor, await _start_session(editor, "v.ipynb"), PRINT_HUB_TOKENS)
+        == "None None"
     )
     # what is not a secret stays: tools still know whose server this is
     assert (
-        await _run(
-            editor, await _start_kernel(editor), "import os; print(os.environ['JUPYTERHUB_USER'])"
+        await run_code(
+            editor, await start_kernel(editor), "import os; print(os.environ['JUPYTERHUB_USER'])"
         )
         == "alice"
     )
@@ -153,41 +120,18 @@ async def test_a_visitors_kernel_holds_no_hub_token(editor, jp_root_dir):
 
 async def test_the_owners_kernel_keeps_the_hub_token(alice):
     assert (
-        await _run(alice, await _start_kernel(alice), PRINT_HUB_TOKENS)
+        await run_code(alice, await start_kernel(alice), PRINT_HUB_TOKENS)
         == f"{HUB_SECRET} {HUB_SECRET}"
     )
 
 
-async def _terminal_prints(client, line: str) -> str:
-    """What the shell prints between the markers `<<` and `>>` after running `line`."""
-    status, terminal = await client.post("api", "terminals")
-    assert status == 200, terminal
-    shell = await client.websocket("terminals", "websocket", terminal["name"])
-    try:
-        await shell.write_message(json.dumps(["stdin", f'echo "<<{line}>>"\r']))
-        seen = ""
-        while True:
-            raw = await asyncio.wait_for(shell.read_message(), TIMEOUT)
-            assert raw is not None, f"closed: {shell.close_code} {shell.close_reason}"
-            kind, *payload = json.loads(raw)
-            if kind == "stdout":
-                seen += payload[0]
-            # the echoed command itself shows `<<$`: wait for the printed line
-            for piece in seen.split("<<")[1:]:
-                if not piece.startswith("$") and ">>" in piece:
-                    return piece.split(">>")[0]
-    finally:
-        shell.close()
-        await client.delete("api", "terminals", terminal["name"])
-
-
 async def test_a_visitors_terminal_holds_no_hub_token(editor):
     assert (
-        await _terminal_prints(editor, "$JUPYTERHUB_API_TOKEN|$JPY_API_TOKEN|$JUPYTERHUB_USER")
+        await shell_prints(editor, 'echo "$JUPYTERHUB_API_TOKEN|$JPY_API_TOKEN|$JUPYTERHUB_USER"')
         == "||alice"
     )
 
 
 async def test_the_owners_terminal_keeps_the_hub_token(alice):
-    printed = await _terminal_prints(alice, "$JUPYTERHUB_API_TOKEN|$JPY_API_TOKEN")
+    printed = await shell_prints(alice, 'echo "$JUPYTERHUB_API_TOKEN|$JPY_API_TOKEN"')
     assert printed == f"{HUB_SECRET}|{HUB_SECRET}"

@@ -11,15 +11,14 @@ import asyncio
 import contextlib
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 from tornado.httpclient import HTTPClientError
 from tornado.websocket import WebSocketClosedError
 
-from jupyter_rbac.store import MIGRATIONS, Store, open_engine
+from jupyter_rbac.store import Store, open_engine
 
 from .support.kernel_messages import ask_kernel_info, execute_request, until_closed
+from .support.migrations import migrate
 from .support.openid import sign_in as oidc_sign_in
 from .support.openid import signing_in_at
 
@@ -189,18 +188,6 @@ class TestOpenIDConnect:
 # -- the upgrade that brought record keys -----------------------------------------------------------
 
 
-def _migrate(db_url: str, revision: str) -> None:
-    engine = open_engine(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-    finally:
-        engine.dispose()
-
-
 _AT_0004 = (
     (
         "INSERT INTO rbac_users (id, name, display_name, created_at)"
@@ -218,7 +205,7 @@ _AT_0004 = (
 def test_the_upgrade_gives_each_user_a_key_of_their_own_and_keeps_everything_else(db_url):
     """Migration 0005, on SQLite and PostgreSQL: keys for the users already there; their tokens
     and memberships stay (a copied SQLite table would have cascaded deletes into them)."""
-    _migrate(db_url, "0004")
+    migrate(db_url, "0004")
     engine = open_engine(db_url)
     with engine.begin() as connection:
         for statement in _AT_0004:
