@@ -244,3 +244,84 @@ async def test_the_collaborators_stream_shows_only_the_documents_the_reader_may_
             shared.close()
     finally:
         stream.close()
+
+
+# -- /api/rbac/roles: the holders of a role (F2 of the second outside test) ---------------------
+
+ROLES = ("api", "rbac", "roles")
+
+
+@pytest.fixture
+def class_reader(rbac, make_user):
+    """Reads every role, but only the users and the group of `class`; writes roles and `class`."""
+    rbac.store.create_role(
+        "class-reader",
+        [
+            "read:roles",
+            "write:roles",
+            "read:users!group=class",
+            "write:users!group=class",
+            "read:groups!group=class",
+            "write:groups!group=class",
+        ],
+    )
+    rbac.store.create_role("padmin", ["write:users", "read:users", "read:roles"])
+    rbac.store.create_role("club", ["read:lab"])
+    make_user("pa", roles=["padmin"])
+    make_user("x4", roles=["club"], groups=["class"])
+    make_user("zed", roles=["club"])
+    rbac.store.update_role("club", groups=["class", "analyst"])
+    return make_user("cora", roles=["class-reader"], groups=["class"])
+
+
+def holders(role: dict) -> tuple[list[str], list[str]]:
+    return sorted(role["users"]), sorted(role["groups"])
+
+
+async def test_roles_name_only_the_holders_their_reader_may_see(class_reader, admin):
+    assert (await class_reader.get(*USERS, "pa"))[0] == 404  # pa is hidden from cora
+    assert (await class_reader.get("api", "rbac", "groups", "admin"))[0] == 404
+    status, page = await class_reader.get(*ROLES)
+    assert status == 200
+    roles = {role["name"]: role for role in page["items"]}
+    assert holders(roles["padmin"]) == ([], [])
+    assert holders(roles["admin"]) == ([], [])
+    assert holders(roles["club"]) == (["x4"], ["class"])
+    assert holders(roles["class-reader"]) == (["cora"], [])
+    for name, role in roles.items():
+        status, one = await class_reader.get(*ROLES, name)
+        assert (status, holders(one)) == (200, holders(role)), name
+    # an administrator sees every holder
+    _, club = await admin.get(*ROLES, "club")
+    assert holders(club) == (["x4", "zed"], ["analyst", "class"])
+
+
+async def test_a_role_changed_or_created_answers_with_the_holders_its_author_may_see(
+    class_reader, rbac
+):
+    status, role = await class_reader.patch(*ROLES, "club", body={"description": "Club"})
+    assert (status, holders(role)) == (200, (["x4"], ["class"]))
+    status, role = await class_reader.post(*ROLES, body={"name": "mine", "users": ["x4"]})
+    assert (status, holders(role)) == (201, (["x4"], []))
+
+
+async def test_holders_you_may_not_see_stay_when_you_send_the_lists_you_see(class_reader, rbac):
+    """The lists are complete as their sender sees them: no refusal names a hidden holder, and
+    nobody takes a role from someone they cannot see."""
+    status, role = await class_reader.patch(*ROLES, "club", body={"users": [], "groups": []})
+    assert (status, holders(role)) == (200, ([], [])), role
+    club = rbac.store.get_role("club")
+    assert (sorted(club.users), sorted(club.groups)) == (["zed"], ["analyst"])
+    status, role = await class_reader.put(
+        *ROLES, "club", body={"scopes": ["read:lab"], "users": ["x4"], "groups": ["class"]}
+    )
+    assert (status, holders(role)) == (200, (["x4"], ["class"]))
+    club = rbac.store.get_role("club")
+    assert (sorted(club.users), sorted(club.groups)) == (["x4", "zed"], ["analyst", "class"])
+
+
+async def test_a_refused_role_deletion_names_no_hidden_holder(class_reader, rbac):
+    status, payload = await class_reader.delete(*ROLES, "club")
+    assert (status, payload["missing_scope"]) == (403, "write:users"), payload
+    assert "zed" not in payload["message"] and "analyst" not in payload["message"]
+    assert rbac.store.get_role("club").users

@@ -190,3 +190,97 @@ async def test_full_administrators_are_unaffected(admin, carol, erin, rbac):
     status, group = await admin.patch(*GROUPS, "class", body={"members": []})
     assert (status, group["members"]) == (200, [])
     assert members_of(rbac, "class") == []
+
+
+# -- F3 of the second outside test: a role taken by another route than taking it ----------------
+
+# pa administers users, groups and roles, but holds no `all` and none of the shipped Nebari roles.
+PA_SCOPES = [
+    "write:users",
+    "read:users",
+    "write:groups",
+    "read:groups",
+    "write:roles",
+    "read:roles",
+]
+DEVELOPER_SCOPE = "write:contents!path=home/{user}/**"  # the first scope of analyst and developer
+
+
+@pytest.fixture
+def pa(rbac, make_user):
+    rbac.store.create_role("padmin", PA_SCOPES)
+    make_user("admin2", roles=["admin"])
+    make_user("ga", groups=["admin"])
+    make_user("dev1", groups=["developer"])
+    make_user("run", groups=["analyst"])
+    return make_user("pa", roles=["padmin"])
+
+
+def refused_for_role(status: int, payload: dict, role: str, scope: str) -> bool:
+    """The refusal of taking a role directly: it names the role and the scope the actor lacks."""
+    return (
+        status == 403
+        and payload["missing_scope"] == scope
+        and f"role {role!r} grants {scope!r}, which you do not hold yourself" in payload["message"]
+    )
+
+
+async def test_taking_a_role_directly_is_refused_to_a_partial_administrator(pa, rbac):
+    """The refusal every other route must give as well."""
+    status, payload = await pa.patch(*USERS, "admin2", body={"roles": []})
+    assert refused_for_role(status, payload, "admin", "all"), payload
+    status, payload = await pa.patch(*GROUPS, "analyst", body={"roles": []})
+    assert refused_for_role(status, payload, "analyst", DEVELOPER_SCOPE), payload
+
+
+async def test_deleting_an_administrator_needs_what_taking_admin_needs(pa, rbac):
+    status, payload = await pa.delete(*USERS, "admin2")
+    assert refused_for_role(status, payload, "admin", "all"), payload
+    assert "admin" in rbac.store.get_user("admin2").roles
+
+
+async def test_taking_someone_out_of_a_group_takes_its_roles(pa, rbac):
+    for user, group, role in (("ga", "admin", "admin"), ("run", "analyst", "analyst")):
+        status, payload = await pa.patch(*USERS, user, body={"groups": []})
+        scope = "all" if role == "admin" else DEVELOPER_SCOPE
+        assert refused_for_role(status, payload, role, scope), (user, payload)
+        assert rbac.store.get_user(user).groups == [group]
+
+
+async def test_the_groups_own_member_list_takes_its_roles_too(pa, rbac):
+    status, payload = await pa.patch(*GROUPS, "admin", body={"members": []})
+    assert refused_for_role(status, payload, "admin", "all"), payload
+    status, payload = await pa.patch(*GROUPS, "analyst", body={"members": []})
+    assert refused_for_role(status, payload, "analyst", DEVELOPER_SCOPE), payload
+    assert "ga" in members_of(rbac, "admin")
+    assert members_of(rbac, "analyst") == ["run"]
+
+
+async def test_deleting_a_group_takes_its_roles(pa, rbac):
+    status, payload = await pa.delete(*GROUPS, "developer")
+    assert refused_for_role(status, payload, "developer", DEVELOPER_SCOPE), payload
+    assert members_of(rbac, "developer") == ["dev1"]
+    assert rbac.store.get_group("developer").roles == ["developer"]
+
+
+async def test_what_takes_no_role_stays_allowed(pa, rbac, make_user):
+    """Moves that take nothing pa could not give: no roles, roles pa holds, roles kept otherwise."""
+    make_user("plain", groups=["club"])
+    make_user("helper", roles=["padmin"], groups=["club"])
+    make_user("twice", roles=["analyst"], groups=["analyst"])  # holds analyst directly as well
+    assert (await pa.patch(*USERS, "twice", body={"groups": []}))[0] == 200
+    assert rbac.store.get_user("twice").roles == ["analyst"]
+    assert (await pa.patch(*GROUPS, "club", body={"members": ["helper"]}))[0] == 200
+    assert (await pa.patch(*USERS, "helper", body={"groups": []}))[0] == 200
+    assert (await pa.delete(*USERS, "helper"))[0] == 204
+    assert (await pa.delete(*GROUPS, "club"))[0] == 204
+    assert (await pa.delete(*USERS, "plain"))[0] == 204
+
+
+async def test_an_administrator_still_takes_any_role_by_any_route(admin, pa, rbac):
+    assert (await admin.patch(*USERS, "run", body={"groups": []}))[0] == 200
+    members = [m for m in members_of(rbac, "admin") if m != "ga"]
+    assert (await admin.patch(*GROUPS, "admin", body={"members": members}))[0] == 200
+    assert (await admin.delete(*GROUPS, "developer"))[0] == 204
+    assert (await admin.delete(*USERS, "admin2"))[0] == 204
+    assert not rbac.store.user_exists("admin2")

@@ -55,10 +55,14 @@ class GroupAdministration(PermissionRules):
             self.require_may_move(actor, Move(why, groups=[name], roles=moved_roles, gains=added))
         members = moved(current.members, changes.members)
         if members:
-            # whoever joins gains the group's roles (as they will be after this change)
+            # whoever joins gains the group's roles (as they will be after this change); whoever
+            # leaves loses its roles (as they are now), unless they hold them some other way
             gains = roles if any(m not in current.members for m in members) else ()
+            leaving = [m for m in members if m in current.members]
+            taken = self.roles_taken_from(leaving, leaving=[name])
             why = f"adding members to group {name!r}"
-            self.require_may_move(actor, Move(why, users=members, groups=[name], gains=gains))
+            move = Move(why, users=members, groups=[name], gains=gains, takes=taken)
+            self.require_may_move(actor, move)
         description = changes.description
         return self.store.update_group(
             name,
@@ -71,7 +75,9 @@ class GroupAdministration(PermissionRules):
 
     def delete_group(self, actor: Actor, name: str, expected_revision: int | None = None) -> None:
         self.require(actor, "write", "groups", group=name)
-        # deleting a group takes every member out of it
-        members = self.store.get_group(name).members
-        self.require_may_move(actor, Move(f"deleting group {name!r}", users=members, groups=[name]))
+        # deleting a group takes every member out of it, and its roles from it (and from them)
+        group = self.store.get_group(name)
+        taken = [role for role in group.roles if role != self.policy.everyone_role]
+        move = Move(f"deleting group {name!r}", users=group.members, groups=[name], takes=taken)
+        self.require_may_move(actor, move)
         self.store.delete_group(name, actor=actor.name, expected_revision=expected_revision)

@@ -1,8 +1,14 @@
 """Use cases of roles: list, read, create, change and delete them. Default roles cannot be
-deleted, `admin` cannot be edited (only who holds it), config-managed roles are read-only."""
+deleted, `admin` cannot be edited (only who holds it), config-managed roles are read-only.
+
+A role as the API shows it names only the holders its reader may see (`read:users` on a user,
+`read:groups` on a group, as reading that user or group decides): a holder hidden from someone is,
+to them, no holder, and a complete new list of holders they send keeps it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from ..errors import Conflict
@@ -34,11 +40,29 @@ class RoleAdministration(PermissionRules):
 
     def list_roles(self, actor: Actor, listing: Listing) -> Page[RoleRecord]:
         self.require(actor, "read", "roles")
-        return self.store.page_roles(listing.limit, listing.offset, listing.sort, listing.query)
+        page = self.store.page_roles(listing.limit, listing.offset, listing.sort, listing.query)
+        return dataclasses.replace(page, items=[self.role_seen_by(actor, r) for r in page.items])
 
     def get_role(self, actor: Actor, name: str) -> RoleRecord:
         self.require(actor, "read", "roles")
-        return self.store.get_role(name)
+        return self.role_seen_by(actor, self.store.get_role(name))
+
+    def role_seen_by(self, actor: Actor, role: RoleRecord) -> RoleRecord:
+        """The role with only the holders `actor` may read: one rule with reading a user or group
+        (`may`), so a holder that answers 404 there is not named here either."""
+        return dataclasses.replace(
+            role,
+            users=[user for user in role.users if self.may(actor, "read", "users", user=user)],
+            groups=[g for g in role.groups if self.may(actor, "read", "groups", group=g)],
+        )
+
+    def hidden_holders(self, actor: Actor, role: RoleRecord) -> tuple[list[str], list[str]]:
+        """The users and groups holding `role` that `actor` may not read."""
+        seen = self.role_seen_by(actor, role)
+        return (
+            [user for user in role.users if user not in seen.users],
+            [group for group in role.groups if group not in seen.groups],
+        )
 
     def create_role(
         self,
@@ -56,7 +80,7 @@ class RoleAdministration(PermissionRules):
         self.require_may_move(
             actor, Move(f"giving role {name!r}", users=role.users, groups=role.groups)
         )
-        return self.store.create_role(
+        created = self.store.create_role(
             name,
             role.scopes,
             role.description or "",
@@ -64,10 +88,19 @@ class RoleAdministration(PermissionRules):
             users=role.users,
             groups=role.groups,
         )
+        return self.role_seen_by(actor, created)
 
     def update_role(self, actor: Actor, name: str, changes: Changes) -> RoleRecord:
         self.require(actor, "write", "roles")
         current = self.store.get_role(name)
+        # the lists are complete as their sender sees them: holders hidden from them stay
+        hidden_users, hidden_groups = self.hidden_holders(actor, current)
+        if changes.users is not None and hidden_users:
+            users = [*changes.users, *(u for u in hidden_users if u not in changes.users)]
+            changes = dataclasses.replace(changes, users=users)
+        if changes.groups is not None and hidden_groups:
+            groups = [*changes.groups, *(g for g in hidden_groups if g not in changes.groups)]
+            changes = dataclasses.replace(changes, groups=groups)
         scopes = self.validate_scopes(changes.scopes) if changes.scopes is not None else None
         redefined = (
             redefined_field(current.scopes, current.description, scopes, changes.description)
@@ -96,7 +129,7 @@ class RoleAdministration(PermissionRules):
         elif redefined:
             self.require_whole_role(actor, name)
         description = changes.description
-        return self.store.update_role(
+        updated = self.store.update_role(
             name,
             scopes=scopes,
             description=check_description(description) if description is not None else None,
@@ -105,6 +138,7 @@ class RoleAdministration(PermissionRules):
             actor=actor.name,
             expected_revision=changes.expected_revision,
         )
+        return self.role_seen_by(actor, updated)
 
     def delete_role(self, actor: Actor, name: str, expected_revision: int | None = None) -> None:
         self.require(actor, "write", "roles")
@@ -115,7 +149,13 @@ class RoleAdministration(PermissionRules):
             raise Conflict(
                 f"role {name!r} is managed by the server's configuration: remove it there"
             )
-        # deleting takes the role from everyone who holds it
+        # deleting takes the role from everyone who holds it; a refusal names no holder the
+        # actor may not see (only the unfiltered scope that would do)
+        hidden_users, hidden_groups = self.hidden_holders(actor, role)
+        if any(not self.may(actor, "write", "users", user=user) for user in hidden_users):
+            self.require(actor, "write", "users")
+        if any(not self.may(actor, "write", "groups", group=g) for g in hidden_groups):
+            self.require(actor, "write", "groups")
         self.require_may_move(
             actor,
             Move(f"deleting role {name!r}", users=role.users, groups=role.groups, roles=[name]),

@@ -4,7 +4,9 @@
 - nobody grants a scope they do not hold (in a role, an assignment, a membership or a token);
 - every change of who holds a role or who is in a group passes one gate (`require_may_move`):
   write access to each user and group it touches, as the policy stands before the change;
-- nobody changes, strips or deletes a role unless they hold every scope it grants now;
+- nobody changes, strips or deletes a role unless they hold every scope it grants now, and nobody
+  takes a role from anyone (directly, by taking them out of a group, or by deleting them or the
+  group) unless they could give it;
 - reading one object you may not see answers as if it did not exist.
 
 (The last administrator and an administrator's own role are kept by the store, inside each
@@ -47,6 +49,7 @@ class Move:
     roles: Sequence[str] = ()  # roles given to or taken from someone directly
     gains: Sequence[str] = ()  # roles whose scopes someone gains
     joins: Sequence[str] = ()  # groups someone joins (gaining their roles' scopes)
+    takes: Sequence[str] = ()  # roles someone stops holding: leaving a group, deleted, ...
 
 
 class PermissionRules:
@@ -131,7 +134,9 @@ class PermissionRules:
         Write access to each user and group touched is judged by the policy before the change, so
         nobody widens their own `!group=` scopes by moving someone into their group (F4). A role
         given or taken directly needs `write:roles` and every scope it grants now; whatever
-        someone gains, the actor must hold.
+        someone gains, the actor must hold; a role someone stops holding by any other way
+        (`takes`: leaving a group, a user or group deleted) needs every scope it grants, as
+        taking it directly does.
         """
         if move.roles:
             self.require(actor, "write", "roles")
@@ -141,7 +146,7 @@ class PermissionRules:
             self.require(actor, "write", "groups", group=group)
         gained = self.scopes_of_roles(move.gains) + self.scopes_of_groups(move.joins)
         self.require_held(actor, gained, move.why)
-        for role in dict.fromkeys(move.roles):
+        for role in dict.fromkeys([*move.roles, *move.takes]):
             self.require_whole_role(actor, role)
 
     def require_whole_role(self, actor: Actor, role: str) -> None:
@@ -157,6 +162,35 @@ class PermissionRules:
                 " someone who holds every scope of a role may change it, delete it, or give or take it",
                 missing_scope=missing,
             )
+
+    def roles_taken_from(
+        self,
+        users: Iterable[str],
+        roles: Iterable[str] | None = None,
+        groups: Iterable[str] | None = None,
+        leaving: Iterable[str] = (),
+    ) -> list[str]:
+        """The roles these users stop holding when their direct roles become `roles` and their
+        groups `groups` (None: as they are), less the groups they are `leaving`; both empty: they
+        are deleted. As the policy stands before the change, like the rest of the gate; the role
+        everyone holds nobody stops holding."""
+        group_roles = self.store.snapshot().group_roles
+
+        def held(direct: Iterable[str], member_of: Iterable[str]) -> set[str]:
+            return set(direct).union(*(group_roles.get(group, ()) for group in member_of))
+
+        left = frozenset(leaving)
+        taken: set[str] = set()
+        for user in dict.fromkeys(users):
+            record = self.policy.user(user)
+            if record is None:
+                continue
+            after_roles = record.roles if roles is None else roles
+            after_groups = record.groups if groups is None else groups
+            before = held(record.roles, record.groups)
+            taken |= before - held(after_roles, [g for g in after_groups if g not in left])
+        taken.discard(self.policy.everyone_role)
+        return sorted(taken)
 
     def scopes_of_roles(self, roles: Iterable[str], field_name: str = "roles") -> list[str]:
         """Every scope of these roles (the roles are named in the request's `field_name`)."""

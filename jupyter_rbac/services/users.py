@@ -90,8 +90,14 @@ class UserAdministration(PermissionRules):
         groups = moved(current.groups, changes.groups)
         if groups:
             added = [g for g in groups if g not in current.groups]
+            # leaving a group takes its roles, unless the user keeps them some other way
+            taken = self.roles_taken_from([name], changes.roles, changes.groups)
             move = Move(
-                f"adding {name!r} to groups {added}", users=[name], groups=groups, joins=added
+                f"adding {name!r} to groups {added}",
+                users=[name],
+                groups=groups,
+                joins=added,
+                takes=taken,
             )
             self.require_may_move(actor, move)
         display_name = changes.display_name
@@ -108,6 +114,9 @@ class UserAdministration(PermissionRules):
         self.require(actor, "write", "users", user=name)
         if name == actor.name:
             raise Conflict("you cannot delete yourself; ask another administrator")
+        # deleting a user takes every role they hold, as taking each one would
+        taken = self.roles_taken_from([name], roles=(), groups=())
+        self.require_may_move(actor, Move(f"deleting user {name!r}", users=[name], takes=taken))
         self.store.delete_user(name, actor=actor.name, expected_revision=expected_revision)
 
     def permissions_of(self, actor: Actor, name: str) -> dict:
