@@ -1,16 +1,14 @@
 """Bad input answered as bad input: a 400 (or 404) that says what is wrong with the request,
 never a 500, whichever handler of the server meets it. The guard asks these before a handler
-runs (`require_json_object`, `require_rename_path`) and when a handler lets an error escape
-(`bad_input_answer`)."""
+runs (`require_json_object`; the shape of each core route's body is core_bodies.py's) and when a
+handler lets an error escape (`bad_input_answer`)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_server.base.handlers import APIHandler
-from jupyter_server.services.contents.handlers import ContentsHandler
 from nbformat import ValidationError as NBFormatError
 from tornado import web
 
@@ -64,20 +62,6 @@ def bad_input_answer(exception: BaseException | None, on_files: bool) -> web.HTT
             400, f"The model to save is not valid: {type(exception).__name__} {exception}"
         )
     return None
-
-
-def require_rename_path(handler: Any) -> None:
-    """A rename (PATCH of the Contents API) needs the new path as a string: jupyter_server reads
-    it as one, and a number or null there was a 500. (Saves are judged by their own errors, see
-    `bad_input_answer`: their bodies may be large, and are not parsed twice.)"""
-    if not isinstance(handler, ContentsHandler) or handler.request.method != "PATCH":
-        return
-    try:
-        body = json.loads(handler.request.body or b"{}")
-    except (ValueError, RecursionError):
-        return  # refused as bad input where it is read
-    if isinstance(body, dict) and not isinstance(body.get("path"), str):
-        raise web.HTTPError(400, 'A rename needs the new path as a string: {"path": "..."}')
 
 
 def require_json_object(handler: Any) -> None:

@@ -27,9 +27,10 @@ from tornado import web
 from tornado.log import app_log
 from tornado.websocket import WebSocketHandler
 
-from .bad_input import FILE_RESOURCES, bad_input_answer, require_json_object, require_rename_path
+from .bad_input import FILE_RESOURCES, bad_input_answer, require_json_object
 from .contents_check import begin_request
 from .context import RequestContext
+from .core_bodies import require_body_shape
 from .event_stream import may_see, refuse_forged_events
 from .handler_kinds import HandlerKind, kind_of
 from .listings import forget_deleted, shape_response
@@ -243,7 +244,7 @@ class GuardedHandler:
             raise CrossOriginWebsocket(self)
         guard.check(self)  # type: ignore[arg-type]
         require_json_object(self)
-        require_rename_path(self)
+        require_body_shape(self)  # core and extension routes: core_bodies.BODY_SHAPES
         refuse_forged_events(self)
         user = getattr(self, "current_user", None)
         if guard.presence is not None and user:
