@@ -118,6 +118,21 @@ async def test_a_visitors_kernel_holds_no_hub_token(editor, jp_root_dir):
     )
 
 
+async def test_a_visitors_kernel_gets_no_hub_token_back_when_its_session_moves(editor):
+    """jupyter_server gives a kernel the server's environment again when its session is renamed
+    (`update_env`, used at the next restart): a visitor's kernel must not get the token back."""
+    assert (await editor.put("api", "contents", "v.ipynb", body=NOTEBOOK))[0] == 201
+    body = {"path": "v.ipynb", "type": "notebook", "name": "v", "kernel": {"name": "python3"}}
+    status, session = await editor.post("api", "sessions", body=body)
+    assert status == 201, session
+    assert (await editor.put("api", "contents", "w.ipynb", body=NOTEBOOK))[0] == 201
+    status, moved = await editor.patch("api", "sessions", session["id"], body={"path": "w.ipynb"})
+    assert status == 200, moved
+    kernel_id = session["kernel"]["id"]
+    assert (await editor.post("api", "kernels", kernel_id, "restart"))[0] == 200
+    assert await run_code(editor, kernel_id, PRINT_HUB_TOKENS) == "None None"
+
+
 async def test_the_owners_kernel_keeps_the_hub_token(alice):
     assert (
         await run_code(alice, await start_kernel(alice), PRINT_HUB_TOKENS)

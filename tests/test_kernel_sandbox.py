@@ -236,6 +236,36 @@ async def test_an_editors_terminal_is_confined_as_their_kernels_are(editor, fold
     assert printed.split()[-1] == "3" and "rbac-sandbox" in printed
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"extra_env": {"PYTHONPATH": "EVILDIR"}},  # Python imports sitecustomize at start
+        {"extra_env": {"PYTHONSTARTUP": "EVIL", "PYTHONINSPECT": "1"}},
+        {"shell_command": ["sh", "-c", "echo unconfined > TARGET"]},
+    ],
+)
+async def test_a_terminal_request_chooses_neither_the_command_nor_the_environment(
+    editor, folders, jp_data_dir, extra
+):
+    """jupyter_server_terminals hands a POST body to the terminal manager: the launcher (which
+    runs before the sandbox does) must not read an environment or run a command a user chose."""
+    target = jp_data_dir / "escaped.txt"
+    evil = folders / "projects" / "sitecustomize.py"
+    evil.write_text(f"open({str(target)!r}, 'w').write('escaped')\n")
+    body = json.loads(
+        json.dumps(extra)
+        .replace("EVILDIR", str(folders / "projects"))
+        .replace("EVIL", str(evil))
+        .replace("TARGET", str(target))
+    )
+    status, terminal = await editor.post("api", "terminals", body=body)
+    assert status in (200, 400), terminal
+    if status == 200:
+        await editor.delete("api", "terminals", terminal["name"])
+    await asyncio.sleep(1)  # a shell that ran would have written by now
+    assert not target.exists()
+
+
 # -- all, and losing what a kernel was started with -------------------------------------------------
 
 

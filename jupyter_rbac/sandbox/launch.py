@@ -87,9 +87,19 @@ class KernelLaunch:
         launch = current_launch(starting_a_kernel=True)
         kwargs, confined = self._launch_arguments(launch, kwargs)
         kernel_id = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)  # type: ignore[misc]
+        self.rbac_sandboxes.starters[kernel_id] = launch.username if launch else None
         if confined is not None and launch is not None:
             self.rbac_sandboxes.started("kernel", kernel_id, launch, confined)
         return kernel_id
+
+    def update_env(self, *, kernel_id: str, env: dict[str, str]) -> None:
+        """jupyter_server hands a kernel the server's whole environment again when its session
+        moves (for its next restart): by the rules of whoever started it, as at its start, and
+        never a sandbox plan of its own."""
+        starter = self.rbac_sandboxes.starters.get(kernel_id)
+        env = self.rbac_environment.environment(env, starter)
+        env.pop(PLAN_VARIABLE, None)
+        super().update_env(kernel_id=kernel_id, env=env)  # type: ignore[misc]
 
     async def restart_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> Any:
         launch = current_launch(starting_a_kernel=True)
@@ -102,6 +112,7 @@ class KernelLaunch:
             return await super().shutdown_kernel(kernel_id, *args, **kwargs)  # type: ignore[misc]
         finally:
             self.rbac_sandboxes.ended("kernel", kernel_id)
+            self.rbac_sandboxes.starters.pop(kernel_id, None)
 
     def _launch_arguments(
         self, launch: Launch | None, kwargs: dict[str, Any]
@@ -166,6 +177,9 @@ class TerminalLaunch:
         extra_env = dict(kwargs.get("extra_env") or {})
         extra_env.pop(PLAN_VARIABLE, None)
         if sandbox is not None:
+            # jupyter_server_terminals passes the request's body here: a user must not choose the
+            # environment the launcher starts in (PYTHONPATH's sitecustomize would run unconfined)
+            extra_env = {}
             command = kwargs.get("shell_command") or self.shell_command  # type: ignore[attr-defined]
             kwargs["shell_command"] = [*LAUNCHER, *command]
             extra_env[PLAN_VARIABLE] = sandbox[0].to_json()

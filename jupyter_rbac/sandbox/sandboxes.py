@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tornado import web
@@ -25,8 +26,16 @@ LANDLOCK, OFF = "landlock", "off"
 # The most Landlock ABI the server uses, if set: "0" makes it behave as on a machine without
 # Landlock (to see that it refuses), a number pins an older kernel's behaviour.
 ABI_CAP_VARIABLE = "JUPYTER_RBAC_LANDLOCK_ABI"
-# The launcher a confined process starts through: it applies the plan, then runs the program.
-LAUNCHER = (sys.executable, "-m", "jupyter_rbac.sandbox", "--")
+# The launcher a confined process starts through: it applies the plan, then runs the program. It
+# runs before the sandbox does, so isolated (-I: no PYTHON* variables, no user site, no working
+# folder on the import path), finding this package where the server found it: nothing a user could
+# plant or set runs in it.
+_PACKAGES = str(Path(__file__).resolve().parents[2])
+_RUN_LAUNCHER = (
+    f"import sys; sys.path.insert(0, {_PACKAGES!r});"
+    " from jupyter_rbac.sandbox.__main__ import main; sys.exit(main(sys.argv[1:]))"
+)
+LAUNCHER = (sys.executable, "-I", "-c", _RUN_LAUNCHER, "--")
 
 
 class NoSandbox(web.HTTPError):
@@ -76,6 +85,9 @@ class Sandboxes:
         if cap.isdigit():  # the most this server uses (0: as on a machine without Landlock)
             self.abi = min(self.abi, int(cap))
         self.running: dict[tuple[str, str], Confined] = {}
+        # who started each kernel (None: the server itself), confined or not: its environment
+        # follows its starter's rules whenever jupyter_server hands it a new one
+        self.starters: dict[str, str | None] = {}
 
     @property
     def confines(self) -> bool:
