@@ -1,6 +1,6 @@
 """Every benchmark, one command: runs each script of bench/ and writes bench/RESULTS.md.
 
-    python bench/suite.py            # about 8 minutes on 2 cores
+    python bench/suite.py            # about 11 minutes on 2 cores
     python bench/suite.py --quick    # fewer samples, to try the suite itself
 
 Each figure stands beside the baseline it was measured with in the same run (these machines are
@@ -59,6 +59,11 @@ def steps(quick: bool) -> list[tuple[str, list[str]]]:
         ("administration at scale", ["bench_admin.py", "--rounds", "20" if q else "100"]),
         ("propagation", ["bench_propagation.py", "--samples", "10" if q else "30"]),
         ("read-only collaborators", ["bench_rtc.py", "--messages", "5000" if q else "20000"]),
+        (
+            "sandbox",
+            ["bench_sandbox.py", "--rounds", "6" if q else "20", "--loops", "5" if q else "15"]
+            + ["--launches", "20" if q else "60"],
+        ),
     ]
 
 
