@@ -325,3 +325,109 @@ async def test_a_refused_role_deletion_names_no_hidden_holder(class_reader, rbac
     assert (status, payload["missing_scope"]) == (403, "write:users"), payload
     assert "zed" not in payload["message"] and "analyst" not in payload["message"]
     assert rbac.store.get_role("club").users
+
+
+# -- /api/rbac/groups and /api/rbac/users: members, groups and roles -----------------------------
+
+GROUPS = ("api", "rbac", "groups")
+
+
+@pytest.fixture
+def teacher(rbac, make_user):
+    """Reads and writes group `class` and the users s1 and s2 by name; no roles, no other group.
+    `class` also has a member she may not read (hid), and s1 a group (staff) and a role (club)."""
+    rbac.store.create_role(
+        "teacher", ["groups!group=class", "users!user=s1", "users!user=s2", "read:api"]
+    )
+    rbac.store.create_role("club", ["read:lab"])
+    make_user("s1", roles=["club"], groups=["class", "staff"])
+    make_user("s2")
+    make_user("hid", groups=["class", "staff"])
+    return make_user("tess", roles=["teacher"])
+
+
+def member_names(rbac, group: str) -> list[str]:
+    return sorted(rbac.store.get_group(group).members)
+
+
+async def test_a_group_names_only_the_members_its_reader_may_see(teacher, admin):
+    assert (await teacher.get(*USERS, "hid"))[0] == 404  # hid is hidden from tess
+    status, group = await teacher.get(*GROUPS, "class")
+    assert (status, group["members"]) == (200, ["s1"]), group
+    status, page = await teacher.get(*GROUPS)
+    assert status == 200 and [g["members"] for g in page["items"]] == [["s1"]], page
+    _, group = await admin.get(*GROUPS, "class")
+    assert sorted(group["members"]) == ["hid", "s1"]
+
+
+async def test_a_user_names_only_the_groups_and_roles_their_reader_may_see(teacher, admin):
+    assert (await teacher.get(*GROUPS, "staff"))[0] == 404  # staff is hidden from tess
+    status, user = await teacher.get(*USERS, "s1")
+    assert (status, user["groups"], user["roles"]) == (200, ["class"], []), user
+    status, page = await teacher.get(*USERS)
+    assert status == 200
+    users = {user["name"]: user for user in page["items"]}
+    assert (users["s1"]["groups"], users["s1"]["roles"]) == (["class"], [])
+    _, user = await admin.get(*USERS, "s1")
+    assert (sorted(user["groups"]), user["roles"]) == (["class", "staff"], ["club"])
+
+
+async def test_a_group_or_user_changed_or_created_answers_with_what_its_author_may_see(
+    teacher, rbac
+):
+    status, group = await teacher.patch(*GROUPS, "class", body={"description": "Class"})
+    assert (status, group["members"]) == (200, ["s1"]), group
+    status, user = await teacher.patch(*USERS, "s1", body={"display_name": "S. One"})
+    assert (status, user["groups"], user["roles"]) == (200, ["class"], []), user
+    rbac.store.delete_user("s2")
+    status, user = await teacher.post(*USERS, body={"name": "s2", "groups": ["class"]})
+    assert (status, user["groups"], user["roles"]) == (201, ["class"], []), user
+
+
+async def test_members_you_may_not_see_stay_when_you_send_the_members_you_see(teacher, rbac):
+    status, group = await teacher.patch(*GROUPS, "class", body={"members": ["s1", "s2"]})
+    assert (status, sorted(group["members"])) == (200, ["s1", "s2"]), group
+    assert member_names(rbac, "class") == ["hid", "s1", "s2"]
+    status, group = await teacher.patch(*GROUPS, "class", body={"members": []})
+    assert (status, group["members"]) == (200, []), group
+    assert member_names(rbac, "class") == ["hid"]
+
+
+async def test_groups_and_roles_you_may_not_see_stay_when_you_send_the_lists_you_see(teacher, rbac):
+    status, user = await teacher.patch(*USERS, "s1", body={"groups": [], "roles": []})
+    assert (status, user["groups"], user["roles"]) == (200, [], []), user
+    s1 = rbac.store.get_user("s1")
+    assert (s1.groups, s1.roles) == (["staff"], ["club"])
+    status, user = await teacher.patch(*USERS, "s1", body={"groups": ["class"]})
+    assert (status, user["groups"]) == (200, ["class"]), user
+    assert sorted(rbac.store.get_user("s1").groups) == ["class", "staff"]
+
+
+async def test_a_refused_group_deletion_names_no_hidden_member(teacher, rbac):
+    status, payload = await teacher.delete(*GROUPS, "class")
+    assert (status, payload["missing_scope"]) == (403, "write:users"), payload
+    assert "hid" not in payload["message"]
+    assert member_names(rbac, "class") == ["hid", "s1"]
+
+
+async def test_a_refusal_to_take_a_role_through_a_group_names_no_hidden_role(teacher, rbac):
+    rbac.store.create_role("secret", ["read:contents"], groups=["class"])
+    for parts, body in (
+        ((*GROUPS, "class"), {"members": []}),
+        ((*USERS, "s1"), {"groups": []}),
+    ):
+        status, payload = await teacher.patch(*parts, body=body)
+        assert (status, payload["missing_scope"]) == (403, "read:contents"), payload
+        assert "secret" not in payload["message"], payload
+    assert member_names(rbac, "class") == ["hid", "s1"]
+
+
+async def test_ones_own_record_names_all_ones_groups_and_roles(make_user, rbac):
+    """Whoever reads their own record sees every group and role they hold (as /api/rbac/me
+    shows them), whether or not they may read those groups and roles."""
+    rbac.store.create_group("secret-club")
+    rbac.store.create_role("quiet", ["read:lab"])
+    nina = make_user("nina", roles=["quiet"], groups=["secret-club"])
+    status, record = await nina.get("api", "rbac", "users", "nina")
+    assert status == 200, record
+    assert (record["groups"], sorted(record["roles"])) == (["secret-club"], ["quiet"])

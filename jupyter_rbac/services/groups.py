@@ -1,8 +1,13 @@
 """Use cases of groups: list, read, create, change and delete them. Whoever joins a group gains
-its roles' scopes, so a membership change passes the same gate as giving a role."""
+its roles' scopes, so a membership change passes the same gate as giving a role.
+
+A group as the API shows it names only the members and roles its reader may see (`seen_by`): a
+member hidden from someone is, to them, no member, and a complete new list they send keeps it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from ..store import GroupRecord, Page, check_name
@@ -17,13 +22,22 @@ class GroupAdministration(PermissionRules):
         only = None
         if constraints is not None:
             only = frozenset.intersection(*(groups for _names, groups in constraints))
-        return self.store.page_groups(
+        page = self.store.page_groups(
             listing.limit, listing.offset, listing.sort, listing.query, only=only
         )
+        return dataclasses.replace(page, items=[self.group_seen_by(actor, g) for g in page.items])
 
     def get_group(self, actor: Actor, name: str) -> GroupRecord:
         self.require_visible(actor, "groups", group=name)
-        return self.store.get_group(name)
+        return self.group_seen_by(actor, self.store.get_group(name))
+
+    def group_seen_by(self, actor: Actor, group: GroupRecord) -> GroupRecord:
+        """The group with only the members and roles `actor` may read."""
+        return dataclasses.replace(
+            group,
+            members=self.seen_by(actor, "users", group.members),
+            roles=self.seen_by(actor, "roles", group.roles),
+        )
 
     def create_group(
         self,
@@ -40,13 +54,20 @@ class GroupAdministration(PermissionRules):
         self.require_may_move(
             actor, Move(why, users=members, groups=[name], roles=roles, gains=roles)
         )
-        return self.store.create_group(
+        created = self.store.create_group(
             name, check_description(description), actor=actor.name, members=members, roles=roles
         )
+        return self.group_seen_by(actor, created)
 
     def update_group(self, actor: Actor, name: str, changes: Changes) -> GroupRecord:
         self.require(actor, "write", "groups", group=name)
         current = self.store.get_group(name)
+        # the lists are complete as their sender sees them: members and roles hidden from them stay
+        changes = dataclasses.replace(
+            changes,
+            members=self.keeping_hidden(actor, "users", current.members, changes.members),
+            roles=self.keeping_hidden(actor, "roles", current.roles, changes.roles),
+        )
         roles = changes.roles if changes.roles is not None else current.roles
         moved_roles = moved(current.roles, changes.roles)
         if moved_roles:
@@ -64,7 +85,7 @@ class GroupAdministration(PermissionRules):
             move = Move(why, users=members, groups=[name], gains=gains, takes=taken)
             self.require_may_move(actor, move)
         description = changes.description
-        return self.store.update_group(
+        updated = self.store.update_group(
             name,
             description=check_description(description) if description is not None else None,
             members=changes.members,
@@ -72,11 +93,13 @@ class GroupAdministration(PermissionRules):
             actor=actor.name,
             expected_revision=changes.expected_revision,
         )
+        return self.group_seen_by(actor, updated)
 
     def delete_group(self, actor: Actor, name: str, expected_revision: int | None = None) -> None:
         self.require(actor, "write", "groups", group=name)
         # deleting a group takes every member out of it, and its roles from it (and from them)
         group = self.store.get_group(name)
+        self.require_write_unnamed(actor, "users", group.members)  # a refusal names no hidden one
         taken = [role for role in group.roles if role != self.policy.everyone_role]
         move = Move(f"deleting group {name!r}", users=group.members, groups=[name], takes=taken)
         self.require_may_move(actor, move)

@@ -48,20 +48,11 @@ class RoleAdministration(PermissionRules):
         return self.role_seen_by(actor, self.store.get_role(name))
 
     def role_seen_by(self, actor: Actor, role: RoleRecord) -> RoleRecord:
-        """The role with only the holders `actor` may read: one rule with reading a user or group
-        (`may`), so a holder that answers 404 there is not named here either."""
+        """The role with only the holders `actor` may read (`seen_by`)."""
         return dataclasses.replace(
             role,
-            users=[user for user in role.users if self.may(actor, "read", "users", user=user)],
-            groups=[g for g in role.groups if self.may(actor, "read", "groups", group=g)],
-        )
-
-    def hidden_holders(self, actor: Actor, role: RoleRecord) -> tuple[list[str], list[str]]:
-        """The users and groups holding `role` that `actor` may not read."""
-        seen = self.role_seen_by(actor, role)
-        return (
-            [user for user in role.users if user not in seen.users],
-            [group for group in role.groups if group not in seen.groups],
+            users=self.seen_by(actor, "users", role.users),
+            groups=self.seen_by(actor, "groups", role.groups),
         )
 
     def create_role(
@@ -94,13 +85,11 @@ class RoleAdministration(PermissionRules):
         self.require(actor, "write", "roles")
         current = self.store.get_role(name)
         # the lists are complete as their sender sees them: holders hidden from them stay
-        hidden_users, hidden_groups = self.hidden_holders(actor, current)
-        if changes.users is not None and hidden_users:
-            users = [*changes.users, *(u for u in hidden_users if u not in changes.users)]
-            changes = dataclasses.replace(changes, users=users)
-        if changes.groups is not None and hidden_groups:
-            groups = [*changes.groups, *(g for g in hidden_groups if g not in changes.groups)]
-            changes = dataclasses.replace(changes, groups=groups)
+        changes = dataclasses.replace(
+            changes,
+            users=self.keeping_hidden(actor, "users", current.users, changes.users),
+            groups=self.keeping_hidden(actor, "groups", current.groups, changes.groups),
+        )
         scopes = self.validate_scopes(changes.scopes) if changes.scopes is not None else None
         redefined = (
             redefined_field(current.scopes, current.description, scopes, changes.description)
@@ -151,11 +140,8 @@ class RoleAdministration(PermissionRules):
             )
         # deleting takes the role from everyone who holds it; a refusal names no holder the
         # actor may not see (only the unfiltered scope that would do)
-        hidden_users, hidden_groups = self.hidden_holders(actor, role)
-        if any(not self.may(actor, "write", "users", user=user) for user in hidden_users):
-            self.require(actor, "write", "users")
-        if any(not self.may(actor, "write", "groups", group=g) for g in hidden_groups):
-            self.require(actor, "write", "groups")
+        self.require_write_unnamed(actor, "users", role.users)
+        self.require_write_unnamed(actor, "groups", role.groups)
         self.require_may_move(
             actor,
             Move(f"deleting role {name!r}", users=role.users, groups=role.groups, roles=[name]),

@@ -7,7 +7,8 @@
 - nobody changes, strips or deletes a role unless they hold every scope it grants now, and nobody
   takes a role from anyone (directly, by taking them out of a group, or by deleting them or the
   group) unless they could give it;
-- reading one object you may not see answers as if it did not exist.
+- reading one object you may not see answers as if it did not exist, and a record names only the
+  users, groups and roles its reader may see (a list they send back keeps the others).
 
 (The last administrator and an administrator's own role are kept by the store, inside each
 transaction.)
@@ -112,6 +113,43 @@ class PermissionRules:
             what = f"user named {user!r}" if user is not None else f"group named {group!r}"
             raise NotFound(f"no {what}")
 
+    def may_name(self, actor: Actor, action: str, kind: str, name: str) -> bool:
+        """`may` for one user, group or role by name (`kind`: "users", "groups" or "roles"),
+        judged by the filter that kind of object takes (roles take none)."""
+        if kind == "users":
+            return self.may(actor, action, kind, user=name)
+        if kind == "groups":
+            return self.may(actor, action, kind, group=name)
+        return self.may(actor, action, kind)
+
+    def seen_by(self, actor: Actor, kind: str, names: Iterable[str]) -> list[str]:
+        """The names in a record (a role's holders, a group's members, a user's groups and roles)
+        that `actor` may read: one rule with reading that object (`require_visible`), so a name
+        that answers 404 there is not shown here either."""
+        return [name for name in names if self.may_name(actor, "read", kind, name)]
+
+    def hidden_from(self, actor: Actor, kind: str, names: Iterable[str]) -> list[str]:
+        """The names `actor` may not read (the rest of `seen_by`)."""
+        return [name for name in names if not self.may_name(actor, "read", kind, name)]
+
+    def keeping_hidden(
+        self, actor: Actor, kind: str, current: Iterable[str], wanted: Iterable[str] | None
+    ) -> list[str] | None:
+        """A complete new list as its sender sees it: the names of `current` hidden from them stay
+        (nobody takes out what they cannot see, nor learns it from a refusal). None: not given."""
+        if wanted is None:
+            return None
+        wanted = list(wanted)
+        kept = [name for name in self.hidden_from(actor, kind, current) if name not in wanted]
+        return [*wanted, *kept] if kept else wanted
+
+    def require_write_unnamed(self, actor: Actor, kind: str, names: Iterable[str]) -> None:
+        """Before a change touches these objects: if one hidden from `actor` may not be written,
+        the refusal names only the unfiltered scope that would do, never that object."""
+        hidden = self.hidden_from(actor, kind, names)
+        if any(not self.may_name(actor, "write", kind, name) for name in hidden):
+            self.require(actor, "write", kind)
+
     def require_held(self, actor: Actor, scopes: Iterable[str], why: str) -> None:
         """No escalation: `actor` must hold every scope they hand out."""
         missing = self.first_not_held(actor, scopes)
@@ -157,8 +195,10 @@ class PermissionRules:
             self.require(actor, "write", "users")
         missing = self.first_not_held(actor, self.store.snapshot().roles.get(role, ()))
         if missing is not None:
+            # a role taken through a group or a deletion may be one the actor may not see
+            what = f"role {role!r}" if self.may_name(actor, "read", "roles", role) else "a role"
             raise Forbidden(
-                f"Forbidden: role {role!r} grants {missing!r}, which you do not hold yourself: only"
+                f"Forbidden: {what} grants {missing!r}, which you do not hold yourself: only"
                 " someone who holds every scope of a role may change it, delete it, or give or take it",
                 missing_scope=missing,
             )

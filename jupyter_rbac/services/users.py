@@ -1,8 +1,13 @@
 """Use cases of users: list, read, create (directly or by invitation), change and delete them;
-a user's effective permissions, and the question "may this user do this?" (`check`)."""
+a user's effective permissions, and the question "may this user do this?" (`check`).
+
+A user as the API shows them names only the groups and roles their reader may see (`seen_by`):
+a group or role hidden from someone is, to them, none, and a complete new list they send keeps it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from ..errors import Conflict, InvalidInput, NotFound
@@ -33,7 +38,7 @@ class UserAdministration(PermissionRules):
         ):
             raise InvalidInput(f"group: no group named {group!r}")
         only = owner_constraints(actor.permissions, "read", "users")
-        return self.store.page_users(
+        page = self.store.page_users(
             listing.limit,
             listing.offset,
             listing.sort,
@@ -42,10 +47,22 @@ class UserAdministration(PermissionRules):
             group=group,
             only=only,
         )
+        return dataclasses.replace(page, items=[self.user_seen_by(actor, u) for u in page.items])
 
     def get_user(self, actor: Actor, name: str) -> UserEntry:
         self.require_visible(actor, "users", user=name)
-        return self.store.get_user(name)
+        return self.user_seen_by(actor, self.store.get_user(name))
+
+    def user_seen_by(self, actor: Actor, user: UserEntry) -> UserEntry:
+        """The user with only the groups and roles `actor` may read; one's own record whole
+        (/api/rbac/me shows them all anyway)."""
+        if user.name == actor.name:
+            return user
+        return dataclasses.replace(
+            user,
+            groups=self.seen_by(actor, "groups", user.groups),
+            roles=self.seen_by(actor, "roles", user.roles),
+        )
 
     def create_user(
         self,
@@ -57,9 +74,10 @@ class UserAdministration(PermissionRules):
     ) -> UserEntry:
         roles, groups = list(roles), list(groups)
         self.check_user_creation(actor, name, roles, groups)
-        return self.store.create_user(
+        created = self.store.create_user(
             name, check_display_name(display_name), actor=actor.name, roles=roles, groups=groups
         )
+        return self.user_seen_by(actor, created)
 
     def check_user_creation(
         self, actor: Actor, name: str, roles: list[str], groups: list[str]
@@ -82,6 +100,12 @@ class UserAdministration(PermissionRules):
     def update_user(self, actor: Actor, name: str, changes: Changes) -> UserEntry:
         self.require(actor, "write", "users", user=name)
         current = self.store.get_user(name)
+        # the lists are complete as their sender sees them: groups and roles hidden from them stay
+        changes = dataclasses.replace(
+            changes,
+            roles=self.keeping_hidden(actor, "roles", current.roles, changes.roles),
+            groups=self.keeping_hidden(actor, "groups", current.groups, changes.groups),
+        )
         roles = moved(current.roles, changes.roles)
         if roles:
             added = [r for r in roles if r not in current.roles]
@@ -101,7 +125,7 @@ class UserAdministration(PermissionRules):
             )
             self.require_may_move(actor, move)
         display_name = changes.display_name
-        return self.store.update_user(
+        updated = self.store.update_user(
             name,
             display_name=check_display_name(display_name) if display_name is not None else None,
             roles=changes.roles,
@@ -109,6 +133,7 @@ class UserAdministration(PermissionRules):
             actor=actor.name,
             expected_revision=changes.expected_revision,
         )
+        return self.user_seen_by(actor, updated)
 
     def delete_user(self, actor: Actor, name: str, expected_revision: int | None = None) -> None:
         self.require(actor, "write", "users", user=name)
