@@ -232,7 +232,10 @@ class RBACExtension(ExtensionApp):
         for execute:kernels, Python's working folder off the import path, the Hub's token only in
         the owner's (JUPYTERHUB_USER) processes, and the code of users without `all` inside a
         sandbox built from their scopes (c.RBAC.sandbox)."""
-        rule = EnvironmentRule(owner=os.environ.get("JUPYTERHUB_USER", ""))
+        rule = EnvironmentRule(
+            owner=os.environ.get("JUPYTERHUB_USER", ""),
+            denied=tuple(self.rbac.kernel_environment_deny),
+        )
         url = self.store.engine.url
         database = url.database if url.get_backend_name() == "sqlite" else None
         places = places_of_server(self.serverapp, database)

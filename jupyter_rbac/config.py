@@ -304,3 +304,12 @@ class RBAC(LoggingConfigurable):
                 f"c.RBAC.kernel_ports {text!r} must hold at least 5 ports (a kernel has 5)"
             )
         return f"{first}-{last}"
+
+    kernel_environment_deny = List(
+        Unicode(),
+        config=True,
+        help="""More environment variables the kernels and terminals of everyone but the server's
+        owner start without: names or patterns ("AWS_*", "*_PASSWORD"). Always left out: the Hub's
+        token and the Hub's variables that grant anything, JUPYTER_TOKEN, and any variable whose
+        value is a URL with a password in it.""",
+    )

@@ -30,12 +30,26 @@ def hub_environment(monkeypatch):
     monkeypatch.setenv("JUPYTERHUB_USER", "alice")
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", HUB_SECRET)
     monkeypatch.setenv("JPY_API_TOKEN", HUB_SECRET)
+    # and what else a server's environment may hold that gives rights
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+
+
+SECRETS = {
+    "JUPYTER_TOKEN": HUB_SECRET,
+    "JUPYTERHUB_OAUTH_ACCESS_TOKEN": HUB_SECRET,  # a Hub variable that is no place
+    "RBAC_DATABASE": f"postgresql+psycopg://rbac:{HUB_SECRET}@db/rbac",
+    "AWS_SECRET_ACCESS_KEY": HUB_SECRET,  # in c.RBAC.kernel_environment_deny below
+}
+PLACES = {"JUPYTERHUB_API_URL": "http://hub:8081/hub/api", "HARMLESS": "https://example.org/x"}
 
 
 @pytest.fixture
-def rbac_config(hub_environment):
+def rbac_config(hub_environment, monkeypatch):
     """Set before the server starts: it reads its environment once."""
-    return {}
+    for name, value in PLACES.items():
+        monkeypatch.setenv(name, value)
+    return {"kernel_environment_deny": ["AWS_*"]}
 
 
 @pytest.fixture
@@ -131,6 +145,19 @@ async def test_a_visitors_kernel_gets_no_hub_token_back_when_its_session_moves(e
     kernel_id = session["kernel"]["id"]
     assert (await editor.post("api", "kernels", kernel_id, "restart"))[0] == 200
     assert await run_code(editor, kernel_id, PRINT_HUB_TOKENS) == "None None"
+
+
+async def test_a_visitors_kernel_and_terminal_start_without_the_servers_secrets(editor, alice):
+    names = sorted(SECRETS) + sorted(PLACES)
+    code = f"import os; print(' '.join(str(os.environ.get(n)) for n in {names!r}))"
+    kept = dict(zip(names, (await run_code(editor, await start_kernel(editor), code)).split()))
+    assert {name: kept[name] for name in SECRETS} == dict.fromkeys(SECRETS, "None")
+    assert {name: kept[name] for name in PLACES} == PLACES
+    printed = await shell_prints(editor, "env | grep -c some-secret || true")
+    assert printed.split()[-1] == "0"
+    # the owner's own keep everything
+    owners = dict(zip(names, (await run_code(alice, await start_kernel(alice), code)).split()))
+    assert {name: owners[name] for name in SECRETS} == SECRETS
 
 
 async def test_the_owners_kernel_keeps_the_hub_token(alice):
