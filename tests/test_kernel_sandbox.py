@@ -16,6 +16,7 @@ import os
 import sys
 import textwrap
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -106,8 +107,10 @@ async def test_a_runners_kernel_reaches_no_jupyter_state(
         "another kernel's connection file": others_connection,
         "runtime folder": str(jp_runtime_dir),
     }
-    if jp_serverapp.cookie_secret_file and os.path.exists(jp_serverapp.cookie_secret_file):
-        secrets["cookie secret"] = jp_serverapp.cookie_secret_file
+    cookie_secret = Path(jp_serverapp.cookie_secret_file)  # in the runtime folder, by default
+    if not cookie_secret.exists():  # this test server keeps it in memory: written as a server does
+        cookie_secret.write_bytes(jp_serverapp.cookie_secret)
+    secrets["cookie secret"] = str(cookie_secret)
     for what, path in secrets.items():
         code = attempt(
             f"import os\np = {path!r}\nprint(os.listdir(p) if os.path.isdir(p) else open(p, 'rb').read()[:1])"
