@@ -130,6 +130,23 @@ async def test_jupyter_rbac_run_from_a_kernel_grants_nothing(runner, folders, rb
     assert "admin" not in rbac.store.get_user("rita").roles
 
 
+async def test_a_kernel_holds_no_capability_and_reads_no_other_process(runner, folders):
+    """A server run as root would hand its kernels root's capabilities, which Landlock does not
+    confine (an outside tester sniffed other users' tokens with a packet socket and read the
+    server's environment): the launcher drops them all."""
+    kernel = await start_kernel(runner)
+    code = (
+        "import re\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(sorted(set(re.findall(r'^Cap(?:Prm|Eff|Bnd|Amb):\\s+(\\w+)', status, re.M))))"
+    )
+    assert await run_code(runner, kernel, code) == "['0000000000000000']"
+    packets = attempt("import socket\nsocket.socket(socket.AF_PACKET, socket.SOCK_RAW)")
+    assert await run_code(runner, kernel, packets) == "refused"
+    environ = attempt(f"print(open('/proc/{os.getpid()}/environ', 'rb').read()[:1])")
+    assert await run_code(runner, kernel, environ) == "refused"
+
+
 async def test_a_kernel_cannot_signal_the_server(runner, folders):
     kernel = await start_kernel(runner)
     code = attempt(f"import os, signal\nos.kill({os.getpid()}, 0)\nprint('reached')")
@@ -206,6 +223,20 @@ async def test_programs_keep_their_state_in_the_users_home(runner, folders):
     assert await run_code(runner, kernel, code) == "True []"
 
 
+async def test_a_user_made_again_by_a_deleted_users_name_starts_with_an_empty_home(
+    runner, folders, rbac, make_user
+):
+    kernel = await start_kernel(runner)
+    planted = "import os; open(os.path.expanduser('~/planted'), 'w').write('x'); print('ok')"
+    assert await run_code(runner, kernel, planted) == "ok"
+    assert (await runner.delete("api", "kernels", kernel))[0] == 204
+    rbac.store.delete_user("rita", actor="admin")
+    again = make_user("rita", roles=["runner"])
+    kernel = await start_kernel(again)
+    code = "import os; print(os.path.exists(os.path.expanduser('~/planted')))"
+    assert await run_code(again, kernel, code) == "False"
+
+
 # -- an editor: writes everywhere the REST API lets them, never Jupyter's state --------------------
 
 
@@ -233,6 +264,12 @@ async def test_an_editors_terminal_is_confined_as_their_kernels_are(editor, fold
     assert "Permission denied" in printed and "got-it" not in printed
     printed = await shell_prints(editor, f"kill -0 {os.getpid()} && echo signalled")
     assert "signalled" not in printed
+    # every terminal of the machine is in /dev/pts: none but its own is any terminal's business
+    printed = await shell_prints(editor, "ls /dev/pts && echo listed")
+    assert "Permission denied" in printed and "listed" not in printed
+    # and no capability passes on, though this server may run as root
+    printed = await shell_prints(editor, "grep -E '^Cap(Prm|Eff|Bnd|Amb)' /proc/self/status")
+    assert printed.split()[1::2] == ["0000000000000000"] * 4, printed
     printed = await shell_prints(
         editor, f"echo $HOME; {sys.executable} -c 'import sys; print(sys.version_info[0])'"
     )

@@ -94,3 +94,15 @@ def test_single_files_are_given_only_if_they_are_files(home):
     rules = rules_for(places_of(home), folders, "ann")
     assert rules.files_write == (str(home / "notes.txt"),)
     assert rules.files_read == ()
+
+
+def test_a_folder_reached_through_a_link_inside_the_served_folder_is_not_given(home):
+    """Whoever may write `projects/` could point `projects/x` at someone else's home: the rule for
+    `projects/x` would follow it (an outside tester's finding). A link on the way gives nothing."""
+    (home / "projects").mkdir()
+    (home / "projects" / "x").symlink_to(home / "home" / "bob")
+    (home / "projects" / "notes.md").symlink_to(home / "notes.txt")
+    folders = CodeFolders(write=("projects/x",), write_files=("projects/notes.md",))
+    rules = rules_for(places_of(home), folders, "ann")
+    assert not any(p.startswith(str(home / "home")) for p in rules.read_write)
+    assert rules.files_write == ()

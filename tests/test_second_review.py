@@ -54,6 +54,18 @@ async def test_an_export_through_a_link_is_judged_where_the_link_leads(ann, expo
     assert SECRET not in json.dumps(body)
 
 
+@pytest.mark.parametrize("exporter", ["webpdf", "pdf", "qtpdf", "qtpng"])
+async def test_an_export_through_a_browser_or_tex_needs_execute_server(ann, exporter):
+    """These exporters run a browser or TeX on the notebook as the server's user, outside any
+    sandbox: webpdf loads it as a file:// page, where an iframe reads any local file (an outside
+    tester's finding). Only whoever may run anything as the server (`execute:server`) uses them."""
+    for method, body in (("get", None), ("post", {"name": "nb", "content": {}})):
+        kwargs = {} if body is None else {"body": body}
+        path = ("nbconvert", exporter, "home", "ann", "nb.ipynb")[: 5 if body is None else 2]
+        status, refused = await getattr(ann, method)(*path, **kwargs)
+        assert (status, refused["missing_scope"]) == (403, "execute:server"), refused
+
+
 async def test_an_export_tells_a_hidden_file_from_a_missing_one_nowhere(ann):
     hidden = await ann.get("nbconvert", "html", "home", "ann", "lnkbob", "secret.txt")
     missing = await ann.get("nbconvert", "html", "home", "ann", "lnkbob", "nonexistent.txt")

@@ -100,6 +100,15 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
     _scope(r"/kernelspecs/.*", "kernelspecs", "kernel types' logos and resources", True),
     _scope(r"/api/config/.*", "config", "frontend configuration", True),
     _scope(r"/api/nbconvert", "nbconvert", "export formats", True),
+    # these exporters run a browser or TeX on the notebook as the server's user, outside any
+    # sandbox (webpdf loads it as a file:// page: an iframe there reads any local file)
+    _scope(
+        r"/nbconvert/(webpdf|pdf|qtpdf|qtpng)(/.*)?",
+        "server",
+        "exporting through a browser or TeX, which runs unconfined",
+        GET="execute",
+        POST="execute",
+    ),
     _scope(r"/nbconvert/.*", "nbconvert", "exporting a notebook", True),
     _scope(r"/api/events", "events", "emitting events", True),
     _scope(r"/api/events/subscribe", "events", "the event stream websocket", True),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
+from .capabilities import drop_all
 from .landlock import DEVICE, READ_EXECUTE, READ_ONLY, READ_WRITE, FileAccess, Sandbox
 from .plan import PLAN_VARIABLE, SandboxPlan
 from .seccomp import refuse_tcp_fast_open
@@ -88,6 +89,7 @@ def enter(plan: SandboxPlan, environ: dict[str, str]) -> list[str]:
         sandbox.scope_abstract_unix_sockets()
     for first, last in plan.tcp_denied:
         sandbox.deny_tcp(first, last)
+    drop_all()  # Landlock does not confine capabilities: a root server's would pass on
     sandbox.apply()
     if sandbox.tcp_denied:  # Fast Open connects where Landlock does not look
         why = refuse_tcp_fast_open()

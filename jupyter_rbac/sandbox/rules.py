@@ -28,7 +28,9 @@ SYSTEM_SOFTWARE = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32
 # /proc of another sandbox or of the server stays closed: Landlock refuses ptrace across
 # domains, and reading another process's environ or memory needs ptrace rights.
 SYSTEM_READABLE = ("/etc", "/proc", "/sys", "/run/systemd/resolve")
-# Read and write: devices every program may use, and shared memory (multiprocessing).
+# Read and write: devices every program may use (/dev/tty is a process's own terminal), and shared
+# memory (multiprocessing). Never /dev/pts: every terminal on the machine is there, and one opened
+# read-write is read as its user types and written into as if typed.
 SYSTEM_DEVICES = (
     "/dev/null",
     "/dev/zero",
@@ -36,8 +38,6 @@ SYSTEM_DEVICES = (
     "/dev/random",
     "/dev/urandom",
     "/dev/tty",
-    "/dev/ptmx",
-    "/dev/pts",
     "/dev/shm",
 )
 
@@ -51,9 +51,11 @@ class ServerPlaces:
     homes: str  # each user's private HOME and TMPDIR live beneath (inside a protected folder)
     software: tuple[str, ...] = ()  # read and execute, besides SYSTEM_SOFTWARE
 
-    def home_of(self, user: str) -> tuple[str, str]:
-        """(HOME, TMPDIR) of `user`'s code: private, one pair per user."""
-        mine = Path(self.homes) / quote(user, safe="")
+    def home_of(self, user: str, record_key: str | None = None) -> tuple[str, str]:
+        """(HOME, TMPDIR) of `user`'s code: private, one pair per user record (a user deleted and
+        made again by the same name starts with an empty home, not what the first one left)."""
+        name = quote(user, safe="") + (f"-{record_key}" if record_key else "")
+        mine = Path(self.homes) / name
         return str(mine / "home"), str(mine / "tmp")
 
 
@@ -92,6 +94,7 @@ def rules_for(
     user: str,
     read_also: Iterable[str] = (),
     files_read_also: Iterable[str] = (),
+    record_key: str | None = None,
 ) -> SandboxRules:
     """The rules of a process `user` starts: their folders, the software, their home.
 
@@ -101,7 +104,7 @@ def rules_for(
     """
     root = os.path.realpath(places.root)
     protected = tuple(os.path.realpath(p) for p in places.protected)
-    home, tmp = places.home_of(user)
+    home, tmp = places.home_of(user, record_key)
     read_write = [p for f in folders.write for p in _given(root, f, protected)]
     read_only = [p for f in folders.read for p in _given(root, f, protected)]
     files_write = [p for f in folders.write_files if (p := _single_file(root, f, protected))]
@@ -134,17 +137,21 @@ def rules_for(
 def _given(root: str, folder: str, protected: tuple[str, ...]) -> list[str]:
     """The rules for one folder code was given ("" the served folder): its real path if it lies
     in the served folder, split around what is protected (the served folder always split)."""
-    path = os.path.realpath(os.path.join(root, folder))
-    if not _within(path, root) or not os.path.isdir(path):
-        return []  # a link out of the served folder, or nothing there (yet)
+    lexical = os.path.normpath(os.path.join(root, folder))
+    path = os.path.realpath(lexical)
+    if path != lexical or not os.path.isdir(path):
+        # a link on the way (anyone who may write its folder chooses where it leads, and the
+        # Contents API refuses the path too), or nothing there (yet)
+        return []
     if path == root:
         return [p for entry in _visible_entries(root) for p in _outside(entry, protected, True)]
     return _outside(path, protected, hide=True)
 
 
 def _single_file(root: str, path: str, protected: tuple[str, ...]) -> str | None:
-    real = os.path.realpath(os.path.join(root, path))
-    if not _within(real, root) or not os.path.isfile(real):
+    lexical = os.path.normpath(os.path.join(root, path))
+    real = os.path.realpath(lexical)
+    if real != lexical or not os.path.isfile(real):  # a link, or not a file (yet)
         return None
     if any(_within(real, p) for p in protected):
         return None

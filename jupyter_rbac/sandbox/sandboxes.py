@@ -142,7 +142,10 @@ class Sandboxes:
         if not self.confines:
             raise NoSandbox(what)
         folders = code_folders(launch.permissions)
-        rules = rules_for(self.places, folders, launch.username, read_also, files_read_also)
+        record_key = self.policy.store.record_key_of(launch.username)
+        rules = rules_for(
+            self.places, folders, launch.username, read_also, files_read_also, record_key
+        )
         plan = SandboxPlan(
             read_write=list(rules.read_write),
             read_only=list(rules.read_only),
