@@ -2,7 +2,7 @@
 
 A user without `all` starts kernels through the launcher (`python -m jupyter_rbac.sandbox --
 KERNEL ARGV`, jupyter_rbac/sandbox/__main__.py): it enters a Landlock domain built from the
-user's plan (`Sandboxes.plan_for`), then runs the kernel in its place. Measured here, both
+user's plan (`Sandboxes.plan_for`), then runs the kernel as its child (and ends with it all it started). Measured here, both
 variants through the server's kernel provisioner (`rbac-sandbox-provisioner`, ports from a range
 of its own) and alternated in one run (A B A B ...):
 

@@ -80,20 +80,20 @@ async def test_a_change_that_does_not_concern_the_connection_keeps_it_open(
 async def test_taking_the_role_closes_a_terminal_before_it_runs_anything(
     admin, editor, jp_root_dir
 ):
+    work = jp_root_dir / "work"  # the served folder's own entries exist before the terminal does
+    work.mkdir()
     status, terminal = await editor.post("api", "terminals")
     assert status == 200, terminal
     shell = await editor.websocket("terminals", "websocket", terminal["name"])
     try:
-        await shell.write_message(
-            json.dumps(["stdin", f"echo opened > {jp_root_dir}/opened.txt\r"])
-        )
-        await _wait_for(lambda: (jp_root_dir / "opened.txt").exists())
+        await shell.write_message(json.dumps(["stdin", f"echo opened > {work}/opened.txt\r"]))
+        await _wait_for(lambda: (work / "opened.txt").exists())
         status, _ = await admin.patch("api", "rbac", "users", "eddie", body={"roles": []})
         assert status == 200
-        await shell.write_message(json.dumps(["stdin", f"echo after > {jp_root_dir}/after.txt\r"]))
+        await shell.write_message(json.dumps(["stdin", f"echo after > {work}/after.txt\r"]))
         assert await until_closed(shell) == (1008, "you need the scope read:terminals")
         await asyncio.sleep(0.5)  # what a shell would take to run it, had it got the line
-        assert not (jp_root_dir / "after.txt").exists()
+        assert not (work / "after.txt").exists()
     finally:
         shell.close()
         await admin.delete("api", "terminals", terminal["name"])

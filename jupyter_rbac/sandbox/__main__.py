@@ -2,10 +2,11 @@
 
 It reads the plan from $JUPYTER_RBAC_SANDBOX (and takes it out of PROGRAM's environment), makes
 the private HOME and TMPDIR, enters the Landlock domain (folders, IPC scopes, TCP ports), then
-executes PROGRAM in its place (same process id, so the server's signals reach it). It fails
-closed: without Landlock, without a plan, or on any error, it prints one line to stderr and exits
-with status 126, never running PROGRAM unconfined. Standard library only: it runs before every
-kernel and terminal.
+runs PROGRAM as its child and stays (see reaper.py): it passes the server's signals on, and when
+PROGRAM ends, or the server ends it, it ends everything PROGRAM started, daemons included. It
+fails closed: without Landlock, without a plan, or on any error, it prints one line to stderr and
+exits with status 126, never running PROGRAM unconfined. Standard library only: it runs beside
+every kernel and terminal.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import sys
 from .capabilities import drop_all
 from .landlock import DEVICE, READ_EXECUTE, READ_ONLY, READ_WRITE, FileAccess, Sandbox
 from .plan import PLAN_VARIABLE, SandboxPlan
+from .reaper import REFUSED, Supervised
 from .seccomp import refuse_tcp_fast_open
 
-REFUSED = 126  # the shell's "found but cannot run"
 # Where programs keep their own state, if set, else beneath HOME. The server's values name its
 # folders, which the program may not reach (IPython would not start): with a private HOME they go.
 HOME_STATE = (
@@ -99,7 +100,8 @@ def enter(plan: SandboxPlan, environ: dict[str, str]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    """Run the program in `argv` (after "--") in its sandbox; returns only if it could not."""
+    """Run the program in `argv` (after "--") in its sandbox; returns its exit status, or
+    REFUSED if it could not start."""
     environ = dict(os.environ)
     text = environ.pop(PLAN_VARIABLE, None)
     try:
@@ -108,17 +110,18 @@ def main(argv: list[str]) -> int:
         program = argv[1:]
         if text is None:
             raise Refused(f"no sandbox plan in ${PLAN_VARIABLE}")
-        skipped = enter(SandboxPlan.from_json(text), environ)
+        plan = SandboxPlan.from_json(text)
+        skipped = enter(plan, environ)
     except Exception as error:  # noqa: BLE001  # whatever it was, the program must not start
         _say(f"not starting the program: {error}")
         return REFUSED
     if skipped:
         _say("skipped " + "; ".join(skipped))
     try:
-        os.execvpe(program[0], program, environ)
-    except OSError as error:
-        _say(f"cannot run {program[0]}: {error.strerror}")
-    return REFUSED
+        return Supervised(program, environ, shield=plan.scope_ipc).run()
+    except OSError as error:  # e.g. no subreaper: its program (if started) dies with it
+        _say(f"cannot run {program[0]}: {error}")
+        return REFUSED
 
 
 def _say(line: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +19,8 @@ from .folders import CodeFolders
 from .sandboxes import Confined, Sandboxes
 
 ACTOR = "system"
+# How long a launcher is given to end its kernel and what it started before it is killed.
+LAUNCHER_GRACE = 2.0
 
 
 class SandboxWatch:
@@ -76,8 +79,23 @@ class SandboxWatch:
         if confined.kind == "kernel":
             kernels = self._settings.get("kernel_manager")
             if kernels is not None and confined.name in kernels:
-                await kernels.shutdown_kernel(confined.name, now=True)
+                await _end_kernel(kernels, confined.name)
         else:
             terminals = self._settings.get("terminal_manager")
             if terminals is not None and confined.name in terminals.terminals:
+                # SIGHUP to the launcher first, which ends all the terminal started
                 await terminals.terminate(confined.name, force=True)
+
+
+async def _end_kernel(kernels: Any, kernel_id: str) -> None:
+    """End a kernel now, and all it started: SIGTERM to its launcher, which ends the kernel and
+    every process it started (see reaper.py), then the kernel manager's own shutdown. Not a
+    shutdown request (a kernel may ignore it for seconds), nor a SIGKILL first (the launcher
+    must live to end the daemons)."""
+    provisioner = getattr(kernels.get_kernel(kernel_id), "provisioner", None)
+    if provisioner is not None and provisioner.has_process:
+        await provisioner.send_signal(signal.SIGTERM)
+        deadline = asyncio.get_running_loop().time() + LAUNCHER_GRACE
+        while await provisioner.poll() is None and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.02)
+    await kernels.shutdown_kernel(kernel_id, now=True)
