@@ -274,6 +274,9 @@ async def test_an_editors_terminal_is_confined_as_their_kernels_are(editor, fold
         editor, f"echo $HOME; {sys.executable} -c 'import sys; print(sys.version_info[0])'"
     )
     assert printed.split()[-1] == "3" and "rbac-sandbox" in printed
+    # a login shell keeps the server's PATH, whose Python is the kernels' (not /etc/profile's)
+    printed = await shell_prints(editor, "bash -lc 'command -v python3'")
+    assert printed == str(Path(sys.executable).parent / "python3"), printed
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ every kernel and terminal.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 
 from .capabilities import drop_all
@@ -96,7 +97,32 @@ def enter(plan: SandboxPlan, environ: dict[str, str]) -> list[str]:
         why = refuse_tcp_fast_open()
         if why is not None:
             sandbox.skipped.append(f"refusing TCP Fast Open: {why}")
+    if plan.home is not None:
+        seed_profile(plan.home, environ.get("PATH", ""))
     return sandbox.skipped
+
+
+def seed_profile(home: str, path: str) -> None:
+    """A new private HOME gets a `.profile` that keeps the server's PATH: a login shell (a
+    terminal's) would otherwise take /etc/profile's, without the server's Python. Written inside
+    the sandbox, only if no such file is there (O_EXCL: nor a link one planted)."""
+    if not path:
+        return
+    try:
+        fd = os.open(
+            os.path.join(home, ".profile"),
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+            0o600,
+        )
+    except OSError:
+        return  # there already: the user's own
+    with os.fdopen(fd, "w") as profile:
+        profile.write(
+            "# Written once by jupyter-rbac's sandbox (yours to change): the server's PATH, which\n"
+            "# a login shell's /etc/profile would replace.\n"
+            f"export PATH={shlex.quote(path)}\n"
+            'if [ -n "$BASH_VERSION" ] && [ -f "$HOME/.bashrc" ]; then . "$HOME/.bashrc"; fi\n'
+        )
 
 
 def main(argv: list[str]) -> int:
