@@ -103,7 +103,8 @@ def rules_for(
     are named exactly, so nothing beside them comes with them.
     """
     root = os.path.realpath(places.root)
-    protected = tuple(os.path.realpath(p) for p in places.protected)
+    # what is not there needs no leaving out (a folder is split around each protected path in it)
+    protected = tuple(os.path.realpath(p) for p in places.protected if os.path.lexists(p))
     home, tmp = places.home_of(user, record_key)
     read_write = [p for f in folders.write for p in _given(root, f, protected)]
     read_only = [p for f in folders.read for p in _given(root, f, protected)]

@@ -35,7 +35,8 @@ _RUN_LAUNCHER = (
     f"import sys; sys.path.insert(0, {_PACKAGES!r});"
     " from jupyter_rbac.sandbox.__main__ import main; sys.exit(main(sys.argv[1:]))"
 )
-LAUNCHER = (sys.executable, "-I", "-c", _RUN_LAUNCHER, "--")
+# -S as well: no site-packages' .pth files run (nor cost their time); this package is found by path
+LAUNCHER = (sys.executable, "-I", "-S", "-c", _RUN_LAUNCHER, "--")
 
 
 class NoSandbox(web.HTTPError):
