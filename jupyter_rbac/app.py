@@ -41,6 +41,7 @@ from .sandbox.launch import install_on_kernels, install_on_terminals
 from .sandbox.places import places_of_server
 from .sandbox.provisioner import use_the_sandbox_provisioner
 from .sandbox.sandboxes import Sandboxes
+from .sandbox.server_code import keep_the_served_folder_out
 from .sandbox.watch import SandboxWatch
 from .services import FirstAdmin, RBACService
 from .services.accounts import AccountService, AccountSettings
@@ -164,6 +165,7 @@ class RBACExtension(ExtensionApp):
             self.log.info(
                 "jupyter-rbac: the contents manager keeps no files on a disk; paths are judged as API paths"
             )
+        keep_the_served_folder_out(serverapp, self.log)
         self._launch_by_the_sandbox()
         # judges websockets that receive nothing (see enforcement/websockets.py), and shuts down what
         # deleted users left running (see listings.DepartedOwners)

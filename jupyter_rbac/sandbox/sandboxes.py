@@ -144,9 +144,15 @@ class Sandboxes:
             raise NoSandbox(what)
         folders = code_folders(launch.permissions)
         record_key = self.policy.store.record_key_of(launch.username)
-        rules = rules_for(
-            self.places, folders, launch.username, read_also, files_read_also, record_key
-        )
+        try:
+            rules = rules_for(
+                self.places, folders, launch.username, read_also, files_read_also, record_key
+            )
+        except OSError as error:  # a folder changed under the look (a link swapped in and out)
+            raise web.HTTPError(
+                409,
+                f"the folders of this sandbox changed while it was being built; try again ({error.strerror})",
+            ) from error
         plan = SandboxPlan(
             read_write=list(rules.read_write),
             read_only=list(rules.read_only),
