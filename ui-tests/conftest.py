@@ -213,9 +213,9 @@ def server_root(tmp_path) -> Path:
 
 
 @pytest.fixture
-def policy(tmp_path, jupyter_env) -> tuple[str, dict[str, str]]:
-    """A policy database prepared with the CLI before the server starts: admin `boss`, viewer
-    `vera`, editor `eddie`; returns its URL and vera's and eddie's API tokens."""
+def rbac_cli(tmp_path, jupyter_env):
+    """`jupyter rbac ARGS...` on the test's policy database, as its administrator runs it: its
+    output (it must succeed). Usable before the server starts, and while it runs."""
     db_url = f"sqlite:///{tmp_path / 'rbac.sqlite'}"
 
     def cli(*args: str) -> str:
@@ -230,6 +230,15 @@ def policy(tmp_path, jupyter_env) -> tuple[str, dict[str, str]]:
         assert result.returncode == 0, f"jupyter rbac {' '.join(args)}:\n{result.stderr}"
         return result.stdout
 
+    cli.db_url = db_url
+    return cli
+
+
+@pytest.fixture
+def policy(rbac_cli) -> tuple[str, dict[str, str]]:
+    """A policy database prepared with the CLI before the server starts: admin `boss`, viewer
+    `vera`, editor `eddie`; returns its URL and vera's and eddie's API tokens."""
+    db_url, cli = rbac_cli.db_url, rbac_cli
     cli("init", "--admin", "boss")
     cli("user", "create", "vera", "--role", "viewer")
     cli("user", "create", "eddie", "--role", "editor")

@@ -5,8 +5,6 @@ authorized as themselves."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 from lab_page import JupyterLabPage
 from playwright.sync_api import expect
@@ -18,41 +16,18 @@ PEOPLE = {
 }
 
 
-def invite(lab_server, policy, jupyter_env, username: str) -> str:
+def invite(lab_server, rbac_cli, username: str) -> str:
     """`jupyter rbac invite` from a shell, as an administrator does; returns the link."""
-    db_url, _ = policy
     display_name, role, _ = PEOPLE[username]
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "jupyter_rbac.cli",
-            "--db-url",
-            db_url,
-            "invite",
-            username,
-            "--display-name",
-            display_name,
-            "--role",
-            role,
-            "--url",
-            lab_server.url,
-        ],
-        env=jupyter_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    link = result.stdout.strip()
-    assert link.startswith(f"{lab_server.url}/rbac/invite?code="), result
+    link = rbac_cli(
+        "invite", username, "--display-name", display_name, "--role", role, "--url", lab_server.url
+    ).strip()
+    assert link.startswith(f"{lab_server.url}/rbac/invite?code="), link
     return link
 
 
-def test_invited_people_sign_in_and_act_as_themselves(
-    browser, lab_server, policy, jupyter_env, tmp_path
-):
-    links = {name: invite(lab_server, policy, jupyter_env, name) for name in PEOPLE}
+def test_invited_people_sign_in_and_act_as_themselves(browser, lab_server, rbac_cli, tmp_path):
+    links = {name: invite(lab_server, rbac_cli, name) for name in PEOPLE}
     for username, (display_name, role, password) in PEOPLE.items():
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         context.set_default_timeout(15_000)
@@ -97,8 +72,8 @@ def test_invited_people_sign_in_and_act_as_themselves(
         context.close()
 
 
-def test_a_wrong_password_is_refused_on_the_login_page(browser, lab_server, policy, jupyter_env):
-    link = invite(lab_server, policy, jupyter_env, "bob")
+def test_a_wrong_password_is_refused_on_the_login_page(browser, lab_server, rbac_cli):
+    link = invite(lab_server, rbac_cli, "bob")
     context = browser.new_context()
     try:
         lab = JupyterLabPage(context.new_page(), lab_server.url)

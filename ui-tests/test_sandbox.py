@@ -3,29 +3,14 @@ when a policy change stops a kernel of theirs, JupyterLab says so."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from playwright.sync_api import expect
 
 NOTEBOOK = "work/hello.ipynb"
 STOP_WAIT_MS = 30_000  # the server looks every second; the event then crosses the event stream
 
 
-def rbac_cli(db_url: str, env: dict[str, str], *args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "jupyter_rbac.cli", "--db-url", db_url, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,  # its stderr goes into the assertion below
-    )
-    assert result.returncode == 0, result.stderr
-
-
 def test_an_editor_sees_where_their_code_runs_and_that_a_change_stopped_their_kernel(
-    lab, lab_server, policy, jupyter_env
+    lab, lab_server, rbac_cli
 ):
     lab.sign_in(lab_server.tokens["eddie"])
     lab.open_notebook(NOTEBOOK)
@@ -36,9 +21,9 @@ def test_an_editor_sees_where_their_code_runs_and_that_a_change_stopped_their_ke
         "Kernels and terminals you start can write in: the whole server folder"
     )
 
-    db_url, _ = policy  # an administrator makes eddie a viewer: his kernel may no longer write
-    rbac_cli(db_url, jupyter_env, "grant", "viewer", "--user", "eddie")
-    rbac_cli(db_url, jupyter_env, "revoke", "editor", "--user", "eddie")
+    # an administrator makes eddie a viewer: his kernel may no longer write
+    rbac_cli("grant", "viewer", "--user", "eddie")
+    rbac_cli("revoke", "editor", "--user", "eddie")
 
     expect(lab.page.get_by_text("Your access changed: your kernel")).to_be_visible(
         timeout=STOP_WAIT_MS

@@ -29,7 +29,7 @@ def cmd_check(shell: Shell, args: argparse.Namespace) -> int:
             answer["code"] = code_note(shell, args.user)
         print_json(answer)
     else:
-        code = [("  code", code_note(shell, args.user)["says"])] if runs_code else []
+        code = (("  code", code_note(shell, args.user)["says"]),) if runs_code else ()
         print_decision(args, decision, code)
     return 0 if decision.allowed else 1
 
@@ -64,7 +64,7 @@ CODE_RESOURCES = ("kernels", "terminals")
 
 
 def print_decision(
-    args: argparse.Namespace, decision: Decision, more: list[tuple[str, str]] = ()
+    args: argparse.Namespace, decision: Decision, more: tuple[tuple[str, str], ...] = ()
 ) -> None:
     what = f"{args.action} {args.resource}"
     what += f" at {args.path}" if args.path is not None else ""
