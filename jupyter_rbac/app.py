@@ -39,6 +39,7 @@ from .policy import Policy
 from .sandbox.environment import EnvironmentRule
 from .sandbox.launch import install_on_kernels, install_on_terminals
 from .sandbox.places import places_of_server
+from .sandbox.port_layers import PortLayers
 from .sandbox.provisioner import use_the_sandbox_provisioner
 from .sandbox.sandboxes import Sandboxes
 from .sandbox.server_code import keep_the_served_folder_out
@@ -75,6 +76,7 @@ class RBACExtension(ExtensionApp):
     websocket_sweeper: PeriodicCallback | None = None
     audit_pruner: PeriodicCallback | None = None
     hub_owner_watch: PeriodicCallback | None = None
+    port_layers: PortLayers | None = None  # confined kernels' TCP rules, built ahead
     # None until loading opens it (a refused start may stop before)
     store: Store | None = None
 
@@ -246,7 +248,10 @@ class RBACExtension(ExtensionApp):
         )
         log = self.log.info if self.sandboxes.confines else self.log.warning
         log("jupyter-rbac: %s", self.sandboxes.describe())
-        use_the_sandbox_provisioner(self.serverapp, self.log, self.sandboxes.kernel_ports)
+        self.port_layers = self.sandboxes.port_layers()
+        use_the_sandbox_provisioner(
+            self.serverapp, self.log, self.sandboxes.kernel_ports, self.port_layers
+        )
         if not install_on_kernels(self.serverapp.kernel_manager, rule, self.sandboxes):
             self.log.warning("jupyter-rbac: kernels start elsewhere (a gateway), not by our rules")
         points = self.serverapp.extension_manager.extension_points
@@ -293,6 +298,8 @@ class RBACExtension(ExtensionApp):
             self.audit_pruner.stop()
         if self.hub_owner_watch is not None:
             self.hub_owner_watch.stop()
+        if self.port_layers is not None:
+            self.port_layers.close()
         if self.store is not None:
             self.store.close()
             self.store = None

@@ -6,10 +6,16 @@ A runner's confined kernel is refused (PermissionError: Landlock answers EACCES,
 listening would be ConnectionRefusedError) a TCP connection to an editor's kernel, which an
 administrator's unconfined kernel reaches; it still connects to a port outside the range, and to
 its own ports (ipykernel's debugger connects to its shell channel).
+
+The server builds a confined kernel's TCP rules ahead (port_layers.py): the kernel that finds a
+layer ready takes its ports and its rules; one that finds none (a restart keeps its ports) has
+its launcher build them. Either way the same ports are refused.
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 import socket
 
 import pytest
@@ -17,13 +23,10 @@ from jupyter_client.connect import LocalPortCache
 from traitlets import TraitError
 
 from jupyter_rbac.config import RBAC
+from jupyter_rbac.sandbox.kernel_ports import PORT_NAMES, KernelPortsExhausted, free_ports
 from jupyter_rbac.sandbox.landlock import NET_ABI, abi_version
-from jupyter_rbac.sandbox.provisioner import (
-    PORT_NAMES,
-    KernelPortsExhausted,
-    SandboxProvisioner,
-    free_ports,
-)
+from jupyter_rbac.sandbox.port_layers import PortLayer, PortLayers
+from jupyter_rbac.sandbox.provisioner import SandboxProvisioner
 
 from .support.kernels import run_code, start_kernel
 
@@ -133,3 +136,88 @@ def test_a_wrong_range_is_refused_naming_the_problem(value, problem):
     with pytest.raises(TraitError, match=problem):
         RBAC(kernel_ports=value)
     assert RBAC(kernel_ports=" 30000 - 30004 ").kernel_ports == "30000-30004"
+
+
+# -- TCP rules built ahead -------------------------------------------------------------------------
+
+
+async def ready_layer(layers: PortLayers) -> PortLayer:
+    """The layer `layers` has ready, once built (it is built on a thread of the server)."""
+    layers.prepare()
+    for _ in range(500):
+        if layers.ready is not None:
+            return layers.ready
+        await asyncio.sleep(0.02)
+    raise AssertionError("no TCP layer was built in 10 seconds")
+
+
+@needs_net_rules
+async def test_a_confined_kernel_takes_the_tcp_rules_built_ahead(runner, editor, jp_serverapp):
+    theirs = await start_kernel(editor)
+    layers = SandboxProvisioner.port_layers
+    assert layers is not None  # the server builds them: Landlock ABI 4 and a range
+    layer = await ready_layer(layers)
+    mine = await start_kernel(runner)
+    assert list(ports_of(jp_serverapp, mine).values()) == layer.ports
+    with pytest.raises(OSError):  # the server closed its copy once the kernel started
+        os.fstat(layer.ruleset)
+    for port in ports_of(jp_serverapp, theirs).values():
+        assert await run_code(runner, mine, connects(port)) == "PermissionError"
+    assert await run_code(runner, mine, connects(layer.ports[0])) == "ok"  # its own shell
+    following = await ready_layer(layers)  # the next confined kernel's, on its way at the start
+    assert not set(following.ports) & set(layer.ports)
+
+
+@needs_net_rules
+async def test_without_rules_built_ahead_the_launcher_builds_them(
+    runner, editor, jp_serverapp, monkeypatch
+):
+    monkeypatch.setattr(SandboxProvisioner, "port_layers", None)
+    theirs = await start_kernel(editor)
+    mine = await start_kernel(runner)
+    iopub = ports_of(jp_serverapp, theirs)["iopub_port"]
+    assert await run_code(runner, mine, connects(iopub)) == "PermissionError"
+
+
+async def test_an_unconfined_kernel_leaves_the_rules_built_ahead(admin, jp_serverapp):
+    layers = SandboxProvisioner.port_layers
+    if layers is None:
+        pytest.skip(f"no TCP rules are built ahead here (Landlock ABI {NET_ABI} is needed)")
+    layer = await ready_layer(layers)
+    kernel = await start_kernel(admin)
+    assert layers.ready is layer
+    assert not set(ports_of(jp_serverapp, kernel).values()) & set(layer.ports)
+
+
+@needs_net_rules
+async def test_a_layer_whose_port_was_taken_meanwhile_is_given_up():
+    cache = LocalPortCache.instance()
+    layers = PortLayers("127.0.0.1", 23000, 23099)
+    try:
+        layer = await ready_layer(layers)
+        assert set(layer.ports) <= cache.currently_used_ports  # reserved while it waits
+        with socket.create_server(("127.0.0.1", layer.ports[2])):
+            assert layers.take("127.0.0.1", 23000, 23099) is None
+        assert not set(layer.ports) & cache.currently_used_ports  # given back
+        assert layers.ready is None
+        other = await ready_layer(layers)
+        assert layers.take("127.0.0.1", 23000, 23200) is None  # another range: not for it
+        assert not set(other.ports) & cache.currently_used_ports
+    finally:
+        layers.close()
+
+
+@needs_net_rules
+async def test_a_server_that_stops_drops_its_layers_even_one_being_built():
+    cache = LocalPortCache.instance()
+    layers = PortLayers("127.0.0.1", 23100, 23199)
+    layers.prepare()
+    building = layers._building
+    reserved = set(cache.currently_used_ports)
+    layers.close()
+    building.join(timeout=30)
+    assert layers.ready is None
+    layers.prepare()  # closed: builds nothing
+    assert layers._building is building
+    gone = reserved - cache.currently_used_ports
+    assert len(gone) == len(PORT_NAMES) and all(23100 <= port <= 23199 for port in gone)

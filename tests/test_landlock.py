@@ -9,7 +9,8 @@
 - HOME and TMPDIR are private folders the launcher makes; the plan does not leak into PROGRAM.
 - With `tcp_denied` it can neither open TCP connections to those ports (EACCES: connect, and
   TCP Fast Open, which a seccomp filter refuses as Landlock does not see it) nor bind them; every
-  other port and UDP stay open.
+  other port and UDP stay open. The same holds with `tcp_layer`, the rules built ahead by the
+  server and inherited as a descriptor, which the program itself never holds.
 
 Landlock cannot be left once entered, so every confined case runs in a process of its own.
 """
@@ -34,6 +35,7 @@ from jupyter_rbac.sandbox.landlock import (
     abi_version,
     allowed_ports,
     handled_access,
+    program_layer,
 )
 from jupyter_rbac.sandbox.plan import PLAN_VARIABLE, SandboxPlan, port_range, without_ports
 from jupyter_rbac.sandbox.seccomp import filter_for
@@ -71,8 +73,11 @@ def plan_for(folders: Path, **fields) -> SandboxPlan:
     return SandboxPlan(**fields)
 
 
-def launch(plan: SandboxPlan | str | None, *program: str) -> subprocess.CompletedProcess:
-    """`python -m jupyter_rbac.sandbox -- PROGRAM` with `plan` in its environment."""
+def launch(
+    plan: SandboxPlan | str | None, *program: str, pass_fds: tuple[int, ...] = ()
+) -> subprocess.CompletedProcess:
+    """`python -m jupyter_rbac.sandbox -- PROGRAM` with `plan` in its environment (and the
+    descriptors `pass_fds`, as the server passes TCP rules built ahead)."""
     env = {key: value for key, value in os.environ.items() if key != PLAN_VARIABLE}
     env["PYTHONPATH"] = ROOT
     if plan is not None:
@@ -84,10 +89,11 @@ def launch(plan: SandboxPlan | str | None, *program: str) -> subprocess.Complete
         capture_output=True,
         text=True,
         timeout=30,
+        pass_fds=pass_fds,
     )
 
 
-def attempt(plan: SandboxPlan, *statements: str) -> list[str]:
+def attempt(plan: SandboxPlan, *statements: str, pass_fds: tuple[int, ...] = ()) -> list[str]:
     """Run each statement confined by `plan`: "ok", or the name of the error it raised."""
     code = ["import os, signal, subprocess, sys, termios"]
     for statement in statements:
@@ -98,7 +104,7 @@ def attempt(plan: SandboxPlan, *statements: str) -> list[str]:
             "except Exception as error:",
             "    print(type(error).__name__)",
         ]
-    result = launch(plan, PYTHON, "-c", "\n".join(code))
+    result = launch(plan, PYTHON, "-c", "\n".join(code), pass_fds=pass_fds)
     assert result.returncode == 0, result.stderr
     return result.stdout.split()
 
@@ -275,6 +281,7 @@ def test_a_plan_round_trips_through_json():
         tmp="/var/lib/rbac/tmp/alice",
         scope_ipc=False,
         tcp_denied=[[21000, 21999], [5432, 5432]],
+        tcp_layer=7,
     )
     assert SandboxPlan.from_json(plan.to_json()) == plan
     assert set(json.loads(plan.to_json())) == set(vars(plan))
@@ -294,6 +301,9 @@ def test_a_plan_round_trips_through_json():
         ({"tcp_denied": [["1", "2"]]}, "tcp_denied"),
         ({"tcp_denied": [[1, 70000]]}, "tcp_denied"),
         ({"tcp_denied": [[-1, 5]]}, "tcp_denied"),
+        ({"tcp_layer": 2}, "tcp_layer"),  # standard error is no ruleset
+        ({"tcp_layer": "5"}, "tcp_layer"),
+        ({"tcp_layer": True}, "tcp_layer"),
     ],
 )
 def test_a_plan_with_a_wrong_field_is_refused_by_name(change, field):
@@ -411,6 +421,51 @@ def test_tcp_connections_to_denied_ports_are_refused_and_others_open(folders, po
         "socket.create_server(('127.0.0.1', 0)).close()",  # a port of the system's choosing
         IO_URING,
     ) == ["ok", "PermissionError", "ok", "PermissionError", "ok", "EPERM", "ok"]
+
+
+@needs_net_rules
+def test_the_layer_built_ahead_is_entered_by_the_program_beside_the_plans_own(folders, ports):
+    denied, other, free = ports
+    layer = program_layer([(denied, denied), (free, free)], scope_signals=True).ruleset
+    try:
+        plan = plan_for(folders, tcp_layer=layer)
+        assert attempt(
+            plan,
+            connect(denied),
+            connect(denied, "sendto"),  # the Fast Open filter comes with the layer too
+            connect(free, "listen"),
+            connect(other),
+            f"open('{folders / 'b' / 'x'}', 'w')",  # the plan's own rules still hold
+            f"os.mkdir('{folders / 'a' / 'd'}'); os.rename('{folders / 'a' / 'mine.txt'}',"
+            f" '{folders / 'a' / 'd' / 'mine.txt'}')",  # a layer must not refuse renames
+            "os.kill(os.getppid(), 0)",  # the layer scopes signals: the launcher is out of reach
+            f"os.fstat({layer})",  # the program never holds the layer: it could add ports to it
+            pass_fds=(layer,),
+        ) == [
+            "PermissionError",
+            "PermissionError",
+            "PermissionError",
+            "ok",
+            "PermissionError",
+            "ok",
+            "PermissionError",
+            "OSError",
+        ]
+    finally:
+        os.close(layer)
+
+
+@needs_landlock
+@pytest.mark.parametrize("given", ["not a ruleset", "not inherited"])
+def test_the_launcher_refuses_tcp_rules_it_cannot_enter(folders, given):
+    marker = folders / "a" / "ran"
+    with open(os.devnull) as other_file:
+        number = other_file.fileno()
+        passed = (number,) if given == "not a ruleset" else ()
+        result = launch(plan_for(folders, tcp_layer=number), "touch", str(marker), pass_fds=passed)
+    assert result.returncode == REFUSED
+    assert "not a Landlock ruleset" in result.stderr or "is not open" in result.stderr
+    assert not marker.exists()
 
 
 @needs_landlock

@@ -1,8 +1,9 @@
 """The launcher: `python -m jupyter_rbac.sandbox -- PROGRAM [ARGS...]` runs PROGRAM in its sandbox.
 
 It reads the plan from $JUPYTER_RBAC_SANDBOX (and takes it out of PROGRAM's environment), makes
-the private HOME and TMPDIR, enters the Landlock domain (folders, IPC scopes, TCP ports), then
-runs PROGRAM as its child and stays (see reaper.py): it passes the server's signals on, and when
+the private HOME and TMPDIR, enters the Landlock domain (folders, IPC scopes), then runs PROGRAM
+as its child, inside one more layer (signals scoped, TCP ports; built ahead by the server, or
+here), and stays (see reaper.py): it passes the server's signals on, and when
 PROGRAM ends, or the server ends it, it ends everything PROGRAM started, daemons included. It
 fails closed: without Landlock, without a plan, or on any error, it prints one line to stderr and
 exits with status 126, never running PROGRAM unconfined. Standard library only: it runs beside
@@ -12,11 +13,20 @@ every kernel and terminal.
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 
 from .capabilities import drop_all
-from .landlock import DEVICE, READ_EXECUTE, READ_ONLY, READ_WRITE, FileAccess, Sandbox
+from .landlock import (
+    DEVICE,
+    READ_EXECUTE,
+    READ_ONLY,
+    READ_WRITE,
+    FileAccess,
+    ProgramLayer,
+    Sandbox,
+    check_ruleset,
+    program_layer,
+)
 from .plan import PLAN_VARIABLE, SandboxPlan
 from .reaper import REFUSED, Supervised
 from .seccomp import refuse_tcp_fast_open
@@ -60,9 +70,13 @@ def private_folder(path: str) -> None:
         os.close(fd)
 
 
-def enter(plan: SandboxPlan, environ: dict[str, str]) -> list[str]:
-    """Enter the sandbox `plan` describes, setting HOME and TMPDIR in `environ`; returns what
-    was skipped, in words (not paths that do not exist: plans list optional system folders)."""
+def enter(plan: SandboxPlan, environ: dict[str, str]) -> tuple[int | None, list[str]]:
+    """Enter the sandbox `plan` describes, setting HOME and TMPDIR in `environ`; returns the
+    ruleset the program is to enter last (landlock.program_layer: its signals scoped, its TCP
+    ports; None if none), and what was skipped, in words (not paths that do not exist: plans
+    list optional system folders)."""
+    if plan.tcp_layer is not None:  # first: before the rules open descriptors of their own
+        check_ruleset(plan.tcp_layer)
     sandbox = Sandbox()
     private = ((plan.home, ("HOME",)), (plan.tmp, ("TMPDIR", "TMP", "TEMP")))
     for folder, names in private:
@@ -89,17 +103,20 @@ def enter(plan: SandboxPlan, environ: dict[str, str]) -> list[str]:
     if plan.scope_ipc:
         sandbox.scope_signals()
         sandbox.scope_abstract_unix_sockets()
-    for first, last in plan.tcp_denied:
-        sandbox.deny_tcp(first, last)
+    if plan.tcp_layer is not None:  # built ahead by the server, with the signals scoped
+        layer = ProgramLayer(plan.tcp_layer, refuses_tcp=True, skipped=[])
+    else:
+        layer = program_layer(plan.tcp_denied, plan.scope_ipc)
+    skipped = sandbox.skipped + layer.skipped
     drop_all()  # Landlock does not confine capabilities: a root server's would pass on
     sandbox.apply()
-    if sandbox.tcp_denied:  # Fast Open connects where Landlock does not look
+    if layer.refuses_tcp:  # Fast Open connects where Landlock does not look
         why = refuse_tcp_fast_open()
         if why is not None:
-            sandbox.skipped.append(f"refusing TCP Fast Open: {why}")
+            skipped.append(f"refusing TCP Fast Open: {why}")
     if plan.home is not None:
         seed_profile(plan.home, environ.get("PATH", ""))
-    return sandbox.skipped
+    return layer.ruleset, skipped
 
 
 def seed_profile(home: str, path: str) -> None:
@@ -120,9 +137,14 @@ def seed_profile(home: str, path: str) -> None:
         profile.write(
             "# Written once by jupyter-rbac's sandbox (yours to change): the server's PATH, which\n"
             "# a login shell's /etc/profile would replace.\n"
-            f"export PATH={shlex.quote(path)}\n"
+            f"export PATH={_quoted(path)}\n"
             'if [ -n "$BASH_VERSION" ] && [ -f "$HOME/.bashrc" ]; then . "$HOME/.bashrc"; fi\n'
         )
+
+
+def _quoted(text: str) -> str:
+    """`text` as one word of a POSIX shell (as shlex.quote, whose `re` the launcher spares)."""
+    return "'" + text.replace("'", "'\"'\"'") + "'"
 
 
 def main(argv: list[str]) -> int:
@@ -137,14 +159,14 @@ def main(argv: list[str]) -> int:
         if text is None:
             raise Refused(f"no sandbox plan in ${PLAN_VARIABLE}")
         plan = SandboxPlan.from_json(text)
-        skipped = enter(plan, environ)
+        layer, skipped = enter(plan, environ)
     except Exception as error:  # noqa: BLE001  # whatever it was, the program must not start
         _say(f"not starting the program: {error}")
         return REFUSED
     if skipped:
         _say("skipped " + "; ".join(skipped))
     try:
-        return Supervised(program, environ, shield=plan.scope_ipc).run()
+        return Supervised(program, environ, layer).run()
     except OSError as error:  # e.g. no subreaper: its program (if started) dies with it
         _say(f"cannot run {program[0]}: {error}")
         return REFUSED

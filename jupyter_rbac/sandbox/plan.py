@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field, fields
 
 PLAN_VARIABLE = "JUPYTER_RBAC_SANDBOX"
 
@@ -19,7 +18,6 @@ _FOLDERS = ("home", "tmp")
 MAX_PORT = 65535
 
 
-@dataclass
 class SandboxPlan:
     """What a confined process may reach; every path is absolute and free of symbolic links.
 
@@ -29,20 +27,47 @@ class SandboxPlan:
     /dev/pts (landlock.DEVICE); `home` and `tmp`: the process's private HOME and TMPDIR, made
     (0700) if missing, read-write; `scope_ipc`: deny signals and abstract unix sockets to
     processes outside the sandbox (the server, other users' kernels); `tcp_denied`:
-    [first, last] ranges of TCP ports it may not connect to (other kernels' ZeroMQ ports).
+    [first, last] ranges of TCP ports it may not connect to (other kernels' ZeroMQ ports);
+    `tcp_layer`: the number of an inherited descriptor of a Landlock ruleset the server built
+    ahead (port_layers.py), entered as a layer of its own, or null.
     """
 
-    read_write: list[str] = field(default_factory=list)
-    read_only: list[str] = field(default_factory=list)
-    read_execute: list[str] = field(default_factory=list)
-    files_read: list[str] = field(default_factory=list)
-    devices: list[str] = field(default_factory=list)
-    home: str | None = None
-    tmp: str | None = None
-    scope_ipc: bool = True
-    tcp_denied: list[list[int]] = field(default_factory=list)
+    # Not a dataclass: the launcher reads plans before every kernel, and `dataclasses` (with the
+    # `inspect` it imports) would be a third of its start.
+    FIELDS = (*_PATH_LISTS, *_FOLDERS, "scope_ipc", "tcp_denied", "tcp_layer")
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        read_write: list[str] | None = None,
+        read_only: list[str] | None = None,
+        read_execute: list[str] | None = None,
+        files_read: list[str] | None = None,
+        devices: list[str] | None = None,
+        home: str | None = None,
+        tmp: str | None = None,
+        scope_ipc: bool = True,
+        tcp_denied: list[list[int]] | None = None,
+        tcp_layer: int | None = None,
+    ) -> None:
+        self.read_write = [] if read_write is None else read_write
+        self.read_only = [] if read_only is None else read_only
+        self.read_execute = [] if read_execute is None else read_execute
+        self.files_read = [] if files_read is None else files_read
+        self.devices = [] if devices is None else devices
+        self.home = home
+        self.tmp = tmp
+        self.scope_ipc = scope_ipc
+        self.tcp_denied = [] if tcp_denied is None else tcp_denied
+        self.tcp_layer = tcp_layer
+        self._check()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SandboxPlan) and self.to_dict() == other.to_dict()
+
+    def to_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    def _check(self) -> None:
         for name in _PATH_LISTS:
             paths = getattr(self, name)
             if not isinstance(paths, list) or not all(_is_absolute(path) for path in paths):
@@ -56,9 +81,14 @@ class SandboxPlan:
         ranges = self.tcp_denied
         if not isinstance(ranges, list) or not all(_is_port_range(each) for each in ranges):
             raise ValueError("sandbox plan: 'tcp_denied' must be a list of [first, last] TCP ports")
+        layer = self.tcp_layer
+        if layer is not None and (type(layer) is not int or layer < 3):  # not stdin, out, err
+            raise ValueError(
+                "sandbox plan: 'tcp_layer' must be a descriptor's number (3 or more) or null"
+            )
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
+        return json.dumps(self.to_dict(), separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> SandboxPlan:
@@ -69,7 +99,7 @@ class SandboxPlan:
             raise ValueError(f"sandbox plan: not JSON ({error})") from None
         if not isinstance(data, dict):
             raise ValueError("sandbox plan: must be a JSON object")  # noqa: TRY004
-        names = {each.name for each in fields(cls)}
+        names = set(cls.FIELDS)
         for key in data:
             if key not in names:
                 raise ValueError(f"sandbox plan: unknown field {key!r}")

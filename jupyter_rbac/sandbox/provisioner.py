@@ -10,7 +10,9 @@ beside it) and its kernel spec's folder.
 It also gives every kernel it starts, confined or not, its five TCP ports from the server's
 range (c.RBAC.kernel_ports), which sandboxed code may not connect to: a kernel's IOPub channel
 needs no key, so anyone who connects reads its output. A confined kernel may still connect to its
-own ports (ipykernel's debugger connects to its shell channel).
+own ports (ipykernel's debugger connects to its shell channel). Its port rules are the costly
+part of its sandbox: the server builds them ahead (port_layers.py), and a confined kernel that
+finds them ready takes their ports and passes their descriptor to its launcher.
 
 The server makes it the default provisioner (`KernelProvisionerFactory.default_provisioner_name`);
 a kernel spec that names another provisioner is refused to users whose code is confined.
@@ -19,33 +21,17 @@ a kernel spec that names another provisioner is refused to users whose code is c
 from __future__ import annotations
 
 import os
-import random
-import socket
 from typing import Any, ClassVar
 
-from jupyter_client.connect import LocalPortCache
 from jupyter_client.localinterfaces import is_local_ip
 from jupyter_client.provisioning import KernelProvisionerFactory, LocalProvisioner
-from tornado import web
 
+from .kernel_ports import PORT_NAMES, free_ports
 from .plan import PLAN_VARIABLE, SandboxPlan, without_ports
+from .port_layers import PortLayer, PortLayers
 
 # The name it is registered under (the `jupyter_client.kernel_provisioners` entry point).
 PROVISIONER_NAME = "rbac-sandbox-provisioner"
-
-
-PORT_NAMES = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
-
-
-class KernelPortsExhausted(web.HTTPError):
-    """503: no five free ports are left in c.RBAC.kernel_ports."""
-
-    def __init__(self, first: int, last: int, found: int) -> None:
-        super().__init__(
-            503,
-            f"no kernel can start: {found} of the 5 ports it needs are free in"
-            f" c.RBAC.kernel_ports ({first}-{last}); stop a kernel, or widen the range",
-        )
 
 
 class SandboxProvisioner(LocalProvisioner):  # type: ignore[misc]
@@ -54,9 +40,13 @@ class SandboxProvisioner(LocalProvisioner):  # type: ignore[misc]
 
     # c.RBAC.kernel_ports, (first, last), set by the server; None: jupyter_client's random ports
     kernel_ports: ClassVar[tuple[int, int] | None] = None
+    # the server's TCP layers built ahead for confined kernels, if it builds them
+    port_layers: ClassVar[PortLayers | None] = None
+    _layer: PortLayer | None = None  # the one this kernel's start took, until it started
 
     async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
-        self._ports_in_the_range()
+        confined = PLAN_VARIABLE in (kwargs.get("env") or {})
+        self._ports_in_the_range(confined)
         kwargs = await super().pre_launch(**kwargs)
         environment = kwargs.get("env") or {}  # the base provisioner's copy: ours to change
         text = environment.get(PLAN_VARIABLE)
@@ -71,63 +61,69 @@ class SandboxProvisioner(LocalProvisioner):  # type: ignore[misc]
         resources = getattr(self.kernel_spec, "resource_dir", None)
         if resources:
             plan.read_only.append(os.path.realpath(resources))
-        own = {getattr(self.parent, name, 0) for name in PORT_NAMES}
-        plan.tcp_denied = without_ports(plan.tcp_denied, own)
+        if self._layer is not None and plan.tcp_denied and plan.scope_ipc:  # as it was built
+            plan.tcp_denied = []
+            plan.tcp_layer = self._layer.ruleset
+            kwargs["pass_fds"] = (self._layer.ruleset,)
+        else:
+            own = {getattr(self.parent, name, 0) for name in PORT_NAMES}
+            plan.tcp_denied = without_ports(plan.tcp_denied, own)
         environment[PLAN_VARIABLE] = plan.to_json()
         kwargs["env"] = environment
         kwargs["cmd"] = [*LAUNCHER, *kwargs["cmd"]]
         return kwargs
 
-    def _ports_in_the_range(self) -> None:
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        try:
+            return await super().launch_kernel(cmd, **kwargs)
+        finally:
+            self._done_with_layer()
+
+    async def cleanup(self, restart: bool = False) -> None:
+        self._done_with_layer()  # a start that failed before its launch
+        await super().cleanup(restart=restart)
+
+    def _ports_in_the_range(self, confined: bool) -> None:
         """Before the connection file is written, the first time: the kernel's five ports, free
         ones of the range (as jupyter_client's own choice, noted in its LocalPortCache so that
-        two kernels never get one port, and kept across restarts)."""
+        two kernels never get one port, and kept across restarts). A confined kernel takes the
+        ports of the TCP layer built ahead for it, if one is ready, and the next is built."""
         manager = self.parent
         if self.kernel_ports is None or manager is None or self.ports_cached:
             return
         if manager.transport != "tcp" or not is_local_ip(manager.ip):
             return  # ipc has no ports; a remote address is refused by the base class
-        ports = free_ports(manager.ip, *self.kernel_ports, len(PORT_NAMES))
+        layers = self.port_layers if confined else None
+        self._layer = layers.take(manager.ip, *self.kernel_ports) if layers else None
+        if layers is not None:
+            layers.prepare()
+        if self._layer is not None:
+            ports = self._layer.ports
+        else:
+            ports = free_ports(manager.ip, *self.kernel_ports, len(PORT_NAMES))
         for name, port in zip(PORT_NAMES, ports):
             setattr(manager, name, port)
         self.ports_cached = True  # the base class takes no others, and gives these back
 
-
-def free_ports(ip: str, first: int, last: int, count: int) -> list[int]:
-    """`count` ports of `first`..`last` that nothing listens on and no other kernel of this
-    server was given, taken in LocalPortCache; KernelPortsExhausted if too few are left."""
-    cache = LocalPortCache.instance()
-    found: list[int] = []
-    start = random.randint(first, last)  # spreads servers sharing a range
-    for port in [*range(start, last + 1), *range(first, start)]:
-        if port not in cache.currently_used_ports and _bindable(ip, port):
-            cache.currently_used_ports.add(port)
-            found.append(port)
-            if len(found) == count:
-                return found
-    for port in found:
-        cache.return_port(port)
-    raise KernelPortsExhausted(first, last, len(found))
-
-
-def _bindable(ip: str, port: int) -> bool:
-    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\0" * 8)  # as jupyter_client
-        try:
-            probe.bind((ip, port))
-        except OSError:
-            return False
-    return True
+    def _done_with_layer(self) -> None:
+        """The launcher has the layer's descriptor (or never will): close the server's."""
+        if self._layer is not None:
+            self._layer.close()
+            self._layer = None
 
 
 def use_the_sandbox_provisioner(
-    serverapp: Any, log: Any, kernel_ports: tuple[int, int] | None = None
+    serverapp: Any,
+    log: Any,
+    kernel_ports: tuple[int, int] | None = None,
+    port_layers: PortLayers | None = None,
 ) -> None:
     """Make this provisioner the server's default, unless its operator chose another one (then
     kernels of users whose code is confined are refused: see `provisioner_of`), and give the
-    kernels it starts their ports from `kernel_ports` (first, last; None: anywhere)."""
+    kernels it starts their ports from `kernel_ports` (first, last; None: anywhere), confined
+    ones with the TCP layers `port_layers` builds ahead, if given."""
     SandboxProvisioner.kernel_ports = kernel_ports
+    SandboxProvisioner.port_layers = port_layers
     factory = KernelProvisionerFactory.instance(parent=serverapp)
     chosen = serverapp.config.get("KernelProvisionerFactory", {}).get("default_provisioner_name")
     if chosen and chosen != PROVISIONER_NAME:

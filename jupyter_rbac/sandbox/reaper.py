@@ -12,8 +12,9 @@ rather than init's), and runs the program in a process group of its own:
 - when the program exits, or the launcher gets SIGTERM or SIGHUP (after a moment for the program
   to end on it), or the server that started it dies, every descendant left is killed (SIGKILL)
   and reaped, and the launcher exits with the program's status (128 + the signal that ended it);
-- the program gets a Landlock layer of its own that scopes signals (where the launcher's domain
-  does): nothing it starts can signal, stop or trace the launcher. Were the launcher killed
+- the program enters a Landlock layer of its own that scopes signals (where the launcher's
+  domain does; landlock.program_layer, with the TCP ports it may not use): nothing it starts can
+  signal, stop or trace the launcher. Were the launcher killed
   anyway (SIGKILL to its group), the program dies with it (PR_SET_PDEATHSIG); its daemons would
   not, which is why the server ends kernels and terminals with SIGTERM or SIGHUP.
 
@@ -28,7 +29,7 @@ import signal
 import sys
 import time
 
-from .landlock import FileAccess, Sandbox
+from .landlock import enter
 
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
@@ -45,10 +46,11 @@ PARENT_POLL = 1.0  # seconds between looks at whether the server is still there
 class Supervised:
     """The program, run as the launcher's child, and its exit."""
 
-    def __init__(self, program: list[str], environ: dict[str, str], shield: bool) -> None:
+    def __init__(self, program: list[str], environ: dict[str, str], layer: int | None) -> None:
         self.program = program
         self.environ = environ
-        self.shield = shield  # give the program a layer that scopes signals
+        # the ruleset the program enters (landlock.program_layer): signals scoped, TCP ports
+        self.layer = layer
         self.pid = 0
         self.status: int | None = None  # the program's exit status, once it ended
 
@@ -61,6 +63,8 @@ class Supervised:
         self.pid = os.fork()
         if self.pid == 0:
             self._become_the_program(saved, launcher)  # never returns
+        if self.layer is not None:
+            os.close(self.layer)  # the program's now; nobody else may add to it
         try:
             os.setpgid(self.pid, self.pid)  # as the child does: whichever comes first
         except OSError:
@@ -133,8 +137,9 @@ class Supervised:
             _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
             if os.getppid() != launcher:
                 os._exit(REFUSED)  # the launcher is gone already
-            if self.shield:
-                shield_the_launcher()
+            if self.layer is not None:
+                enter(self.layer, "entering the program's layer")
+                os.close(self.layer)  # the program could add ports to it
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             os.execvpe(self.program[0], self.program, self.environ)
         except OSError as error:
@@ -152,20 +157,6 @@ def _take_the_terminal(launchers_group: int) -> None:
             os.tcsetpgrp(0, os.getpid())  # SIGTTOU is still blocked: no stop
     except OSError:
         pass  # not its controlling terminal: nothing to hand over
-
-
-def shield_the_launcher() -> None:
-    """Enter a Landlock layer that scopes signals and takes no file right away: the program and
-    all it starts can no longer signal (nor ptrace) the launcher, which stays outside it."""
-    layer = Sandbox()
-    if not layer.scope_signals():
-        layer.close()
-        return
-    # A layer denies moving files between folders unless it handles REFER (any ABI): this one
-    # handles only REFER and grants it everywhere. The launcher's domain confines files.
-    layer.handled = FileAccess.REFER
-    layer.allow("/", FileAccess.REFER)
-    layer.apply()
 
 
 def kill_descendants(program: int) -> None:

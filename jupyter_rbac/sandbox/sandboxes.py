@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.localinterfaces import localhost
 from tornado import web
 
 from ..enforcement.contents_check import Launch
 from .folders import CodeFolders, code_folders
-from .landlock import abi_version
+from .landlock import NET_ABI, abi_version
 from .plan import SandboxPlan, port_range
+from .port_layers import PortLayers
 from .rules import ServerPlaces, rules_for
 
 LANDLOCK, OFF = "landlock", "off"
@@ -108,6 +110,15 @@ class Sandboxes:
                 " kernels and terminals (c.RBAC.sandbox = 'off' runs code unconfined)"
             )
         return f"kernels and terminals run in a Landlock sandbox (ABI {self.abi}) built from their user's scopes"
+
+    def port_layers(self) -> PortLayers | None:
+        """The TCP layers to build ahead for confined kernels (port_layers.py), if their code is
+        kept off the kernels' ports here; the first is on its way."""
+        if not self.confines or self.abi < NET_ABI or self.kernel_ports is None:
+            return None
+        layers = PortLayers(localhost(), *self.kernel_ports)
+        layers.prepare()
+        return layers
 
     def reach_of(self, permissions: Any) -> dict:
         """What the code of someone with `permissions` may reach, as /api/rbac/me shows it:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
-import platform
 import sys
 
 PR_SET_SECCOMP = 22
@@ -56,7 +55,7 @@ class _Program(ctypes.Structure):
 
 def filter_for(machine: str) -> list[tuple[int, int, int, int]] | None:
     """The filter's instructions (code, jump if true, jump if false, k) for the architecture
-    `machine` (platform.machine()); None where it has none."""
+    `machine` (os.uname().machine); None where it has none."""
     if machine not in _ARCHITECTURES or sys.byteorder != "little":
         return None
     arch, numbers = _ARCHITECTURES[machine]
@@ -95,9 +94,10 @@ def refuse_tcp_fast_open() -> str | None:
     """Install the filter on this thread, for good, and every process it starts; None, or why
     this architecture has none (then TCP Fast Open gets past Landlock). OSError if the kernel
     refuses it. Needs PR_SET_NO_NEW_PRIVS, which landlock.Sandbox.apply sets."""
-    instructions = filter_for(platform.machine())
+    machine = os.uname().machine  # platform.machine(), without importing platform
+    instructions = filter_for(machine)
     if instructions is None:
-        return f"no seccomp filter for {platform.machine()} ({sys.byteorder}-endian)"
+        return f"no seccomp filter for {machine} ({sys.byteorder}-endian)"
     array = (_Instruction * len(instructions))(*instructions)
     program = _Program(len(instructions), array)
     libc = ctypes.CDLL(None, use_errno=True)
