@@ -178,10 +178,14 @@ def recorder() -> DiskRecorder:
 def outside_policy(kind: str, path: str, root: str) -> bool:
     """The plain oracle: True if Ann's policy does not allow this operation on this file."""
     real = os.path.realpath(path)
-    if real.startswith(CHECKPOINTS_ELSEWHERE + os.sep):
+    elsewhere = real == CHECKPOINTS_ELSEWHERE or real.startswith(CHECKPOINTS_ELSEWHERE + os.sep)
+    if elsewhere:
         # jupyter_server keeps the checkpoints of a folder it cannot write to under the system's
-        # temporary folder, by the folder's API path: judged as that path
-        real = os.path.join(root, os.path.relpath(real, CHECKPOINTS_ELSEWHERE))
+        # temporary folder, by the folder's API path: judged as that path; the folders on the way
+        # to hers are made there the first time (on a fresh machine), outside the served folder
+        real = os.path.normpath(os.path.join(root, os.path.relpath(real, CHECKPOINTS_ELSEWHERE)))
+        if kind == "write" and real in (root, os.path.join(root, "home")):
+            return False
     if not (real == root or real.startswith(root + os.sep)):
         return kind == "write" or _in_test_area(real, root)  # nothing written outside the root
     relative = os.path.relpath(real, root).replace(os.sep, "/")

@@ -38,10 +38,13 @@ class PortLayer:
     ip: str
     ports: list[int]
     ruleset: int
+    closed: bool = False
 
     def close(self) -> None:
         """Close the descriptor (the launcher has its own copy) and keep the ports."""
-        os.close(self.ruleset)
+        if not self.closed:
+            self.closed = True
+            os.close(self.ruleset)
 
     def discard(self) -> None:
         """Close the descriptor and give the ports back: the layer was not used."""
