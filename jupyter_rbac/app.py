@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import argon2
+from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
@@ -34,6 +35,9 @@ from .handlers import HANDLERS
 from .identity import RBACIdentityProvider
 from .identity.hub_connections import HubConnections, learn_hub_owner, trust_hub_answers_for
 from .identity.singleuser import HubGrants, HubServer, remove_shipped_groups
+from .labstate import LabState
+from .labstate.administration import LabAdministration
+from .labstate.handlers import lab_handler_substitutes
 from .model import Catalog, extension_resource
 from .policy import Policy
 from .sandbox.environment import EnvironmentRule
@@ -157,8 +161,16 @@ class RBACExtension(ExtensionApp):
         extra = rules_from_config(self.rbac.extra_routes)
         self.route_table = RouteTable(extra + ROUTE_TABLE, serverapp.base_url)
         self.presence = Presence(idle_after=self.rbac.presence_idle_seconds)
+        # each user's own JupyterLab settings and workspaces (labstate/), in Jupyter's data folder
+        self.lab_state = LabState(
+            str(Path(jupyter_data_dir()) / "rbac-lab"),
+            self.store.record_key_of,
+            lambda: _extension_app(serverapp, "jupyterlab"),
+            self.log,
+        )
+        substitutes = {**room_handler_substitutes(), **lab_handler_substitutes()}
         self.guard = RouteGuard(
-            self.route_table, self.policy, authorizer, self.presence, room_handler_substitutes()
+            self.route_table, self.policy, authorizer, self.presence, substitutes
         )
         self.guard.install(serverapp.web_app)
         same_site_cookies(serverapp, self.rbac.cookie_samesite)
@@ -187,6 +199,8 @@ class RBACExtension(ExtensionApp):
             rbac_service=self.service,
             rbac_accounts=self.accounts,
             rbac_sandboxes=self.sandboxes,
+            rbac_lab_state=self.lab_state,
+            rbac_lab_administration=LabAdministration(self.lab_state, self.service),
         )
         self.log.info("jupyter-rbac: policy database %s", self.store.engine.url.render_as_string())
 
@@ -388,3 +402,9 @@ def is_argon2(hashed: str) -> bool:
     except argon2.exceptions.InvalidHashError:
         return False
     return True
+
+
+def _extension_app(serverapp, package: str):
+    """The ExtensionApp the loaded package `package` runs (JupyterLab's: LabApp), or None."""
+    apps = serverapp.extension_manager.extension_apps.get(package) or ()
+    return next(iter(apps), None)

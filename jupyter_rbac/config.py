@@ -261,7 +261,10 @@ class RBAC(LoggingConfigurable):
         {"POST": "execute"} overrides), or {"pattern": "/my-ext/health", "access": "public"}.
         Add "authorizer": true when the handlers call the Authorizer themselves (@authorized), so
         that scopes filtered to paths or owners pass the route and the object is judged there.
-        Unlisted routes need `all`.""",
+        "any_grant": true lets a read through with the scope under any filter (the route serves
+        nothing of any one user's); it is the default under "lab", which everyone holds filtered
+        to their own settings: an extension's page is for whoever may open JupyterLab. Unlisted
+        routes need `all`.""",
     )
 
     sandbox = Enum(

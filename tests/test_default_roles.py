@@ -69,6 +69,7 @@ REQUESTS = {
     ),
 }
 
+# Every signed-in user keeps their own JupyterLab settings and workspaces (issue 19).
 EVERYONE = {
     "list kernel types",
     "read server status",
@@ -76,6 +77,8 @@ EVERYONE = {
     "open JupyterLab",
     "read settings",
     "read workspaces",
+    "change settings",
+    "save a workspace",
 }
 VIEWER = EVERYONE | {
     "open a notebook",

@@ -95,7 +95,7 @@ async def test_any_signed_in_caller_may_ask_and_nobody_else(
     nobody, jp_fetch, jp_ws_fetch, jp_base_url
 ):
     status, token = await nobody.post(
-        *RBAC, "users", "nora", "tokens", body={"scopes": ["read:lab"]}
+        *RBAC, "users", "nora", "tokens", body={"scopes": ["read:lab!user=nora"]}
     )
     assert status == 201, token
     limited = Client(jp_fetch, jp_ws_fetch, "nora", token["token"])

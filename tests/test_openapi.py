@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from tornado.httpclient import HTTPClientError
+
+import jupyter_rbac
 
 from .support.api_tour import Caller, Tour
 from .support.client import Client
@@ -31,6 +34,17 @@ def rbac_config() -> dict:
         # users may not change their picture here, for the "not editable" 403
         "user_editable_fields": ["display_name", "color"],
     }
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config, tmp_path):
+    """JupyterLab finds jupyter-rbac's own labextension (and its settings schema), as an
+    installed one: pytest-jupyter's isolated paths leave the installed extensions out."""
+    built = Path(jupyter_rbac.__file__).parent / "labextension"
+    extensions = tmp_path / "labextensions"
+    extensions.mkdir()
+    (extensions / "jupyter-rbac").symlink_to(built, target_is_directory=True)
+    return {**jp_server_config, "LabApp": {"extra_labextensions_path": [str(extensions)]}}
 
 
 # -- the tour ---------------------------------------------------------------------------------------
@@ -66,6 +80,7 @@ async def test_every_answer_of_the_api_matches_the_spec(tour: Tour, jp_fetch, jp
     await _account(tour)
     await _invitations(tour)
     await _collaborators(tour)
+    await _lab(tour, jp_fetch, jp_ws_fetch)
     missing = sorted(documented_answers() - tour.seen)
     assert missing == [], "documented answers the tour never met (untested or wrong in the spec)"
 
@@ -89,11 +104,11 @@ async def _collaborators(tour: Tour) -> None:
 
 
 async def _setup(tour: Tour, jp_fetch, jp_ws_fetch) -> None:
-    """rolf administers roles; nora gets a token limited to read:lab."""
+    """rolf administers roles; nora gets a token limited to read:lab on herself."""
     role = {"name": "role-admin", "scopes": ["roles", "read:users"], "users": ["rolf"]}
     await tour.admin.post("roles", role)
     token = await tour.nobody.post(
-        "users/nora/tokens", {"note": "lab only", "scopes": ["read:lab"]}
+        "users/nora/tokens", {"note": "lab only", "scopes": ["read:lab!user=nora"]}
     )
     limited = Client(jp_fetch, jp_ws_fetch, "nora", token["token"])
     tour.limited = Caller(limited, tour.admin.base_url, tour.seen)
@@ -631,3 +646,58 @@ async def test_a_refused_write_names_the_write_scope(
 ) -> None:
     status, payload = await nobody.request(method, *RBAC, *path.split("/"), body=body)
     assert status == 403 and payload["missing_scope"] == needed
+
+
+# A settings plugin whose id has no slash (a scoped package's would be sent as %2F, which the
+# tour's client cannot write): jupyter-rbac's own.
+PLUGIN = "jupyter-rbac:plugin"
+
+
+async def _lab(tour: Tour, jp_fetch, jp_ws_fetch) -> None:
+    """Nora's own JupyterLab (through JupyterLab's routes), administered through ours."""
+    nora = tour.nobody.client
+    raw = json.dumps({"pageSize": 25})
+    assert (await nora.put("lab", "api", "settings", PLUGIN, body={"raw": raw}))[0] == 204
+    layout = {"data": {}, "metadata": {"id": "default"}}
+    assert (await nora.put("lab", "api", "workspaces", "default", body=layout))[0] == 204
+    status, token = await nora.post(*RBAC, "users", "nora", "tokens", body={"scopes": ["read:api"]})
+    assert status == 201, token
+    no_lab = Caller(
+        Client(jp_fetch, jp_ws_fetch, "nora", token["token"]), tour.admin.base_url, tour.seen
+    )
+
+    # the server-wide defaults
+    default = f"lab/defaults/{PLUGIN}"
+    await tour.admin.put(default, {"settings": {"pageSize": 100}})
+    await tour.admin.bad_body(
+        "PUT", default, {"settings": {"pageSize": 5}}, "pageSize", semantic=True
+    )
+    await tour.admin.bad_body("PUT", default, {"colour": 1}, "colour")
+    await tour.admin.call("PUT", "lab/defaults/nobody:nothing", 404, body={"settings": {}})
+    await tour.editor.denied("PUT", default, "write:lab", body={"settings": {}})
+    await tour.editor.denied("DELETE", default, "write:lab")
+    assert (await tour.nobody.get("lab/defaults"))["defaults"][PLUGIN] == {"pageSize": 100}
+    assert (await tour.nobody.get(default))["settings"] == {"pageSize": 100}
+    await no_lab.denied("GET", "lab/defaults", "read:lab")
+    await no_lab.denied("GET", default, "read:lab")
+    for method in ("GET", "PUT", "DELETE"):
+        await tour.admin.bad_path(method, "lab/defaults/no-colon", "not a settings plugin id")
+    await tour.admin.delete(default)
+
+    # one user's, read and reset by those whose scopes name them
+    mine = "users/nora/lab"
+    assert PLUGIN in (await tour.admin.get(f"{mine}/settings"))["settings"]
+    assert (await tour.admin.get(f"{mine}/settings/{PLUGIN}"))["raw"] == raw
+    for method in ("GET", "DELETE"):
+        await tour.admin.bad_path(method, f"{mine}/settings/no-colon", "not a settings plugin id")
+    assert len((await tour.admin.get(f"{mine}/workspaces"))["workspaces"]) == 1
+    assert (await tour.admin.get(f"{mine}/workspaces/default"))["metadata"]["id"] == "default"
+    await tour.admin.get(f"{mine}/workspaces/nothing", 404)
+    paths = ("settings", f"settings/{PLUGIN}", "workspaces", "workspaces/default")
+    for path in paths:
+        await tour.admin.get(f"users/ghost/lab/{path}", 404)
+        await tour.admin.delete(f"users/ghost/lab/{path}", 404)
+        await tour.editor.denied("GET", f"{mine}/{path}", "read:lab!user=nora")
+        await tour.editor.denied("DELETE", f"{mine}/{path}", "write:lab!user=nora")
+    for path in paths:
+        await tour.admin.delete(f"{mine}/{path}")

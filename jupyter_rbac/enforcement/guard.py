@@ -170,8 +170,9 @@ class RouteGuard:
         if rule is DEFAULT_RULE or rule.resource == "*":
             allowed = permissions.is_all
             missing = "all"
-        elif rule.authorizer:
-            # the handler's Authorizer call judges the object; here: any grant of the scope at all
+        elif rule.authorizer or (rule.any_grant and action == "read"):
+            # the handler's Authorizer call judges the object, or there is none to judge (a
+            # page to read): here, any grant of the scope at all
             allowed = permissions.allows_some(action, rule.resource)
             missing = f"{action}:{rule.resource}"
         else:

@@ -29,6 +29,7 @@ class RouteEntry:
     access: str  # "public", "signed-in", "scope", "harmless" or "unmapped"
     scopes: dict[str, str]  # method -> scope, for guarded routes
     via_authorizer: bool
+    any_grant: bool = False  # the scope with any filter does (nothing of anyone's is served)
 
     @property
     def covered(self) -> bool:
@@ -40,6 +41,8 @@ class RouteEntry:
         if self.access == "unmapped":
             return "unmapped: needs all"
         text = ", ".join(f"{m} {s}" for m, s in self.scopes.items())
+        if self.any_grant:
+            return text + " (reads: with any filter)"
         return text + (" (+ object checked by the Authorizer)" if self.via_authorizer else "")
 
 
@@ -131,7 +134,9 @@ def route_report(web_app, table: RouteTable) -> list[RouteEntry]:
         scopes = {m: rule.scope_for(m) for m in methods} if access == "scope" else {}
         relative = table.relative(path)
         shown = pattern if relative is None else pattern.replace(table.base_url.rstrip("/"), "", 1)
-        entries.append(RouteEntry(shown, name, methods, access, scopes, rule.authorizer))
+        entries.append(
+            RouteEntry(shown, name, methods, access, scopes, rule.authorizer, rule.any_grant)
+        )
     return sorted(entries, key=lambda e: e.pattern)
 
 

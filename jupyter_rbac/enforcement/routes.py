@@ -24,6 +24,9 @@ class RouteRule:
         GET/HEAD/OPTIONS and write for the rest).
     authorizer: the handlers call the Authorizer, which checks the object (path, owner); here the
         user then needs the scope on *some* object. Without it, the scope must be unfiltered.
+    any_grant: the route serves nothing of any one user's (JupyterLab's pages and themes): to
+        read it, the scope on some object is all it takes (`lab` is held filtered to one's own);
+        writing still needs the scope unfiltered.
     """
 
     pattern: str
@@ -32,6 +35,7 @@ class RouteRule:
     actions: dict[str, str] = field(default_factory=dict)
     authorizer: bool = False
     note: str = ""
+    any_grant: bool = False
 
     def action_for(self, method: str) -> str:
         return self.actions.get(method) or ("read" if method in READ_METHODS else "write")
@@ -62,6 +66,10 @@ def _scope(
     pattern: str, resource: str, note: str, authorizer: bool = False, **actions: str
 ) -> RouteRule:
     return RouteRule(pattern, "scope", resource, dict(actions), authorizer, note)
+
+
+def _any_grant(pattern: str, resource: str, note: str) -> RouteRule:
+    return RouteRule(pattern, "scope", resource, {}, False, note, any_grant=True)
 
 
 # Paths are relative to the server's base_url, without the leading slash of the base.
@@ -149,22 +157,38 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
         "collaborators",
         "who is connected, and to which documents the reader may read",
     ),
-    # -- JupyterLab: never calls the Authorizer -----------------------------------------------------
-    _scope(r"/(lab|doc)(/workspaces/[^/]+)?(/tree/.*)?", "lab", "JupyterLab's pages"),
-    _scope(r"/lab/api/settings(/.*)?", "lab", "settings"),
-    _scope(r"/lab/api/workspaces(/.*)?", "lab", "workspaces"),
-    _scope(r"/lab/api/translations(/.*)?", "lab", "translations"),
+    _signed_in(
+        r"/api/rbac/lab/defaults(/.*)?",
+        "JupyterLab's server-wide default settings: read:lab to read, write:lab to change",
+    ),
+    # -- JupyterLab: never calls the Authorizer; settings and workspaces are each user's own ---------
+    _any_grant(r"/(lab|doc)(/workspaces/[^/]+)?(/tree/.*)?", "lab", "JupyterLab's pages"),
     _scope(
+        r"/lab/api/settings(/.*)?",
+        "lab",
+        "your own settings (jupyter-rbac's handler: read:lab / write:lab on yourself)",
+        True,
+    ),
+    _scope(
+        r"/lab/api/workspaces(/.*)?",
+        "lab",
+        "your own workspaces (jupyter-rbac's handler: read:lab / write:lab on yourself)",
+        True,
+    ),
+    _any_grant(
+        r"/lab/api/translations(/.*)?", "lab", "translations (in your own settings' language)"
+    ),
+    _any_grant(
         r"/lab/api/(themes|licenses|listings)/.*", "lab", "themes, licenses, extension listings"
     ),
-    _scope(r"/lab/api/(news|update)", "lab", "announcements"),
+    _any_grant(r"/lab/api/(news|update)", "lab", "announcements"),
     _scope(
         r"/lab/api/(build|extensions|plugins)",
         "lab",
         "building, installing, enabling",
         **_LAB_ADMIN,
     ),
-    _scope(r"/lab/(?!api/).*", "lab", "JupyterLab's other pages (its not-found page)"),
+    _any_grant(r"/lab/(?!api/).*", "lab", "JupyterLab's other pages (its not-found page)"),
 )
 
 # Handlers that only redirect or render an error page: harmless on any path.
@@ -227,7 +251,8 @@ def rules_from_config(entries: list[dict]) -> tuple[RouteRule, ...]:
     """Route rules from `c.RBAC.extra_routes`; raises ValueError naming the bad entry."""
     rules = []
     for entry in entries:
-        unknown = set(entry) - {"pattern", "access", "resource", "actions", "authorizer", "note"}
+        keys = {"pattern", "access", "resource", "actions", "authorizer", "any_grant", "note"}
+        unknown = set(entry) - keys
         if unknown or "pattern" not in entry:
             raise ValueError(
                 f"RBAC.extra_routes: {entry!r}: needs 'pattern'; unknown keys {sorted(unknown)}"
@@ -249,6 +274,8 @@ def rules_from_config(entries: list[dict]) -> tuple[RouteRule, ...]:
                 dict(entry.get("actions", {})),
                 bool(entry.get("authorizer", False)),
                 entry.get("note", "from RBAC.extra_routes"),
+                # an extension's page under `lab` is for whoever may open JupyterLab
+                any_grant=bool(entry.get("any_grant", entry.get("resource") == "lab")),
             )
         )
     return tuple(rules)

@@ -13,7 +13,7 @@ from jupyter_events import EventLogger
 from ..store import AuditRecord
 
 SCHEMAS = Path(__file__).parent
-KINDS = ("role", "user", "group", "token", "invitation", "request", "policy", "sandbox")
+KINDS = ("role", "user", "group", "token", "invitation", "request", "policy", "sandbox", "lab")
 SCHEMA_PREFIX = "https://events.jupyter.org/jupyter_rbac/"  # every schema of ours starts so
 
 

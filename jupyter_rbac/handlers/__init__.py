@@ -5,11 +5,18 @@ from .check import CheckHandler
 from .collaborators import CollaboratorsHandler, CollaboratorsStreamHandler
 from .groups import GroupHandler, GroupsHandler
 from .invitations import InvitationHandler, InvitationsHandler
+from .lab import (
+    LabDefaultHandler,
+    LabDefaultsHandler,
+    UserLabSettingsHandler,
+    UserLabWorkspacesHandler,
+)
 from .me import MeHandler, PasswordHandler, ScopePartsHandler, ScopesHandler, SessionsHandler
 from .roles import RoleHandler, RolesHandler
 from .users import TokenHandler, TokensHandler, UserHandler, UserPermissionsHandler, UsersHandler
 
 _NAME = r"(?P<name>[^/]+)"
+_PLUGIN = r"(?P<plugin>.+)"  # a settings plugin: @scope/package:name
 
 # (pattern relative to the server's base_url, handler); the OpenAPI spec describes each.
 HANDLERS = [
@@ -25,6 +32,12 @@ HANDLERS = [
     (rf"/api/rbac/users/{_NAME}/permissions", UserPermissionsHandler),
     (rf"/api/rbac/users/{_NAME}/tokens", TokensHandler),
     (rf"/api/rbac/users/{_NAME}/tokens/(?P<token_id>[^/]+)", TokenHandler),
+    (rf"/api/rbac/users/{_NAME}/lab/settings", UserLabSettingsHandler),
+    (rf"/api/rbac/users/{_NAME}/lab/settings/{_PLUGIN}", UserLabSettingsHandler),
+    (rf"/api/rbac/users/{_NAME}/lab/workspaces", UserLabWorkspacesHandler),
+    (rf"/api/rbac/users/{_NAME}/lab/workspaces/(?P<workspace>.+)", UserLabWorkspacesHandler),
+    (r"/api/rbac/lab/defaults", LabDefaultsHandler),
+    (rf"/api/rbac/lab/defaults/{_PLUGIN}", LabDefaultHandler),
     (r"/api/rbac/groups", GroupsHandler),
     (rf"/api/rbac/groups/{_NAME}", GroupHandler),
     (r"/api/rbac/invitations", InvitationsHandler),

@@ -120,10 +120,14 @@ BUILTIN_RESOURCES: tuple[Resource, ...] = (
     ),
     _resource(
         "lab",
-        "JupyterLab: its pages, settings, workspaces, themes, translations and extensions.",
-        read="Open JupyterLab and read its settings, workspaces, themes and translations.",
-        write="Change JupyterLab settings and workspaces.",
+        "JupyterLab: its pages, themes, translations and extensions, and each user's own"
+        " settings and workspaces.",
+        read="Open JupyterLab, and read the settings and workspaces of the users the filter"
+        " names (unfiltered: everyone's, and the server-wide defaults).",
+        write="Change and reset the settings and workspaces of the users the filter names"
+        " (unfiltered: everyone's, and the server-wide defaults every user starts from).",
         execute="Install, enable and disable JupyterLab extensions and rebuild JupyterLab.",
+        filters=("user", "group"),
     ),
     _resource(
         "lsp",

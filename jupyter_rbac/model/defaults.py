@@ -16,6 +16,10 @@ class DefaultRole:
     scopes: tuple[str, ...]
 
 
+# One's own JupyterLab: open it, and keep one's own settings and workspaces (layouts). Another
+# user's need a scope that names them; unfiltered, everyone's and the server-wide defaults.
+OWN_LAB = ("read:lab!user={user}", "write:lab!user={user}")
+
 # Read-only use of the server: browse and open, export, see what runs (JupyterLab polls these
 # lists, the event stream and the language servers' status) and who else is here. No saving, no
 # kernels.
@@ -27,7 +31,7 @@ _VIEWER = (
     "read:sessions",
     "read:terminals",
     "read:config",
-    "read:lab",
+    "read:lab!user={user}",
     "read:api",
     "read:events",
     "read:lsp",
@@ -46,7 +50,7 @@ _OWN_FOLDERS = (
 _WORKSPACE = (
     "read:kernelspecs",
     "read:config",
-    "read:lab",
+    "read:lab!user={user}",
     "read:api",
     "read:events",
     "read:collaborators",
@@ -76,8 +80,9 @@ DEFAULT_ROLES: tuple[DefaultRole, ...] = (
     DefaultRole("admin", "Everything, including administering jupyter-rbac.", ("all",)),
     DefaultRole(
         "user",
-        "Held by every signed-in user: see yourself, open JupyterLab, see kernel types.",
-        ("self", "read:lab", "read:api", "read:kernelspecs"),
+        "Held by every signed-in user: see yourself, open JupyterLab with your own settings and"
+        " workspaces, see kernel types.",
+        ("self", *OWN_LAB, "read:api", "read:kernelspecs"),
     ),
     DefaultRole("viewer", "Browse, open and export files and notebooks; change nothing.", _VIEWER),
     DefaultRole(
@@ -94,7 +99,8 @@ DEFAULT_ROLES: tuple[DefaultRole, ...] = (
     ),
     DefaultRole(
         "editor",
-        "Work on the server: edit and save files, run kernels and terminals, change settings.",
+        "Work on the server: edit and save files, run kernels and terminals, change the"
+        " server's frontend configuration.",
         (
             "write:contents",
             "write:nbconvert",
@@ -103,7 +109,6 @@ DEFAULT_ROLES: tuple[DefaultRole, ...] = (
             "write:sessions",
             "execute:terminals",
             "write:config",
-            "write:lab",
             "read:api",
             "write:events",
             "execute:lsp",
@@ -172,6 +177,8 @@ EARLIER_GROUPS: dict[str, tuple[str, str]] = {
 # Descriptions earlier versions gave shipped roles that are no longer true: a role still described
 # so gets the new description at the next start (see RBACService.ensure_defaults).
 EARLIER_DESCRIPTIONS: dict[str, str] = {
+    "user": "Held by every signed-in user: see yourself, open JupyterLab, see kernel types.",
+    "editor": "Work on the server: edit and save files, run kernels and terminals, change settings.",
     "analyst": (
         "Read and write your own home/{user}/ and your groups' shared/{group}/, run notebooks in"
         " your own kernels, export what you may read; other users' homes stay private. Code in"
@@ -182,4 +189,22 @@ EARLIER_DESCRIPTIONS: dict[str, str] = {
         " language servers run as the server's user: until they are sandboxed they reach every"
         " file the server can (SECURITY.md)."
     ),
+}
+
+
+# Scopes earlier versions (up to 0.1) gave shipped roles: a role still holding exactly these gets
+# this version's scopes at the next start (see RBACService.ensure_defaults). Then `read:lab` and
+# `write:lab` were unfiltered: JupyterLab kept one set of settings and workspaces for everyone.
+def _with_unfiltered_lab(scopes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple("read:lab" if scope == "read:lab!user={user}" else scope for scope in scopes)
+
+
+_CURRENT = {role.name: role.scopes for role in DEFAULT_ROLES}
+EARLIER_SCOPES: dict[str, tuple[str, ...]] = {
+    "user": ("self", "read:lab", "read:api", "read:kernelspecs"),
+    **{
+        name: _with_unfiltered_lab(_CURRENT[name])
+        for name in ("viewer", "runner", "analyst", "developer")
+    },
+    "editor": (*_CURRENT["editor"][:6], "write:config", "write:lab", *_CURRENT["editor"][7:]),
 }

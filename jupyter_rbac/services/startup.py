@@ -16,7 +16,9 @@ from ..model.defaults import (
     DEFAULT_ROLES,
     EARLIER_DESCRIPTIONS,
     EARLIER_GROUPS,
+    EARLIER_SCOPES,
     FIXED_ROLE,
+    OWN_LAB,
 )
 from ..store import Store
 from .declared_roles import TakenBack, parse_declaration, reconcile_declared_roles
@@ -57,9 +59,8 @@ class StartUp:
                 self.store.create_role(role.name, role.scopes, role.description, builtin=True)
             elif role.name == FIXED_ROLE and current.scopes != list(role.scopes):
                 self.store.update_role(role.name, scopes=role.scopes)
-            elif current.description == EARLIER_DESCRIPTIONS.get(role.name):
-                # an earlier version's words, no longer true: an administrator's own stay
-                self.store.update_role(role.name, description=role.description, actor=UPGRADE_ACTOR)
+            else:
+                self._upgrade_shipped_role(role, current, log)
         for group, (description, role) in DEFAULT_GROUPS.items():
             if role in existing or not groups:
                 continue
@@ -69,6 +70,30 @@ class StartUp:
             elif group in EARLIER_GROUPS:
                 # the role was created just now: this is the first start of this version
                 self._move_earlier_group(group, log)
+
+    def _upgrade_shipped_role(self, role, current, log: logging.Logger) -> None:
+        """A shipped role that still holds exactly what an earlier version gave it gets this
+        version's scopes, and one still described in an earlier version's words gets this
+        version's; an administrator's own choices stay. Audited as UPGRADE_ACTOR."""
+        earlier = EARLIER_SCOPES.get(role.name)
+        if earlier is not None and set(current.scopes) == set(earlier):
+            self.store.update_role(role.name, scopes=role.scopes, actor=UPGRADE_ACTOR)
+            log.warning(
+                "jupyter-rbac: the shipped role %r now holds this version's scopes (%s); audited"
+                " as %r",
+                role.name, ", ".join(sorted(set(role.scopes) - set(earlier))) or "fewer",
+                UPGRADE_ACTOR,
+            )  # fmt: skip
+        elif earlier is not None and {"read:lab", "write:lab"} & set(current.scopes):
+            log.warning(
+                "jupyter-rbac: the role %r, changed since an earlier version shipped it, holds"
+                " read:lab or write:lab unfiltered: its holders read (or change) every user's"
+                " JupyterLab settings and workspaces; %s is each user's own",
+                role.name, " and ".join(f"`{scope}`" for scope in OWN_LAB),
+            )  # fmt: skip
+        if current.description == EARLIER_DESCRIPTIONS.get(role.name):
+            # an earlier version's words, no longer true: an administrator's own stay
+            self.store.update_role(role.name, description=role.description, actor=UPGRADE_ACTOR)
 
     def _move_earlier_group(self, group: str, log: logging.Logger) -> None:
         """Move a shipped group from the role an earlier version gave it to its own, once, with

@@ -111,5 +111,7 @@ class Tour:
     editor: Caller  # eddie: the `editor` role (no policy administration)
     role_admin: Caller  # rolf: write:roles, read:users, but none of the server's resources
     anonymous: Caller  # nobody signed in
-    limited: Caller | None = None  # nora with a token limited to read:lab (made by _setup)
+    limited: Caller | None = (
+        None  # nora with a token limited to read:lab!user=nora (made by _setup)
+    )
     seen: set[tuple[str, str, int]] = field(default_factory=set)

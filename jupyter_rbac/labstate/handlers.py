@@ -1,0 +1,103 @@
+"""JupyterLab's settings, workspaces and translations handlers, answering each signed-in user
+with their own state. The route guard dispatches these instead of jupyterlab_server's
+(`lab_handler_substitutes`): same URLs, same shapes, so JupyterLab's frontend needs no change.
+
+A user reads their own settings and workspaces with `read:lab` on themselves (the `user` role's
+`read:lab!user={user}`) and changes them with `write:lab` on themselves; the settings are served
+over the server-wide defaults (LabState.defaults), and a workspace without the documents its
+user may no longer read (readable_workspace).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Any
+
+from jupyterlab_server.settings_handler import SettingsHandler
+from jupyterlab_server.translations_handler import TranslationsHandler
+from jupyterlab_server.workspaces_handler import WorkspacesHandler
+from tornado import web
+
+from ..enforcement.guard import ScopeDenied
+from ..enforcement.routes import READ_METHODS
+from ..model.paths import PathError, normalize_path
+from ..services import Actor
+from .state import LabState
+from .workspaces import readable_workspace
+
+
+class OwnLabState:
+    """After sign-in: the handler works on its user's own folders, if that user may (GET: read
+    their own JupyterLab state; other methods: change it), else 403 naming the scope."""
+
+    async def prepare(self, *args: Any, **kwargs: Any) -> None:
+        result = super().prepare(*args, **kwargs)  # type: ignore[misc]
+        if inspect.isawaitable(result):
+            await result
+        user = getattr(self, "current_user", None)
+        if self._finished or not user:  # type: ignore[attr-defined]  # @web.authenticated answers
+            return
+        action = "read" if self.request.method in READ_METHODS else "write"  # type: ignore[attr-defined]
+        if not self.may_own(action, user):
+            raise ScopeDenied(f"{action}:lab!user={user.username}")
+        self.use_state_of(self.settings["rbac_lab_state"], user.username)  # type: ignore[attr-defined]
+
+    def may_own(self, action: str, user: Any) -> bool:
+        permissions = self.authorizer.permissions_for(self, user)  # type: ignore[attr-defined]
+        service = self.settings["rbac_service"]  # type: ignore[attr-defined]
+        return service.may(Actor(user.username, permissions), action, "lab", user=user.username)
+
+    def use_state_of(self, state: LabState, username: str) -> None:
+        raise NotImplementedError
+
+
+class _OwnSettings(OwnLabState):
+    """For jupyterlab_server's SchemaHandler family: the user's settings folder, and the
+    install's overrides with the server-wide defaults over them."""
+
+    def use_state_of(self, state: LabState, username: str) -> None:
+        self.settings_dir = state.settings_folder(username)
+        self.overrides = state.overrides_over(self.overrides)  # type: ignore[has-type]
+
+
+class OwnSettingsHandler(_OwnSettings, SettingsHandler):  # type: ignore[misc]
+    """/lab/api/settings: the user's own settings."""
+
+
+class OwnTranslationsHandler(_OwnSettings, TranslationsHandler):  # type: ignore[misc]
+    """/lab/api/translations: language packs, named in the user's own language setting."""
+
+
+class OwnWorkspacesHandler(OwnLabState, WorkspacesHandler):  # type: ignore[misc]
+    """/lab/api/workspaces: the user's own workspaces, without documents they may not read."""
+
+    def use_state_of(self, state: LabState, username: str) -> None:
+        self.manager = state.workspaces(username)
+
+    @web.authenticated
+    async def get(self, space_name: str = "") -> None:
+        permissions = self.authorizer.permissions_for(self, self.current_user)
+
+        def may_read(path: str) -> bool:
+            try:
+                return permissions.allows_path("read", "contents", normalize_path(path))
+            except PathError:
+                return False
+
+        if space_name:
+            workspace = readable_workspace(self.manager.load(space_name), may_read)
+            self.finish(json.dumps(workspace))
+            return
+        values = [readable_workspace(each, may_read) for each in self.manager.list_workspaces()]
+        ids = [each["metadata"]["id"] for each in values]
+        self.finish(json.dumps({"workspaces": {"ids": ids, "values": values}}))
+
+
+def lab_handler_substitutes() -> dict[type, type]:
+    """jupyterlab_server's handlers, and the ones to dispatch in their place."""
+    return {
+        SettingsHandler: OwnSettingsHandler,
+        TranslationsHandler: OwnTranslationsHandler,
+        WorkspacesHandler: OwnWorkspacesHandler,
+    }

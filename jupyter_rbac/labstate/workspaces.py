@@ -1,0 +1,82 @@
+"""A workspace as its reader may see it: no trace of a document they may not read.
+
+A JupyterLab workspace keeps, for each open document, an entry `namespace:path` whose data names
+the file (`{"data": {"path": ..., "factory": ...}}`), the file browser's folder
+(`{"path": ...}`), and the layout (`layout-restorer:data`), which lists the entries' ids in its
+dock areas. Served, entries for paths the reader may not read are dropped, and so are their ids
+in the layout: a workspace saved before a role was taken away shows nothing of what it named.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+LAYOUT = "layout-restorer:data"
+
+
+def readable_workspace(workspace: dict, may_read: Callable[[str], bool]) -> dict:
+    """`workspace` without the entries naming a path `may_read` refuses (a copy if any go)."""
+    data = workspace.get("data")
+    if not isinstance(data, dict):
+        return workspace
+    dropped = {key for key, value in data.items() if _refused(value, may_read)}
+    if not dropped:
+        return workspace
+    kept = {key: value for key, value in data.items() if key not in dropped}
+    if isinstance(kept.get(LAYOUT), dict):
+        kept[LAYOUT] = _without(copy.deepcopy(kept[LAYOUT]), dropped)
+    return {**workspace, "data": kept}
+
+
+def _refused(value: Any, may_read: Callable[[str], bool]) -> bool:
+    if not isinstance(value, dict):
+        return False
+    inner = value.get("data")
+    path = value.get("path")
+    if not isinstance(path, str) and isinstance(inner, dict):
+        path = inner.get("path")
+    return isinstance(path, str) and not may_read(path)
+
+
+def _without(area: Any, dropped: set[str]) -> Any:
+    """A layout area (and everything it holds) without the widget ids in `dropped`."""
+    if isinstance(area, list):
+        return [_without(item, dropped) for item in area]
+    if not isinstance(area, dict):
+        return area
+    for key, value in list(area.items()):
+        if key == "widgets" and isinstance(value, list):
+            shown = value[area["currentIndex"]] if _valid_index(area, value) else None
+            area[key] = [widget for widget in value if widget not in dropped]
+            if "currentIndex" in area:
+                area["currentIndex"] = area[key].index(shown) if shown in area[key] else 0
+        elif key == "current" and value in dropped:
+            area[key] = None
+        elif key == "children" and isinstance(value, list):
+            children = [_without(child, dropped) for child in value]
+            sizes = area.get("sizes")
+            keep = [index for index, child in enumerate(children) if not _empty(child)]
+            area[key] = [children[index] for index in keep]
+            if isinstance(sizes, list) and len(sizes) == len(children):
+                area["sizes"] = [sizes[index] for index in keep]
+        else:
+            area[key] = _without(value, dropped)
+    return area
+
+
+def _valid_index(area: dict, widgets: list) -> bool:
+    index = area.get("currentIndex")
+    return isinstance(index, int) and 0 <= index < len(widgets)
+
+
+def _empty(area: Any) -> bool:
+    """A tab area with no widget left, or a split area with no child left."""
+    if not isinstance(area, dict):
+        return False
+    if area.get("type") == "tab-area":
+        return not area.get("widgets")
+    if area.get("type") == "split-area":
+        return not area.get("children")
+    return False

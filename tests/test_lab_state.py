@@ -1,0 +1,224 @@
+"""Each person their own JupyterLab (issue 19): settings and workspaces per user, over defaults
+an administrator keeps; others' only through a `lab` scope naming them.
+
+Through the real server and JupyterLab's own routes (/lab/api/settings, /lab/api/workspaces),
+which the frontend uses unchanged, and /api/rbac's administration of them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jupyter_rbac.model.defaults import EARLIER_SCOPES, OWN_LAB
+
+from .support.client import forbidden, refusal
+
+pytestmark = pytest.mark.slow  # a server with JupyterLab in it
+
+THEMES = "@jupyterlab/apputils-extension:themes"
+SHORTCUTS = "@jupyterlab/shortcuts-extension:shortcuts"
+DARK, LIGHT = "JupyterLab Dark", "JupyterLab Light"
+
+
+async def theme_of(client) -> tuple[str, str]:
+    """(the theme `client` sees as its default, what they chose themselves or "")."""
+    status, answer = await client.get("lab", "api", "settings", THEMES)
+    assert status == 200, answer
+    chosen = answer["settings"].get("theme", "")
+    return answer["schema"]["properties"]["theme"]["default"], chosen
+
+
+async def choose_theme(client, theme: str) -> None:
+    raw = json.dumps({"theme": theme})
+    status, answer = await client.put("lab", "api", "settings", THEMES, body={"raw": raw})
+    assert status == 204, answer
+
+
+def workspace(name: str, *paths: str) -> dict:
+    """A JupyterLab workspace with `paths` open as notebooks, the first one shown."""
+    ids = [f"notebook:{path}" for path in paths]
+    data = {
+        "layout-restorer:data": {
+            "main": {
+                "dock": {"type": "tab-area", "currentIndex": 0, "widgets": ids},
+                "current": ids[0] if ids else None,
+            }
+        },
+        **{key: {"data": {"path": path, "factory": "Notebook"}} for key, path in zip(ids, paths)},
+    }
+    return {"data": data, "metadata": {"id": name}}
+
+
+async def save_workspace(client, body: dict) -> None:
+    name = body["metadata"]["id"]
+    status, answer = await client.put("lab", "api", "workspaces", name, body=body)
+    assert status == 204, answer
+
+
+async def test_two_users_settings_stay_apart(viewer, runner):
+    await choose_theme(viewer, DARK)
+    assert await theme_of(viewer) == (LIGHT, DARK)
+    assert await theme_of(runner) == (LIGHT, "")  # the default, not vera's choice
+    shortcuts = json.dumps(
+        {"shortcuts": [{"command": "x:y", "keys": ["Ctrl 9"], "selector": "body"}]}
+    )
+    assert (await runner.put("lab", "api", "settings", SHORTCUTS, body={"raw": shortcuts}))[
+        0
+    ] == 204
+    status, answer = await viewer.get("lab", "api", "settings", SHORTCUTS)
+    assert status == 200 and answer["raw"] == "{}"
+    status, listing = await viewer.get("lab", "api", "settings")
+    assert status == 200
+    themes = next(each for each in listing["settings"] if each["id"] == THEMES)
+    assert themes["settings"]["theme"] == DARK
+
+
+async def test_a_viewer_saves_their_own_layout_without_a_refusal(viewer, runner, rbac):
+    await save_workspace(viewer, workspace("default", "notes.ipynb"))
+    await save_workspace(viewer, workspace("mine", "notes.ipynb"))
+    await save_workspace(runner, workspace("default", "other.ipynb"))
+    status, answer = await viewer.get("lab", "api", "workspaces", "default")
+    assert status == 200 and "notebook:notes.ipynb" in answer["data"]
+    status, listing = await viewer.get("lab", "api", "workspaces")
+    assert status == 200
+    assert sorted(listing["workspaces"]["ids"]) == ["default", "mine"]  # not rita's
+    denied = rbac.store.page_audit(actor=viewer.name, action="request.denied").items
+    assert denied == [], denied
+
+
+async def test_an_administrators_default_reaches_everyone_who_chose_nothing(
+    admin, viewer, runner, rbac
+):
+    await choose_theme(viewer, LIGHT)
+    path = ("api", "rbac", "lab", "defaults", THEMES)
+    status, answer = await admin.put(*path, body={"settings": {"theme": DARK}})
+    assert status == 200, answer
+    assert await theme_of(runner) == (DARK, "")  # the new default
+    assert await theme_of(viewer) == (DARK, LIGHT)  # their own choice still wins
+    status, answer = await viewer.get("api", "rbac", "lab", "defaults")
+    assert status == 200 and answer["defaults"][THEMES] == {"theme": DARK}
+    assert (await admin.delete(*path))[0] == 204
+    assert await theme_of(runner) == (LIGHT, "")
+    rows = rbac.store.page_audit(kind="lab").items
+    assert [(row.actor, row.action, row.target) for row in rows] == [
+        ("admin", "lab.defaults.reset", THEMES),
+        ("admin", "lab.defaults.change", THEMES),
+    ]
+
+
+async def test_only_write_lab_unfiltered_changes_the_defaults(editor, viewer):
+    path = ("api", "rbac", "lab", "defaults", THEMES)
+    for client in (editor, viewer):
+        answer = await client.put(*path, body={"settings": {"theme": DARK}})
+        assert refusal(answer) == forbidden("write:lab")
+
+
+@pytest.mark.parametrize(
+    ("plugin", "settings", "status", "says"),
+    [
+        (THEMES, {"theme": 7}, 400, "theme"),
+        (THEMES, {"theme-scrollbars": "yes"}, 400, "theme-scrollbars"),
+        ("@nobody/nothing:plugin", {"x": 1}, 404, "@nobody/nothing:plugin"),
+    ],
+)
+async def test_bad_defaults_are_refused_and_keep_the_old_ones(
+    admin, plugin, settings, status, says
+):
+    path = ("api", "rbac", "lab", "defaults")
+    assert (await admin.put(*path, THEMES, body={"settings": {"theme": DARK}}))[0] == 200
+    got, answer = await admin.put(*path, plugin, body={"settings": settings})
+    assert got == status, answer
+    assert says in answer["message"]
+    assert (await admin.get(*path))[1]["defaults"] == {THEMES: {"theme": DARK}}
+
+
+async def test_user_filters_let_a_helper_read_and_reset_one_users_lab(
+    make_user, rbac, viewer, runner
+):
+    rbac.store.create_role(
+        "lab-helper", [f"read:lab!user={viewer.name}", f"write:lab!user={viewer.name}"]
+    )
+    helper = make_user("hal", roles=["lab-helper"])
+    await choose_theme(viewer, DARK)
+    await save_workspace(viewer, workspace("default", "notes.ipynb"))
+    await choose_theme(runner, DARK)
+    base = ("api", "rbac", "users")
+    status, answer = await helper.get(*base, viewer.name, "lab", "settings")
+    assert status == 200 and json.loads(answer["settings"][THEMES]) == {"theme": DARK}
+    status, answer = await helper.get(*base, viewer.name, "lab", "workspaces")
+    assert status == 200 and [w["metadata"]["id"] for w in answer["workspaces"]] == ["default"]
+    assert (await helper.delete(*base, viewer.name, "lab", "workspaces", "default"))[0] == 204
+    assert (await helper.delete(*base, viewer.name, "lab", "settings"))[0] == 204
+    assert await theme_of(viewer) == (LIGHT, "")
+    status, answer = await viewer.get("lab", "api", "workspaces")
+    assert answer["workspaces"]["ids"] == []
+    # rita is not hal's: refused, naming the scope, and rita keeps her settings
+    answer = await helper.get(*base, runner.name, "lab", "settings")
+    assert refusal(answer) == forbidden(f"read:lab!user={runner.name}")
+    answer = await helper.delete(*base, runner.name, "lab", "settings")
+    assert refusal(answer) == forbidden(f"write:lab!user={runner.name}")
+    assert await theme_of(runner) == (LIGHT, DARK)
+    resets = rbac.store.page_audit(kind="lab").items
+    assert {(row.actor, row.action, row.target) for row in resets} == {
+        ("hal", "lab.settings.reset", viewer.name),
+        ("hal", "lab.workspaces.reset", viewer.name),
+    }
+
+
+async def test_nobody_reads_another_users_lab_through_their_own_routes(viewer, runner):
+    answer = await viewer.get("api", "rbac", "users", runner.name, "lab", "workspaces")
+    assert refusal(answer) == forbidden(f"read:lab!user={runner.name}")
+
+
+async def test_a_workspace_never_shows_a_document_its_user_may_not_read(make_user):
+    ann = make_user("ann", roles=["analyst"])
+    mine, theirs = "home/ann/a.ipynb", "home/bob/b.ipynb"
+    body = workspace("default", theirs, mine)
+    body["data"]["file-browser-filebrowser:cwd"] = {"path": "home/bob"}
+    await save_workspace(ann, body)
+    status, answer = await ann.get("lab", "api", "workspaces", "default")
+    assert status == 200
+    data = answer["data"]
+    assert f"notebook:{mine}" in data and f"notebook:{theirs}" not in data
+    assert "file-browser-filebrowser:cwd" not in data
+    main = data["layout-restorer:data"]["main"]
+    assert main["dock"]["widgets"] == [f"notebook:{mine}"] and main["current"] is None
+    assert theirs not in json.dumps(answer)
+    status, listing = await ann.get("lab", "api", "workspaces")
+    assert theirs not in json.dumps(listing)
+
+
+async def test_a_user_without_their_own_lab_scopes_is_refused_naming_them(make_user, rbac):
+    rbac.store.update_role("user", scopes=["self", "read:api", "read:lab!user=nobody-else"])
+    nora = make_user("nora")
+    answer = await nora.get("lab", "api", "settings", THEMES)
+    assert refusal(answer) == forbidden("read:lab!user=nora")
+    answer = await nora.put("lab", "api", "workspaces", "default", body=workspace("default"))
+    assert refusal(answer) == forbidden("write:lab!user=nora")
+
+
+def test_every_signed_in_user_holds_their_own_lab():
+    from jupyter_rbac.model.defaults import DEFAULT_ROLES
+
+    user = next(role for role in DEFAULT_ROLES if role.name == "user")
+    assert set(OWN_LAB) <= set(user.scopes)
+    unfiltered = {"read:lab", "write:lab"}
+    for role in DEFAULT_ROLES:
+        if role.name != "admin":
+            assert not unfiltered & set(role.scopes), role.name
+
+
+async def test_shipped_roles_an_earlier_version_made_get_their_own_lab(rbac):
+    rbac.store.update_role("viewer", scopes=list(EARLIER_SCOPES["viewer"]))
+    rbac.store.update_role("editor", scopes=[*EARLIER_SCOPES["editor"], "read:contents"])  # changed
+    rbac.service.ensure_defaults()
+    roles = {role.name: role for role in rbac.store.list_roles()}
+    assert (
+        "read:lab!user={user}" in roles["viewer"].scopes
+        and "read:lab" not in roles["viewer"].scopes
+    )
+    assert "write:lab" in roles["editor"].scopes  # an administrator's own choice stays
+    rows = rbac.store.page_audit(actor="jupyter-rbac upgrade").items
+    assert any(row.target == "viewer" for row in rows)

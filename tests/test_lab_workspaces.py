@@ -1,0 +1,67 @@
+"""readable_workspace: a workspace without the documents its reader may not read, its layout
+kept whole (split areas, the current tab, the panels at the side)."""
+
+from __future__ import annotations
+
+from jupyter_rbac.labstate import readable_workspace
+
+
+def may_read(path: str) -> bool:
+    return path != "secret" and not path.startswith("secret/")
+
+
+def test_documents_and_their_tabs_go_and_the_layout_stays_whole():
+    workspace = {
+        "metadata": {"id": "default"},
+        "data": {
+            "notebook:a.ipynb": {"data": {"path": "a.ipynb", "factory": "Notebook"}},
+            "editor:secret/b.py": {"data": {"path": "secret/b.py", "factory": "Editor"}},
+            "notebook:secret/c.ipynb": {"data": {"path": "secret/c.ipynb", "factory": "Notebook"}},
+            "file-browser-filebrowser:cwd": {"path": "secret"},
+            "terminal:1": {"data": {"name": "1"}},
+            "layout-restorer:data": {
+                "main": {
+                    "dock": {
+                        "type": "split-area",
+                        "orientation": "horizontal",
+                        "sizes": [0.5, 0.5],
+                        "children": [
+                            {
+                                "type": "tab-area",
+                                "currentIndex": 1,
+                                "widgets": ["notebook:a.ipynb", "editor:secret/b.py"],
+                            },
+                            {
+                                "type": "tab-area",
+                                "currentIndex": 0,
+                                "widgets": ["notebook:secret/c.ipynb"],
+                            },
+                        ],
+                    },
+                    "current": "editor:secret/b.py",
+                },
+                "left": {"collapsed": False, "visible": True, "widgets": ["filebrowser"]},
+            },
+        },
+    }
+    shown = readable_workspace(workspace, may_read)
+    data = shown["data"]
+    assert set(data) == {"notebook:a.ipynb", "terminal:1", "layout-restorer:data"}
+    main = data["layout-restorer:data"]["main"]
+    assert main["current"] is None
+    assert main["dock"]["children"] == [
+        {"type": "tab-area", "currentIndex": 0, "widgets": ["notebook:a.ipynb"]}
+    ]
+    assert main["dock"]["sizes"] == [0.5]
+    assert data["layout-restorer:data"]["left"]["widgets"] == ["filebrowser"]
+    # the stored workspace is not changed: only what is served
+    assert "editor:secret/b.py" in workspace["data"]
+
+
+def test_a_workspace_with_nothing_to_hide_is_served_as_it_is():
+    workspace = {
+        "metadata": {"id": "x"},
+        "data": {"notebook:a.ipynb": {"data": {"path": "a.ipynb"}}},
+    }
+    assert readable_workspace(workspace, may_read) is workspace
+    assert readable_workspace({"metadata": {"id": "y"}}, may_read) == {"metadata": {"id": "y"}}
