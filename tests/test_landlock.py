@@ -383,6 +383,12 @@ def connect(port: int, how: str = "connect") -> str:
         "sendto": f"socket.socket().sendto(b'x', socket.MSG_FASTOPEN, {address})",
         "sendmsg": f"socket.socket().sendmsg([b'x'], [], socket.MSG_FASTOPEN, {address})",
         "udp": f"socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', {address})",
+        # Multipath TCP falls back to plain TCP on the wire, and Landlock does not see it
+        "mptcp": f"socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262).connect({address})",
+        "mptcp6": (
+            "socket.socket(socket.AF_INET6, socket.SOCK_STREAM, 262)"
+            f".connect(('::ffff:127.0.0.1', {port}))"
+        ),
         "listen": f"socket.create_server({address}).close()",
         "child": (
             "subprocess.run([sys.executable, '-c', 'import socket;"
@@ -404,13 +410,15 @@ IO_URING = (
 def test_tcp_connections_to_denied_ports_are_refused_and_others_open(folders, ports):
     denied, other, free = ports
     plan = plan_for(folders, tcp_denied=[[denied, denied], [free, free]])
-    hows = ("connect", "ipv6", "sendto", "sendmsg", "child")
+    hows = ("connect", "ipv6", "sendto", "sendmsg", "child", "mptcp", "mptcp6")
     assert attempt(plan, *(connect(denied, how) for how in hows)) == [
         "PermissionError",
         "PermissionError",
         "PermissionError",  # TCP Fast Open: refused by the seccomp filter, not by Landlock
         "PermissionError",
         "CalledProcessError",
+        "OSError",  # no MPTCP socket at all (EPROTONOSUPPORT): programs fall back to TCP
+        "OSError",
     ]
     assert attempt(
         plan,
@@ -491,11 +499,52 @@ def test_port_ranges_are_cut_and_counted():
     assert port_range(" ") is None and port_range("21000-21999") == (21000, 21999)
 
 
+@pytest.mark.parametrize("tcp", [True, False])
 @pytest.mark.parametrize("machine", ["x86_64", "aarch64"])
-def test_the_fast_open_filter_jumps_inside_itself(machine):
-    program = filter_for(machine)
+def test_the_seccomp_filter_jumps_inside_itself(machine, tcp):
+    program = filter_for(machine, tcp)
     assert program is not None and filter_for("riscv64") is None
     for index, (code, true, false, _k) in enumerate(program):
         if code != 0x06:  # every path ends in a return
             assert index + 1 + max(true, false) < len(program)
     assert program[-1][0] == 0x06
+
+
+# -- other processes: what Landlock does not scope --------------------------------------------------
+
+
+@needs_landlock
+def test_a_confined_process_changes_its_own_limits_and_priority_never_anothers(folders):
+    """prlimit with a one-second CPU limit killed the server (outside tester, round 3); another
+    user's kernel could be starved with priorities and the idle scheduler."""
+    import platform
+
+    from jupyter_rbac.sandbox.seccomp import _ARCHITECTURES
+
+    ioprio_set = _ARCHITECTURES[platform.machine()][1]["ioprio_set"]
+    launcher = "os.getppid()"  # the program's parent: the launcher, outside its layer
+    results = attempt(
+        plan_for(folders),
+        f"import resource; resource.prlimit({launcher}, resource.RLIMIT_CPU, (100000, 100000))",
+        f"import resource; resource.prlimit({launcher}, resource.RLIMIT_CPU)",  # reading is fine
+        "import resource; resource.prlimit(0, resource.RLIMIT_NOFILE, resource.getrlimit(resource.RLIMIT_NOFILE))",
+        f"os.setpriority(os.PRIO_PROCESS, {launcher}, 19)",
+        "os.setpriority(os.PRIO_PROCESS, 0, 1)",
+        f"os.sched_setscheduler({launcher}, os.SCHED_IDLE, os.sched_param(0))",
+        "os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))",
+        f"os.sched_setaffinity({launcher}, os.sched_getaffinity(0))",  # allowed: thread pinning
+        "import ctypes; libc = ctypes.CDLL(None, use_errno=True);"
+        f" assert libc.syscall({ioprio_set}, 1, {launcher}, 3 << 13) == 0,"
+        " __import__('errno').errorcode[ctypes.get_errno()]",
+    )
+    assert results == [
+        "PermissionError",
+        "ok",
+        "ok",
+        "PermissionError",
+        "ok",
+        "PermissionError",
+        "ok",
+        "ok",
+        "AssertionError",
+    ]

@@ -29,7 +29,7 @@ from .landlock import (
 )
 from .plan import PLAN_VARIABLE, SandboxPlan
 from .reaper import REFUSED, Supervised
-from .seccomp import refuse_tcp_fast_open
+from .seccomp import install_filter
 
 # Where programs keep their own state, if set, else beneath HOME. The server's values name its
 # folders, which the program may not reach (IPython would not start): with a private HOME they go.
@@ -110,10 +110,10 @@ def enter(plan: SandboxPlan, environ: dict[str, str]) -> tuple[int | None, list[
     skipped = sandbox.skipped + layer.skipped
     drop_all()  # Landlock does not confine capabilities: a root server's would pass on
     sandbox.apply()
-    if layer.refuses_tcp:  # Fast Open connects where Landlock does not look
-        why = refuse_tcp_fast_open()
-        if why is not None:
-            skipped.append(f"refusing TCP Fast Open: {why}")
+    # what Landlock does not see: other processes' limits, Fast Open and MPTCP (seccomp.py)
+    why = install_filter(tcp=layer.refuses_tcp)
+    if why is not None:
+        skipped.append(f"a seccomp filter: {why}")
     if plan.home is not None:
         seed_profile(plan.home, environ.get("PATH", ""))
     return layer.ruleset, skipped

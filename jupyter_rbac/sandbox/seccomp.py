@@ -1,12 +1,20 @@
-"""A seccomp filter that refuses TCP Fast Open, which Landlock's TCP rules do not see.
+"""The seccomp filter of every confined process: the system calls Landlock does not see.
 
-`sendto`, `sendmsg` and `sendmmsg` with MSG_FASTOPEN open a TCP connection without connect(2),
-and so without the hook where Landlock checks the port (landlock-lsm/linux issue 41, still so
-in Linux 6.18): a sandbox that refuses connections to some ports must refuse these calls too. The
-filter answers them EACCES, as Landlock answers a refused connect; io_uring, whose sends no
-seccomp filter sees, is refused (EPERM) whole, and so are the system calls of another
-architecture's ABI (x86's 32-bit calls from a 64-bit process, x32), whose numbers differ.
-connect(2) with TCP_FASTOPEN_CONNECT goes through the hook: Landlock refuses it itself.
+- **Other processes' limits and scheduling.** `prlimit64` setting another process's limits (a
+  CPU limit of one second kills the server), and `setpriority`, `sched_setscheduler`,
+  `sched_setparam`, `sched_setattr` and `ioprio_set` naming another process, reach any process
+  of the same user: Landlock scopes signals and ptrace, not these. A confined process may change
+  its own (pid 0), never another's: EPERM. (Pinning another process to some CPUs,
+  `sched_setaffinity`, stays allowed: libraries pin their own threads by thread id.)
+- **TCP the port rules do not see** (with TCP rules only): `sendto`, `sendmsg` and `sendmmsg`
+  with MSG_FASTOPEN open a TCP connection without connect(2), past the hook where Landlock
+  checks the port (landlock-lsm/linux issue 41, still so in Linux 6.18): EACCES, as Landlock
+  answers a refused connect. A Multipath TCP socket (`IPPROTO_MPTCP`, which falls back to plain
+  TCP on the wire) is not a TCP socket to Landlock: EPROTONOSUPPORT, as on a kernel without
+  MPTCP, so programs that try it fall back to TCP, which Landlock governs.
+- io_uring, whose operations no seccomp filter sees, is refused whole (EPERM), and so are the
+  system calls of another architecture's ABI (x86's 32-bit calls from a 64-bit process, x32),
+  whose numbers differ.
 
 Standard library only (the launcher runs it); x86_64 and aarch64, little-endian.
 """
@@ -21,23 +29,66 @@ import sys
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
 MSG_FASTOPEN = 0x20000000
+IPPROTO_MPTCP = 262
 X32_SYSCALL_BIT = 0x40000000
 
-# Each architecture's AUDIT_ARCH_* and its numbers of sendto, sendmsg, sendmmsg, io_uring_setup
+# Each architecture's AUDIT_ARCH_* and the numbers of the calls the filter looks at
 # (arch/x86/entry/syscalls/syscall_64.tbl; the generic table of include/uapi/asm-generic).
 _ARCHITECTURES = {
-    "x86_64": (0xC000003E, {"sendto": 44, "sendmsg": 46, "sendmmsg": 307, "io_uring": 425}),
-    "aarch64": (0xC00000B7, {"sendto": 206, "sendmsg": 211, "sendmmsg": 269, "io_uring": 425}),
+    "x86_64": (
+        0xC000003E,
+        {
+            "sendto": 44,
+            "sendmsg": 46,
+            "sendmmsg": 307,
+            "socket": 41,
+            "io_uring": 425,
+            "prlimit64": 302,
+            "setpriority": 141,
+            "sched_setparam": 142,
+            "sched_setscheduler": 144,
+            "sched_setattr": 314,
+            "ioprio_set": 251,
+        },
+    ),
+    "aarch64": (
+        0xC00000B7,
+        {
+            "sendto": 206,
+            "sendmsg": 211,
+            "sendmmsg": 269,
+            "socket": 198,
+            "io_uring": 425,
+            "prlimit64": 261,
+            "setpriority": 140,
+            "sched_setparam": 118,
+            "sched_setscheduler": 119,
+            "sched_setattr": 274,
+            "ioprio_set": 30,
+        },
+    ),
 }
 # The argument that holds the flags: sendto(fd, buf, len, flags, ...), sendmsg(fd, msg, flags),
 # sendmmsg(fd, msgvec, vlen, flags).
 _FLAGS_ARGUMENT = {"sendto": 3, "sendmsg": 2, "sendmmsg": 3}
+# The argument naming the process: 0 is the caller itself.
+_PROCESS_ARGUMENT = {
+    "setpriority": 1,  # setpriority(which, who, prio)
+    "ioprio_set": 1,  # ioprio_set(which, who, ioprio)
+    "sched_setparam": 0,  # sched_setparam(pid, param)
+    "sched_setscheduler": 0,
+    "sched_setattr": 0,
+}
 
 # Classic BPF, as seccomp runs it: a load of 32 bits from struct seccomp_data (nr at 0, arch at 4,
-# args[i] at 16 + 8 * i), jumps on a constant, a return.
+# args[i] at 16 + 8 * i, its low half first), jumps on a constant, a return.
 _LOAD, _JEQ, _JGE, _JSET, _RETURN = 0x20, 0x15, 0x35, 0x45, 0x06
 _ALLOW = 0x7FFF0000
 _ERRNO = 0x00050000
+
+
+def _argument(index: int, high: bool = False) -> int:
+    return 16 + 8 * index + (4 if high else 0)
 
 
 class _Instruction(ctypes.Structure):
@@ -53,36 +104,77 @@ class _Program(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Instruction))]
 
 
-def filter_for(machine: str) -> list[tuple[int, int, int, int]] | None:
+def filter_for(machine: str, tcp: bool = True) -> list[tuple[int, int, int, int]] | None:
     """The filter's instructions (code, jump if true, jump if false, k) for the architecture
-    `machine` (os.uname().machine); None where it has none."""
+    `machine` (os.uname().machine), with the TCP part if `tcp`; None where it has none."""
     if machine not in _ARCHITECTURES or sys.byteorder != "little":
         return None
     arch, numbers = _ARCHITECTURES[machine]
     # Written with labels, then each jump resolved to the count of instructions it skips.
     program: list[tuple[int, str | int, str | int, int]] = [
         (_LOAD, 0, 0, 4),
-        (_JEQ, 0, "other ABI", arch),
+        (_JEQ, 0, "refuse EPERM", arch),
         (_LOAD, 0, 0, 0),
     ]
     if machine == "x86_64":
-        program.append((_JGE, "other ABI", 0, X32_SYSCALL_BIT))
-    program.append((_JEQ, "refuse io_uring", 0, numbers["io_uring"]))
-    for name, argument in _FLAGS_ARGUMENT.items():
-        program.append((_JEQ, f"flags {argument}", 0, numbers[name]))
+        program.append((_JGE, "refuse EPERM", 0, X32_SYSCALL_BIT))
+    program.append((_JEQ, "refuse EPERM", 0, numbers["io_uring"]))
+    if tcp:
+        for name, argument in _FLAGS_ARGUMENT.items():
+            program.append((_JEQ, f"flags {argument}", 0, numbers[name]))
+        program.append((_JEQ, "socket", 0, numbers["socket"]))
+    program.append((_JEQ, "prlimit64", 0, numbers["prlimit64"]))
+    for name, argument in _PROCESS_ARGUMENT.items():
+        program.append((_JEQ, f"process {argument}", 0, numbers[name]))
     program.append((_RETURN, 0, 0, _ALLOW))
+
     labels: dict[str, int] = {}
-    for argument in sorted(set(_FLAGS_ARGUMENT.values())):
-        labels[f"flags {argument}"] = len(program)
-        program += [
-            (_LOAD, 0, 0, 16 + 8 * argument),  # the low half: the kernel reads an int
-            (_JSET, "refuse", 0, MSG_FASTOPEN),
-            (_RETURN, 0, 0, _ALLOW),
-        ]
-    for label, answer in (("refuse", errno.EACCES), ("refuse io_uring", errno.EPERM)):
+
+    def block(label: str, instructions: list[tuple[int, str | int, str | int, int]]) -> None:
         labels[label] = len(program)
-        program.append((_RETURN, 0, 0, _ERRNO | answer))
-    labels["other ABI"] = labels["refuse io_uring"]
+        program.extend(instructions)
+
+    if tcp:
+        for argument in sorted(set(_FLAGS_ARGUMENT.values())):
+            block(
+                f"flags {argument}",
+                [
+                    (_LOAD, 0, 0, _argument(argument)),  # the kernel reads an int: the low half
+                    (_JSET, "refuse EACCES", 0, MSG_FASTOPEN),
+                    (_RETURN, 0, 0, _ALLOW),
+                ],
+            )
+        block(
+            "socket",  # socket(domain, type, protocol)
+            [
+                (_LOAD, 0, 0, _argument(2)),
+                (_JEQ, "refuse EPROTONOSUPPORT", 0, IPPROTO_MPTCP),
+                (_RETURN, 0, 0, _ALLOW),
+            ],
+        )
+    block(
+        "prlimit64",  # prlimit64(pid, resource, new_limit, old_limit): reading is harmless
+        [
+            (_LOAD, 0, 0, _argument(0)),
+            (_JEQ, "allow", 0, 0),
+            (_LOAD, 0, 0, _argument(2)),
+            (_JEQ, 0, "refuse EPERM", 0),
+            (_LOAD, 0, 0, _argument(2, high=True)),
+            (_JEQ, "allow", "refuse EPERM", 0),
+        ],
+    )
+    for argument in sorted(set(_PROCESS_ARGUMENT.values())):
+        block(
+            f"process {argument}",
+            [(_LOAD, 0, 0, _argument(argument)), (_JEQ, "allow", "refuse EPERM", 0)],
+        )
+    block("allow", [(_RETURN, 0, 0, _ALLOW)])
+    for name, answer in (
+        ("refuse EACCES", errno.EACCES),
+        ("refuse EPERM", errno.EPERM),
+        ("refuse EPROTONOSUPPORT", errno.EPROTONOSUPPORT),
+    ):
+        block(name, [(_RETURN, 0, 0, _ERRNO | answer)])
     resolved = []
     for index, (code, true, false, k) in enumerate(program):
         jumps = [labels[to] - index - 1 if isinstance(to, str) else to for to in (true, false)]
@@ -90,12 +182,12 @@ def filter_for(machine: str) -> list[tuple[int, int, int, int]] | None:
     return resolved
 
 
-def refuse_tcp_fast_open() -> str | None:
-    """Install the filter on this thread, for good, and every process it starts; None, or why
-    this architecture has none (then TCP Fast Open gets past Landlock). OSError if the kernel
-    refuses it. Needs PR_SET_NO_NEW_PRIVS, which landlock.Sandbox.apply sets."""
+def install_filter(tcp: bool) -> str | None:
+    """Install the filter on this thread, for good, and every process it starts (`tcp`: with
+    its TCP part); None, or why this architecture has none. OSError if the kernel refuses it.
+    Needs PR_SET_NO_NEW_PRIVS, which landlock.Sandbox.apply sets."""
     machine = os.uname().machine  # platform.machine(), without importing platform
-    instructions = filter_for(machine)
+    instructions = filter_for(machine, tcp)
     if instructions is None:
         return f"no seccomp filter for {machine} ({sys.byteorder}-endian)"
     array = (_Instruction * len(instructions))(*instructions)
