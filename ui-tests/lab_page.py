@@ -27,8 +27,7 @@ class JupyterLabPage:
         self.show_file_browser()
 
     def show_file_browser(self) -> None:
-        """Wait for JupyterLab; show the file browser if the restored layout hid it (the server's
-        workspace is shared by every user of the server)."""
+        """Wait for JupyterLab; show the file browser if the user's restored layout hid it."""
         listing = self.page.locator("#filebrowser .jp-DirListing-itemText").first
         expect(listing).to_be_attached(timeout=APP_LOAD_TIMEOUT)
         try:

@@ -68,8 +68,8 @@ def _scope(
     return RouteRule(pattern, "scope", resource, dict(actions), authorizer, note)
 
 
-def _any_grant(pattern: str, resource: str, note: str) -> RouteRule:
-    return RouteRule(pattern, "scope", resource, {}, False, note, any_grant=True)
+def _any_grant(pattern: str, resource: str, note: str, **actions: str) -> RouteRule:
+    return RouteRule(pattern, "scope", resource, dict(actions), False, note, any_grant=True)
 
 
 # Paths are relative to the server's base_url, without the leading slash of the base.
@@ -182,10 +182,11 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
         r"/lab/api/(themes|licenses|listings)/.*", "lab", "themes, licenses, extension listings"
     ),
     _any_grant(r"/lab/api/(news|update)", "lab", "announcements"),
-    _scope(
+    # JupyterLab asks every user whether a build is needed: reading is opening JupyterLab
+    _any_grant(
         r"/lab/api/(build|extensions|plugins)",
         "lab",
-        "building, installing, enabling",
+        "building, installing, enabling (reading: the build's and extensions' state)",
         **_LAB_ADMIN,
     ),
     _any_grant(r"/lab/(?!api/).*", "lab", "JupyterLab's other pages (its not-found page)"),
