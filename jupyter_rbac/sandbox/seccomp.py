@@ -1,11 +1,10 @@
 """The seccomp filter of every confined process: the system calls Landlock does not see.
 
-- **Other processes' limits and scheduling.** `prlimit64` setting another process's limits (a
-  CPU limit of one second kills the server), and `setpriority`, `sched_setscheduler`,
-  `sched_setparam`, `sched_setattr` and `ioprio_set` naming another process, reach any process
-  of the same user: Landlock scopes signals and ptrace, not these. A confined process may change
-  its own (pid 0), never another's: EPERM. (Pinning another process to some CPUs,
-  `sched_setaffinity`, stays allowed: libraries pin their own threads by thread id.)
+- **Other processes' limits.** `prlimit64` setting another process's limits reaches any
+  process of the same user (a CPU limit of one second kills the server): Landlock scopes signals
+  and ptrace, not this. A confined process may set its own limits (pid 0) and read anyone's,
+  never set another's: EPERM. (Priority and scheduling calls name threads by their id, as
+  libzmq's `pthread_setschedparam` does for its own: they stay allowed; see SECURITY.md.)
 - **TCP the port rules do not see** (with TCP rules only): `sendto`, `sendmsg` and `sendmmsg`
   with MSG_FASTOPEN open a TCP connection without connect(2), past the hook where Landlock
   checks the port (landlock-lsm/linux issue 41, still so in Linux 6.18): EACCES, as Landlock
@@ -44,11 +43,6 @@ _ARCHITECTURES = {
             "socket": 41,
             "io_uring": 425,
             "prlimit64": 302,
-            "setpriority": 141,
-            "sched_setparam": 142,
-            "sched_setscheduler": 144,
-            "sched_setattr": 314,
-            "ioprio_set": 251,
         },
     ),
     "aarch64": (
@@ -60,26 +54,12 @@ _ARCHITECTURES = {
             "socket": 198,
             "io_uring": 425,
             "prlimit64": 261,
-            "setpriority": 140,
-            "sched_setparam": 118,
-            "sched_setscheduler": 119,
-            "sched_setattr": 274,
-            "ioprio_set": 30,
         },
     ),
 }
 # The argument that holds the flags: sendto(fd, buf, len, flags, ...), sendmsg(fd, msg, flags),
 # sendmmsg(fd, msgvec, vlen, flags).
 _FLAGS_ARGUMENT = {"sendto": 3, "sendmsg": 2, "sendmmsg": 3}
-# The argument naming the process: 0 is the caller itself.
-_PROCESS_ARGUMENT = {
-    "setpriority": 1,  # setpriority(which, who, prio)
-    "ioprio_set": 1,  # ioprio_set(which, who, ioprio)
-    "sched_setparam": 0,  # sched_setparam(pid, param)
-    "sched_setscheduler": 0,
-    "sched_setattr": 0,
-}
-
 # Classic BPF, as seccomp runs it: a load of 32 bits from struct seccomp_data (nr at 0, arch at 4,
 # args[i] at 16 + 8 * i, its low half first), jumps on a constant, a return.
 _LOAD, _JEQ, _JGE, _JSET, _RETURN = 0x20, 0x15, 0x35, 0x45, 0x06
@@ -124,8 +104,6 @@ def filter_for(machine: str, tcp: bool = True) -> list[tuple[int, int, int, int]
             program.append((_JEQ, f"flags {argument}", 0, numbers[name]))
         program.append((_JEQ, "socket", 0, numbers["socket"]))
     program.append((_JEQ, "prlimit64", 0, numbers["prlimit64"]))
-    for name, argument in _PROCESS_ARGUMENT.items():
-        program.append((_JEQ, f"process {argument}", 0, numbers[name]))
     program.append((_RETURN, 0, 0, _ALLOW))
 
     labels: dict[str, int] = {}
@@ -163,11 +141,6 @@ def filter_for(machine: str, tcp: bool = True) -> list[tuple[int, int, int, int]
             (_JEQ, "allow", "refuse EPERM", 0),
         ],
     )
-    for argument in sorted(set(_PROCESS_ARGUMENT.values())):
-        block(
-            f"process {argument}",
-            [(_LOAD, 0, 0, _argument(argument)), (_JEQ, "allow", "refuse EPERM", 0)],
-        )
     block("allow", [(_RETURN, 0, 0, _ALLOW)])
     for name, answer in (
         ("refuse EACCES", errno.EACCES),
