@@ -16,3 +16,5 @@ MAX_JSON_DEPTH = 64  # arrays and objects within each other in a request body
 MAX_TOKENS_PER_USER = 100  # live (unexpired) tokens of one user, whoever makes them
 MAX_TOKEN_NOTE = 500  # characters of a token's note
 MAX_AUDIT_TEXT = 512  # characters of an audit row's target and of each text in its detail
+MAX_LAB_STATE_BYTES = 2_000_000  # one JupyterLab settings or workspace document of a user
+MAX_WORKSPACES_PER_USER = 100  # saved JupyterLab workspaces (layouts) of one user

@@ -222,3 +222,80 @@ async def test_shipped_roles_an_earlier_version_made_get_their_own_lab(rbac):
     assert "write:lab" in roles["editor"].scopes  # an administrator's own choice stays
     rows = rbac.store.page_audit(actor="jupyter-rbac upgrade").items
     assert any(row.target == "viewer" for row in rows)
+
+
+# -- outside tester, round on issue 19 ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "/etc/jupyter:secret",  # an absolute folder: its secret.json was served as a schema
+        "../../lab/schemas/@jupyterlab/apputils-extension:themes",  # a folder every user shares
+        "..:x",
+        "@jupyterlab/../../x:y",
+        "a\\b:c",
+        "themes",
+    ],
+)
+async def test_a_settings_id_is_never_a_path_elsewhere(viewer, jp_root_dir, name):
+    (jp_root_dir / "x.json").write_text('{"type": "object", "properties": {}}')
+    raw = json.dumps({"note": "written"})
+    for answer in (
+        await viewer.get("lab", "api", "settings", *name.split("/")),
+        await viewer.put("lab", "api", "settings", *name.split("/"), body={"raw": raw}),
+    ):
+        status, body = answer
+        assert status == 400, body
+        assert "not a settings plugin id" in body["message"]
+    assert not list(jp_root_dir.rglob("*.jupyterlab-settings"))
+
+
+async def test_recent_documents_a_user_may_no_longer_read_are_not_served(make_user):
+    ann = make_user("ann", roles=["analyst"])
+    body = workspace("default", "home/ann/a.ipynb")
+    body["data"]["docmanager:recents"] = {
+        "opened": [
+            {"path": "home/ann/a.ipynb", "contentType": "notebook"},
+            {"path": "home/bob/b.ipynb", "contentType": "notebook"},
+            {"path": "home/bob", "contentType": "directory"},
+        ],
+        "closed": [{"path": "secret/plan.txt", "contentType": "file"}],
+    }
+    await save_workspace(ann, body)
+    status, answer = await ann.get("lab", "api", "workspaces", "default")
+    assert status == 200
+    recents = answer["data"]["docmanager:recents"]
+    assert recents == {
+        "opened": [{"path": "home/ann/a.ipynb", "contentType": "notebook"}],
+        "closed": [],
+    }
+
+
+async def test_a_layout_of_odd_shapes_is_served_not_a_500(make_user):
+    ann = make_user("ann", roles=["analyst"])
+    body = workspace("odd", "home/bob/b.ipynb", "home/ann/a.ipynb")
+    dock = body["data"]["layout-restorer:data"]["main"]["dock"]
+    dock["widgets"] = [*dock["widgets"], ["x"], {"y": 1}, 7]
+    await save_workspace(ann, body)
+    status, listing = await ann.get("lab", "api", "workspaces")
+    assert status == 200, listing
+    (odd,) = listing["workspaces"]["values"]
+    widgets = odd["data"]["layout-restorer:data"]["main"]["dock"]["widgets"]
+    assert widgets == ["notebook:home/ann/a.ipynb", ["x"], {"y": 1}, 7]
+
+
+async def test_what_one_user_may_store_of_their_lab_is_bounded(viewer):
+    from jupyter_rbac.limits import MAX_LAB_STATE_BYTES, MAX_WORKSPACES_PER_USER
+
+    huge = workspace("huge", "notes.ipynb")
+    huge["data"]["filler"] = {"text": "x" * MAX_LAB_STATE_BYTES}
+    status, answer = await viewer.put("lab", "api", "workspaces", "huge", body=huge)
+    assert status == 400 and "bytes" in answer["message"]
+    for index in range(MAX_WORKSPACES_PER_USER):
+        await save_workspace(viewer, workspace(f"w{index}"))
+    status, answer = await viewer.put(
+        "lab", "api", "workspaces", "one-more", body=workspace("one-more")
+    )
+    assert status == 400 and f"at most {MAX_WORKSPACES_PER_USER} workspaces" in answer["message"]
+    await save_workspace(viewer, workspace("w0", "again.ipynb"))  # changing one still works

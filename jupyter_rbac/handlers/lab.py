@@ -4,21 +4,16 @@ those whose `lab` scopes name that user; /api/rbac/lab/defaults: the server-wide
 
 from __future__ import annotations
 
-import re
-
 from ..errors import InvalidInput, NotFound
 from ..labstate.administration import LabAdministration
+from ..labstate.state import is_plugin_id
 from ..model.paths import PathError, normalize_path
 from .base import RBACHandler, api
-
-# As the spec's LabPlugin: `package:plugin`, the package maybe `@scope/name` (jupyterlab_server
-# stores it at settings/package/plugin.jupyterlab-settings, so no other slash, no dot first).
-PLUGIN_ID = re.compile(r"(@[^/:@]+/)?[^/:@.][^/:]*:[^/:]+")
 
 
 def plugin_id(text: str) -> str:
     """`text` if it names a settings plugin as JupyterLab does; else a 400 naming the problem."""
-    if not PLUGIN_ID.fullmatch(text) or not text.isprintable():
+    if not is_plugin_id(text):
         raise InvalidInput(
             f"plugin: {text!r} is not a settings plugin id (`package:plugin`, as"
             " `@jupyterlab/apputils-extension:themes`)"

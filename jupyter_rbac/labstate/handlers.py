@@ -21,9 +21,10 @@ from tornado import web
 
 from ..enforcement.guard import ScopeDenied
 from ..enforcement.routes import READ_METHODS
+from ..limits import MAX_LAB_STATE_BYTES, MAX_WORKSPACES_PER_USER
 from ..model.paths import PathError, normalize_path
 from ..services import Actor
-from .state import LabState
+from .state import LabState, is_plugin_id
 from .workspaces import readable_workspace
 
 
@@ -41,7 +42,13 @@ class OwnLabState:
         action = "read" if self.request.method in READ_METHODS else "write"  # type: ignore[attr-defined]
         if not self.may_own(action, user):
             raise ScopeDenied(f"{action}:lab!user={user.username}")
+        if len(self.request.body or b"") > MAX_LAB_STATE_BYTES:  # type: ignore[attr-defined]
+            raise web.HTTPError(400, f"at most {MAX_LAB_STATE_BYTES:,} bytes of settings or layout")
+        self.check_name()
         self.use_state_of(self.settings["rbac_lab_state"], user.username)  # type: ignore[attr-defined]
+
+    def check_name(self) -> None:
+        """A 400 for a name this route must not take."""
 
     def may_own(self, action: str, user: Any) -> bool:
         permissions = self.authorizer.permissions_for(self, user)  # type: ignore[attr-defined]
@@ -64,6 +71,15 @@ class _OwnSettings(OwnLabState):
 class OwnSettingsHandler(_OwnSettings, SettingsHandler):  # type: ignore[misc]
     """/lab/api/settings: the user's own settings."""
 
+    def check_name(self) -> None:
+        name = self.path_kwargs.get("schema_name") or ""
+        if name and not is_plugin_id(name):
+            raise web.HTTPError(
+                400,
+                f"{name!r} is not a settings plugin id (`package:plugin`, as"
+                " `@jupyterlab/apputils-extension:themes`)",
+            )
+
 
 class OwnTranslationsHandler(_OwnSettings, TranslationsHandler):  # type: ignore[misc]
     """/lab/api/translations: language packs, named in the user's own language setting."""
@@ -74,6 +90,16 @@ class OwnWorkspacesHandler(OwnLabState, WorkspacesHandler):  # type: ignore[misc
 
     def use_state_of(self, state: LabState, username: str) -> None:
         self.manager = state.workspaces(username)
+
+    @web.authenticated
+    def put(self, space_name: str = "") -> None:
+        known = {str(each["metadata"]["id"]).lstrip("/") for each in self.manager.list_workspaces()}
+        if space_name.lstrip("/") not in known and len(known) >= MAX_WORKSPACES_PER_USER:
+            raise web.HTTPError(
+                400,
+                f"at most {MAX_WORKSPACES_PER_USER} workspaces each: delete one to save another",
+            )
+        super().put(space_name)
 
     @web.authenticated
     async def get(self, space_name: str = "") -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -31,6 +32,17 @@ from jupyterlab_server.workspaces_handler import WorkspacesManager
 from tornado import web
 
 SETTINGS_EXTENSION = ".jupyterlab-settings"
+# A settings plugin's id, `package:plugin`, the package maybe `@scope/name`: jupyterlab_server
+# keeps it at settings/package/plugin.jupyterlab-settings and reads its schema beside it, so an id
+# is a path, and nothing else may pass (an id `/any/folder:file` read and wrote files anywhere).
+PLUGIN_ID = re.compile(r"(@[^/:@\\]+/)?[^/:@.\\][^/:\\]*:[^/:\\]+")
+
+
+def is_plugin_id(text: str) -> bool:
+    """Is `text` a settings plugin's id, as JupyterLab names them (never a path elsewhere)?"""
+    return bool(PLUGIN_ID.fullmatch(text)) and text.isprintable()
+
+
 FOLDER_MODE = 0o700
 
 

@@ -22,12 +22,30 @@ def readable_workspace(workspace: dict, may_read: Callable[[str], bool]) -> dict
     if not isinstance(data, dict):
         return workspace
     dropped = {key for key, value in data.items() if _refused(value, may_read)}
-    if not dropped:
-        return workspace
-    kept = {key: value for key, value in data.items() if key not in dropped}
-    if isinstance(kept.get(LAYOUT), dict):
+    kept = {
+        key: value if key == LAYOUT else _listed(value, may_read)
+        for key, value in data.items()
+        if key not in dropped
+    }
+    if isinstance(kept.get(LAYOUT), dict) and dropped:
         kept[LAYOUT] = _without(copy.deepcopy(kept[LAYOUT]), dropped)
+    if not dropped and all(kept[key] is data[key] for key in kept):
+        return workspace
     return {**workspace, "data": kept}
+
+
+def _listed(value: Any, may_read: Callable[[str], bool]) -> Any:
+    """`value` without the documents its lists name that `may_read` refuses (JupyterLab's recent
+    documents: `docmanager:recents`, `{"opened": [{"path": ...}], "closed": [...]}`): the same
+    object if nothing goes."""
+    if isinstance(value, list):
+        items = [_listed(item, may_read) for item in value if not _refused(item, may_read)]
+        same = len(items) == len(value) and all(a is b for a, b in zip(items, value))
+        return value if same else items
+    if isinstance(value, dict):
+        inner = {key: _listed(item, may_read) for key, item in value.items()}
+        return value if all(inner[key] is value[key] for key in value) else inner
+    return value
 
 
 def _refused(value: Any, may_read: Callable[[str], bool]) -> bool:
@@ -49,10 +67,11 @@ def _without(area: Any, dropped: set[str]) -> Any:
     for key, value in list(area.items()):
         if key == "widgets" and isinstance(value, list):
             shown = value[area["currentIndex"]] if _valid_index(area, value) else None
-            area[key] = [widget for widget in value if widget not in dropped]
+            area[key] = [w for w in value if not (isinstance(w, str) and w in dropped)]
             if "currentIndex" in area:
-                area["currentIndex"] = area[key].index(shown) if shown in area[key] else 0
-        elif key == "current" and value in dropped:
+                index = next((i for i, w in enumerate(area[key]) if w is shown), None)
+                area["currentIndex"] = index if index is not None else 0
+        elif key == "current" and isinstance(value, str) and value in dropped:
             area[key] = None
         elif key == "children" and isinstance(value, list):
             children = [_without(child, dropped) for child in value]
