@@ -94,20 +94,20 @@ async def test_refusals_of_different_users_are_rows_of_their_own(viewer, nobody,
 
 
 async def test_a_refusal_of_another_kind_is_a_row_of_its_own(viewer, admin, jp_base_url):
-    """A refused save of a file is not hidden behind the refused layout saves around it."""
-    workspace = {"data": {}, "metadata": {"id": "default"}}
+    """A refused save of a file is not hidden behind the refused kernel starts around it."""
+    kernel = {"name": "python3"}
     for _ in range(3):
-        assert (await viewer.put("lab", "api", "workspaces", "default", body=workspace))[0] == 403
+        assert (await viewer.post("api", "kernels", body=kernel))[0] == 403
     file = {"type": "file", "format": "text", "content": "x"}
     assert (await viewer.put("api", "contents", "other.txt", body=file))[0] == 403
-    assert (await viewer.put("lab", "api", "workspaces", "default", body=workspace))[0] == 403
+    assert (await viewer.post("api", "kernels", body=kernel))[0] == 403
     rows = {
         row["target"]: row["detail"].get("count", 1)
         for row in (await denials_of(admin, "vera"))["items"]
     }
     base = jp_base_url.rstrip("/")
     assert rows == {
-        f"PUT {base}/lab/api/workspaces/default": 4,
+        f"POST {base}/api/kernels": 4,
         f"PUT {base}/api/contents/other.txt": 1,
     }, rows
 

@@ -21,7 +21,7 @@ VIEWER = [
     "read:sessions",
     "read:terminals",
     "read:config",
-    "read:lab",
+    "read:lab!user={user}",
     "read:api",
     "read:events",
     "read:lsp",
@@ -30,7 +30,14 @@ VIEWER = [
 
 EXPECTED = {
     "admin": ["all"],
-    "user": ["self", "read:lab", "read:api", "read:kernelspecs"],
+    # every signed-in user's own JupyterLab settings and workspaces (issue 19)
+    "user": [
+        "self",
+        "read:lab!user={user}",
+        "write:lab!user={user}",
+        "read:api",
+        "read:kernelspecs",
+    ],
     "viewer": VIEWER,
     "runner": VIEWER
     + [
@@ -47,7 +54,6 @@ EXPECTED = {
         "write:sessions",
         "execute:terminals",
         "write:config",
-        "write:lab",
         "read:api",
         "write:events",
         "execute:lsp",
@@ -65,7 +71,7 @@ EXPECTED = {
         "read:lsp",
         "read:kernelspecs",
         "read:config",
-        "read:lab",
+        "read:lab!user={user}",
         "read:api",
         "read:events",
         "read:collaborators",
@@ -81,7 +87,7 @@ EXPECTED = {
         "execute:lsp",
         "read:kernelspecs",
         "read:config",
-        "read:lab",
+        "read:lab!user={user}",
         "read:api",
         "read:events",
         "read:collaborators",

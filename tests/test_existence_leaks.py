@@ -266,7 +266,7 @@ def class_reader(rbac, make_user):
         ],
     )
     rbac.store.create_role("padmin", ["write:users", "read:users", "read:roles"])
-    rbac.store.create_role("club", ["read:lab"])
+    rbac.store.create_role("club", ["read:api"])
     make_user("pa", roles=["padmin"])
     make_user("x4", roles=["club"], groups=["class"])
     make_user("zed", roles=["club"])
@@ -313,7 +313,7 @@ async def test_holders_you_may_not_see_stay_when_you_send_the_lists_you_see(clas
     club = rbac.store.get_role("club")
     assert (sorted(club.users), sorted(club.groups)) == (["zed"], ["analyst"])
     status, role = await class_reader.put(
-        *ROLES, "club", body={"scopes": ["read:lab"], "users": ["x4"], "groups": ["class"]}
+        *ROLES, "club", body={"scopes": ["read:api"], "users": ["x4"], "groups": ["class"]}
     )
     assert (status, holders(role)) == (200, (["x4"], ["class"]))
     club = rbac.store.get_role("club")
@@ -339,7 +339,7 @@ def teacher(rbac, make_user):
     rbac.store.create_role(
         "teacher", ["groups!group=class", "users!user=s1", "users!user=s2", "read:api"]
     )
-    rbac.store.create_role("club", ["read:lab"])
+    rbac.store.create_role("club", ["read:api"])
     make_user("s1", roles=["club"], groups=["class", "staff"])
     make_user("s2")
     make_user("hid", groups=["class", "staff"])
@@ -426,7 +426,7 @@ async def test_ones_own_record_names_all_ones_groups_and_roles(make_user, rbac):
     """Whoever reads their own record sees every group and role they hold (as /api/rbac/me
     shows them), whether or not they may read those groups and roles."""
     rbac.store.create_group("secret-club")
-    rbac.store.create_role("quiet", ["read:lab"])
+    rbac.store.create_role("quiet", ["read:api"])
     nina = make_user("nina", roles=["quiet"], groups=["secret-club"])
     status, record = await nina.get("api", "rbac", "users", "nina")
     assert status == 200, record

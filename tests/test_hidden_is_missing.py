@@ -70,6 +70,11 @@ OBJECT_ROUTES: dict[str, dict[str | int, str]] = {
     "jupyter_rbac.handlers.users.TokenHandler": {"name": USER, "token_id": TOKEN},
     "jupyter_rbac.handlers.groups.GroupHandler": {"name": GROUP},
     "jupyter_rbac.handlers.invitations.InvitationHandler": {"invitation_id": INVITATION},
+    "jupyter_rbac.handlers.lab.UserLabSettingsHandler": {
+        "name": USER,
+        "plugin": "=jupyter-rbac:plugin",
+    },
+    "jupyter_rbac.handlers.lab.UserLabWorkspacesHandler": {"name": USER, "workspace": "=default"},
 }
 
 # Parameterised routes whose parameter names no object that could be hidden from someone.
@@ -84,9 +89,10 @@ NOT_OBJECTS: dict[str, str] = {
     "jupyter_server.nbconvert.handlers.NbconvertPostHandler": "an export format, not an object",
     "jupyter_lsp.handlers.LanguageServerWebSocketHandler": "the installed language servers: read:lsp has no filter",
     "jupyterlab_server.handlers.LabHandler": "JupyterLab's page, the same whatever the tree path (it opens files through /api/contents)",
-    "jupyterlab_server.settings_handler.SettingsHandler": "JupyterLab's settings schemas: the same for everyone with read:lab",
-    "jupyterlab_server.workspaces_handler.WorkspacesHandler": "JupyterLab workspaces: shared by everyone with read:lab (no filter)",
+    "jupyterlab_server.settings_handler.SettingsHandler": "the caller's own settings of a plugin (a schema, the same for all)",
+    "jupyterlab_server.workspaces_handler.WorkspacesHandler": "the caller's own workspaces: nobody else's are reached here",
     "jupyterlab_server.translations_handler.TranslationsHandler": "language packs: the same for everyone",
+    "jupyter_rbac.handlers.lab.LabDefaultHandler": "a plugin's server-wide defaults: the same for everyone with read:lab",
     "jupyterlab_server.listings_handler.ListingsHandler": "extension allow and block lists: the same for everyone",
     "jupyterlab_server.themes_handler.ThemesHandler": "themes' files: the same for everyone",
     "jupyterlab_server.licenses_handler.LicensesHandler": "third-party licenses: the same for everyone",
@@ -144,8 +150,10 @@ def _render(parsed, values: dict[int, str]) -> str:
 def route_path(pattern: str, groups: dict[str | int, str], objects: dict[str, str]) -> str | None:
     """The request path of `pattern` asking for `objects` (kind -> name); None if it cannot."""
     regex = re.compile(pattern)
-    numbers = {
-        key if isinstance(key, int) else regex.groupindex[key]: spec for key, spec in groups.items()
+    numbers = {  # a handler serving two routes: the groups of this one
+        key if isinstance(key, int) else regex.groupindex[key]: spec
+        for key, spec in groups.items()
+        if isinstance(key, int) or key in regex.groupindex
     }
     values = {}
     for number, spec in numbers.items():
@@ -233,7 +241,7 @@ def callers(rbac, make_user) -> dict[str, Any]:
             "terminals!user={user}",
             "users!group={group}",
             "groups!group={group}",
-            "read:lab",
+            "lab!user={user}",
             "read:api",
         ],
     )
@@ -278,7 +286,10 @@ def test_every_operation_of_the_spec_with_a_name_is_asked(jp_serverapp, rbac):
             continue
         path = base.rstrip("/") + re.sub(r"\{\w+\}", "x1", operation.template)
         matching = [qualified(cls) for pattern, cls in routes if re.fullmatch(pattern, path)]
-        handlers = [name for name in matching if name in OBJECT_ROUTES]
+        # an object's route; else one whose parameter is no object (never the catch-all 404)
+        handlers = [name for name in matching if name in OBJECT_ROUTES] or [
+            name for name in matching if name in NOT_OBJECTS and not name.endswith("Template404")
+        ]
         if not handlers:
             problems.append(f"{operation.label}: no classified route among {matching}")
         elif operation.method.upper() not in handler_methods(_class(routes, handlers[0])):

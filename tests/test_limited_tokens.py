@@ -341,6 +341,7 @@ BODIES: dict[str, Any] = {
     "UserPatch": {"display_name": "Taken Over", "roles": ["admin", "viewer"]},
     "GroupCreate": {"name": "planted", "roles": ["admin"]},
     "GroupPatch": {"roles": ["admin"]},
+    "LabDefaultsRequest": {"settings": {"pageSize": 20}},
     "TokenCreate": {"note": "planted", "scopes": None},
     "CheckRequest": {"user": "admin", "action": "read", "resource": "contents"},
     "InvitationCreate": {"username": "planted", "roles": ["admin"]},
@@ -400,6 +401,8 @@ async def test_an_administrators_read_contents_token_does_only_that_on_every_rou
     ids = {
         "token_id": str(rbac.store.list_tokens("admin")[0].id),
         "invitation_id": str(invitation["id"]),
+        "plugin": "jupyter-rbac:plugin",
+        "workspace": "default",
     }
     before = database_state(rbac)
     operations = served_operations()

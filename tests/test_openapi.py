@@ -694,9 +694,11 @@ async def _lab(tour: Tour, jp_fetch, jp_ws_fetch) -> None:
     assert (await tour.admin.get(f"{mine}/workspaces/default"))["metadata"]["id"] == "default"
     await tour.admin.get(f"{mine}/workspaces/nothing", 404)
     paths = ("settings", f"settings/{PLUGIN}", "workspaces", "workspaces/default")
+    assert (await tour.admin.get("users/ghost/lab/settings"))["settings"] == {}  # no one's
+    for path in ("settings", f"settings/{PLUGIN}", "workspaces", "workspaces/default"):
+        for method in ("GET", "DELETE"):
+            await tour.admin.bad_path(method, f"users/.hidden/lab/{path}", "invalid user name")
     for path in paths:
-        await tour.admin.get(f"users/ghost/lab/{path}", 404)
-        await tour.admin.delete(f"users/ghost/lab/{path}", 404)
         await tour.editor.denied("GET", f"{mine}/{path}", "read:lab!user=nora")
         await tour.editor.denied("DELETE", f"{mine}/{path}", "write:lab!user=nora")
     for path in paths:

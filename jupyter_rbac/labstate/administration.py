@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import InvalidInput, NotFound
 from ..services import Actor, RBACService
+from ..store import check_name
 from .state import LabState, LabUnavailable
 from .workspaces import readable_workspace
 
@@ -26,11 +27,10 @@ class LabAdministration:
     # -- one user's ------------------------------------------------------------------------------
 
     def _require(self, actor: Actor, action: str, username: str) -> None:
-        """The scope first (its refusal tells nothing of existence), then a 404 for a name that
-        is neither a user nor has any JupyterLab state here."""
+        """The scope on that user. A name that is no user has no JupyterLab state, as one whose
+        record the reader may not see: both read as empty, so neither tells who exists."""
+        check_name("user", username)  # a 400 for what can name no user
         self.service.require(actor, action, "lab", user=username)
-        if not self.store.user_exists(username) and not self.state.knows(username):
-            raise NotFound(f"no user named {username!r}")
 
     def settings_of(self, actor: Actor, username: str) -> dict[str, str]:
         self._require(actor, "read", username)

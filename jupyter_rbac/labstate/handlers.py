@@ -44,11 +44,7 @@ class OwnLabState:
             raise ScopeDenied(f"{action}:lab!user={user.username}")
         if len(self.request.body or b"") > MAX_LAB_STATE_BYTES:  # type: ignore[attr-defined]
             raise web.HTTPError(400, f"at most {MAX_LAB_STATE_BYTES:,} bytes of settings or layout")
-        self.check_name()
         self.use_state_of(self.settings["rbac_lab_state"], user.username)  # type: ignore[attr-defined]
-
-    def check_name(self) -> None:
-        """A 400 for a name this route must not take."""
 
     def may_own(self, action: str, user: Any) -> bool:
         permissions = self.authorizer.permissions_for(self, user)  # type: ignore[attr-defined]
@@ -71,14 +67,26 @@ class _OwnSettings(OwnLabState):
 class OwnSettingsHandler(_OwnSettings, SettingsHandler):  # type: ignore[misc]
     """/lab/api/settings: the user's own settings."""
 
-    def check_name(self) -> None:
-        name = self.path_kwargs.get("schema_name") or ""
-        if name and not is_plugin_id(name):
-            raise web.HTTPError(
-                400,
-                f"{name!r} is not a settings plugin id (`package:plugin`, as"
-                " `@jupyterlab/apputils-extension:themes`)",
-            )
+    @web.authenticated
+    def get(self, schema_name: str = "") -> Any:
+        _require_plugin_id(schema_name)
+        return super().get(schema_name)
+
+    @web.authenticated
+    def put(self, schema_name: str) -> None:
+        _require_plugin_id(schema_name)
+        super().put(schema_name)
+
+
+def _require_plugin_id(name: str) -> None:
+    """A 400 unless `name` (if any) is a settings plugin's id: jupyterlab_server takes it as a
+    path, so `/any/folder:file` or `../` would reach files anywhere."""
+    if name and not is_plugin_id(name):
+        raise web.HTTPError(
+            400,
+            f"{name!r} is not a settings plugin id (`package:plugin`, as"
+            " `@jupyterlab/apputils-extension:themes`)",
+        )
 
 
 class OwnTranslationsHandler(_OwnSettings, TranslationsHandler):  # type: ignore[misc]
