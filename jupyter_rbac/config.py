@@ -10,7 +10,7 @@ from jupyter_core.paths import jupyter_data_dir
 from traitlets import Bool, Dict, Enum, Float, Integer, List, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
-from .limits import DEFAULT_INVITATION_LIFETIME, PORTS_PER_KERNEL
+from .limits import DEFAULT_INVITATION_LIFETIME
 
 
 class RBAC(LoggingConfigurable):
@@ -284,11 +284,11 @@ class RBAC(LoggingConfigurable):
         "21000-21999",
         config=True,
         help="""The TCP ports, "FIRST-LAST", of every kernel the server starts (its five ZeroMQ
-        channels, and its debugger's); code in the sandbox (c.RBAC.sandbox) may not connect to any of them, so it
+        channels); code in the sandbox (c.RBAC.sandbox) may not connect to any of them, so it
         cannot listen to other users' kernels (their IOPub channel needs no key). Keep the range
         outside the system's ephemeral ports (Linux: 32768-60999, net.ipv4.ip_local_port_range),
         which any program may be given, and away from services users' code must reach. At least
-        6 ports (one kernel), within 1024-65535; a kernel does not start when none are free.""",
+        5 ports (one kernel), within 1024-65535; a kernel does not start when none are free.""",
     )
 
     @validate("kernel_ports")
@@ -302,10 +302,9 @@ class RBAC(LoggingConfigurable):
             raise TraitError(f"c.RBAC.kernel_ports {text!r}: FIRST must not be more than LAST")
         if first < 1024 or last > 65535:
             raise TraitError(f"c.RBAC.kernel_ports {text!r} must lie within 1024-65535")
-        if last - first + 1 < PORTS_PER_KERNEL:
+        if last - first + 1 < 5:
             raise TraitError(
-                f"c.RBAC.kernel_ports {text!r} must hold at least {PORTS_PER_KERNEL} ports"
-                f" (a kernel has {PORTS_PER_KERNEL})"
+                f"c.RBAC.kernel_ports {text!r} must hold at least 5 ports (a kernel has 5)"
             )
         return f"{first}-{last}"
 

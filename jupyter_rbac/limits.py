@@ -18,6 +18,3 @@ MAX_TOKEN_NOTE = 500  # characters of a token's note
 MAX_AUDIT_TEXT = 512  # characters of an audit row's target and of each text in its detail
 MAX_LAB_STATE_BYTES = 2_000_000  # one JupyterLab settings or workspace document of a user
 MAX_WORKSPACES_PER_USER = 100  # saved JupyterLab workspaces (layouts) of one user
-# The TCP ports each kernel takes of c.RBAC.kernel_ports: its five ZeroMQ channels' and its
-# debugger's (sandbox/kernel_ports.py).
-PORTS_PER_KERNEL = 6

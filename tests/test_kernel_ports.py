@@ -22,7 +22,6 @@ from jupyter_client.connect import LocalPortCache
 from traitlets import TraitError
 
 from jupyter_rbac.config import RBAC
-from jupyter_rbac.limits import PORTS_PER_KERNEL
 from jupyter_rbac.sandbox.kernel_ports import PORT_NAMES, KernelPortsExhausted, free_ports
 from jupyter_rbac.sandbox.landlock import NET_ABI, abi_version
 from jupyter_rbac.sandbox.port_layers import PortLayer, PortLayers
@@ -41,10 +40,6 @@ needs_net_rules = pytest.mark.skipif(
 def ports_of(jp_serverapp, kernel_id: str) -> dict[str, int]:
     manager = jp_serverapp.kernel_manager.get_kernel(kernel_id)
     return {name: getattr(manager, name) for name in PORT_NAMES}
-
-
-def debug_port_of(jp_serverapp, kernel_id: str) -> int:
-    return jp_serverapp.kernel_manager.get_kernel(kernel_id).provisioner.debug_port
 
 
 def connects(port: int) -> str:
@@ -106,10 +101,10 @@ async def test_a_restarted_kernel_keeps_its_ports_and_its_rules(runner, editor, 
 async def test_without_five_free_ports_no_kernel_starts(admin, monkeypatch):
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
-        monkeypatch.setattr(SandboxProvisioner, "kernel_ports", (port - 5, port))
+        monkeypatch.setattr(SandboxProvisioner, "kernel_ports", (port - 4, port))
         status, answer = await admin.post("api", "kernels", body={"name": "python3"})
     assert status == 503, answer
-    assert f"c.RBAC.kernel_ports ({port - 5}-{port})" in answer["message"]
+    assert f"c.RBAC.kernel_ports ({port - 4}-{port})" in answer["message"]
 
 
 def test_too_few_free_ports_refuse_the_start_and_keep_none():
@@ -117,8 +112,8 @@ def test_too_few_free_ports_refuse_the_start_and_keep_none():
     before = set(cache.currently_used_ports)
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
-        with pytest.raises(KernelPortsExhausted, match="of the 6 ports it needs") as refused:
-            free_ports("127.0.0.1", port - 5, port)
+        with pytest.raises(KernelPortsExhausted, match="of the 5 ports it needs") as refused:
+            free_ports("127.0.0.1", port - 4, port, 5)
     assert refused.value.status_code == 503
     assert "c.RBAC.kernel_ports" in refused.value.log_message
     assert cache.currently_used_ports == before  # what it found first is given back
@@ -133,13 +128,13 @@ def test_too_few_free_ports_refuse_the_start_and_keep_none():
         ("22000-21000", "FIRST must not be more than LAST"),
         ("80-2000", "within 1024-65535"),
         ("65000-70000", "within 1024-65535"),
-        ("21000-21004", "at least 6 ports"),
+        ("21000-21003", "at least 5 ports"),
     ],
 )
 def test_a_wrong_range_is_refused_naming_the_problem(value, problem):
     with pytest.raises(TraitError, match=problem):
         RBAC(kernel_ports=value)
-    assert RBAC(kernel_ports=" 30000 - 30005 ").kernel_ports == "30000-30005"
+    assert RBAC(kernel_ports=" 30000 - 30004 ").kernel_ports == "30000-30004"
 
 
 # -- TCP rules built ahead -------------------------------------------------------------------------
@@ -162,8 +157,7 @@ async def test_a_confined_kernel_takes_the_tcp_rules_built_ahead(runner, editor,
     assert layers is not None  # the server builds them: Landlock ABI 4 and a range
     layer = await ready_layer(layers)
     mine = await start_kernel(runner)
-    assert list(ports_of(jp_serverapp, mine).values()) == layer.ports[:5]
-    assert debug_port_of(jp_serverapp, mine) == layer.ports[5]
+    assert list(ports_of(jp_serverapp, mine).values()) == layer.ports
     assert layer.closed  # the server closed its copy once the kernel started
     for port in ports_of(jp_serverapp, theirs).values():
         assert await run_code(runner, mine, connects(port)) == "PermissionError"
@@ -224,53 +218,28 @@ async def test_a_server_that_stops_drops_its_layers_even_one_being_built():
     layers.prepare()  # closed: builds nothing
     assert layers._building is building
     gone = reserved - cache.currently_used_ports
-    assert len(gone) == PORTS_PER_KERNEL and all(23100 <= port <= 23199 for port in gone)
+    assert len(gone) == len(PORT_NAMES) and all(23100 <= port <= 23199 for port in gone)
 
 
 # -- the debugger ----------------------------------------------------------------------------------
 
-DEBUG_PORT_OF_THE_KERNEL = "print(get_ipython().kernel.debugger.debugpy_client.debugpy_port)"
 
-
-async def start_debugger(jp_serverapp, kernel_id: str) -> None:
-    """What JupyterLab does when its user turns the debugger on: `initialize` on the control
-    channel, which makes ipykernel start debugpy listening."""
-    client = jp_serverapp.kernel_manager.get_kernel(kernel_id).client()
-    client.start_channels()
-    try:
-        request = {
-            "type": "request",
-            "seq": 1,
-            "command": "initialize",
-            "arguments": {"clientID": "test", "adapterID": "python", "pathFormat": "path"},
-        }
-        client.control_channel.send(client.session.msg("debug_request", request))
-        reply = await client.control_channel.get_msg(timeout=60)
-        assert reply["content"].get("success"), reply["content"]
-    finally:
-        client.stop_channels()
-
-
-@needs_net_rules
-async def test_a_kernels_debugger_listens_where_no_other_users_code_connects(
-    runner, editor, admin, jp_serverapp
-):
-    """ipykernel's debugger took a random port, which the first client to attach could use to
-    run code in the kernel (outside tester, round 3): it listens on the kernel's sixth port."""
-    theirs = await start_kernel(editor)
-    mine = await start_kernel(runner)
-    unconfined = await start_kernel(admin)
-    debug = debug_port_of(jp_serverapp, theirs)
-    assert FIRST <= debug <= LAST
-    assert debug not in ports_of(jp_serverapp, theirs).values()
-    assert await run_code(editor, theirs, DEBUG_PORT_OF_THE_KERNEL) == str(debug)
-    assert await run_code(editor, theirs, "print('_jupyter_rbac_debugger_port' in dir())") == (
-        "False"  # the start-up file leaves nothing in the user's namespace
-    )
-    await start_debugger(jp_serverapp, theirs)
-    assert await run_code(runner, mine, connects(debug)) == "PermissionError"
-    assert await run_code(admin, unconfined, connects(debug)) == "ok"  # it does listen there
-    # an unconfined kernel's debugger too: confined code must not take it over either
-    admins_debug = debug_port_of(jp_serverapp, unconfined)
-    assert FIRST <= admins_debug <= LAST
-    assert await run_code(admin, unconfined, DEBUG_PORT_OF_THE_KERNEL) == str(admins_debug)
+async def test_kernels_offer_no_debugger_another_user_could_take_over(editor, admin, jp_serverapp):
+    """debugpy's adapter and endpoints listen on random ports and take the first client: another
+    user's code attached first and ran code in the kernel (outside testers, rounds 3 and 4)."""
+    for client in (editor, admin):  # a confined kernel and an unconfined one
+        kernel = await start_kernel(client)
+        connection = jp_serverapp.kernel_manager.get_kernel(kernel).client()
+        connection.start_channels()
+        try:
+            info = await connection.kernel_info(reply=True, timeout=60)
+            assert "debugger" not in info["content"].get("supported_features", []), info
+            request = {"type": "request", "seq": 1, "command": "initialize", "arguments": {}}
+            connection.control_channel.send(connection.session.msg("debug_request", request))
+            reply = await connection.control_channel.get_msg(timeout=60)
+            assert not (reply["content"] or {}).get("success"), reply["content"]
+        finally:
+            connection.stop_channels()
+        assert await run_code(client, kernel, "print(get_ipython().kernel.debugger)") == "None"
+        listed = await run_code(client, kernel, "print('_jupyter_rbac_no_debugger' in dir())")
+        assert listed == "False"  # the start-up file leaves nothing in the user's namespace

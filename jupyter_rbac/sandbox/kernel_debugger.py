@@ -1,33 +1,30 @@
 """Run by IPython at the start of every ipykernel the server starts (`IPKernelApp.exec_files`):
-the kernel's debugger listens on the port the server reserved for it, inside
-c.RBAC.kernel_ports.
+the kernel offers no debugger.
 
-ipykernel would start debugpy on a random port. Its adapter lets the first client that attaches
-debug the kernel, and so run code in it: anyone on the machine who found the port (it shows in
-the adapter's command line) could take over another user's kernel the moment they turned the
-debugger on (outside tester, round 3). Inside the kernels' range, sandboxed code may not connect
-to it; the kernel itself may, as to its other ports.
+ipykernel's debugger starts debugpy, whose adapter and endpoints listen on random local ports
+and accept the first client that connects, with the access token on the adapter's command line
+(which every process may read). Another user's code, sandboxed or not, took over a kernel the
+moment its user turned the debugger on and ran code in it as that user; an administrator's
+kernel runs outside any sandbox (outside testers, rounds 3 and 4: giving one of those ports a
+place in the kernels' range left the two others). Until all of them can be confined, kernels on
+a server with jupyter-rbac have no debugger: the kernel does not announce one (JupyterLab shows
+none) and ignores debug requests.
 
 A file IPython runs, not a module it imports: it runs in the kernel's namespace, where it leaves
-nothing, and needs no import path (an editable install may not be on the kernel's). Standard
-library only; nothing happens in a kernel without a debugger.
+nothing, and needs no import path (an editable install may not be on a kernel's).
 """
 
 
-def _jupyter_rbac_debugger_port() -> None:
-    import os
+def _jupyter_rbac_no_debugger() -> None:
+    import sys
 
-    port = os.environ.pop("JUPYTER_RBAC_DEBUG_PORT", "")
-    shell = get_ipython()  # type: ignore[name-defined]  # noqa: F821  # IPython's, where this runs
-    kernel = getattr(shell, "kernel", None)
-    client = getattr(getattr(kernel, "debugger", None), "debugpy_client", None)
-    if client is None or not port.isdigit():
-        return  # no debugger (debugpy is not installed), or not started by the server
-    if not hasattr(client, "debugpy_port"):  # an ipykernel that chooses its port differently
-        kernel.debugger = None  # no debugger rather than one anybody may attach to
-        return
-    client.debugpy_port = port  # as ipykernel keeps it: the text of the port
+    debugger = sys.modules.get("ipykernel.debugger")
+    if debugger is not None:
+        debugger._is_debugpy_available = False  # what ipykernel asks before anything debugs
+    kernel = getattr(get_ipython(), "kernel", None)  # type: ignore[name-defined]  # noqa: F821
+    if kernel is not None and getattr(kernel, "debugger", None) is not None:
+        kernel.debugger = None
 
 
-_jupyter_rbac_debugger_port()
-del _jupyter_rbac_debugger_port
+_jupyter_rbac_no_debugger()
+del _jupyter_rbac_no_debugger

@@ -1,5 +1,4 @@
-"""Kernels' TCP ports: six free ones of the server's range (c.RBAC.kernel_ports) for each kernel,
-its five ZeroMQ channels' and its debugger's (kernel_debugger.py).
+"""Kernels' TCP ports: five free ones of the server's range (c.RBAC.kernel_ports) for each kernel.
 
 Every kernel the server starts listens on ports of one range, so that sandboxed code can be kept
 off all of them at once (a kernel's IOPub channel needs no key: whoever connects reads its
@@ -15,24 +14,22 @@ import socket
 from jupyter_client.connect import LocalPortCache
 from tornado import web
 
-from ..limits import PORTS_PER_KERNEL
-
 # A kernel manager's attributes holding its ports, as jupyter_client names them.
 PORT_NAMES = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
 
 
 class KernelPortsExhausted(web.HTTPError):
-    """503: too few free ports are left in c.RBAC.kernel_ports for one more kernel."""
+    """503: no five free ports are left in c.RBAC.kernel_ports."""
 
-    def __init__(self, first: int, last: int, found: int, needed: int) -> None:
+    def __init__(self, first: int, last: int, found: int) -> None:
         super().__init__(
             503,
-            f"no kernel can start: {found} of the {needed} ports it needs are free in"
+            f"no kernel can start: {found} of the 5 ports it needs are free in"
             f" c.RBAC.kernel_ports ({first}-{last}); stop a kernel, or widen the range",
         )
 
 
-def free_ports(ip: str, first: int, last: int, count: int = PORTS_PER_KERNEL) -> list[int]:
+def free_ports(ip: str, first: int, last: int, count: int = len(PORT_NAMES)) -> list[int]:
     """`count` ports of `first`..`last` that nothing listens on and no other kernel of this
     server was given, taken in LocalPortCache; KernelPortsExhausted if too few are left."""
     cache = LocalPortCache.instance()
@@ -45,7 +42,7 @@ def free_ports(ip: str, first: int, last: int, count: int = PORTS_PER_KERNEL) ->
             if len(found) == count:
                 return found
     give_back(found)
-    raise KernelPortsExhausted(first, last, len(found), count)
+    raise KernelPortsExhausted(first, last, len(found))
 
 
 def give_back(ports: list[int]) -> None:

@@ -23,7 +23,7 @@ import os
 import threading
 from dataclasses import dataclass
 
-from .kernel_ports import KernelPortsExhausted, bindable, free_ports, give_back
+from .kernel_ports import PORT_NAMES, KernelPortsExhausted, bindable, free_ports, give_back
 from .landlock import program_layer
 from .plan import without_ports
 
@@ -32,8 +32,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class PortLayer:
-    """A kernel's six ports (PORT_NAMES' order, then its debugger's) and the descriptor of the
-    ruleset that lets its code use them and no other port of the range."""
+    """A kernel's five ports (in PORT_NAMES' order) and the descriptor of the ruleset that lets
+    its code use them and no other port of the range."""
 
     ip: str
     ports: list[int]
@@ -76,7 +76,7 @@ class PortLayers:
         if self._building is not None and self._building.is_alive():
             return
         try:
-            ports = free_ports(self.ip, *self.range)  # and the debugger's
+            ports = free_ports(self.ip, *self.range, len(PORT_NAMES))
         except KernelPortsExhausted:
             return  # a kernel's start will say so
         self._building = threading.Thread(

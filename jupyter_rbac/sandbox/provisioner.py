@@ -27,15 +27,14 @@ from typing import Any, ClassVar
 from jupyter_client.localinterfaces import is_local_ip
 from jupyter_client.provisioning import KernelProvisionerFactory, LocalProvisioner
 
-from .kernel_ports import PORT_NAMES, free_ports, give_back
+from .kernel_ports import PORT_NAMES, free_ports
 from .plan import PLAN_VARIABLE, SandboxPlan, without_ports
 from .port_layers import PortLayer, PortLayers
 
 # The name it is registered under (the `jupyter_client.kernel_provisioners` entry point).
 PROVISIONER_NAME = "rbac-sandbox-provisioner"
-# What an ipykernel runs at its start to put its debugger on the port reserved for it.
-KERNEL_DEBUGGER = str(Path(__file__).with_name("kernel_debugger.py"))
-DEBUG_PORT_VARIABLE = "JUPYTER_RBAC_DEBUG_PORT"
+# What an ipykernel runs at its start: no debugger (see kernel_debugger.py).
+NO_DEBUGGER = f"--IPKernelApp.exec_files={Path(__file__).with_name('kernel_debugger.py')}"
 
 
 class SandboxProvisioner(LocalProvisioner):  # type: ignore[misc]
@@ -47,14 +46,15 @@ class SandboxProvisioner(LocalProvisioner):  # type: ignore[misc]
     # the server's TCP layers built ahead for confined kernels, if it builds them
     port_layers: ClassVar[PortLayers | None] = None
     _layer: PortLayer | None = None  # the one this kernel's start took, until it started
-    debug_port: int | None = None  # the sixth port of the range: the kernel's debugger's
 
     async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
         confined = PLAN_VARIABLE in (kwargs.get("env") or {})
         self._ports_in_the_range(confined)
         kwargs = await super().pre_launch(**kwargs)
+        command = kwargs.get("cmd") or []
+        if any("ipykernel" in part for part in command[:4]):  # no debugger: kernel_debugger.py
+            kwargs["cmd"] = [*command, NO_DEBUGGER]
         environment = kwargs.get("env") or {}  # the base provisioner's copy: ours to change
-        self._debugger_in_the_range(kwargs, environment)
         text = environment.get(PLAN_VARIABLE)
         if text is None:
             return kwargs
@@ -72,7 +72,7 @@ class SandboxProvisioner(LocalProvisioner):  # type: ignore[misc]
             plan.tcp_layer = self._layer.ruleset
             kwargs["pass_fds"] = (self._layer.ruleset,)
         else:
-            own = {getattr(self.parent, name, 0) for name in PORT_NAMES} | {self.debug_port}
+            own = {getattr(self.parent, name, 0) for name in PORT_NAMES}
             plan.tcp_denied = without_ports(plan.tcp_denied, own)
         environment[PLAN_VARIABLE] = plan.to_json()
         kwargs["env"] = environment
@@ -87,9 +87,6 @@ class SandboxProvisioner(LocalProvisioner):  # type: ignore[misc]
 
     async def cleanup(self, restart: bool = False) -> None:
         self._done_with_layer()  # a start that failed before its launch
-        if self.debug_port is not None and not restart:  # the base class gives back the others
-            give_back([self.debug_port])
-            self.debug_port = None
         await super().cleanup(restart=restart)
 
     def _ports_in_the_range(self, confined: bool) -> None:
@@ -109,19 +106,10 @@ class SandboxProvisioner(LocalProvisioner):  # type: ignore[misc]
         if self._layer is not None:
             ports = self._layer.ports
         else:
-            ports = free_ports(manager.ip, *self.kernel_ports)
-        *channels, self.debug_port = ports
-        for name, port in zip(PORT_NAMES, channels):
+            ports = free_ports(manager.ip, *self.kernel_ports, len(PORT_NAMES))
+        for name, port in zip(PORT_NAMES, ports):
             setattr(manager, name, port)
         self.ports_cached = True  # the base class takes no others, and gives these back
-
-    def _debugger_in_the_range(self, kwargs: dict[str, Any], environment: dict[str, str]) -> None:
-        """An ipykernel's debugger listens on the kernel's sixth port (kernel_debugger.py)."""
-        command = kwargs.get("cmd") or []
-        if self.debug_port is None or not any("ipykernel" in part for part in command[:4]):
-            return
-        kwargs["cmd"] = [*command, f"--IPKernelApp.exec_files={KERNEL_DEBUGGER}"]
-        environment[DEBUG_PORT_VARIABLE] = str(self.debug_port)
 
     def _done_with_layer(self) -> None:
         """The launcher has the layer's descriptor (or never will): close the server's."""
