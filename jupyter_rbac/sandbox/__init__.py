@@ -10,8 +10,8 @@
 - `sandboxes` and `watch`: the server's sandboxes, and stopping what a user outgrew;
 - `provisioner` and `launch`: where the server starts kernels and terminals; `kernel_ports`
   and `port_layers`: each kernel's ports of c.RBAC.kernel_ports, and their Landlock rules built
-  ahead; `kernel_debugger`: what an ipykernel runs at its start so that its debugger listens on
-  one of them;
+  ahead; `kernel_debugger`: what an ipykernel runs at its start: no debugger (debugpy's ports
+  cannot be confined);
 - `environment`: what they inherit (no Hub credentials but the owner's; no working folder on
   Python's import path).
 """
