@@ -5,7 +5,7 @@ PUB socket that needs no key: whoever connects reads that kernel's output.
 A runner's confined kernel is refused (PermissionError: Landlock answers EACCES, while nothing
 listening would be ConnectionRefusedError) a TCP connection to an editor's kernel, which an
 administrator's unconfined kernel reaches; it still connects to a port outside the range, and to
-its own ports (ipykernel's debugger connects to its shell channel).
+its own ports (a kernel may be its own client).
 
 The server builds a confined kernel's TCP rules ahead (port_layers.py): the kernel that finds a
 layer ready takes its ports and its rules; one that finds none (a restart keeps its ports) has

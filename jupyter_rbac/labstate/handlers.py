@@ -16,7 +16,7 @@ from typing import Any
 
 from jupyterlab_server.settings_handler import SettingsHandler
 from jupyterlab_server.translations_handler import TranslationsHandler
-from jupyterlab_server.workspaces_handler import WorkspacesHandler
+from jupyterlab_server.workspaces_handler import WORKSPACE_EXTENSION, WorkspacesHandler, slugify
 from tornado import web
 
 from ..enforcement.guard import ScopeDenied
@@ -101,8 +101,12 @@ class OwnWorkspacesHandler(OwnLabState, WorkspacesHandler):  # type: ignore[misc
 
     @web.authenticated
     def put(self, space_name: str = "") -> None:
-        known = {str(each["metadata"]["id"]).lstrip("/") for each in self.manager.list_workspaces()}
-        if space_name.lstrip("/") not in known and len(known) >= MAX_WORKSPACES_PER_USER:
+        # counted by their files, as the manager names them: JupyterLab saves at every change,
+        # and loading every workspace to count them would read up to 100 x 2 MB each time
+        folder = self.manager.workspaces_dir
+        saved = list(folder.glob(f"*{WORKSPACE_EXTENSION}"))
+        new = not (folder / f"{slugify(space_name)}{WORKSPACE_EXTENSION}").exists()
+        if new and len(saved) >= MAX_WORKSPACES_PER_USER:
             raise web.HTTPError(
                 400,
                 f"at most {MAX_WORKSPACES_PER_USER} workspaces each: delete one to save another",

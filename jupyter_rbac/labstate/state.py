@@ -192,16 +192,13 @@ class LabState:
             get_settings(
                 self.app_settings_dir,
                 self.schemas_dir,
-                self.settings_folder_for_reading(),
+                str(self.root / "defaults" / "no-user-settings"),  # never made: nobody's values
                 schema_name=plugin,
                 overrides={},
                 labextensions_path=self.labextensions_path,
             )
         except web.HTTPError as error:
             raise LabUnavailable(f"no settings named {plugin!r} here", 404) from error
-
-    def settings_folder_for_reading(self) -> str:
-        return str(self.root / "defaults" / "no-user-settings")  # never made: no user's values
 
     def stored_settings(self, username: str) -> dict[str, str]:
         """The settings `username` chose, as stored: {plugin id: raw text} (no defaults)."""
@@ -244,10 +241,6 @@ class LabState:
             return False
         shutil.rmtree(folder)
         return True
-
-    def knows(self, username: str) -> bool:
-        """Has `username` any JupyterLab state here?"""
-        return self.folder_of(username).is_dir()
 
     # -- the first start of this version ----------------------------------------------------------
 

@@ -10,7 +10,7 @@ beside it) and its kernel spec's folder.
 It also gives every kernel it starts, confined or not, its five TCP ports from the server's
 range (c.RBAC.kernel_ports), which sandboxed code may not connect to: a kernel's IOPub channel
 needs no key, so anyone who connects reads its output. A confined kernel may still connect to its
-own ports (ipykernel's debugger connects to its shell channel). Its port rules are the costly
+own ports. Every ipykernel it starts runs kernel_debugger.py first: no debugger. Its port rules are the costly
 part of its sandbox: the server builds them ahead (port_layers.py), and a confined kernel that
 finds them ready takes their ports and passes their descriptor to its launcher.
 
