@@ -17,6 +17,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# A `jupyter labextension develop` link left by another checkout (perhaps one since deleted) would
+# take the install's files: pip follows it and fails. The install below puts a real copy there.
+labextension_dir="$(python -c 'import sys; print(sys.prefix)')/share/jupyter/labextensions/jupyter-rbac"
+if [ -L "$labextension_dir" ]; then rm "$labextension_dir"; fi
+
 # The package (its build runs `jlpm install` and builds the labextension) and the test tools.
 python -m pip install -q --disable-pip-version-check -e ".[test]"
 
