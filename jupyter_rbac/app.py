@@ -25,6 +25,7 @@ from .collaboration import room_handler_substitutes
 from .collaboration.presence import Presence
 from .config import RBAC
 from .enforcement import contents_check
+from .enforcement.activity import Activity
 from .enforcement.authorizer import RBACAuthorizer
 from .enforcement.guard import RouteGuard
 from .enforcement.listings import DepartedOwners
@@ -80,6 +81,7 @@ class RBACExtension(ExtensionApp):
     websocket_sweeper: PeriodicCallback | None = None
     audit_pruner: PeriodicCallback | None = None
     hub_owner_watch: PeriodicCallback | None = None
+    activity: Activity | None = None
     port_layers: PortLayers | None = None  # confined kernels' TCP rules, built ahead
     # None until loading opens it (a refused start may stop before)
     store: Store | None = None
@@ -169,8 +171,9 @@ class RBACExtension(ExtensionApp):
             self.log,
         )
         substitutes = {**room_handler_substitutes(), **lab_handler_substitutes()}
+        self.activity = Activity(self.store, self.rbac.activity_resolution)
         self.guard = RouteGuard(
-            self.route_table, self.policy, authorizer, self.presence, substitutes
+            self.route_table, self.policy, authorizer, self.presence, substitutes, self.activity
         )
         self.guard.install(serverapp.web_app)
         same_site_cookies(serverapp, self.rbac.cookie_samesite)
@@ -279,6 +282,7 @@ class RBACExtension(ExtensionApp):
         self.guard.websockets.sweep(self.guard)
         self.departed_owners.check()  # refreshes the policy
         self.sandbox_watch.check()
+        self.activity.flush()
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(HANDLERS)
@@ -314,6 +318,8 @@ class RBACExtension(ExtensionApp):
             self.hub_owner_watch.stop()
         if self.port_layers is not None:
             self.port_layers.close()
+        if self.activity is not None:
+            self.activity.flush()
         if self.store is not None:
             self.store.close()
             self.store = None

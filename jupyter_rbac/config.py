@@ -182,6 +182,20 @@ class RBAC(LoggingConfigurable):
         (JupyterHub's default is 300) unless that is configured itself.""",
     )
 
+    activity_resolution = Float(
+        60.0,
+        config=True,
+        help="""How exactly a user's `last_seen_at` and a token's `last_used_at` are kept, in
+        seconds: each is written at most once in this time, in batches, outside requests (as
+        JupyterHub's `activity_resolution`).""",
+    )
+
+    @validate("activity_resolution")
+    def _positive_resolution(self, proposal):
+        if proposal["value"] <= 0:
+            raise TraitError("c.RBAC.activity_resolution must be more than 0")
+        return proposal["value"]
+
     hub_websocket_recheck_seconds = Float(
         5.0,
         config=True,

@@ -8,6 +8,7 @@ everything else here is in-memory look-ups.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -183,6 +184,20 @@ class Policy:
             for role in sorted(external.roles & snapshot.roles.keys()):
                 provenance.setdefault(role, []).append(external.source)
         for group in sorted(self.groups_with(username, external)):
+            for role in snapshot.group_roles.get(group, ()):
+                provenance.setdefault(role, []).append(f"group:{group}")
+        return {role: sources for role, sources in sorted(provenance.items())}
+
+    def held_through(self, direct: Iterable[str], groups: Iterable[str]) -> dict[str, list[str]]:
+        """Each role a user record holds (its `direct` roles, its `groups`, and everyone's),
+        with how: as `roles_of` says it, without asking the store (a page of users at once)."""
+        snapshot = self._snapshot
+        provenance: dict[str, list[str]] = {}
+        if self.everyone_role in snapshot.roles:
+            provenance.setdefault(self.everyone_role, []).append("everyone")
+        for role in sorted(direct):
+            provenance.setdefault(role, []).append("direct")
+        for group in sorted(groups):
             for role in snapshot.group_roles.get(group, ()):
                 provenance.setdefault(role, []).append(f"group:{group}")
         return {role: sources for role, sources in sorted(provenance.items())}

@@ -85,7 +85,9 @@ async def test_an_invitation_creates_the_user_with_roles_and_signs_them_in(admin
     assert [i["state"] for i in listed["items"]] == ["accepted"]
     status, trail = await admin.get("api", "rbac", "audit", params={"kind": "invitation"})
     assert [e["action"] for e in trail["items"]] == ["invitation.accept", "invitation.create"]
-    assert trail["items"][0]["detail"]["invited_by"] == "admin"
+    accepted = trail["items"][0]
+    assert (accepted["actor"], accepted["target"]) == ("ann", "ann")
+    assert accepted["detail"]["invited_by"] == "admin"
     assert "rbacinv_" not in str(trail)  # the code is never recorded
 
 
@@ -107,11 +109,11 @@ async def test_an_invitation_works_once(admin, jp_fetch):
     page = await BrowserSession(jp_fetch).get(
         "rbac", "invite", params={"code": code_of(invitation)}
     )
-    assert page.code == 409 and b"has accepted" in page.body
+    assert page.code == 409 and b"this invitation has been used" in page.body
     # and a form posted anyway (with the XSRF token of another page) is refused the same way
     fields = {"code": code_of(invitation), "password": "", "password_repeat": ""}
     second = await BrowserSession(jp_fetch).submit(("login",), ("rbac", "invite"), fields)
-    assert second.code == 409 and b"has accepted" in second.body
+    assert second.code == 409 and b"has been used" in second.body
 
 
 async def test_a_wrong_or_missing_code_is_a_clear_error(jp_fetch):
@@ -236,9 +238,10 @@ async def test_an_invitation_is_judged_again_when_accepted(admin, rbac, make_use
 async def test_revoking_an_invitation(admin, make_user, jp_fetch):
     invitation = await invite(admin)
     viewer = make_user("vic", roles=["viewer"])
-    status, hidden = await viewer.delete("api", "rbac", "invitations", str(invitation["id"]))
-    # may not even see it
-    assert (status, hidden["message"]) == (404, f"no invitation with id {invitation['id']}")
+    # no write:users at all: told so, whether the invitation exists or not
+    for some_id in (str(invitation["id"]), "999999"):
+        status, refused = await viewer.delete("api", "rbac", "invitations", some_id)
+        assert (status, refused["missing_scope"]) == (403, "write:users")
     status, _ = await admin.delete("api", "rbac", "invitations", str(invitation["id"]))
     assert status == 204
     assert (await admin.get("api", "rbac", "invitations"))[1]["items"] == []
@@ -385,3 +388,68 @@ async def test_users_edit_their_own_profile(admin, jp_fetch):
     ]:
         status, error = await browser.api("PATCH", "api", "rbac", "me", body=body)
         assert status == 400 and message in error["message"], (body, error)
+
+
+async def test_invitations_are_paged_searched_and_picked_by_state(admin, rbac, jp_fetch):
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from jupyter_rbac.store.models import Invitation
+
+    for index in range(5):
+        await invite(admin, f"guest{index}", display_name=f"Guest {index}")
+    used = await invite(admin, "joiner", display_name="Joiner")
+    await accept(jp_fetch, used, "correct horse")
+    late = await invite(admin, "late")
+    with rbac.store.engine.begin() as connection:  # its week is over
+        past = datetime.now(timezone.utc) - timedelta(seconds=1)
+        connection.execute(
+            update(Invitation).where(Invitation.id == late["id"]).values(expires_at=past)
+        )
+    INVITATIONS = ("api", "rbac", "invitations")
+    status, first = await admin.get(*INVITATIONS, params={"limit": "2"})
+    assert status == 200 and (first["total"], first["limit"], len(first["items"])) == (5, 2, 2)
+    status, rest = await admin.get(*INVITATIONS, params={"offset": "2", "sort": "-created_at"})
+    assert [i["username"] for i in rest["items"]] == ["guest2", "guest1", "guest0"]
+    for state, names in (("accepted", ["joiner"]), ("expired", ["late"])):
+        status, page = await admin.get(*INVITATIONS, params={"state": state})
+        assert [i["username"] for i in page["items"]] == names and page["items"][0][
+            "state"
+        ] == state
+    status, page = await admin.get(*INVITATIONS, params={"state": "all", "q": "guest 3"})
+    assert [i["username"] for i in page["items"]] == ["guest3"]
+    status, legacy = await admin.get(*INVITATIONS, params={"all": "true"})
+    assert legacy["total"] == 7
+    status, answer = await admin.get(*INVITATIONS, params={"state": "old"})
+    assert status == 400 and "state: 'old'" in answer["message"]
+
+
+async def test_an_administrator_signs_a_user_out_of_every_browser(
+    admin, viewer, make_user, rbac, jp_fetch
+):
+    await accept(jp_fetch, await invite(admin, roles=["viewer"]), "correct horse")
+    laptop, _ = await sign_in(jp_fetch, "ann", "correct horse")
+    assert (await laptop.api("GET", "api", "rbac", "me"))[0] == 200
+    assert (await viewer.delete("api", "rbac", "users", "ann", "sessions"))[0] == 404  # unseen
+    rbac.store.create_role("user-reader", ["read:users"])
+    reader = make_user("rex", roles=["user-reader"])
+    status, answer = await reader.delete("api", "rbac", "users", "ann", "sessions")
+    assert status == 403 and answer["missing_scope"] == "write:users!user=ann"
+    assert (await admin.delete("api", "rbac", "users", "ghost", "sessions"))[0] == 404
+    assert (await admin.delete("api", "rbac", "users", "ann", "sessions"))[0] == 204
+    assert await laptop.api("GET", "api", "rbac", "me") == NOT_SIGNED_IN
+    status, trail = await admin.get("api", "rbac", "audit", params={"action": "user.end_sessions"})
+    assert [(e["actor"], e["target"]) for e in trail["items"]] == [("admin", "ann")]
+
+
+async def test_a_reader_of_users_sees_no_invitation_they_could_not_have_made(
+    admin, make_user, rbac
+):
+    await invite(admin, "iggy", roles=["admin"])
+    rbac.store.create_role("user-reader", ["read:users"])
+    reader = make_user("rex", roles=["user-reader"])
+    status, page = await reader.get("api", "rbac", "invitations", params={"state": "all"})
+    assert (status, page["total"], page["items"]) == (200, 0, [])
+    status, page = await admin.get("api", "rbac", "invitations")
+    assert [i["username"] for i in page["items"]] == ["iggy"]

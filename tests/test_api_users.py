@@ -216,3 +216,42 @@ async def test_a_duplicate_user_is_409_and_a_stale_write_412(admin, make_user):
     assert (await admin.delete(*USERS, "ann", headers={"If-Match": ann["etag"]}))[0] == 412
     _, ann = await admin.get(*USERS, "ann")
     assert ann["display_name"] == "Ann"
+
+
+async def test_a_user_record_says_how_each_role_is_held(admin, make_user, rbac):
+    rbac.store.create_group("team", roles=["analyst"])
+    make_user("hana", roles=["viewer", "analyst"], groups=["team"])
+    status, user = await admin.get(*USERS, "hana")
+    assert status == 200
+    assert user["held_roles"] == {
+        "analyst": ["direct", "group:team"],
+        "user": ["everyone"],
+        "viewer": ["direct"],
+    }
+    status, page = await admin.get(*USERS, params={"q": "hana"})
+    assert page["items"][0]["held_roles"] == user["held_roles"]
+
+
+async def test_held_roles_name_only_what_the_reader_may_see(make_user, rbac):
+    rbac.store.create_group("secret-team", roles=["editor"])
+    make_user("hana", groups=["secret-team"])
+    rbac.store.create_role("people", ["read:users"])  # neither roles nor groups
+    reader = make_user("rae", roles=["people"])
+    status, user = await reader.get(*USERS, "hana")
+    assert status == 200 and (user["groups"], user["roles"], user["held_roles"]) == ([], [], {})
+
+
+async def test_permissions_name_only_the_roles_and_groups_the_reader_may_see(make_user, rbac):
+    """As a user record does (an outside attack read hidden ones through /permissions)."""
+    rbac.store.create_group("secret-team", roles=["editor"])
+    make_user("hana", roles=["viewer"], groups=["secret-team"])
+    rbac.store.create_role("people", ["read:users", "read:roles"])  # not groups
+    reader = make_user("rae", roles=["people"])
+    status, held = await reader.get(*USERS, "hana", "permissions")
+    assert status == 200 and held["groups"] == []
+    assert {r["name"]: r["via"] for r in held["roles"]} == {
+        "editor": [],  # held through a group the reader may not see: how stays unsaid
+        "user": ["everyone"],
+        "viewer": ["direct"],
+    }
+    assert "secret-team" not in str(held)

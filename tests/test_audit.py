@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import logging
 
 import pytest
 
-from jupyter_rbac.events import KINDS, schema_id
+from jupyter_rbac.events import KINDS, NOTICES, schema_id
 
 pytestmark = pytest.mark.slow  # a server for each test: outside the fast subset
 
@@ -121,11 +124,72 @@ async def test_reading_the_trail_needs_read_audit(viewer):
     assert (status, payload["missing_scope"]) == (403, "read:audit")
 
 
-def test_every_kind_has_a_schema_that_jupyter_events_accepts():
+def test_every_kind_and_notice_has_a_schema_that_jupyter_events_accepts():
     from jupyter_events import EventLogger
 
     from jupyter_rbac.events import EventEmitter
 
     logger = EventLogger()
     EventEmitter(logger)
-    assert sorted(logger.schemas.schema_ids) == sorted(schema_id(kind) for kind in KINDS)
+    assert sorted(logger.schemas.schema_ids) == sorted(schema_id(kind) for kind in KINDS + NOTICES)
+
+
+async def test_the_trail_exports_as_csv_and_json_lines_with_its_filters(admin, jp_fetch):
+    for name in ("first", "second"):
+        assert (await admin.post("api", "rbac", "roles", body={"name": name}))[0] == 201
+    status, page = await admin.get("api", "rbac", "audit", params={"kind": "role"})
+    assert status == 200
+    params = {"format": "jsonl", "kind": "role"}
+    response = await jp_fetch(
+        "api", "rbac", "audit", "export", params=params, headers=admin.headers
+    )
+    assert response.headers["Content-Type"] == "application/jsonl; charset=utf-8"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="jupyter-rbac-audit-')
+    lines = [json.loads(line) for line in response.body.decode().splitlines()]
+    assert lines == page["items"]  # the same events, newest first, as the API shows them
+    response = await jp_fetch(
+        "api", "rbac", "audit", "export", params={"kind": "role"}, headers=admin.headers
+    )
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.body.decode())))
+    assert [int(row["id"]) for row in rows] == [event["id"] for event in page["items"]]
+    assert json.loads(rows[0]["detail"]) == page["items"][0]["detail"]
+
+
+def test_an_exported_cell_never_runs_as_a_spreadsheet_formula():
+    """Targets are user-given (paths, names): a cell a spreadsheet would run as a formula is
+    exported with a leading apostrophe (OWASP's advice on CSV injection)."""
+    from datetime import datetime, timezone
+
+    from jupyter_rbac.handlers.audit import _csv_lines
+    from jupyter_rbac.store import AuditRecord
+
+    moment = datetime(2026, 12, 2, tzinfo=timezone.utc)
+    event = AuditRecord(7, moment, "@ann", "request.denied", '=HYPERLINK("x")', {"a": 1})
+    (row,) = csv.DictReader(io.StringIO(_csv_lines([event], header=True)))
+    assert (row["actor"], row["target"]) == ("'@ann", '\'=HYPERLINK("x")')
+    assert (row["id"], row["kind"], json.loads(row["detail"])) == ("7", "request", {"a": 1})
+
+
+async def test_exporting_needs_read_audit_and_a_known_format(viewer, admin):
+    status, answer = await viewer.get("api", "rbac", "audit", "export")
+    assert status == 403 and answer["missing_scope"] == "read:audit"
+    status, answer = await admin.get("api", "rbac", "audit", "export", params={"format": "xlsx"})
+    assert status == 400 and "format: 'xlsx'" in answer["message"]
+
+
+async def test_an_export_reads_the_trail_chunk_after_chunk(rbac, admin):
+    from jupyter_rbac.services import Actor
+
+    for name in ("r1", "r2", "r3", "r4", "r5"):
+        rbac.store.create_role(name, [])
+    whole = rbac.store.page_audit(limit=1000).items
+    chunks = list(rbac.service.audit_export(Actor.system(), {}, chunk=2))
+    assert [len(chunk) for chunk in chunks[:-1]] == [2] * (len(chunks) - 1)
+    assert [event.id for chunk in chunks for event in chunk] == [event.id for event in whole]
+
+
+async def test_an_export_refused_names_the_scope_whatever_else_is_wrong(viewer):
+    status, answer = await viewer.get("api", "rbac", "audit", "export", params={"format": "xml"})
+    assert status == 403 and answer["missing_scope"] == "read:audit"

@@ -84,6 +84,25 @@ async def test_a_flood_of_refusals_with_long_paths_is_one_short_row(viewer, admi
     validate_response("GET", f"{jp_base_url}api/rbac/audit", 200, trail, None, jp_base_url)
 
 
+async def test_a_coalesced_row_names_the_other_targets(viewer, admin, jp_base_url):
+    """A harmless first refusal must not cover the probes after it (an outside attack saw 300
+    refused deletes of different paths kept as the first one's row): the row names the first
+    20 other targets and counts the requests naming yet others."""
+    from jupyter_rbac.store.audit import MAX_OTHER_TARGETS
+
+    paths = ["harmless.txt", *(f"probe-{index}.txt" for index in range(MAX_OTHER_TARGETS + 5))]
+    for path in [*paths, "probe-0.txt"]:
+        status, _ = await viewer.delete("api", "contents", path)
+        assert status == 403
+    trail = await denials_of(admin, "vera")
+    (row,) = trail["items"]
+    assert row["target"].endswith("/api/contents/harmless.txt")
+    others = row["detail"]["other_targets"]
+    assert [other.rsplit("/", 1)[1] for other in others] == paths[1 : MAX_OTHER_TARGETS + 1]
+    assert row["detail"]["more_targets"] == 5 and row["detail"]["count"] == len(paths) + 1
+    validate_response("GET", f"{jp_base_url}api/rbac/audit", 200, trail, None, jp_base_url)
+
+
 async def test_refusals_of_different_users_are_rows_of_their_own(viewer, nobody, admin):
     for client in (viewer, nobody, viewer, nobody):
         status, _ = await client.post(*RBAC, "roles", body={"name": "mine", "scopes": ["all"]})

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.slow  # a server for each test, and the kernels or term
 CONTENTS = "https://events.jupyter.org/jupyter_server/contents_service/v1"
 ROLE_EVENTS = "https://events.jupyter.org/jupyter_rbac/role/v1"
 KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
+PERMISSIONS = "https://events.jupyter.org/jupyter_rbac/permissions/v1"
 TIMEOUT = 10
 
 
@@ -110,6 +111,42 @@ async def _kernel_event(stream, action: str, timeout: float = TIMEOUT) -> dict:
             return event
 
 
+async def test_a_subscriber_hears_of_its_own_permission_changes_and_of_nobody_elses(
+    admin, sam, make_user, folders
+):
+    """JupyterLab offers what its user may do, so it hears when that changes: a role given to
+    sam reaches sam's stream alone, as a notice naming sam and nothing of what changed."""
+    otto = make_user("otto", roles=["viewer"])  # reads every file and the stream
+    samss = await sam.websocket("api", "events", "subscribe")
+    ottos = await otto.websocket("api", "events", "subscribe")
+    try:
+        # a policy change that changes nobody's permissions here: no notice
+        role = {"name": "secret-reader", "scopes": ["read:contents!path=secret/**"]}
+        assert (await admin.post("api", "rbac", "roles", body=role))[0] == 201
+        await _save(admin, "mine/before.txt", "1")
+        assert [
+            e["schema_id"] for e in await _events_until(samss, CONTENTS, "mine/before.txt")
+        ] == [CONTENTS]
+
+        body = {"roles": ["watcher", "secret-reader"]}
+        assert (await admin.patch("api", "rbac", "users", "sam", body=body))[0] == 200
+        notice = (await _events_until(samss, PERMISSIONS, None))[-1]
+        assert {k: v for k, v in notice.items() if not k.startswith("__")} == {
+            "schema_id": PERMISSIONS,
+            "action": "permissions.changed",
+            "user": "sam",
+        }
+        await _save(admin, "secret/after.txt", "2")  # sam reads it now
+        assert [
+            e["schema_id"] for e in await _events_until(samss, CONTENTS, "secret/after.txt")
+        ] == [CONTENTS]
+        seen_by_otto = await _events_until(ottos, CONTENTS, "secret/after.txt")
+        assert PERMISSIONS not in {e["schema_id"] for e in seen_by_otto}
+    finally:
+        samss.close()
+        ottos.close()
+
+
 async def test_losing_read_events_ends_the_subscription_at_the_next_event(
     admin, sam, folders, rbac
 ):
@@ -158,3 +195,27 @@ async def test_nobody_emits_the_audit_trails_events_but_the_server(admin, make_u
         assert (await trail())[1]["items"] == before  # nor did the database hear of it
     finally:
         watching.close()
+
+
+USER_EVENTS = "https://events.jupyter.org/jupyter_rbac/user/v1"
+
+
+async def test_a_change_saved_in_a_worker_thread_reaches_subscribers(admin, viewer):
+    """Changing a password hashes it in a worker thread, where the change is written: its event
+    still reaches the stream, and the request succeeds (it answered 500 once, the password
+    changed all the same, while anyone had the stream open)."""
+    stream = await admin.websocket("api", "events", "subscribe")
+    try:
+        status, _ = await viewer.put(
+            "api", "rbac", "me", "password", body={"new_password": "CorrectHorse123!x"}
+        )
+        assert status == 204
+        while True:
+            raw = await asyncio.wait_for(stream.read_message(), TIMEOUT)
+            assert raw is not None, f"closed: {stream.close_code} {stream.close_reason}"
+            event = json.loads(raw)
+            if event["schema_id"] == USER_EVENTS and event["action"] == "user.password":
+                assert event["target"] == "vera"
+                break
+    finally:
+        stream.close()

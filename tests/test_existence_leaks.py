@@ -431,3 +431,20 @@ async def test_ones_own_record_names_all_ones_groups_and_roles(make_user, rbac):
     status, record = await nina.get("api", "rbac", "users", "nina")
     assert status == 200, record
     assert (record["groups"], sorted(record["roles"])) == (["secret-club"], ["quiet"])
+
+
+async def test_a_kernel_tells_of_no_file_outside_the_root(viewer, admin, jp_root_dir, tmp_path):
+    """Asked beside a kernel, resolvePath gives disk paths: only the server's files the user
+    may read are answered (an outside attack learnt which files exist anywhere on the machine)."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("x")
+    (jp_root_dir / "inside.txt").write_text("x")
+    status, kernel = await admin.post("api", "kernels", body={"name": "python3"})
+    assert status == 201
+    try:
+        for path, shown in ((str(outside), False), ("inside.txt", True)):
+            params = {"path": path, "kernel": kernel["id"]}
+            status, answer = await viewer.get("api", "resolvePath", params=params)
+            assert status == 200 and bool(answer["resolved"]) is shown, (path, answer)
+    finally:
+        await admin.delete("api", "kernels", kernel["id"])

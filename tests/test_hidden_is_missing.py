@@ -66,8 +66,9 @@ OBJECT_ROUTES: dict[str, dict[str | int, str]] = {
     "jupyter_rbac.handlers.roles.RoleHandler": {"name": ROLE},
     "jupyter_rbac.handlers.users.UserHandler": {"name": USER},
     "jupyter_rbac.handlers.users.UserPermissionsHandler": {"name": USER},
-    "jupyter_rbac.handlers.users.TokensHandler": {"name": USER},
-    "jupyter_rbac.handlers.users.TokenHandler": {"name": USER, "token_id": TOKEN},
+    "jupyter_rbac.handlers.users.UserSessionsHandler": {"name": USER},
+    "jupyter_rbac.handlers.tokens.TokensHandler": {"name": USER},
+    "jupyter_rbac.handlers.tokens.TokenHandler": {"name": USER, "token_id": TOKEN},
     "jupyter_rbac.handlers.groups.GroupHandler": {"name": GROUP},
     "jupyter_rbac.handlers.invitations.InvitationHandler": {"invitation_id": INVITATION},
     "jupyter_rbac.handlers.lab.UserLabSettingsHandler": {
@@ -102,7 +103,7 @@ NOT_OBJECTS: dict[str, str] = {
 QUERY_OBJECTS: dict[str, dict[str, str]] = {
     "jupyter_server.services.api.handlers.PathResolverHandler": {"path": PATH, "kernel": KERNEL},
 }
-SPEC_QUERY_OBJECTS = {"role": ROLE, "group": GROUP}
+SPEC_QUERY_OBJECTS = {"role": ROLE, "group": GROUP, "user": USER}
 SPEC_QUERY_NOT_OBJECTS = {
     **dict.fromkeys(("limit", "offset", "sort", "q", "all"), "paging, sorting, searching"),
     **dict.fromkeys(("before", "since", "until", "kind", "action"), "audit filters, not objects"),
@@ -110,6 +111,8 @@ SPEC_QUERY_NOT_OBJECTS = {
         ("actor", "target"), "audit filters: read:audit has no filter, it reads all or none"
     ),
     "scope": "scope text to parse: names nothing anyone holds",
+    "state": "which invitations (pending, accepted, ...): not an object",
+    "format": "the audit export's file format",
 }
 
 # -- the routes ------------------------------------------------------------------------------------------

@@ -171,11 +171,67 @@ async def test_me_reports_roles_and_scopes(runner):
     assert "write:contents!path=shared/analyst/**" in me["scopes"]
 
 
-async def test_me_says_whether_the_user_may_start_kernels(viewer, runner, make_user, rbac):
-    assert (await viewer.get("api", "rbac", "me"))[1]["can"] == {"start_kernels": False}
-    assert (await runner.get("api", "rbac", "me"))[1]["can"] == {"start_kernels": True}
+async def _tries(client) -> dict[str, tuple[int, str | None]]:
+    """What the server answers when `client` starts a kernel for a notebook of theirs and opens a
+    terminal (each started one is shut down again): (status, the scope a refusal names)."""
+    answers = {}
+    path = f"home/{client.name}/try.ipynb"
+    session = {"path": path, "type": "notebook", "kernel": {"name": "python3"}}
+    status, body = await client.post("api", "sessions", body=session)
+    answers["start_kernels"] = (status, body.get("missing_scope") if status == 403 else None)
+    if status == 201:
+        await client.delete("api", "sessions", body["id"])
+    status, body = await client.post("api", "terminals")
+    answers["open_terminals"] = (status, body.get("missing_scope") if status == 403 else None)
+    if status == 200:
+        await client.delete("api", "terminals", body["name"])
+    return answers
+
+
+async def test_me_says_what_the_user_may_start_as_the_server_decides(
+    viewer, runner, editor, make_user, rbac, jp_root_dir
+):
+    """`can` agrees with what the server does when each user tries; a refused hint's `why_not`
+    names a scope that, once given (with the next one it then names), makes the start work."""
     rbac.store.create_role(
-        "own-kernels-only", ["write:sessions!user={user}", "execute:kernels!user={user}"]
+        "own-kernels-only",
+        [
+            "write:sessions!user={user}",
+            "execute:kernels!user={user}",
+            "read:contents!path=home/{user}/**",
+        ],
     )
     owner_only = make_user("oona", roles=["own-kernels-only"])
-    assert (await owner_only.get("api", "rbac", "me"))[1]["can"] == {"start_kernels": True}
+    for name in ("vera", "rita", "eddie", "oona"):
+        (jp_root_dir / "home" / name).mkdir(parents=True)
+    seen = set()
+    for client in (viewer, runner, editor, owner_only):
+        me = (await client.get("api", "rbac", "me"))[1]
+        for hint, (status, missing) in (await _tries(client)).items():
+            seen.add((hint, me["can"][hint]))
+            assert me["can"][hint] is (status in (200, 201)), (client.name, hint, status)
+            assert (hint in me["why_not"]) is (status == 403)
+            if status == 403:
+                # the same resource (`execute` implies the `write` a refusal may name)
+                named = me["why_not"][hint]["missing_scope"]
+                assert named.split("!")[0].split(":")[1] == missing.split("!")[0].split(":")[1]
+    assert seen == {(h, b) for h in ("start_kernels", "open_terminals") for b in (True, False)}
+
+    given: list[str] = []
+    while not all((me := (await viewer.get("api", "rbac", "me"))[1])["can"].values()):
+        named = [reason["missing_scope"] for reason in me["why_not"].values()]
+        assert not set(named) & set(given), named  # a scope given is never named again
+        given += named
+        rbac.store.create_role(f"granted-{len(given)}", named)
+        rbac.store.assign_role(f"granted-{len(given)}", users=["vera"])
+        rbac.policy.refresh()
+    assert sorted(given) == [
+        "execute:kernels!user=vera",
+        "execute:terminals!user=vera",
+        "write:sessions!user=vera",
+    ]
+    answers = await _tries(viewer)
+    assert {hint: status for hint, (status, _) in answers.items()} == {
+        "start_kernels": 201,
+        "open_terminals": 200,
+    }

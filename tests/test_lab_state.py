@@ -299,3 +299,81 @@ async def test_what_one_user_may_store_of_their_lab_is_bounded(viewer):
     )
     assert status == 400 and f"at most {MAX_WORKSPACES_PER_USER} workspaces" in answer["message"]
     await save_workspace(viewer, workspace("w0", "again.ipynb"))  # changing one still works
+
+
+async def test_a_workspace_names_no_unreadable_document_in_any_shape(make_user, jp_root_dir):
+    """Extensions keep paths in shapes of their own: every string naming something on the server
+    the reader may not read goes, with what holds it, whatever the shape (an outside attack
+    found names left in lists, other keys, widget ids with no entry and the metadata)."""
+    for folder in ("home/ann", "home/bob"):
+        (jp_root_dir / folder).mkdir(parents=True)
+    (jp_root_dir / "home/ann/a.ipynb").write_text("{}")
+    (jp_root_dir / "home/bob/plan.ipynb").write_text("{}")
+    ann = make_user("ann", roles=["analyst"])
+    theirs, mine = "home/bob/plan.ipynb", "home/ann/a.ipynb"
+    body = workspace("odd", mine)
+    main = body["data"]["layout-restorer:data"]["main"]
+    main["dock"]["widgets"].append(f"editor:{theirs}")  # an id with no entry
+    body["data"]["layout-restorer:data"]["left"] = {"widgetStates": {theirs: {"sizes": [1]}}}
+    body["data"]["my-extension:state"] = {
+        "paths": [theirs, mine],
+        "Path": theirs,
+        "deep": {"x": [[f"/{theirs}"]]},
+        "folder": "home/bob",
+        "kept": mine,
+    }
+    body["data"][f"editor:{theirs}"] = {"data": {"path": mine}}  # its key names it
+    body["metadata"]["note"] = theirs
+    await save_workspace(ann, body)
+    status, answer = await ann.get("lab", "api", "workspaces", "odd")
+    assert status == 200
+    assert "home/bob" not in json.dumps(answer)
+    state = answer["data"]["my-extension:state"]
+    assert state == {"paths": [mine], "deep": {"x": [[]]}, "kept": mine}
+    assert answer["data"]["layout-restorer:data"]["main"]["dock"]["widgets"] == [f"notebook:{mine}"]
+    assert answer["metadata"]["id"] == "odd"
+
+
+async def test_bad_settings_and_nameless_workspace_deletes_are_400s(viewer):
+    status, answer = await viewer.put("lab", "api", "settings", THEMES, body={"raw": "{,}"})
+    assert status == 400 and "raw: not JSON5" in answer["message"]
+    status, answer = await viewer.delete("lab", "api", "workspaces")
+    assert status == 400, answer
+
+
+async def test_an_unknown_settings_plugin_is_a_404_naming_no_folder(viewer):
+    status, answer = await viewer.get("lab", "api", "settings", "nope:plugin")
+    assert status == 404 and answer["message"] == "no settings plugin 'nope:plugin'"
+    assert "/" not in json.dumps(answer)
+
+
+async def test_a_workspace_hides_a_path_however_spelt_and_tells_nothing_of_what_exists(
+    make_user, jp_root_dir
+):
+    """Round two of the outside attack: links, queries, encodings, sentences, the disk's own
+    path; and a path that does not exist is dropped alike, so reading a workspace back is no
+    test of which files exist where the reader may not look."""
+    for folder in ("home/ann", "home/bob"):
+        (jp_root_dir / folder).mkdir(parents=True)
+    (jp_root_dir / "home/bob/notes.txt").write_text("x")
+    ann = make_user("ann", roles=["analyst"])
+    theirs = "home/bob/notes.txt"
+    spellings = [
+        f"editor:{jp_root_dir.resolve()}/{theirs}",
+        f"/files/{theirs}",
+        f"http://127.0.0.1:8888/lab/tree/{theirs}",
+        f"{theirs}?x=1",
+        f"{theirs}#L1",
+        theirs.replace("/", "%2F"),
+        f" {theirs}",
+        f"{theirs}\u0000",
+        f"see {theirs} for the plan",
+        "home/bob/nope.txt",  # exists or not: the same answer
+        "/etc/passwd",  # a file elsewhere on the machine
+    ]
+    body = workspace("spelt", "home/ann/a.ipynb")
+    body["data"]["my-extension:state"] = {"texts": spellings, "kept": "Notebook"}
+    await save_workspace(ann, body)
+    status, answer = await ann.get("lab", "api", "workspaces", "spelt")
+    assert status == 200
+    assert answer["data"]["my-extension:state"] == {"texts": [], "kept": "Notebook"}

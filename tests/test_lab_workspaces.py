@@ -3,14 +3,24 @@ kept whole (split areas, the current tab, the panels at the side)."""
 
 from __future__ import annotations
 
-from jupyter_rbac.labstate import readable_workspace
+import pytest
+
+from jupyter_rbac.labstate import PathReader, readable_workspace
+from jupyter_rbac.model import Catalog, compile_permissions
 
 
-def may_read(path: str) -> bool:
-    return path != "secret" and not path.startswith("secret/")
+@pytest.fixture
+def may_read(tmp_path) -> PathReader:
+    """A reader of a.ipynb and other/, not of secret/ (which holds b.py), on a real folder."""
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "b.py").write_text("")
+    (tmp_path / "a.ipynb").write_text("{}")
+    scopes = ["read:contents!path=a.ipynb", "read:contents!path=other/**"]
+    permissions = compile_permissions(Catalog(), scopes, "reader", ())
+    return PathReader(permissions, str(tmp_path))
 
 
-def test_documents_and_their_tabs_go_and_the_layout_stays_whole():
+def test_documents_and_their_tabs_go_and_the_layout_stays_whole(may_read):
     workspace = {
         "metadata": {"id": "default"},
         "data": {
@@ -58,7 +68,7 @@ def test_documents_and_their_tabs_go_and_the_layout_stays_whole():
     assert "editor:secret/b.py" in workspace["data"]
 
 
-def test_a_workspace_with_nothing_to_hide_is_served_as_it_is():
+def test_a_workspace_with_nothing_to_hide_is_served_as_it_is(may_read):
     workspace = {
         "metadata": {"id": "x"},
         "data": {"notebook:a.ipynb": {"data": {"path": "a.ipynb"}}},

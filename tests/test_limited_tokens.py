@@ -33,13 +33,19 @@ CREDENTIAL_MESSAGE = "needs a browser session or an unlimited token of your own"
 # -- helpers ----------------------------------------------------------------------------------------
 
 
+# When a user was last seen and a token last used: use, not policy (the requests write them).
+ACTIVITY_COLUMNS = {"last_seen_at", "last_used_at"}
+
+
 def database_state(rbac) -> dict[str, list]:
-    """Every row of every table but the audit trail (which records the refusals themselves)."""
+    """Every row of every table but the audit trail (which records the refusals themselves),
+    without the activity columns."""
     state = {}
     with rbac.store.engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
             if table.name != "rbac_audit":
-                rows = connection.execute(select(table)).all()
+                columns = [c for c in table.columns if c.name not in ACTIVITY_COLUMNS]
+                rows = connection.execute(select(*columns)).all()
                 state[table.name] = sorted(repr(tuple(row)) for row in rows)
     return state
 

@@ -325,7 +325,10 @@ async def _patch_user(tour: Tour, created: dict) -> dict:
     await tour.nobody.denied(
         "PATCH", "users/nora", "write:users!user=nora", body={"display_name": "N"}
     )
-    return user
+    await admin.delete("users/ann/sessions")  # signed out of every browser (a new revision)
+    await tour.nobody.delete("users/ann/sessions", 404)  # nora may not see ann
+    await tour.nobody.denied("DELETE", "users/nora/sessions", "write:users!user=nora")
+    return await admin.get("users/ann")
 
 
 async def _delete_user(tour: Tour, created: dict, current: dict) -> None:
@@ -371,6 +374,17 @@ async def _tokens(tour: Tour) -> None:
 
     admins = (await admin.get("users/admin/tokens"))["items"]
     await _one_token(tour, token["id"], admins[0]["id"])
+    await _all_tokens(tour)
+
+
+async def _all_tokens(tour: Tour) -> None:
+    everyone = await tour.admin.get("tokens", params={"sort": "-last_used_at", "q": "nor"})
+    assert {t["username"] for t in everyone["items"]} == {"nora"}
+    await tour.admin.revalidate("tokens", params={"user": "nora"})
+    await tour.admin.bad_params("tokens", {"sort": "secret"}, "cannot sort tokens")
+    mine = await tour.nobody.get("tokens")  # `self` covers only nora's own
+    assert {t["username"] for t in mine["items"]} == {"nora"}
+    await tour.limited.denied("GET", "tokens", "read:tokens")
 
 
 async def _one_token(tour: Tour, token_id: int, admins_token_id: int) -> None:
@@ -529,6 +543,10 @@ async def _audit(tour: Tour) -> None:
     await admin.bad_params("audit", {"since": "2026-01-01T00:00:00"}, "give a time zone")
     await admin.bad_params("audit", {"limit": "1001"}, "limit: must be between 1 and 1000")
     await tour.nobody.denied("GET", "audit", "read:audit")
+    exported = await admin.get("audit/export", params={**filters, "format": "jsonl"})
+    assert exported["target"] == "dev"  # one event: one line
+    await admin.bad_params("audit/export", {"format": "xlsx"}, "format: 'xlsx'")
+    await tour.nobody.denied("GET", "audit/export", "read:audit")
 
 
 async def _account(tour: Tour) -> None:
@@ -603,10 +621,9 @@ async def _invitations(tour: Tour) -> None:
     await admin.bad_params("invitations", {"all": "yes"}, "all: true or false")
     await tour.anonymous.get("invitations", 403)
 
-    # rolf reads users (so he sees it) but may not write them
-    await tour.role_admin.denied(
-        "DELETE", f"invitations/{invitation['id']}", "write:users!user=ivan"
-    )
+    # rolf reads users but may not write them: invitations are not his to see or withdraw
+    assert (await tour.role_admin.get("invitations"))["total"] == 0
+    await tour.role_admin.denied("DELETE", f"invitations/{invitation['id']}", "write:users")
     await admin.delete(f"invitations/{invitation['id']}")
     await admin.delete(f"invitations/{invitation['id']}", 404)
     await admin.bad_path("DELETE", "invitations/abc", "not an invitation id")

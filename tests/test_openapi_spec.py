@@ -111,7 +111,14 @@ def test_request_bodies_have_the_services_fields(schema: str, fields: tuple[str,
 
 
 @pytest.mark.parametrize(
-    ("parameter", "kind"), [("RoleSort", "roles"), ("UserSort", "users"), ("GroupSort", "groups")]
+    ("parameter", "kind"),
+    [
+        ("RoleSort", "roles"),
+        ("UserSort", "users"),
+        ("GroupSort", "groups"),
+        ("TokenSort", "tokens"),
+        ("InvitationSort", "invitations"),
+    ],
 )
 def test_sort_keys_are_the_stores(parameter: str, kind: str) -> None:
     keys = list(SORTABLE[kind])

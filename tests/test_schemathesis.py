@@ -85,11 +85,16 @@ def _policy(server: Server, admin_token: str) -> dict:
         assert status == 200, page
         policy[kind] = page["items"]
     policy["users"] = [
-        {key: user[key] for key in ("name", "roles", "groups")} if user["name"] == "bob" else user
+        {key: user[key] for key in ("name", "roles", "groups")}
+        if user["name"] == "bob"
+        else {key: value for key, value in user.items() if key != "last_seen_at"}  # use
         for user in policy["users"]
     ]
     status, tokens = server.request("GET", "/api/rbac/users/boss/tokens", admin_token)
-    policy["boss's tokens"] = tokens["items"]
+    policy["boss's tokens"] = [
+        {key: value for key, value in token.items() if key != "last_used_at"}
+        for token in tokens["items"]
+    ]
     return policy
 
 

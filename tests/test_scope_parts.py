@@ -23,6 +23,8 @@ PANEL_KEYS = (
     "write_groups",
     "read_audit",
     "read_collaborators",
+    "read_tokens",
+    "write_tokens",
 )
 
 

@@ -140,7 +140,8 @@ class Presence:
                     known["mode"] = "editor"
         identity = visitor.identity
         return {
-            "name": identity.name,
+            "username": identity.name,
+            "name": identity.name,  # deprecated alias of username (0.2)
             "display_name": identity.display_name,
             "initials": identity.initials,
             "color": identity.color,

@@ -143,8 +143,10 @@ class RBACAuthorizer(Authorizer):
         if resource in LAUNCHING_RESOURCES and handler.request.method not in READ_METHODS:
             starts = any(_starts_kernel(need) for need in needs)
             note_launch(_launch(context, user), starts_kernels=starts)
-        # a folder on the way is judged on the disk as it is now (see _allows): never remembered
-        if remembered is not None and not context.traversal_only:
+        # a folder on the way is judged on the disk as it is now (see _allows): never remembered;
+        # nor a decision if where the path leads changed while it was judged (a link swapped in:
+        # the key would name a state that was not the one judged)
+        if remembered is not None and not context.traversal_only and _leads(root, generic) == leads:
             if len(permissions.decisions) >= MAX_REMEMBERED_DECISIONS:
                 permissions.decisions.clear()
             permissions.decisions[remembered] = True
@@ -184,6 +186,8 @@ class RBACAuthorizer(Authorizer):
         return context.external
 
     def _allows(self, handler: RequestHandler, permissions, need: Need) -> bool:
+        if need.leaves_root:
+            return permissions.is_all
         if not need.has_object:
             if need.action == "read":
                 return permissions.allows_some(need.action, need.resource)

@@ -31,6 +31,7 @@ class RequestContext:
     # answer): the secret, so that an open websocket can ask whether it was revoked since; its
     # scopes, when the token is limited; and its class (`identity.credentials.Credential`).
     token: str | None = None
+    token_id: int | None = None
     token_scopes: frozenset[str] | None = None
     credential: Any = None
     # What an outside identity source says of this user (JupyterHub's groups and scopes),

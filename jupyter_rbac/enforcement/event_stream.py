@@ -12,7 +12,9 @@ token is revoked, the stream closes (1008).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from tornado import web
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 PATH_FIELDS = ("path", "source_path")
 ROOM_FIELDS = ("room", "roomid", "fork_roomid")
 SANDBOX_SCHEMA = schema_id_of("sandbox")
+PERMISSIONS_SCHEMA = schema_id_of("permissions")
 
 
 def refuse_forged_events(handler: Any) -> None:
@@ -63,6 +66,32 @@ def may_see(handler: Any, guard: RouteGuard, schema_id: str, data: dict[str, Any
         return False
     root = getattr(getattr(handler, "contents_manager", None), "root_dir", None)
     return all(may_read_path(permissions, root, path) for path in paths)
+
+
+def permissions_seen(handler: Any) -> tuple:
+    """What a subscriber's JupyterLab offers depends on: the scopes its user holds now."""
+    permissions = context_of(handler).permissions
+    return (permissions.is_all, permissions.scopes) if permissions is not None else ()
+
+
+def tell_of_changed_permissions(handler: Any, seen: tuple) -> tuple:
+    """Tell the subscriber, alone, that its user's permissions changed since `seen` (its
+    JupyterLab then asks `/api/rbac/me` what it may offer now); the permissions seen now.
+
+    Written to this connection only, never through the event logger: other subscribers, and
+    the audit trail, learn nothing of whose permissions changed from it."""
+    now = permissions_seen(handler)
+    if now != seen:
+        notice = {
+            "schema_id": PERMISSIONS_SCHEMA,
+            "__timestamp__": datetime.now(timezone.utc).isoformat(),
+            "__schema_version__": "1",
+            "__metadata_version__": 1,
+            "action": "permissions.changed",
+            "user": handler.current_user.username,
+        }
+        handler.write_message(json.dumps(notice))
+    return now
 
 
 def _about_themselves(handler: Any, schema_id: str, data: dict[str, Any]) -> bool:

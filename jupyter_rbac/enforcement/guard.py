@@ -27,11 +27,17 @@ from tornado import web
 from tornado.log import app_log
 from tornado.websocket import WebSocketHandler
 
+from .activity import Activity
 from .bad_input import FILE_RESOURCES, bad_input_answer, require_json_object
 from .contents_check import begin_request
 from .context import RequestContext
 from .core_bodies import require_body_shape
-from .event_stream import may_see, refuse_forged_events
+from .event_stream import (
+    may_see,
+    permissions_seen,
+    refuse_forged_events,
+    tell_of_changed_permissions,
+)
 from .handler_kinds import HandlerKind, kind_of
 from .listings import forget_deleted, shape_response
 from .routes import DEFAULT_RULE, HARMLESS_HANDLERS, RouteTable
@@ -75,11 +81,13 @@ class RouteGuard:
         authorizer: RBACAuthorizer,
         presence: Presence | None = None,
         substitutes: dict[type, type] | None = None,
+        activity: Activity | None = None,
     ):
         self.table = table
         self.policy = policy
         self.authorizer = authorizer
         self.presence = presence
+        self.activity = activity
         self.substitutes = substitutes or {}
         self.websockets = OpenWebsockets()
         self._wrapped: dict[type, type] = {}
@@ -250,6 +258,8 @@ class GuardedHandler:
         user = getattr(self, "current_user", None)
         if guard.presence is not None and user:
             guard.presence.seen(user)
+        if guard.activity is not None and user:
+            guard.activity.saw(user.username, context.token_id)
 
     @property
     def token(self) -> str | None:
@@ -371,6 +381,9 @@ class GuardedWebsocket(GuardedHandler):
             return None  # closed: the message is dropped
         return super().on_message(message)  # type: ignore[misc]
 
+    def judged_again(self) -> None:
+        """The guard's timer judged the connection again and kept it open."""
+
     def on_close(self) -> Any:
         guard, context = self.route_guard, self.rbac_context
         guard.websockets.discard(self)
@@ -382,7 +395,15 @@ class GuardedWebsocket(GuardedHandler):
 
 class GuardedEventSubscription(GuardedWebsocket):
     """jupyter_server's event stream: each event goes out only to a subscriber who may read what
-    it is about (event_stream.py), after the subscription is judged again."""
+    it is about (event_stream.py), after the subscription is judged again; and the subscriber
+    hears when its user's permissions change (the timer notices it)."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        self.permissions_told = permissions_seen(self)
+        return super().open(*args, **kwargs)
+
+    def judged_again(self) -> None:
+        self.permissions_told = tell_of_changed_permissions(self, self.permissions_told)
 
     async def event_listener(self, logger: Any, schema_id: str, data: dict[str, Any]) -> None:
         guard = self.route_guard

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,7 +19,7 @@ from tornado import web
 from ..model.paths import PathError, normalize_path
 from .context import context_of
 from .handler_kinds import HandlerKind, kind_of
-from .locations import may_read_path
+from .locations import may_read_path, real_location
 
 if TYPE_CHECKING:
     from tornado.web import RequestHandler
@@ -142,7 +143,21 @@ def _contents(handler, policy: Policy, model: JSON) -> JSON:
         return shaped
     if not permissions.allows("read", "contents"):
         entries = [entry for entry in entries if _may_see_entry(permissions, entry)]
+    if not permissions.is_all:
+        root = _root(handler)
+        entries = [entry for entry in entries if not _leaves_root(root, entry)]
     return {**shaped, "content": [_with_writable(permissions, entry) for entry in entries]}
+
+
+def _leaves_root(root: str | None, entry: dict) -> bool:
+    """Is the entry a link out of the server root (which only `all` follows, see locations.py)?"""
+    if not root:
+        return False
+    try:
+        path = normalize_path(str(entry.get("path", "")))
+    except PathError:
+        return True
+    return os.path.islink(os.path.join(root, path)) and real_location(root, path) is None
 
 
 def _may_see_entry(permissions, entry: dict) -> bool:
@@ -182,20 +197,38 @@ def _resolved_paths(handler, policy: Policy, model: JSON) -> JSON:
     kernel_visible = kernel_id is None or _owner_allows(
         handler, policy, "read", "kernels", "kernel", kernel_id
     )
+    root = _root(handler)
     resolved = [
         entry
         for entry in found
-        if (entry.get("scope") == "kernel" and kernel_visible)
-        or (
-            entry.get("scope") == "server"
-            and may_read_path(permissions, _root(handler), entry.get("path"))
+        if (
+            entry.get("scope") == "kernel"
+            and kernel_visible
+            and _may_read_beside_kernel(permissions, root, entry.get("path"))
         )
+        or (entry.get("scope") == "server" and may_read_path(permissions, root, entry.get("path")))
     ]
     unresolved = list(model.get("unresolved", []))
     if not kernel_visible and not any(entry.get("scope") == "kernel" for entry in unresolved):
         # jupyter_server's words for a kernel it does not have
         unresolved.append({"scope": "kernel", "reason": f"Kernel {kernel_id} could not be found"})
     return {"resolved": resolved, **({"unresolved": unresolved} if unresolved else {})}
+
+
+def _may_read_beside_kernel(permissions, root: str | None, found: object) -> bool:
+    """A file found beside a kernel is a path on the disk (where its folder's links lead): shown
+    only if it is one of the server's files the user may read (anywhere else: `all` alone), so
+    that asking a kernel does not tell which files exist elsewhere on the machine."""
+    if permissions.is_all:
+        return True
+    if not isinstance(found, str) or root is None:
+        return False
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(found)
+    if real != real_root and not real.startswith(real_root + os.sep):
+        return False
+    relative = os.path.relpath(real, real_root).replace(os.sep, "/")
+    return may_read_path(permissions, root, "" if relative == "." else relative)
 
 
 def _root(handler) -> str | None:

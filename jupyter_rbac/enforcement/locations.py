@@ -2,7 +2,10 @@
 
 A path filter is only as good as the file it reaches. A scope for `a/**` does not reach `b/`
 through a link `a/to-b -> ../b`, so every path the policy judges is also judged where it leads
-(`real_location`); a link out of the server root leads where only an unfiltered scope reaches.
+(`real_location`). A link out of the server root leads where only `all` reaches: the server
+process reads what no user's sandbox may (the policy database, the cookie secret, other users'
+JupyterLab state), and anyone who may write a file may make a link (a kernel, an upload of a
+link-making archive), so no contents scope, unfiltered or not, follows one.
 
 On file systems that ignore case (macOS's and Windows' defaults), `team/a/x` and `team/A/x` are
 one file, so a scope for `team/a/**` would reach a folder created as `team/A`, and users `Ann` and
@@ -88,8 +91,8 @@ def real_location(root: str, path: str) -> str | None:
 
 def may_read_path(permissions: Any, root: str | None, raw: object) -> bool:
     """May these permissions read the file at `raw` (an API path), as the Contents API would let
-    them: the path itself, and where its links lead (a link out of the root only with an
-    unfiltered scope)? A path the policy cannot judge is refused. `root` is the server's root
+    them: the path itself, and where its links lead (a link out of the root only with `all`)?
+    A path the policy cannot judge is refused. `root` is the server's root
     folder, or None for contents not on a disk (no links to follow)."""
     if not isinstance(raw, str):
         return False
@@ -101,5 +104,5 @@ def may_read_path(permissions: Any, root: str | None, raw: object) -> bool:
         return False
     real = real_location(root, path) if root else path
     if real is None:
-        return permissions.allows("read", "contents")
+        return permissions.is_all
     return real == path or permissions.allows_path("read", "contents", real)

@@ -49,6 +49,8 @@ class Need(NamedTuple):
     reported: str | None = None
     # What a hidden object's 404 calls it, when not this need's resource (a session's file).
     hidden_as: str | None = None
+    # Where a symbolic link out of the server root leads: only `all` reaches it (see locations.py)
+    leaves_root: bool = False
 
     @property
     def scope(self) -> str:
@@ -157,8 +159,8 @@ def _contents_needs(handler: RequestHandler, action: str, raw_path: str | None) 
 def _where_links_lead(handler: RequestHandler, needs: list[Need]) -> list[Need]:
     """A path that goes through a symbolic link must also be allowed where the link leads: a
     scope for `a/**` does not reach `b/` through a link `a/to-b -> ../b`. A link out of the
-    server root leads where only an unfiltered scope reaches. On a disk that ignores case, the
-    path must also be allowed as the disk spells it (see locations.py)."""
+    server root leads where only `all` reaches. On a disk that ignores case, the path must also
+    be allowed as the disk spells it (see locations.py)."""
     root = getattr(getattr(handler, "contents_manager", None), "root_dir", None)
     if not root:  # not files on a disk (another contents manager): no links to follow
         return needs
@@ -167,7 +169,11 @@ def _where_links_lead(handler: RequestHandler, needs: list[Need]) -> list[Need]:
         if need.resource != "contents" or need.path is None:
             continue
         real = real_location(root, need.path)
-        if real != need.path:  # judged like the path (and hidden like it), named as the path
+        # judged like the path (and hidden like it), named as the path: a refusal that named
+        # `all` would tell a reader of a link's folder that the link leads out of the root
+        if real is None:
+            extra.append(need._replace(has_object=True, leaves_root=True, reported=need.refusal))
+        elif real != need.path:
             extra.append(need._replace(path=real, has_object=True, reported=need.refusal))
     return needs + extra
 

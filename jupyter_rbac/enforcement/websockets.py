@@ -130,10 +130,12 @@ class OpenWebsockets:
         self._handlers.discard(handler)
 
     def sweep(self, guard: RouteGuard) -> None:
-        """Judge every open websocket again, in full; those that must go are closed."""
+        """Judge every open websocket again, in full; those that must go are closed, the others
+        hear that they were judged again (`judged_again`)."""
         for handler in list(self._handlers):
             try:
-                keep_open(handler, guard, thorough=True)
+                if keep_open(handler, guard, thorough=True):
+                    handler.judged_again()
             except Exception:  # noqa: BLE001  # cannot judge it: close it (fail closed), go on
                 app_log.exception(
                     "jupyter-rbac: could not judge the websocket %s again", handler.request.path

@@ -1,6 +1,6 @@
 """REST handlers of /api/rbac: thin; they ask the policy and the service, and shape JSON."""
 
-from .audit import AuditHandler
+from .audit import AuditExportHandler, AuditHandler
 from .check import CheckHandler
 from .collaborators import CollaboratorsHandler, CollaboratorsStreamHandler
 from .groups import GroupHandler, GroupsHandler
@@ -13,7 +13,8 @@ from .lab import (
 )
 from .me import MeHandler, PasswordHandler, ScopePartsHandler, ScopesHandler, SessionsHandler
 from .roles import RoleHandler, RolesHandler
-from .users import TokenHandler, TokensHandler, UserHandler, UserPermissionsHandler, UsersHandler
+from .tokens import AllTokensHandler, TokenHandler, TokensHandler
+from .users import UserHandler, UserPermissionsHandler, UserSessionsHandler, UsersHandler
 
 _NAME = r"(?P<name>[^/]+)"
 _PLUGIN = r"(?P<plugin>.+)"  # a settings plugin: @scope/package:name
@@ -30,6 +31,7 @@ HANDLERS = [
     (r"/api/rbac/users", UsersHandler),
     (rf"/api/rbac/users/{_NAME}", UserHandler),
     (rf"/api/rbac/users/{_NAME}/permissions", UserPermissionsHandler),
+    (rf"/api/rbac/users/{_NAME}/sessions", UserSessionsHandler),
     (rf"/api/rbac/users/{_NAME}/tokens", TokensHandler),
     (rf"/api/rbac/users/{_NAME}/tokens/(?P<token_id>[^/]+)", TokenHandler),
     (rf"/api/rbac/users/{_NAME}/lab/settings", UserLabSettingsHandler),
@@ -38,12 +40,14 @@ HANDLERS = [
     (rf"/api/rbac/users/{_NAME}/lab/workspaces/(?P<workspace>.+)", UserLabWorkspacesHandler),
     (r"/api/rbac/lab/defaults", LabDefaultsHandler),
     (rf"/api/rbac/lab/defaults/{_PLUGIN}", LabDefaultHandler),
+    (r"/api/rbac/tokens", AllTokensHandler),
     (r"/api/rbac/groups", GroupsHandler),
     (rf"/api/rbac/groups/{_NAME}", GroupHandler),
     (r"/api/rbac/invitations", InvitationsHandler),
     (r"/api/rbac/invitations/(?P<invitation_id>[^/]+)", InvitationHandler),
     (r"/api/rbac/check", CheckHandler),
     (r"/api/rbac/audit", AuditHandler),
+    (r"/api/rbac/audit/export", AuditExportHandler),
     (r"/api/rbac/collaborators", CollaboratorsHandler),
     (r"/api/rbac/collaborators/stream", CollaboratorsStreamHandler),
 ]

@@ -143,14 +143,14 @@ class RBACHandler(APIHandler):
             raise InvalidInput(f"{name}: give a time zone, as in 2026-01-31T12:00:00Z")
         return moment
 
-    def listing(self) -> Listing:
+    def listing(self, default_sort: str = "name") -> Listing:
         query = self.get_query_argument("q", "")
         if len(query) > 200:
             raise InvalidInput("q: at most 200 characters")
         return Listing(
             limit=self.int_argument("limit", 100, 1, MAX_LIMIT),
             offset=self.int_argument("offset", 0, 0),
-            sort=self.get_query_argument("sort", "name"),
+            sort=self.get_query_argument("sort", default_sort),
             query=query,
         )
 

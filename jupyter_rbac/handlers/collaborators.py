@@ -28,7 +28,7 @@ def collaborators(presence, policy, may_read: Callable[[str], bool]) -> dict[str
     open documents those whose path the reader `may_read`."""
     people = []
     for person in presence.snapshot(may_read):
-        roles = policy.roles_of(person["name"])
+        roles = policy.roles_of(person["username"])
         people.append(
             {
                 **person,

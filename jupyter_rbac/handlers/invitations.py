@@ -11,11 +11,13 @@ from .base import RBACHandler, api
 class InvitationsHandler(RBACHandler):
     @api
     def get(self) -> None:
-        include_closed = self.get_query_argument("all", "false")
-        if include_closed not in ("true", "false"):
+        """A page of the invitations in a state (pending by default), oldest first."""
+        include_closed = self.get_query_argument("all", None)  # before `state`: "all" alone
+        if include_closed not in (None, "true", "false"):
             raise InvalidInput("all: true or false")
-        invitations = self.accounts.invitations(self.actor, include_closed == "true")
-        self.send_json({"items": [i.to_json() for i in invitations], "total": len(invitations)})
+        state = self.get_query_argument("state", "all" if include_closed == "true" else "pending")
+        listing = self.listing(default_sort="created_at")
+        self.send_page(self.accounts.page_invitations(self.actor, listing, state), listing)
 
     @api
     def post(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..errors import InvalidInput, NotFound
 from ..labstate.administration import LabAdministration
 from ..labstate.state import is_plugin_id
-from ..model.paths import PathError, normalize_path
+from ..labstate.workspaces import PathReader
 from .base import RBACHandler, api
 
 
@@ -26,11 +26,10 @@ class LabHandler(RBACHandler):
     def lab(self) -> LabAdministration:
         return self.settings["rbac_lab_administration"]
 
-    def may_read(self, path: str) -> bool:
-        try:
-            return self.actor.permissions.allows_path("read", "contents", normalize_path(path))
-        except PathError:
-            return False
+    def reader(self) -> PathReader:
+        """What the caller may read of the server's files (not the workspace's owner)."""
+        root = getattr(self.contents_manager, "root_dir", None)
+        return PathReader(self.actor.permissions, root)
 
 
 class UserLabSettingsHandler(LabHandler):
@@ -40,9 +39,11 @@ class UserLabSettingsHandler(LabHandler):
             plugin_id(plugin)
         stored = self.lab.settings_of(self.actor, name)
         if plugin is None:
-            self.send_json({"user": name, "settings": stored})
+            self.send_json({"username": name, "user": name, "settings": stored})
         else:
-            self.send_json({"user": name, "id": plugin, "raw": stored.get(plugin)})
+            self.send_json(
+                {"username": name, "user": name, "id": plugin, "raw": stored.get(plugin)}
+            )
 
     @api
     def delete(self, name: str, plugin: str | None = None) -> None:
@@ -55,9 +56,9 @@ class UserLabSettingsHandler(LabHandler):
 class UserLabWorkspacesHandler(LabHandler):
     @api
     def get(self, name: str, workspace: str | None = None) -> None:
-        found = self.lab.workspaces_of(self.actor, name, self.may_read)
+        found = self.lab.workspaces_of(self.actor, name, self.reader())
         if workspace is None:
-            self.send_json({"user": name, "workspaces": found})
+            self.send_json({"username": name, "user": name, "workspaces": found})
             return
         wanted = workspace.lstrip("/")
         for each in found:

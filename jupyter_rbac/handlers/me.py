@@ -29,6 +29,8 @@ PANEL_GRANTS: tuple[tuple[str, str], ...] = (
     ("write", "groups"),
     ("read", "audit"),
     ("read", "collaborators"),
+    ("read", "tokens"),
+    ("write", "tokens"),
 )
 
 
@@ -75,8 +77,10 @@ class MeHandler(RBACHandler):
         settings = self.accounts.settings
         scopes = sorted(permissions.scopes)
         parts = [self.catalog.scope_parts(scope) for scope in scopes]
+        can, why_not = self._can(permissions, user.username)
         return {
-            "name": user.username,
+            "username": user.username,
+            "name": user.username,  # deprecated alias of username (0.2)
             "display_name": user.display_name or user.username,
             "initials": user.initials,
             "avatar_url": user.avatar_url,
@@ -87,7 +91,8 @@ class MeHandler(RBACHandler):
             "scopes": scopes,
             "scope_parts": parts,
             "token_limited": limited,
-            "can": self._can(permissions, user.username),
+            "can": can,
+            "why_not": why_not,
             "beyond_self": self._beyond_self(permissions, parts, user.username),
             "code": self._code(permissions),
             "account": {
@@ -97,18 +102,34 @@ class MeHandler(RBACHandler):
             },
         }
 
-    @staticmethod
-    def _can(permissions, username: str) -> dict[str, bool]:
-        """Hints for the frontend, decided by the policy (the server still checks every request).
+    def _can(self, permissions, username: str) -> tuple[dict[str, bool], dict[str, dict]]:
+        """Hints for the frontend, decided by the policy and the sandbox (the server still checks
+        every request), and for each refused one why: the narrowest scope it lacks, or the
+        sandbox's refusal.
 
         start_kernels: may this user start a kernel for a notebook of their own (a session and
-        its kernel, both owned by them)?
+        its kernel, both owned by them)? open_terminals: may they open a terminal of their own?
         """
-        own = {"owner": username}
-        return {
-            "start_kernels": permissions.allows_object("write", "sessions", **own)
-            and permissions.allows_object("execute", "kernels", **own),
+        own = f"!user={username}"
+        needs = {
+            "start_kernels": (f"write:sessions{own}", f"execute:kernels{own}"),
+            "open_terminals": (f"execute:terminals{own}",),
         }
+        sandboxes: Sandboxes = self.settings["rbac_sandboxes"]
+        may_run_code = sandboxes.reach_of(permissions)["may_run_code"]
+        can: dict[str, bool] = {}
+        why_not: dict[str, dict] = {}
+        for hint, scopes in needs.items():
+            missing = next((s for s in scopes if not _allows_own(permissions, s, username)), None)
+            can[hint] = missing is None and may_run_code
+            if missing is not None:
+                why_not[hint] = {
+                    "missing_scope": missing,
+                    "message": f"you need the scope {missing}",
+                }
+            elif not may_run_code:
+                why_not[hint] = {"missing_scope": None, "message": sandboxes.describe()}
+        return can, why_not
 
     def _code(self, permissions) -> dict:
         """Where the code of this request's permissions may reach (the kernels and terminals it
@@ -132,6 +153,12 @@ class MeHandler(RBACHandler):
             )
 
         return {f"{a}_{r}": beyond_self(a, r) for a, r in PANEL_GRANTS}
+
+
+def _allows_own(permissions, scope: str, username: str) -> bool:
+    """Does `permissions` grant `ACTION:RESOURCE!user=NAME` on an object NAME owns?"""
+    action, resource = scope.split("!", 1)[0].split(":", 1)
+    return permissions.allows_object(action, resource, owner=username)
 
 
 # Wrong current passwords under identity providers without a sign-in throttle of their own.

@@ -1,9 +1,8 @@
-"""`/api/rbac/users[/{name}]`, a user's effective permissions, and their API tokens."""
+"""`/api/rbac/users[/{name}]` and a user's effective permissions."""
 
 from __future__ import annotations
 
 from ..errors import InvalidInput
-from ..identity.credentials import require_may_mint, require_own_credential
 from ..services import Changes
 from .base import RBACHandler, api
 
@@ -25,7 +24,7 @@ class UsersHandler(RBACHandler):
         body = self.json_body("UserCreate")
         user = self.service.create_user(
             self.actor,
-            body["name"],
+            login_of(body),
             roles=body.get("roles", []),
             groups=body.get("groups", []),
             display_name=body.get("display_name", ""),
@@ -63,55 +62,25 @@ class UserHandler(RBACHandler):
         self.no_content()
 
 
+class UserSessionsHandler(RBACHandler):
+    @api
+    def delete(self, name: str) -> None:
+        """Sign a user out of every browser (their API tokens stay valid)."""
+        self.service.end_sessions_of(self.actor, name)
+        self.no_content()
+
+
 class UserPermissionsHandler(RBACHandler):
     @api
     def get(self, name: str) -> None:
         self.send_json(self.service.permissions_of(self.actor, name))
 
 
-class TokensHandler(RBACHandler):
-    @api
-    def get(self, name: str) -> None:
-        self.service.require_token_owner_visible(self.actor, "read", name)
-        tokens = self.service.list_tokens(self.actor, name)
-        self.send_json({"items": [token.to_json() for token in tokens], "total": len(tokens)})
-
-    @api
-    def post(self, name: str) -> None:
-        """A new token; its secret is in this answer and nowhere else, ever."""
-        self.service.require_token_owner_visible(self.actor, "write", name)
-        require_may_mint(self, name)
-        body = self.json_body("TokenCreate", may_be_empty=True)
-        token_id, secret = self.service.create_token(
-            name,
-            note=body.get("note", ""),
-            scopes=body.get("scopes"),
-            expires_in=body.get("expires_in"),
-            actor=self.actor,
-        )
-        token = self.service.get_token(self.actor, name, token_id)
-        self.set_header("Location", f"{self.request.path.rstrip('/')}/{token_id}")
-        self.send_json({**token.to_json(), "token": secret}, 201)
-
-
-class TokenHandler(RBACHandler):
-    @api
-    def get(self, name: str, token_id: str) -> None:
-        self.service.require_token_owner_visible(self.actor, "read", name)
-        self.service.require_token_access(self.actor, "read", name)  # before looking at the id
-        self.send_json(self.service.get_token(self.actor, name, _token_id(token_id)).to_json())
-
-    @api
-    def delete(self, name: str, token_id: str) -> None:
-        self.service.require_token_owner_visible(self.actor, "write", name)
-        if name == self.current_user.username:
-            require_own_credential(self, "revoking your own token")
-        self.service.require_token_access(self.actor, "write", name)
-        self.service.delete_token(self.actor, name, _token_id(token_id))
-        self.no_content()
-
-
-def _token_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 18:
-        raise InvalidInput(f"token id: {raw!r} is not a token id")
-    return int(raw)
+def login_of(body: dict) -> str:
+    """The new user's login: `username`, or `name`, its deprecated spelling (0.2)."""
+    username, name = body.get("username"), body.get("name")
+    if username is None and name is None:
+        raise InvalidInput("username: required (the new user's login)")
+    if username is not None and name is not None and username != name:
+        raise InvalidInput("username and name differ: give only username (name is deprecated)")
+    return username if username is not None else name

@@ -78,6 +78,7 @@ def remember_token(handler: RequestHandler, secret: str, identity: TokenIdentity
     its scopes if it is limited, and its class."""
     context = context_of(handler)
     context.token = secret
+    context.token_id = identity.token_id
     context.token_scopes = identity.scopes
     context.credential = classify_token(identity)
     return context.credential

@@ -2,6 +2,6 @@
 over the server-wide defaults an administrator keeps (JupyterLab's overrides semantics)."""
 
 from .state import LabState, LabUnavailable
-from .workspaces import readable_workspace
+from .workspaces import PathReader, readable_workspace
 
-__all__ = ["LabState", "LabUnavailable", "readable_workspace"]
+__all__ = ["LabState", "LabUnavailable", "PathReader", "readable_workspace"]

@@ -5,14 +5,13 @@ changes of the defaults are audited (kind `lab`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from ..errors import InvalidInput, NotFound
 from ..services import Actor, RBACService
 from ..store import check_name
 from .state import LabState, LabUnavailable
-from .workspaces import readable_workspace
+from .workspaces import PathReader, readable_workspace
 
 
 class LabAdministration:
@@ -43,12 +42,12 @@ class LabAdministration:
             self.store.record_event(actor.name, "lab.settings.reset", username, **detail)
 
     def workspaces_of(
-        self, actor: Actor, username: str, may_read: Callable[[str], bool]
+        self, actor: Actor, username: str, reader: PathReader
     ) -> list[dict[str, Any]]:
         """`username`'s workspaces, without documents the *reader* may not read."""
         self._require(actor, "read", username)
         return [
-            readable_workspace(each, may_read)
+            readable_workspace(each, reader)
             for each in self.state.workspaces(username).list_workspaces()
         ]
 

@@ -5,7 +5,7 @@ with their own state. The route guard dispatches these instead of jupyterlab_ser
 A user reads their own settings and workspaces with `read:lab` on themselves (the `user` role's
 `read:lab!user={user}`) and changes them with `write:lab` on themselves; the settings are served
 over the server-wide defaults (LabState.defaults), and a workspace without the documents its
-user may no longer read (readable_workspace).
+user may no longer read (readable_workspace), nor anything naming such a document.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from tornado import web
 from ..enforcement.guard import ScopeDenied
 from ..enforcement.routes import READ_METHODS
 from ..limits import MAX_LAB_STATE_BYTES, MAX_WORKSPACES_PER_USER
-from ..model.paths import PathError, normalize_path
 from ..services import Actor
 from .state import LabState, is_plugin_id
-from .workspaces import readable_workspace
+from .workspaces import PathReader, readable_workspace
 
 
 class OwnLabState:
@@ -70,12 +69,22 @@ class OwnSettingsHandler(_OwnSettings, SettingsHandler):  # type: ignore[misc]
     @web.authenticated
     def get(self, schema_name: str = "") -> Any:
         _require_plugin_id(schema_name)
-        return super().get(schema_name)
+        try:
+            return super().get(schema_name)
+        except web.HTTPError as error:  # jupyterlab_server's 404 names the schema's file
+            if error.status_code != 404:
+                raise
+            raise web.HTTPError(404, f"no settings plugin {schema_name!r}") from None
 
     @web.authenticated
-    def put(self, schema_name: str) -> None:
+    def put(self, schema_name: str = "") -> None:
+        if not schema_name:
+            raise web.HTTPError(400, "name the settings plugin: PUT /lab/api/settings/PLUGIN")
         _require_plugin_id(schema_name)
-        super().put(schema_name)
+        try:
+            super().put(schema_name)
+        except ValueError as error:  # json5's: jupyterlab_server lets it through as a 500
+            raise web.HTTPError(400, f"raw: not JSON5 ({error})") from None
 
 
 def _require_plugin_id(name: str) -> None:
@@ -114,20 +123,19 @@ class OwnWorkspacesHandler(OwnLabState, WorkspacesHandler):  # type: ignore[misc
         super().put(space_name)
 
     @web.authenticated
+    def delete(self, space_name: str = "") -> None:
+        # jupyterlab_server's needs a name, and answers a request without one with a TypeError
+        super().delete(space_name)
+
+    @web.authenticated
     async def get(self, space_name: str = "") -> None:
         permissions = self.authorizer.permissions_for(self, self.current_user)
-
-        def may_read(path: str) -> bool:
-            try:
-                return permissions.allows_path("read", "contents", normalize_path(path))
-            except PathError:
-                return False
-
+        reader = PathReader(permissions, getattr(self.contents_manager, "root_dir", None))
         if space_name:
-            workspace = readable_workspace(self.manager.load(space_name), may_read)
+            workspace = readable_workspace(self.manager.load(space_name), reader)
             self.finish(json.dumps(workspace))
             return
-        values = [readable_workspace(each, may_read) for each in self.manager.list_workspaces()]
+        values = [readable_workspace(each, reader) for each in self.manager.list_workspaces()]
         ids = [each["metadata"]["id"] for each in values]
         self.finish(json.dumps({"workspaces": {"ids": ids, "values": values}}))
 

@@ -21,6 +21,7 @@ from .landlock import (
     READ_EXECUTE,
     READ_ONLY,
     READ_WRITE,
+    SERVED_READ_WRITE,
     FileAccess,
     ProgramLayer,
     Sandbox,
@@ -91,7 +92,7 @@ def enter(plan: SandboxPlan, environ: dict[str, str]) -> tuple[int | None, list[
             for name in HOME_STATE:
                 environ.pop(name, None)
     grants = (
-        (plan.read_write, READ_WRITE),
+        (plan.read_write, SERVED_READ_WRITE),
         (plan.read_only, READ_ONLY),
         (plan.read_execute, READ_EXECUTE),
         (plan.files_read, FileAccess.READ_FILE),

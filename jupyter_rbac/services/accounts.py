@@ -21,8 +21,15 @@ from ..limits import (
     MAX_PASSWORD,
     MIN_PASSWORD,
 )
-from ..store import InvitationRecord, UserEntry, hash_password, verify_password, verify_secret
-from .inputs import check_display_name, check_names
+from ..store import (
+    InvitationRecord,
+    Page,
+    UserEntry,
+    hash_password,
+    verify_password,
+    verify_secret,
+)
+from .inputs import Listing, check_display_name, check_names
 from .rules import Actor
 from .service import RBACService
 
@@ -99,20 +106,34 @@ class AccountService:
 
     def invitations(self, actor: Actor, include_closed: bool = False) -> list[InvitationRecord]:
         """The invitations `actor` could have made (an unfiltered user reader sees all)."""
+        state = "all" if include_closed else "pending"
+        return self.page_invitations(actor, Listing(limit=None, sort="created_at"), state).items
+
+    def page_invitations(
+        self, actor: Actor, listing: Listing, state: str = "pending"
+    ) -> Page[InvitationRecord]:
+        """A page of the invitations in `state` that `actor` could have made (`write:users` on
+        the invitee; a reader of users alone sees none). An unfiltered writer of users is paged
+        by the database; a filtered one (a partial administrator) has the invitations of the
+        users and groups they cover picked out."""
         if not actor.permissions.allows_some("read", "users"):
             self.service.require(actor, "read", "users")
-        return [
-            invitation
-            for invitation in self.store.list_invitations(include_closed)
-            if self._may_manage(actor, invitation, "read")
-        ]
+        query = (listing.sort, listing.query, state)
+        if actor.permissions.allows("write", "users"):
+            return self.store.page_invitations(listing.limit, listing.offset, *query)
+        everything = self.store.page_invitations(None, 0, *query).items
+        # what they could have made: inviting is creating a user (write:users on them)
+        theirs = [i for i in everything if self._may_manage(actor, i, "write")]
+        end = None if listing.limit is None else listing.offset + listing.limit
+        return Page(theirs[listing.offset : end], len(theirs))
 
     def revoke(self, actor: Actor, invitation_id: int) -> None:
+        """Withdraw an invitation the actor could have made: no `write:users` at all is a 403
+        naming it; one they could not have made answers as a missing one (404)."""
+        self.service.require_some(actor, "write", "users")
         invitation = self.store.get_invitation(invitation_id)
-        if not self._may_manage(actor, invitation, "read"):
-            raise NotFound(f"no invitation with id {invitation_id}")
         if not self._may_manage(actor, invitation, "write"):
-            self.service.require(actor, "write", "users", user=invitation.username)
+            raise NotFound(f"no invitation with id {invitation_id}")
         self.store.delete_invitation(invitation_id, actor=actor.name)
 
     def invitation_for(self, code: str) -> InvitationRecord:
@@ -122,7 +143,8 @@ class AccountService:
             raise NotFound("this invitation link is not valid; ask for a new one")
         invitation = found[0]
         if invitation.state != "pending":
-            raise Conflict(f"this invitation has {invitation.state}; ask for a new one")
+            what = "has been used" if invitation.state == "accepted" else "has expired"
+            raise Conflict(f"this invitation {what}; ask for a new one")
         return invitation
 
     def accept(self, code: str, password: str | None = None) -> UserEntry:
@@ -135,7 +157,7 @@ class AccountService:
         else:
             password_hash = None
         self._check_inviter_still_may(invitation)
-        return self.store.accept_invitation(invitation.id, password_hash)
+        return self.store.accept_invitation(invitation.id, password_hash, actor=invitation.username)
 
     def _check_inviter_still_may(self, invitation: InvitationRecord) -> None:
         inviter = invitation.created_by

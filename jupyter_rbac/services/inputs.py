@@ -18,7 +18,7 @@ from ..store import check_name, check_text
 class Listing:
     """Paging and sorting of a list request."""
 
-    limit: int = 100
+    limit: int | None = 100  # None: the whole list (the shell's)
     offset: int = 0
     sort: str = "name"
     query: str = ""

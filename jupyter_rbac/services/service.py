@@ -7,6 +7,8 @@ The REST handlers and the `jupyter rbac` command line both go through it, so the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..model import Catalog
 from ..policy import Policy
 from ..store import AuditRecord, Page, Store
@@ -37,3 +39,18 @@ class RBACService(
         """The trail; `filters` are Store.page_audit's (limit, before, actor, target, kind, ...)."""
         self.require(actor, "read", "audit")
         return self.store.page_audit(**filters)
+
+    def audit_export(
+        self, actor: Actor, filters: dict, chunk: int = 1000
+    ) -> Iterator[list[AuditRecord]]:
+        """The whole trail `filters` pick (actor, target, kind, action, since, until), newest
+        first, `chunk` events at a time: each chunk is one short read, so an export of a long
+        trail holds no transaction open and no more than a chunk in memory."""
+        self.require(actor, "read", "audit")
+        before = None
+        while True:
+            page = self.store.page_audit(limit=chunk, before=before, counted=False, **filters)
+            if not page.items:
+                return
+            yield page.items
+            before = page.items[-1].id

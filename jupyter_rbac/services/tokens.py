@@ -9,15 +9,26 @@ from datetime import datetime, timedelta, timezone
 from ..errors import InvalidInput, NotFound
 from ..limits import MAX_TOKEN_LIFETIME, MAX_TOKEN_NOTE
 from ..model import TokenLimitedPermissions, compile_permissions
-from ..store import TokenRecord, check_text
-from .inputs import check_scopes
-from .rules import Actor, PermissionRules
+from ..store import Page, TokenRecord, check_text
+from .inputs import Listing, check_scopes
+from .rules import Actor, PermissionRules, owner_constraints
 
 
 class TokenAdministration(PermissionRules):
     def list_tokens(self, actor: Actor, username: str) -> list[TokenRecord]:
         self.require_token_access(actor, "read", username)
         return self.store.list_tokens(username)
+
+    def page_tokens(
+        self, actor: Actor, listing: Listing, user: str | None = None
+    ) -> Page[TokenRecord]:
+        """The tokens of every user whose tokens `actor` may read (everyone: their own), a page
+        at a time; `user`: one owner's only."""
+        self.require_some(actor, "read", "tokens")
+        only = owner_constraints(actor.permissions, "read", "tokens")
+        return self.store.page_tokens(
+            listing.limit, listing.offset, listing.sort, listing.query, user=user, only=only
+        )
 
     def get_token(self, actor: Actor, username: str, token_id: int) -> TokenRecord:
         self.require_token_access(actor, "read", username)

@@ -56,13 +56,20 @@ class UserAdministration(PermissionRules):
     def user_seen_by(self, actor: Actor, user: UserEntry) -> UserEntry:
         """The user with only the groups and roles `actor` may read; one's own record whole
         (/api/rbac/me shows them all anyway)."""
-        if user.name == actor.name:
-            return user
-        return dataclasses.replace(
-            user,
-            groups=self.seen_by(actor, "groups", user.groups),
-            roles=self.seen_by(actor, "roles", user.roles),
-        )
+        if user.name != actor.name:
+            user = dataclasses.replace(
+                user,
+                groups=self.seen_by(actor, "groups", user.groups),
+                roles=self.seen_by(actor, "roles", user.roles),
+            )
+        held = self.policy.held_through(user.roles, user.groups)
+        if user.name != actor.name:
+            held = {
+                role: via
+                for role, via in held.items()
+                if self.may_name(actor, "read", "roles", role)
+            }
+        return dataclasses.replace(user, held_roles=held)
 
     def create_user(
         self,
@@ -144,6 +151,12 @@ class UserAdministration(PermissionRules):
         self.require_may_move(actor, Move(f"deleting user {name!r}", users=[name], takes=taken))
         self.store.delete_user(name, actor=actor.name, expected_revision=expected_revision)
 
+    def end_sessions_of(self, actor: Actor, name: str) -> None:
+        """Sign `name` out of every browser: changing a user, so `write:users` on them."""
+        self.require_visible(actor, "users", user=name)
+        self.require(actor, "write", "users", user=name)
+        self.store.end_sessions(name, actor=actor.name)
+
     def permissions_of(self, actor: Actor, name: str) -> dict:
         """A user's effective permissions, each scope with the role and the way it is held."""
         self.require_visible(actor, "users", user=name)
@@ -151,14 +164,34 @@ class UserAdministration(PermissionRules):
             raise NotFound(f"no user named {name!r}")
         roles = self.policy.roles_of(name)
         effective = sorted(self.policy.permissions(name).scopes)
+        groups = sorted(self.policy.groups_of(name))
+        grants = self.policy.grants_of(name)
+        if name != actor.name:  # the roles and groups the reader may not see stay unnamed
+            groups = self.seen_by(actor, "groups", groups)
+            roles = {
+                role: [way for way in via if self._way_seen_by(actor, way)]
+                for role, via in roles.items()
+                if self.may_name(actor, "read", "roles", role)
+            }
+            grants = [
+                dataclasses.replace(grant, via=tuple(roles[grant.role]))
+                for grant in grants
+                if grant.role in roles
+            ]
         return {
-            "name": name,
-            "groups": sorted(self.policy.groups_of(name)),
+            "username": name,
+            "name": name,  # deprecated alias of username (0.2)
+            "groups": groups,
             "roles": [{"name": role, "via": via} for role, via in roles.items()],
-            "scopes": [grant.to_json() for grant in self.policy.grants_of(name)],
+            "scopes": [grant.to_json() for grant in grants],
             "effective": effective,
             "effective_parts": [self.catalog.scope_parts(scope) for scope in effective],
         }
+
+    def _way_seen_by(self, actor: Actor, way: str) -> bool:
+        """May `actor` see how a role is held: through a group only if they may see the group."""
+        group = way.removeprefix("group:")
+        return group == way or self.may_name(actor, "read", "groups", group)
 
     def check(self, actor: Actor, body: dict) -> Decision:
         """May user U do action A on resource R (at path P, or on something owner O started)?"""

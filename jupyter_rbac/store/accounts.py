@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from .base import unique
 from .changes import PolicyChanges
 from .checks import check_name
 from .hashing import INVITATION_PREFIX, issue_secret, lookup_of
+from .listing import page
 from .models import Group, Invitation, Role, User
-from .records import InvitationRecord, UserEntry, aware
+from .records import InvitationRecord, Page, UserEntry, aware
 from .rows import invitation_record, user_entry
 
 
@@ -122,13 +123,39 @@ class Accounts(PolicyChanges):
 
     def list_invitations(self, include_closed: bool = False) -> list[InvitationRecord]:
         """Pending invitations, oldest first (with `include_closed`, accepted and expired too)."""
-        statement = select(Invitation).order_by(Invitation.id)
-        if not include_closed:
+        return self.page_invitations(state="all" if include_closed else "pending").items
+
+    def page_invitations(
+        self,
+        limit: int | None = None,
+        offset: int = 0,
+        sort: str = "created_at",
+        query: str = "",
+        state: str = "pending",
+    ) -> Page[InvitationRecord]:
+        """Invitations in `state` (pending, accepted, expired or all), a page at a time; `query`
+        finds the invitee's user name or display name."""
+        statement = select(Invitation)
+        now = datetime.now(timezone.utc)
+        open_ = Invitation.accepted_at.is_(None)
+        if state == "pending":
+            statement = statement.where(open_, Invitation.expires_at > now)
+        elif state == "expired":
+            statement = statement.where(open_, Invitation.expires_at <= now)
+        elif state == "accepted":
+            statement = statement.where(Invitation.accepted_at.is_not(None))
+        elif state != "all":
+            raise InvalidInput(f"state: {state!r}; one of pending, accepted, expired, all")
+        if query:
             statement = statement.where(
-                Invitation.accepted_at.is_(None), Invitation.expires_at > datetime.now(timezone.utc)
+                or_(
+                    Invitation.username.icontains(query, autoescape=True),
+                    Invitation.display_name.icontains(query, autoescape=True),
+                )
             )
         with self._sessions() as session:
-            return [invitation_record(invitation) for invitation in session.scalars(statement)]
+            rows, total = page(session, statement, "invitations", sort, limit, offset)
+            return Page([invitation_record(invitation) for invitation in rows], total)
 
     def get_invitation(self, invitation_id: int) -> InvitationRecord:
         with self._sessions() as session:
@@ -137,7 +164,7 @@ class Accounts(PolicyChanges):
     def delete_invitation(self, invitation_id: int, actor: str = "system") -> None:
         with self._write(actor, "invitation.delete", "", id=invitation_id) as session:
             invitation = self._invitation(session, invitation_id)
-            session.info["detail"]["user"] = invitation.username
+            session.info["target"] = session.info["detail"]["user"] = invitation.username
             session.delete(invitation)
 
     def find_invitation(self, code: str) -> tuple[InvitationRecord, str] | None:
@@ -149,19 +176,22 @@ class Accounts(PolicyChanges):
             invitation = session.scalar(select(Invitation).where(Invitation.lookup == lookup))
             return (invitation_record(invitation), invitation.hashed) if invitation else None
 
-    def accept_invitation(self, invitation_id: int, password_hash: str | None = None) -> UserEntry:
+    def accept_invitation(
+        self, invitation_id: int, password_hash: str | None = None, actor: str = "system"
+    ) -> UserEntry:
         """Create the invited user, with their roles, groups and password, and close the invitation.
 
         One transaction: two browsers racing with one link create one user; the loser gets a
-        Conflict. The audit row names the inviter as the actor.
+        Conflict. The audit row's target is the new user (its actor, the one the caller names:
+        the invitee, who opened the link); `invited_by` is the inviter.
         """
-        with self._write("system", "invitation.accept", "") as session:
+        with self._write(actor, "invitation.accept", "") as session:
             invitation = self._invitation(session, invitation_id)
             if invitation.accepted_at is not None:
                 raise Conflict("this invitation has already been used")
             if aware(invitation.expires_at) <= datetime.now(timezone.utc):
                 raise Conflict("this invitation has expired; ask for a new one")
-            name = invitation.username
+            name = session.info["target"] = invitation.username
             if session.scalar(select(User.id).where(User.name == name)) is not None:
                 raise Conflict(f"user {name!r} already exists")
             session.info["detail"].update(id=invitation.id, invited_by=invitation.created_by)

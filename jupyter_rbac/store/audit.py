@@ -7,19 +7,22 @@ flood of one actor's refusals into one row, and reads and bounds the trail.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from .changes import PolicyChanges
+from .checks import clipped
 from .models import AuditEvent, utcnow
 from .records import AuditRecord, Page
 from .rows import audit_event, audit_record
 
 # The most refusal windows remembered at once; past it, the windows that ended are forgotten.
 _MAX_REPEATS = 10_000
+# The most other targets a coalesced row names; past it, they are counted.
+MAX_OTHER_TARGETS = 20
 
 
 @dataclass
@@ -28,7 +31,10 @@ class _Repeat:
 
     row: int
     since: float  # time.monotonic() of the first
+    target: str = ""  # the first's, named by the row itself
     count: int = 1
+    others: list[str] = field(default_factory=list)  # other targets, the first ones
+    more: int = 0  # requests naming yet other targets (counted, not kept: memory stays bounded)
 
 
 class AuditTrail(PolicyChanges):
@@ -51,7 +57,7 @@ class AuditTrail(PolicyChanges):
         one row, and a refusal of another kind still shows by itself. Returns None for a repeat.
         """
         key = (actor, action, coalesce or "")
-        if coalesce is not None and self._counted_as_repeat(key):
+        if coalesce is not None and self._counted_as_repeat(key, target):
             return None
         with self._sessions.begin() as session:
             event = audit_event(actor, action, target, detail)
@@ -59,30 +65,41 @@ class AuditTrail(PolicyChanges):
             session.flush()
             record = audit_record(event)
         if coalesce is not None:
-            self._remember_repeat(key, record.id)
+            self._remember_repeat(key, record.id, record.target)
         self._notify(record)
         return record
 
-    def _counted_as_repeat(self, key: tuple[str, str, str]) -> bool:
-        """Add one to the row of a refusal repeated within the window; False if there is none."""
+    def _counted_as_repeat(self, key: tuple[str, str, str], target: str) -> bool:
+        """Add one to the row of a refusal repeated within the window, naming its target among
+        the others (the first ones; the rest counted); False if there is none."""
         repeat = self._repeats.get(key)
         if repeat is None or time.monotonic() - repeat.since >= self.coalesce_seconds:
             return False
         repeat.count += 1
+        target = clipped(target)
+        if target != repeat.target and target not in repeat.others:
+            if len(repeat.others) < MAX_OTHER_TARGETS:
+                repeat.others.append(target)
+            else:
+                repeat.more += 1
         with self._sessions.begin() as session:
             event = session.get(AuditEvent, repeat.row)
             if event is None:  # pruned meanwhile
                 return False
             counted = {"count": repeat.count, "last_at": utcnow().isoformat()}
+            if repeat.others:
+                counted["other_targets"] = list(repeat.others)
+            if repeat.more:
+                counted["more_targets"] = repeat.more
             event.detail = {**(event.detail or {}), **counted}
         return True
 
-    def _remember_repeat(self, key: tuple[str, str, str], row: int) -> None:
+    def _remember_repeat(self, key: tuple[str, str, str], row: int, target: str) -> None:
         if len(self._repeats) >= _MAX_REPEATS:  # a bound: forget the windows that ended
             now = time.monotonic()
             window = self.coalesce_seconds
             self._repeats = {k: r for k, r in self._repeats.items() if now - r.since < window}
-        self._repeats[key] = _Repeat(row, time.monotonic())
+        self._repeats[key] = _Repeat(row, time.monotonic(), target)
 
     def prune_audit(self, max_age_days: float, max_rows: int) -> int:
         """Delete audit rows older than `max_age_days` and all but the newest `max_rows`
@@ -113,8 +130,10 @@ class AuditTrail(PolicyChanges):
         action: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        counted: bool = True,
     ) -> Page[AuditRecord]:
-        """The trail, newest first. `before` (an event id) is a cursor for the next page."""
+        """The trail, newest first. `before` (an event id) is a cursor for the next page.
+        Not `counted`: the total is left at 0 (an export reads page after page)."""
         statement = select(AuditEvent)
         if actor is not None:
             statement = statement.where(AuditEvent.actor == actor)
@@ -129,7 +148,9 @@ class AuditTrail(PolicyChanges):
         if until is not None:
             statement = statement.where(AuditEvent.at < until)
         with self._sessions() as session:
-            total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+            total = 0
+            if counted:
+                total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
             if before is not None:
                 statement = statement.where(AuditEvent.id < before)
             statement = statement.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)

@@ -69,7 +69,8 @@ class PolicyChanges(StoreBase):
     def _write(self, actor: str, action: str, target: str, **detail) -> Iterator[Session]:
         """A transaction that bumps the policy version and records an audit event.
 
-        The body may add to `detail` through `session.info["detail"]`.
+        The body may add to `detail` through `session.info["detail"]`, and name the `target`
+        it found (an invitation's user) as `session.info["target"]`.
         """
         with self._write_sessions.begin() as session:
             # Policy writers take turns (they are rare): each reads what the previous committed,
@@ -102,6 +103,7 @@ class PolicyChanges(StoreBase):
                 .where(PolicyState.id == 1)
                 .values(version=PolicyState.version + 1)
             )
+            target = session.info.get("target", target)
             event = audit_event(actor, action, target, detail)
             session.add(event)
             announce_change(session.connection())

@@ -113,6 +113,8 @@ class User(Base):
         DateTime(timezone=True), default=utcnow, server_default=EPOCH
     )
     revision: Mapped[int] = mapped_column(Integer, server_default="1")
+    # The last request they made (to `activity_resolution`); written apart from revisions.
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __mapper_args__: ClassVar[dict] = {"version_id_col": revision}
     __table_args__ = (Index("ix_rbac_users_record_key", "record_key", unique=True),)
@@ -162,6 +164,8 @@ class Token(Base):
     # Who made it (the audit actor: a user name, "system", "cli:NAME"); None: before migration
     # 0004 and not in the audit trail. Only its owner's own tokens change their account.
     created_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # The last request it authenticated (to `activity_resolution`)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     user: Mapped[User] = relationship(back_populates="tokens")
 

@@ -104,6 +104,16 @@ class UserEntry(Versioned):
     avatar_url: str = ""
     color: str = ""
     password_set: bool = False
+    last_seen_at: datetime | None = None  # their last request, to the activity resolution
+    # every role they hold and how ("direct", "everyone", "group:NAME"): the service fills it
+    held_roles: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        # `username` is the login, as in jupyter_server's identity model; `name` is its deprecated
+        # alias (0.2), kept for one release
+        data = {"username": self.name, **super().to_json()}
+        data["last_seen_at"] = iso(self.last_seen_at)
+        return data
 
 
 @dataclass
@@ -127,11 +137,12 @@ class TokenRecord:
     created_at: datetime
     expires_at: datetime | None
     created_by: str | None = None  # who made it: its owner, someone else, "system", "cli:NAME"
+    last_used_at: datetime | None = None  # its last request, to the activity resolution
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        data["created_at"] = iso(self.created_at)
-        data["expires_at"] = iso(self.expires_at)
+        data = {"username": self.user, **asdict(self)}  # `user`: deprecated alias (0.2)
+        for key in ("created_at", "expires_at", "last_used_at"):
+            data[key] = iso(getattr(self, key))
         return data
 
 

@@ -1,14 +1,15 @@
 """The policy store, `Store`: one class over the policy database, composed of its parts.
 
 Each part has one job and its own module: roles.py, users.py, groups.py, tokens.py, accounts.py
-(passwords, sessions, invitations), owners.py (who started a kernel, terminal or session) and
-audit.py, over changes.py (the audited, versioned write transaction and change watching) and
-base.py (the engine and sessions). Every method takes and returns plain data (records.py).
+(passwords, sessions, invitations), owners.py (who started a kernel, terminal or session),
+activity.py (last seen, last used) and audit.py, over changes.py (the audited, versioned write
+transaction and change watching) and base.py (the engine and sessions). Every method takes and returns plain data (records.py).
 """
 
 from __future__ import annotations
 
 from .accounts import Accounts
+from .activity import Activity
 from .audit import AuditTrail
 from .groups import Groups
 from .owners import Owners
@@ -19,5 +20,5 @@ from .users import Users
 __all__ = ["Store"]
 
 
-class Store(Roles, Users, Groups, Tokens, Accounts, Owners, AuditTrail):
+class Store(Roles, Users, Groups, Tokens, Accounts, Owners, AuditTrail, Activity):
     """The policy database, behind plain-data methods. Open with `Store.open(url)`."""

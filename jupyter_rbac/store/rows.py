@@ -56,6 +56,7 @@ def user_entry(
         avatar_url=user.avatar_url or "",
         color=user.color or "",
         password_set=user.password_hash is not None,
+        last_seen_at=aware(user.last_seen_at),
     )
 
 
@@ -82,6 +83,7 @@ def token_record(token: Token, username: str) -> TokenRecord:
         created_at=aware(token.created_at),
         expires_at=aware(token.expires_at),
         created_by=token.created_by,
+        last_used_at=aware(token.last_used_at),
     )
 
 

@@ -10,16 +10,17 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import Engine, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, delete, func, or_, select
+from sqlalchemy.orm import Session, contains_eager
 
 from ..errors import InvalidInput, NotFound
 from ..limits import MAX_TOKEN_NOTE, MAX_TOKENS_PER_USER
 from .changes import PolicyChanges
 from .checks import check_text
 from .hashing import TOKEN_PREFIX, GuessThrottle, issue_secret, lookup_of
-from .models import Token, User, utcnow
-from .records import TokenIdentity, TokenRecord, aware
+from .listing import page
+from .models import Group, Token, User, utcnow
+from .records import Page, TokenIdentity, TokenRecord, aware
 from .rows import token_record
 
 # A token from before migration 0003 was found by its unsalted SHA-256: finding it verified it.
@@ -108,6 +109,38 @@ class Tokens(PolicyChanges):
                 select(Token).where(Token.user_id == user.id).order_by(Token.id)
             )
             return [token_record(token, username) for token in tokens]
+
+    def page_tokens(
+        self,
+        limit: int,
+        offset: int = 0,
+        sort: str = "-created_at",
+        query: str = "",
+        user: str | None = None,
+        only: list[tuple[frozenset[str], frozenset[str]]] | None = None,
+    ) -> Page[TokenRecord]:
+        """Every user's tokens, a page at a time. `query` finds an owner, a note or a prefix;
+        each (names, groups) of `only` limits the list to the tokens of those users and of the
+        members of those groups (for callers whose read permission is filtered)."""
+        statement = select(Token).join(Token.user).options(contains_eager(Token.user))
+        if query:
+            prefix = query.removeprefix(TOKEN_PREFIX)
+            statement = statement.where(
+                or_(
+                    User.name.icontains(query, autoescape=True),
+                    Token.note.icontains(query, autoescape=True),
+                    Token.prefix.startswith(prefix, autoescape=True) if prefix else False,
+                )
+            )
+        if user is not None:
+            statement = statement.where(User.name == user)
+        for names, groups in only or ():
+            statement = statement.where(
+                or_(User.name.in_(sorted(names)), User.groups.any(Group.name.in_(sorted(groups))))
+            )
+        with self._sessions() as session:
+            tokens, total = page(session, statement, "tokens", sort, limit, offset)
+            return Page([token_record(token, token.user.name) for token in tokens], total)
 
     def get_token(self, username: str, token_id: int) -> TokenRecord:
         with self._sessions() as session:

@@ -19,6 +19,10 @@ class Client:
         self.token = token
         self.headers = {"Authorization": f"token {token}"}
 
+    def as_token(self, token: str) -> Client:
+        """The same user, with another of their tokens (a limited one, say)."""
+        return Client(self._fetch, self._ws_fetch, self.name, token)
+
     async def request(self, method: str, *parts: str, body=None, params=None, headers=None):
         kwargs = {"method": method, "headers": {**self.headers, **(headers or {})}}
         if params:
