@@ -1,15 +1,20 @@
 /**
  * The jupyter-rbac JupyterLab plugin: the Access panel (your permissions; roles, members, access
- * and the audit trail for administrators), who you are in the status bar, no attempt to
- * start kernels for users who may not, and a warning when the server stops a sandboxed kernel
- * or terminal of yours.
+ * and the audit trail for administrators), who you are in the status bar, a JupyterLab that
+ * offers only what you may do (Launcher tiles, "New", Upload, Rename, Delete, kernels; it
+ * follows when your permissions change), and a warning when the server stops a sandboxed
+ * kernel or terminal of yours.
  */
 import {
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, IToolbarWidgetRegistry } from '@jupyterlab/apputils';
+import {
+  IDefaultFileBrowser,
+  IFileBrowserFactory
+} from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator } from '@jupyterlab/translation';
@@ -17,12 +22,17 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
 import * as React from 'react';
 
+import { Abilities, IRefusal } from './abilities';
 import { IMe, IScopeCatalog, RBACClient } from './api';
 import { MeStatus } from './components/MeStatus';
 import { withoutKernelStart } from './kernels';
+import { offerOnlyUsableTiles } from './launcherOffers';
+import { offerWhatTheyMay } from './offers';
 import { readOnlyWhereRefused } from './readOnly';
+import { offerUploadWhereAllowed } from './uploadOffer';
 import { notifySandboxStops } from './sandboxStops';
 import { createAccessPanel, IPanelPreferences, SectionId } from './panel';
+import { accessPageOpener, mayOpenAccessPage, PageTab } from './accessPage';
 
 export type { IMe } from './api';
 export { RBACClient, RBACError } from './api';
@@ -30,6 +40,9 @@ export { MeStatus } from './components/MeStatus';
 export { withoutKernelStart } from './kernels';
 
 const PLUGIN_ID = 'jupyter-rbac:plugin';
+
+/** Opens the Access control page (in the palette, the Settings menu and the side panel). */
+export const OPEN_ACCESS_PAGE = 'jupyter-rbac:open-access-control';
 
 /** The panel's commands: id, the section it opens, its label and caption (translated later). */
 const SECTION_COMMANDS: [string, SectionId][] = [
@@ -82,14 +95,25 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: 'Role Based Access Control for Jupyter Server.',
   autoStart: true,
   requires: [ITranslator],
-  optional: [IStatusBar, ISettingRegistry, ILayoutRestorer, ICommandPalette],
+  optional: [
+    IStatusBar,
+    ISettingRegistry,
+    ILayoutRestorer,
+    ICommandPalette,
+    IToolbarWidgetRegistry,
+    IDefaultFileBrowser,
+    IFileBrowserFactory
+  ],
   activate: async (
     app: JupyterFrontEnd,
     translator: ITranslator,
     statusBar: IStatusBar | null,
     settingRegistry: ISettingRegistry | null,
     restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    toolbarRegistry: IToolbarWidgetRegistry | null,
+    defaultBrowser: IDefaultFileBrowser | null,
+    browserFactory: IFileBrowserFactory | null
   ): Promise<void> => {
     const trans = translator.load('jupyter_rbac');
     const client = new RBACClient(app.serviceManager.serverSettings);
@@ -105,10 +129,44 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
 
     // The server stops a sandboxed process whose user lost some of what it was started with.
-    notifySandboxStops(app.serviceManager.events.stream, me.name, trans);
+    notifySandboxStops(app.serviceManager.events.stream, me.username, trans);
 
-    if (me.can && !me.can.start_kernels) {
-      app.docRegistry.addWidgetExtension('Notebook', withoutKernelStart());
+    // What JupyterLab offers follows what the server says the user may do, now and later.
+    const abilities = new Abilities(me, {
+      readMe: () => client.me(),
+      readFolder: path =>
+        app.serviceManager.contents.get(path, { content: false })
+    });
+    abilities.listen(app.serviceManager.events.stream);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') {
+        void abilities.refresh().catch(() => undefined); // back to the tab: ask again
+      }
+    });
+    const describe = (refusal: IRefusal): string =>
+      refusal.missingScope
+        ? trans.__('You need the scope %1', refusal.missingScope)
+        : refusal.message;
+    app.docRegistry.addWidgetExtension(
+      'Notebook',
+      withoutKernelStart(() => abilities.refusal('start_kernels') !== null)
+    );
+    offerWhatTheyMay({
+      commands: app.commands,
+      abilities,
+      browser: () => browserFactory?.tracker.currentWidget ?? defaultBrowser,
+      describe,
+      askAgainOn: [
+        ...(defaultBrowser ? [defaultBrowser.model.pathChanged] : []),
+        ...(browserFactory ? [browserFactory.tracker.currentChanged] : [])
+      ]
+    });
+    offerOnlyUsableTiles(app.commands);
+    if (toolbarRegistry) {
+      // once the file browser has registered its own Upload button
+      void app.restored.then(() =>
+        offerUploadWhereAllowed(toolbarRegistry, abilities, describe)
+      );
     }
     for (const factory of ['Notebook', 'Editor']) {
       app.docRegistry.addWidgetExtension(factory, readOnlyWhereRefused());
@@ -119,13 +177,48 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const preferences = await loadPreferences(settingRegistry, changed => {
       Object.assign(preferences, changed);
       access.sections.forEach(section => section.update());
+      accessPage.update();
       activeStateChanged.emit();
     });
+
+    // The Access control page, for those who may read something of others.
+    const accessPage = accessPageOpener(
+      { client, me, preferences, trans, scopeCatalog: catalog },
+      page => app.shell.add(page, 'main')
+    );
+    const mayOpenPage = mayOpenAccessPage(me);
+    app.commands.addCommand(OPEN_ACCESS_PAGE, {
+      label: args =>
+        args.isPalette
+          ? trans.__('Access: Open access control')
+          : trans.__('Access Control'),
+      caption: trans.__(
+        'Roles, users, groups, invitations, tokens and the audit trail'
+      ),
+      isVisible: () => mayOpenPage,
+      isEnabled: () => mayOpenPage,
+      execute: args => {
+        const page = accessPage.open(args.tab as PageTab | undefined);
+        if (page) {
+          app.shell.activateById(page.id);
+        }
+      }
+    });
+    if (mayOpenPage) {
+      palette?.addItem({
+        command: OPEN_ACCESS_PAGE,
+        category: trans.__('Access'),
+        args: { isPalette: true }
+      });
+    }
 
     // The Access panel: every user sees their own permissions there.
     const access = createAccessPanel(client, trans, me, catalog, preferences, {
       openDocument: path =>
-        void app.commands.execute('docmanager:open', { path })
+        void app.commands.execute('docmanager:open', { path }),
+      openAccessPage: mayOpenPage
+        ? () => void app.commands.execute(OPEN_ACCESS_PAGE)
+        : undefined
     });
     app.shell.add(access.panel, 'left', { rank: 1000 });
     restorer?.add(access.panel, 'jupyter-rbac-access');

@@ -15,6 +15,7 @@ import { CollaboratorsWidget } from './collaboratorsWidget';
 import { AccessCheck, checkableResources } from './components/AccessCheck';
 import { AccessMatrix } from './components/AccessMatrix';
 import { AuditView } from './components/AuditView';
+import { nameSearches } from './components/members/props';
 import { MembersView } from './components/MembersView';
 import { MyPermissionsSection } from './components/MyPermissionsSection';
 import { RolesView } from './components/RolesView';
@@ -104,6 +105,8 @@ export interface IAccessPanel {
 export interface IPanelActions {
   /** Open a document in the main area. */
   openDocument: (path: string) => void;
+  /** Open the Access control page; none for those who may not. */
+  openAccessPage?: () => void;
 }
 
 /**
@@ -122,9 +125,21 @@ export function createAccessPanel(
   panel.title.icon = shieldIcon;
   panel.title.caption = trans.__('Access');
   panel.node.setAttribute('aria-label', trans.__('Access'));
+  const openPage = actions.openAccessPage;
   panel.header.addWidget(
     ReactWidget.create(
-      <h2 className="jp-RBAC-PanelTitle">{trans.__('Access')}</h2>
+      <div className="jp-RBAC-PanelHeader">
+        <h2 className="jp-RBAC-PanelTitle">{trans.__('Access')}</h2>
+        {openPage && (
+          <button
+            type="button"
+            className="jp-mod-styled jp-RBAC-OpenPage"
+            onClick={openPage}
+          >
+            {trans.__('Open Access control')}
+          </button>
+        )}
+      </div>
     )
   );
   const feedback = jupyterLabFeedback(trans);
@@ -158,7 +173,7 @@ export function createAccessPanel(
       'collaborators',
       new CollaboratorsWidget(
         client,
-        me.name,
+        me.username,
         trans,
         actions.openDocument,
         showUser
@@ -197,7 +212,7 @@ export function createAccessPanel(
       lazy(trans.__('Members'), 'jp-RBAC-MembersWidget', async () => () => (
         <MembersView
           client={client}
-          me={me.name}
+          me={me.username}
           focusUser={focus.user}
           can={can}
           pageSize={preferences.pageSize}
@@ -214,7 +229,7 @@ export function createAccessPanel(
         const resources = checkableResources((await catalog.get()).scopes);
         return () => (
           <AccessCheck
-            defaultUser={me.name}
+            defaultUser={me.username}
             resources={resources}
             onCheck={question => client.check(question)}
             trans={trans}
@@ -227,16 +242,13 @@ export function createAccessPanel(
     add(
       'access-matrix',
       lazy(trans.__('Access matrix'), 'jp-RBAC-MatrixWidget', async () => {
-        const [known, roles] = await Promise.all([
-          catalog.get(),
-          client.roles({ limit: 1000 })
-        ]);
-        const names = roles.items.map(role => role.name);
+        const known = await catalog.get();
         const resources = checkableResources(known.scopes);
+        const { searchRoles } = nameSearches(client, false);
         return () => (
           <AccessMatrix
             client={client}
-            roles={names}
+            searchRoles={searchRoles}
             resources={resources}
             hierarchy={known.hierarchy}
             trans={trans}

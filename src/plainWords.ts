@@ -81,10 +81,13 @@ function filterWords(
  */
 export function describeSource(
   source: string,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  whose: 'yours' | 'theirs' = 'yours'
 ): string {
   if (source === 'direct') {
-    return trans.__('given to you');
+    return whose === 'yours'
+      ? trans.__('given to you')
+      : trans.__('given directly');
   }
   if (source === 'everyone') {
     return trans.__('everyone has it');

@@ -120,6 +120,20 @@ class JupyterLabPage:
         expect(title).to_have_attribute("aria-expanded", "true")
         return panel.locator(f"#{title.get_attribute('aria-controls')}")
 
+    # --- the Access control page -----------------------------------------------------------
+
+    @property
+    def access_page(self) -> Locator:
+        return self.page.locator("#jp-rbac-access-control")
+
+    def open_access_page(self, tab: str) -> Locator:
+        """Open Access control from the palette; open `tab` ("Tokens", ...); returns its panel."""
+        if not self.access_page.is_visible():
+            self.run_command("Access: Open access control")
+        expect(self.access_page).to_be_visible()
+        self.access_page.get_by_role("tab", name=tab, exact=True).click()
+        return self.access_page.get_by_role("tabpanel", name=tab, exact=True)
+
     def run_command(self, label: str) -> None:
         """Run a command from the command palette, by its label, with the keyboard."""
         self.page.keyboard.press("Control+Shift+c")

@@ -67,7 +67,7 @@ def test_invited_people_sign_in_and_act_as_themselves(browser, lab_server, rbac_
         page = context.new_page()
         response = page.goto(links["ann"])
         assert response.status == 409
-        expect(page.get_by_text("has accepted")).to_be_visible()
+        expect(page.get_by_text("has been used")).to_be_visible()
     finally:
         context.close()
 

@@ -60,6 +60,20 @@ describe('AccessCheck', () => {
     );
   });
 
+  it('says when the scope that answers a read question is a write scope', async () => {
+    renderWith(async () => ({
+      allowed: true,
+      granted_by: { scope: 'write:contents', role: 'editor', via: ['direct'] },
+      missing_scope: null
+    }));
+    fireEvent.click(screen.getByText('Check')); // the question: read, contents
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toBe(
+        'Allowed: role editor grants write:contents (given directly). write includes read.'
+      )
+    );
+  });
+
   it('names the missing scope when refused', async () => {
     renderWith(async () => ({
       allowed: false,

@@ -85,7 +85,7 @@ describe('AccessMatrix', () => {
     const { client, seen } = answeringClient(request => {
       if (request.path === 'users') {
         return json({
-          items: [{ name: 'vera' }],
+          items: [{ username: 'vera', name: 'vera' }],
           total: 1,
           limit: 50,
           offset: 0
@@ -106,13 +106,22 @@ describe('AccessMatrix', () => {
     render(
       <AccessMatrix
         client={client}
-        roles={['viewer', 'editor']}
+        searchRoles={async text =>
+          ['viewer', 'editor'].filter(role => role.includes(text))
+        }
         resources={['contents', 'kernels']}
         hierarchy={HIERARCHY}
         trans={nullTranslator.load('x')}
       />
     );
-    fireEvent.click(screen.getByLabelText('viewer'));
+    const field = screen.getByRole('combobox', {
+      name: 'Add to Users holding any of these roles'
+    });
+    fireEvent.change(field, { target: { value: 'viewer' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    await screen.findByRole('button', {
+      name: 'Remove viewer from Users holding any of these roles'
+    });
     fireEvent.click(screen.getByText('Show'));
     const table = await screen.findByRole('table');
     const row = within(table).getByRole('row', { name: /vera/ });

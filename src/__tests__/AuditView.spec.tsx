@@ -11,6 +11,7 @@ import * as React from 'react';
 import { IAuditEvent } from '../api';
 import { AuditView, detailWords } from '../components/AuditView';
 import { answeringClient, json } from './http';
+import { auditSentence } from '../auditWords';
 
 const trans = nullTranslator.load('jupyter_rbac');
 
@@ -74,9 +75,9 @@ describe('AuditView', () => {
         .getAllByRole('listitem')
         .map(item => item.textContent?.split('M')[1])
     ).toEqual([
-      'boss group.create dev',
-      'boss role.create dev',
-      'boss role.create old'
+      'boss created group dev group.create',
+      'boss created role dev role.create',
+      'boss created role old role.create'
     ]);
     expect(seen[1].query.get('before')).toBe('2');
   });
@@ -151,5 +152,48 @@ describe('detailWords', () => {
         detail: { scopes: ['a', 'b'], users: [], note: '', id: 4 }
       })
     ).toBe('scopes: a, b; id: 4');
+  });
+});
+
+describe('auditSentence', () => {
+  const at = '2026-12-02T10:00:00+00:00';
+  const say = (
+    action: string,
+    actor: string,
+    target: string,
+    detail: Record<string, unknown> = {}
+  ) =>
+    auditSentence(
+      {
+        id: 1,
+        at,
+        actor,
+        kind: action.split('.')[0],
+        action,
+        target,
+        detail
+      } as IAuditEvent,
+      nullTranslator.load('x')
+    );
+
+  it('reads each event as a sentence', () => {
+    expect(say('invitation.accept', 'ann', 'ann', { invited_by: 'boss' })).toBe(
+      'ann accepted the invitation of boss'
+    );
+    expect(
+      say('role.assign', 'boss', 'dev', { users: ['vera'], groups: ['team'] })
+    ).toBe('boss gave role dev to vera and groups team');
+    expect(
+      say('request.denied', 'vera', 'PUT /api/contents/x', {
+        missing_scope: 'write:contents'
+      })
+    ).toBe('vera was refused PUT /api/contents/x: it needs write:contents');
+    expect(say('user.password', 'ann', 'ann')).toBe(
+      'ann changed their password'
+    );
+    expect(say('token.create', 'boss', 'vera')).toBe(
+      'boss made a token for vera'
+    );
+    expect(say('something.new', 'boss', 'x')).toBe('boss something.new x');
   });
 });

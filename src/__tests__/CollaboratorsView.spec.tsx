@@ -12,6 +12,7 @@ function person(
   extra: Partial<ICollaborator> = {}
 ): ICollaborator {
   return {
+    username: name,
     name,
     display_name: name[0].toUpperCase() + name.slice(1),
     initials: name.slice(0, 2).toUpperCase(),

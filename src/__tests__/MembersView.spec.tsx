@@ -47,7 +47,10 @@ function groupServer() {
     }
     if (request.path === 'users') {
       return json({
-        items: [{ name: 'eddie' }, { name: 'vera' }],
+        items: [
+          { username: 'eddie', name: 'eddie' },
+          { username: 'vera', name: 'vera' }
+        ],
         total: 2,
         limit: 1000,
         offset: 0
@@ -169,7 +172,9 @@ describe('MembersView', () => {
       username: 'dana',
       display_name: '',
       roles: [],
-      groups: []
+      groups: [],
+      expires_in: 7 * 24 * 3600, // the form's defaults: a week, a password allowed
+      password: true
     });
   });
 

@@ -1,5 +1,5 @@
 import { nullTranslator } from '@jupyterlab/translation';
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import * as React from 'react';
 
 import { IMe, IScopeCatalog } from '../api';
@@ -141,5 +141,29 @@ describe('MyPermissions', () => {
       screen.getByText('Nothing yet: ask an administrator for a role.')
     ).toBeTruthy();
     expect(screen.getByText('You are in no group.')).toBeTruthy();
+  });
+
+  it('shows a name once when the display name is the user name', () => {
+    render(
+      <MyPermissions
+        me={{ ...ALICE, display_name: 'alice' }}
+        words={new Map()}
+        trans={trans}
+      />
+    );
+    expect(screen.getByRole('banner').textContent).toBe('Aalice');
+  });
+
+  it("lists only Everything for a holder of all, not what all's companions add", () => {
+    const parts = [scopePart(null, 'all'), scopePart('read', 'tokens')];
+    render(
+      <MyPermissions
+        me={{ ...ALICE, scopes: ['all', 'read:tokens'], scope_parts: parts }}
+        words={new Map([['all', 'Everything']])}
+        trans={trans}
+      />
+    );
+    const list = screen.getByRole('list', { name: 'What I may do' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(1);
   });
 });

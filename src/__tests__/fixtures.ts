@@ -79,7 +79,9 @@ export const NOTHING_BEYOND_SELF: IBeyondSelf = {
   read_groups: false,
   write_groups: false,
   read_audit: false,
-  read_collaborators: false
+  read_collaborators: false,
+  read_tokens: false,
+  write_tokens: false
 };
 
 /** A viewer's code on a server that confines code: it reads the whole served folder. */
@@ -97,6 +99,7 @@ export const READS_EVERYTHING: ICodeReach = {
 };
 
 export const ALICE: IMe = {
+  username: 'alice',
   name: 'alice',
   display_name: 'Alice',
   initials: 'A',
@@ -109,7 +112,8 @@ export const ALICE: IMe = {
   scopes: ['read:contents', 'read:lab'],
   scope_parts: [scopePart('read', 'contents'), scopePart('read', 'lab')],
   token_limited: false,
-  can: { start_kernels: false },
+  can: { start_kernels: false, open_terminals: false },
+  why_not: {},
   beyond_self: NOTHING_BEYOND_SELF,
   code: READS_EVERYTHING
 };

@@ -19,3 +19,20 @@ describe('withoutKernelStart', () => {
     });
   });
 });
+
+describe('withoutKernelStart, asked as each document opens', () => {
+  it('leaves the preference alone while the user may start kernels', () => {
+    let refused = false;
+    const extension = withoutKernelStart(() => refused);
+    const open = () => {
+      const sessionContext = { kernelPreference: { name: 'python3' } };
+      const context = { sessionContext } as unknown as DocumentRegistry.Context;
+      extension.createNew({} as Widget, context);
+      return sessionContext.kernelPreference;
+    };
+
+    expect(open()).toEqual({ name: 'python3' });
+    refused = true; // the user lost the scope: the next document opens without one
+    expect(open()).toEqual({ name: 'python3', canStart: false });
+  });
+});

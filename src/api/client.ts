@@ -10,6 +10,7 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { errorFromResponse } from './errors';
 import type {
+  IAuditExportQuery,
   IAuditPage,
   IAuditQuery,
   ICheckQuestion,
@@ -20,6 +21,7 @@ import type {
   IGroupCreate,
   IGroupPatch,
   IInvitation,
+  IInvitationQuery,
   IInvitationRequest,
   IListQuery,
   IMe,
@@ -31,6 +33,7 @@ import type {
   IRolePatch,
   IScopeCatalog,
   IToken,
+  ITokenQuery,
   IUser,
   IUserCreate,
   IUserPatch
@@ -163,6 +166,14 @@ export class RBACClient {
     );
   }
 
+  /** End every browser session of the user (their API tokens stay valid). */
+  signOutUser(name: string): Promise<void> {
+    return this.send<void>(
+      'DELETE',
+      `users/${encodeURIComponent(name)}/sessions`
+    );
+  }
+
   /** Every role the user holds and how, and their effective scopes. */
   permissions(name: string): Promise<IPermissions> {
     return this.request<IPermissions>(
@@ -175,6 +186,11 @@ export class RBACClient {
       `users/${encodeURIComponent(user)}/tokens`
     );
     return list.items;
+  }
+
+  /** One page of every token the reader may see, newest first unless sorted otherwise. */
+  allTokens(query: ITokenQuery = {}): Promise<IPage<IToken>> {
+    return this.request<IPage<IToken>>('tokens' + queryString(query));
   }
 
   revokeToken(user: string, id: number): Promise<void> {
@@ -227,9 +243,14 @@ export class RBACClient {
     return this.send<INewInvitation>('POST', 'invitations', invitation);
   }
 
+  /** Pending invitations (the first page: the sidebar's short list). */
   async invitations(): Promise<IInvitation[]> {
-    const list = await this.request<{ items: IInvitation[] }>('invitations');
-    return list.items;
+    return (await this.invitationPage()).items;
+  }
+
+  /** One page of the invitations of a state (pending unless `state` says otherwise). */
+  invitationPage(query: IInvitationQuery = {}): Promise<IPage<IInvitation>> {
+    return this.request<IPage<IInvitation>>('invitations' + queryString(query));
   }
 
   revokeInvitation(id: number): Promise<void> {
@@ -298,6 +319,30 @@ export class RBACClient {
       page: (await response.json()) as IAuditPage,
       etag: response.headers.get('ETag') ?? ''
     };
+  }
+
+  /**
+   * The audit trail these filters pick, as a file (CSV unless `format` says `jsonl`), with the
+   * name the server gives it. Fetched like every request (the token in a header, never in an
+   * address), so that a refusal is an error here rather than a downloaded error page.
+   */
+  async exportAudit(
+    query: IAuditExportQuery = {}
+  ): Promise<{ file: Blob; name: string }> {
+    const url =
+      URLExt.join(this.serverSettings.baseUrl, 'api/rbac/audit/export') +
+      queryString(query);
+    const response = await ServerConnection.makeRequest(
+      url,
+      {},
+      this.serverSettings
+    );
+    if (!response.ok) {
+      throw await errorFromResponse(response);
+    }
+    const disposition = response.headers.get('Content-Disposition') ?? '';
+    const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'audit';
+    return { file: await response.blob(), name };
   }
 
   /**

@@ -118,6 +118,18 @@ export type IListQuery = Omit<QueryOf<'listUsers'>, 'sort'> & {
 /** Filters of the audit trail, combined with AND. */
 export type IAuditQuery = QueryOf<'listAuditEvents'>;
 
+/** The audit trail as a file: its format and the same filters. */
+export type IAuditExportQuery = QueryOf<'exportAuditEvents'>;
+
+/** Paging, sorting and searching every token the reader may see; `user`: one owner's. */
+export type ITokenQuery = QueryOf<'listAllTokens'>;
+
+/** Paging, sorting and searching the invitations of one state. */
+export type IInvitationQuery = Omit<QueryOf<'listInvitations'>, 'all'>;
+
+/** The states an invitation can be in (listed by `state`). */
+export type InvitationState = NonNullable<IInvitationQuery['state']>;
+
 /** Somebody connected to this server, as the server verified them. */
 export type ICollaborator = Schemas['Collaborator'];
 

@@ -33,9 +33,11 @@ export function AccessCheck(props: IAccessCheckProps): JSX.Element {
   const [path, setPath] = React.useState('');
   const [owner, setOwner] = React.useState('');
   const id = React.useId();
+  const asked = React.useRef(action); // the action of the question answered
   // Asked when the form is sent, with the question as it stands then.
   const check = useRequest(
     () => {
+      asked.current = action;
       const question: ICheckQuestion = { user: user.trim(), action, resource };
       if (path.trim()) {
         question.path = path.trim();
@@ -102,7 +104,7 @@ export function AccessCheck(props: IAccessCheckProps): JSX.Element {
         id={`${id}-path`}
         className="jp-mod-styled"
         value={path}
-        placeholder="shared/notes.ipynb"
+        placeholder={trans.__('for example: shared/notes.ipynb')}
         onChange={e => setPath(e.target.value)}
       />
       <label htmlFor={`${id}-owner`}>{trans.__('Owner (optional)')}</label>
@@ -123,9 +125,10 @@ export function AccessCheck(props: IAccessCheckProps): JSX.Element {
               decision.granted_by.role,
               decision.granted_by.scope,
               decision.granted_by.via
-                .map(via => describeSource(via, trans))
+                .map(via => describeSource(via, trans, 'theirs'))
                 .join(', ')
             )}
+            {coverage(asked.current, decision.granted_by.scope, trans)}
           </p>
         )}
         {decision && !decision.allowed && (
@@ -140,6 +143,27 @@ export function AccessCheck(props: IAccessCheckProps): JSX.Element {
       </div>
     </form>
   );
+}
+
+/**
+ * Why a scope of another action answers the question: " write includes read." (nothing when
+ * the scope names the action asked).
+ */
+export function coverage(
+  asked: string,
+  scope: string,
+  trans: TranslationBundle
+): string {
+  const [head] = scope.split('!');
+  if (!head.includes(':')) {
+    return (
+      ' ' + trans.__('%1 covers every action, %2 among them.', head, asked)
+    );
+  }
+  const granted = head.split(':')[0];
+  return granted === asked
+    ? ''
+    : ' ' + trans.__('%1 includes %2.', granted, asked);
 }
 
 /**

@@ -12,12 +12,12 @@ import * as React from 'react';
 import { IScopePart, RBACClient } from '../api';
 import { messageOf } from '../feedback';
 import { useRequest } from '../hooks/useRequest';
-import { ErrorLine } from './common';
+import { ErrorLine, NamesEditor, NameSearch } from './common';
 
 export interface IAccessMatrixProps {
   client: RBACClient;
-  /** Every role name, to choose from. */
-  roles: string[];
+  /** Finds the roles to choose from as one types, on the server. */
+  searchRoles: NameSearch;
   /** The resources (columns), from the scope catalog. */
   resources: string[];
   /** For each action, the actions it implies (the catalog's hierarchy). */
@@ -33,7 +33,6 @@ const ACTIONS = ['read', 'write', 'execute'];
 export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
   const { client, trans } = props;
   const [chosen, setChosen] = React.useState<string[]>([]);
-  const id = React.useId();
   // Read when asked ("Show"), for the roles chosen then.
   const matrix = useRequest(
     async () => {
@@ -42,7 +41,7 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
       for (const role of chosen) {
         const page = await client.users({ role, limit: MATRIX_MAX_USERS });
         truncated = truncated || page.total > page.items.length;
-        page.items.forEach(user => names.add(user.name));
+        page.items.forEach(user => names.add(user.username));
       }
       const users = [...names].sort().slice(0, MATRIX_MAX_USERS);
       return {
@@ -66,28 +65,17 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
   return (
     <div className="jp-RBAC-Matrix">
       <form onSubmit={show} aria-label={trans.__('Access matrix')}>
-        <fieldset>
-          <legend>{trans.__('Users holding any of these roles')}</legend>
-          <div className="jp-RBAC-RoleChoices">
-            {props.roles.map(role => (
-              <label key={role} htmlFor={`${id}-${role}`}>
-                <input
-                  id={`${id}-${role}`}
-                  type="checkbox"
-                  checked={chosen.includes(role)}
-                  onChange={event =>
-                    setChosen(
-                      event.target.checked
-                        ? [...chosen, role]
-                        : chosen.filter(r => r !== role)
-                    )
-                  }
-                />
-                {role}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <NamesEditor
+          label={trans.__('Users holding any of these roles')}
+          names={chosen}
+          search={props.searchRoles}
+          editable
+          onAdd={async role => setChosen(known => [...known, role])}
+          onRemove={async role =>
+            setChosen(known => known.filter(r => r !== role))
+          }
+          trans={trans}
+        />
         <button
           type="submit"
           className="jp-mod-styled jp-mod-accept"
@@ -98,7 +86,12 @@ export function AccessMatrix(props: IAccessMatrixProps): JSX.Element {
       </form>
       <ErrorLine message={error} />
       {rows && (
-        <div className="jp-RBAC-MatrixScroll">
+        <div
+          className="jp-RBAC-MatrixScroll"
+          role="region"
+          aria-label={trans.__('The access matrix (scrolls)')}
+          tabIndex={0}
+        >
           <table className="jp-RBAC-MatrixTable">
             <caption>
               {trans.__('What each user may do, from their effective scopes')}

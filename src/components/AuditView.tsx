@@ -2,7 +2,8 @@
  * The audit trail: policy changes and denied requests, newest first, with filters. It stays
  * live by asking for the first page again every few seconds with `If-None-Match` (a 304 costs
  * the server almost nothing); JupyterLab's `Poll` backs off on errors and rests while the
- * browser tab is hidden. Older events load a page at a time with the server's cursor.
+ * browser tab is hidden. Older events load a page at a time with the server's cursor. What
+ * the filters pick (a date range too) downloads as CSV or JSON lines.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Poll } from '@lumino/polling';
@@ -10,6 +11,7 @@ import * as React from 'react';
 
 import { IAuditEvent, IAuditQuery, RBACClient } from '../api';
 import { messageOf } from '../feedback';
+import { auditSentence } from '../auditWords';
 import { ErrorLine } from './common';
 
 export interface IAuditViewProps {
@@ -34,6 +36,24 @@ interface IFilters {
   kind: string;
   actor: string;
   target: string;
+  /** Days (YYYY-MM-DD, in the browser's time zone), both included; '' for no bound. */
+  from: string;
+  to: string;
+}
+
+/** The server's filters for the chosen ones: a day range as the instants it spans. */
+export function auditQuery(filters: IFilters): IAuditQuery {
+  const { kind, actor, target, from, to } = filters;
+  const query: IAuditQuery = { kind, actor, target };
+  if (from) {
+    query.since = new Date(`${from}T00:00:00`).toISOString();
+  }
+  if (to) {
+    const dayAfter = new Date(`${to}T00:00:00`);
+    dayAfter.setDate(dayAfter.getDate() + 1);
+    query.until = dayAfter.toISOString();
+  }
+  return query;
 }
 
 export function AuditView(props: IAuditViewProps): JSX.Element {
@@ -41,7 +61,9 @@ export function AuditView(props: IAuditViewProps): JSX.Element {
   const [filters, setFilters] = React.useState<IFilters>({
     kind: '',
     actor: '',
-    target: ''
+    target: '',
+    from: '',
+    to: ''
   });
   const [applied, setApplied] = React.useState<IFilters>(filters);
   const [events, setEvents] = React.useState<IAuditEvent[] | null>(null);
@@ -54,10 +76,25 @@ export function AuditView(props: IAuditViewProps): JSX.Element {
   const older = React.useRef<IAuditEvent[]>([]);
 
   const query = (extra: IAuditQuery = {}): IAuditQuery => ({
-    ...applied,
+    ...auditQuery(applied),
     limit: props.pageSize,
     ...extra
   });
+  const download = async (format: 'csv' | 'jsonl'): Promise<void> => {
+    try {
+      const { file, name } = await client.exportAudit({
+        ...auditQuery(applied),
+        format
+      });
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(file);
+      link.download = name;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    } catch (reason) {
+      setError(messageOf(reason));
+    }
+  };
 
   // (Re)load the newest page; older pages already loaded stay below it.
   const refresh = React.useCallback(async (): Promise<void> => {
@@ -120,11 +157,16 @@ export function AuditView(props: IAuditViewProps): JSX.Element {
     }
   };
 
-  const field = (name: keyof IFilters, label: string): JSX.Element => (
+  const field = (
+    name: keyof IFilters,
+    label: string,
+    type = 'text'
+  ): JSX.Element => (
     <>
       <label htmlFor={`${id}-${name}`}>{label}</label>
       <input
         id={`${id}-${name}`}
+        type={type}
         className="jp-mod-styled"
         value={filters[name]}
         onChange={event =>
@@ -142,7 +184,7 @@ export function AuditView(props: IAuditViewProps): JSX.Element {
         onSubmit={event => {
           event.preventDefault();
           setApplied({
-            kind: filters.kind,
+            ...filters,
             actor: filters.actor.trim(),
             target: filters.target.trim()
           });
@@ -168,10 +210,32 @@ export function AuditView(props: IAuditViewProps): JSX.Element {
         </select>
         {field('actor', trans.__('By user'))}
         {field('target', trans.__('About'))}
+        {field('from', trans.__('From'), 'date')}
+        {field('to', trans.__('To'), 'date')}
         <button type="submit" className="jp-mod-styled">
           {trans.__('Filter')}
         </button>
       </form>
+      <div
+        className="jp-RBAC-Toolbar"
+        role="group"
+        aria-label={trans.__('Export what the filters show')}
+      >
+        <button
+          type="button"
+          className="jp-mod-styled"
+          onClick={() => void download('csv')}
+        >
+          {trans.__('Export CSV')}
+        </button>
+        <button
+          type="button"
+          className="jp-mod-styled"
+          onClick={() => void download('jsonl')}
+        >
+          {trans.__('Export JSON lines')}
+        </button>
+      </div>
       <ErrorLine message={error} />
       {events === null ? (
         <p className="jp-RBAC-Loading">{trans.__('Loading…')}</p>
@@ -199,8 +263,8 @@ export function AuditView(props: IAuditViewProps): JSX.Element {
                   {new Date(event.at).toLocaleString()}
                 </time>
                 <span className="jp-RBAC-AuditLine">
-                  <strong>{event.actor || trans.__('unknown')}</strong>{' '}
-                  <code>{event.action}</code> {event.target}
+                  {auditSentence(event, trans)}{' '}
+                  <code className="jp-RBAC-AuditAction">{event.action}</code>
                 </span>
                 {detailWords(event) && (
                   <span className="jp-RBAC-AuditDetail">

@@ -31,20 +31,20 @@ export function CollaboratorsView(props: ICollaboratorsViewProps): JSX.Element {
     >
       {props.collaborators.map(person => (
         <li
-          key={person.name}
+          key={person.username}
           className="jp-RBAC-Collaborator"
-          aria-label={person.display_name || person.name}
+          aria-label={person.display_name || person.username}
         >
           <div className="jp-RBAC-CollaboratorHead">
             <Avatar person={person} />
             <span className="jp-RBAC-PrincipalName">
-              <strong>{person.display_name || person.name}</strong>{' '}
+              <strong>{person.display_name || person.username}</strong>{' '}
               <span className="jp-RBAC-UserName">
                 {[
-                  person.display_name && person.display_name !== person.name
-                    ? person.name
+                  person.display_name && person.display_name !== person.username
+                    ? person.username
                     : '',
-                  person.name === props.me ? trans.__('(you)') : ''
+                  person.username === props.me ? trans.__('(you)') : ''
                 ]
                   .filter(Boolean)
                   .join(' ')}
@@ -53,7 +53,7 @@ export function CollaboratorsView(props: ICollaboratorsViewProps): JSX.Element {
           </div>
           <div
             className="jp-RBAC-Chips"
-            aria-label={trans.__('Roles of %1', person.name)}
+            aria-label={trans.__('Roles of %1', person.username)}
           >
             {person.roles
               .filter(role => role !== 'user') // everybody holds it
@@ -68,16 +68,16 @@ export function CollaboratorsView(props: ICollaboratorsViewProps): JSX.Element {
               <button
                 type="button"
                 className="jp-RBAC-Link jp-RBAC-LinkButton"
-                onClick={() => props.onShowUser?.(person.name)}
+                onClick={() => props.onShowUser?.(person.username)}
               >
-                {trans.__('Manage roles of %1', person.name)}
+                {trans.__('Manage roles of %1', person.username)}
               </button>
             )}
           </div>
           {person.documents.length > 0 && (
             <ul
               className="jp-RBAC-Documents"
-              aria-label={trans.__('Documents %1 has open', person.name)}
+              aria-label={trans.__('Documents %1 has open', person.username)}
             >
               {person.documents.map(document => (
                 <li key={document.path}>
@@ -128,7 +128,7 @@ export function CollaboratorsView(props: ICollaboratorsViewProps): JSX.Element {
 /** A picture, or initials on the person's color. */
 function Avatar(props: { person: ICollaborator }): JSX.Element {
   const { person } = props;
-  const name = person.display_name || person.name;
+  const name = person.display_name || person.username;
   if (person.avatar_url) {
     return (
       <img

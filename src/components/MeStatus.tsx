@@ -22,7 +22,7 @@ export interface IMeStatusProps {
  * defaults to the user name).
  */
 export function meLabel(me: IMe, trans: TranslationBundle): string {
-  const name = me.display_name || me.name;
+  const name = me.display_name || me.username;
   if (me.roles.length === 0) {
     return name;
   }
@@ -36,8 +36,11 @@ export function meTooltip(me: IMe, trans: TranslationBundle): string {
   const none = trans.__('(none)');
   const list = (items: string[]): string =>
     items.length ? items.join(', ') : none;
+  const name = me.display_name || me.username;
   return [
-    trans.__('Signed in as %1 (%2)', me.display_name || me.name, me.name),
+    name === me.username
+      ? trans.__('Signed in as %1', name)
+      : trans.__('Signed in as %1 (%2)', name, me.username),
     trans.__('Roles: %1', list(me.roles)),
     trans.__('Groups: %1', list(me.groups)),
     trans.__('Effective scopes:'),

@@ -5,9 +5,8 @@
  */
 import * as React from 'react';
 
-import { useRequest } from '../hooks/useRequest';
 import { GroupsTab } from './members/GroupsTab';
-import { IMembersViewProps } from './members/props';
+import { IMembersViewProps, nameSearches } from './members/props';
 import { UsersTab } from './members/UsersTab';
 
 export type { IMembersViewProps } from './members/props';
@@ -23,20 +22,11 @@ export function MembersView(props: IMembersViewProps): JSX.Element {
       setTab('users');
     }
   }, [props.focusUser]);
-  // Names offered when adding a role or a group; best effort (a filtered admin may see fewer).
-  const roles = useRequest(
-    async () => (await props.client.roles({ limit: 1000 })).items,
-    []
+  // Names offered when adding a role, a group or a member: searched on the server as one types.
+  const searches = React.useMemo(
+    () => nameSearches(props.client, props.can.readGroups),
+    [props.client, props.can.readGroups]
   );
-  const groups = useRequest(
-    async () =>
-      props.can.readGroups
-        ? (await props.client.groups({ limit: 1000 })).items
-        : [],
-    []
-  );
-  const roleNames = roles.error ? [] : (roles.data ?? []).map(r => r.name);
-  const groupNames = groups.error ? [] : (groups.data ?? []).map(g => g.name);
 
   const tabs: [Tab, string][] = [
     ['users', trans.__('Users')],
@@ -77,16 +67,9 @@ export function MembersView(props: IMembersViewProps): JSX.Element {
         aria-labelledby={`jp-RBAC-tab-${tab}`}
       >
         {tab === 'users' ? (
-          <UsersTab {...props} roleNames={roleNames} groupNames={groupNames} />
+          <UsersTab {...props} {...searches} />
         ) : (
-          <GroupsTab
-            {...props}
-            roleNames={roleNames}
-            onGroupsChanged={() => {
-              void roles.reload();
-              void groups.reload();
-            }}
-          />
+          <GroupsTab {...props} {...searches} />
         )}
       </div>
     </div>

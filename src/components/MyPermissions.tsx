@@ -21,10 +21,12 @@ export interface IMyPermissionsProps {
 
 export function MyPermissions(props: IMyPermissionsProps): JSX.Element {
   const { me, words, trans } = props;
-  const name = me.display_name || me.name;
+  const name = me.display_name || me.username;
   const sources = me.role_sources ?? {};
-  const abilities = me.scope_parts
-    .map(part => describeScope(part, words, me.name, trans))
+  // `all` is everything: the scopes beside it (the `user` role's, say) add nothing to read
+  const everything = me.scope_parts.filter(part => part.scope === 'all');
+  const abilities = (everything.length ? everything : me.scope_parts)
+    .map(part => describeScope(part, words, me.username, trans))
     .sort((a, b) => a.localeCompare(b));
   return (
     <div className="jp-RBAC-MyPermissions">
@@ -38,7 +40,9 @@ export function MyPermissions(props: IMyPermissionsProps): JSX.Element {
         </span>
         <span>
           <strong className="jp-RBAC-DisplayName">{name}</strong>
-          <span className="jp-RBAC-UserName">{me.name}</span>
+          {name !== me.username && (
+            <span className="jp-RBAC-UserName">{me.username}</span>
+          )}
         </span>
       </header>
       {me.token_limited && (

@@ -35,6 +35,11 @@ export interface IRoleEditorProps {
   /** Save; a rejection's message is shown in the form. */
   onSave: (fields: IRoleFields) => Promise<void>;
   onClose: () => void;
+  /**
+   * Asked before Escape drops what was typed; without it, Escape with changes does nothing
+   * (Cancel still closes).
+   */
+  confirmDiscard?: () => Promise<boolean>;
   trans: TranslationBundle;
 }
 
@@ -88,8 +93,20 @@ export function RoleEditor(props: IRoleEditorProps): JSX.Element {
       aria-labelledby={`${id}-title`}
       onSubmit={submit}
       onKeyDown={event => {
-        if (event.key === 'Escape') {
+        if (event.key !== 'Escape') {
+          return;
+        }
+        event.preventDefault(); // handled here: a pane around the form does not close too
+        const changed =
+          name !== start.name ||
+          description !== start.description ||
+          scopes.join('\n') !== start.scopes.join('\n');
+        if (!changed) {
           props.onClose();
+        } else if (props.confirmDiscard) {
+          void props
+            .confirmDiscard()
+            .then(discard => discard && props.onClose());
         }
       }}
     >

@@ -6,10 +6,11 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { IRole, IScopeEntry, RBACClient } from '../api';
-import { IFeedback, messageOf, saveWithRetry } from '../feedback';
+import { IFeedback, messageOf } from '../feedback';
 import { usePagedList } from '../hooks/usePagedList';
 import { Badge, Pager } from './common';
-import { IRoleFields, RoleEditor } from './RoleEditor';
+import { RoleEditor } from './RoleEditor';
+import { Editing, roleActions } from './roleActions';
 
 export interface IRolesViewProps {
   client: RBACClient;
@@ -21,9 +22,6 @@ export interface IRolesViewProps {
   feedback: IFeedback;
   trans: TranslationBundle;
 }
-
-/** What the editor shows: an existing role, or a new one (maybe a copy). */
-type Editing = { role: IRole } | { role: null; initial?: IRoleFields } | null;
 
 export function RolesView(props: IRolesViewProps): JSX.Element {
   const { client, trans, feedback } = props;
@@ -41,66 +39,14 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
   );
   const { page, reload } = list;
 
-  const save = async (fields: IRoleFields): Promise<void> => {
-    if (editing && editing.role) {
-      const saved = await saveWithRetry(
-        trans.__('Role %1', editing.role.name),
-        editing.role,
-        current =>
-          client.updateRole(
-            current.name,
-            { description: fields.description, scopes: fields.scopes },
-            current.etag
-          ),
-        () => client.role(editing.role.name),
-        feedback
-      );
-      if (saved === null) {
-        return;
-      }
-      feedback.success(trans.__('Role %1 saved.', saved.name));
-    } else {
-      const created = await client.createRole(fields);
-      feedback.success(trans.__('Role %1 created.', created.name));
-    }
-    setEditing(null);
-    reload();
-  };
-
-  const remove = async (role: IRole): Promise<void> => {
-    const holders = role.users.length + role.groups.length;
-    const confirmed = await feedback.confirm(
-      trans.__('Delete role %1?', role.name),
-      holders
-        ? trans.__(
-            '%1 users and groups hold it now; they lose what it grants.',
-            holders
-          )
-        : trans.__('Nobody holds it.'),
-      trans.__('Delete')
-    );
-    if (!confirmed) {
-      return;
-    }
-    try {
-      const done = await saveWithRetry(
-        trans.__('Role %1', role.name),
-        role,
-        current =>
-          client.deleteRole(current.name, current.etag).then(() => true),
-        () => client.role(role.name),
-        feedback
-      );
-      if (done) {
-        feedback.success(trans.__('Role %1 deleted.', role.name));
-      }
-    } catch (reason) {
-      feedback.error(
-        trans.__('Could not delete role %1: %2', role.name, messageOf(reason))
-      );
-    }
-    reload();
-  };
+  const { save, remove } = roleActions({
+    client,
+    feedback,
+    trans,
+    editing,
+    setEditing,
+    reload
+  });
 
   if (editing) {
     return (
@@ -114,6 +60,13 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
         canWrite={props.canWrite}
         onSave={save}
         onClose={() => setEditing(null)}
+        confirmDiscard={() =>
+          feedback.confirm(
+            trans.__('Discard what you typed?'),
+            trans.__('The role has changes that are not saved.'),
+            trans.__('Discard')
+          )
+        }
         trans={trans}
       />
     );

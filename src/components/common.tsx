@@ -95,12 +95,79 @@ export function useSettled(
   }, [value, delay]);
 }
 
+/** Names on the server that contain the text typed (the first few), as a picker offers them. */
+export type NameSearch = (text: string) => Promise<string[]>;
+
+/** How many names a picker offers at once: the server finds them as one types. */
+export const OFFERED_NAMES = 20;
+
+/**
+ * The names `search` finds for what was typed, asked once typing pauses (and at once for the
+ * empty text, when the field is first used); none if the server refuses.
+ */
+export function useNameSearch(
+  search: NameSearch | undefined,
+  text: string,
+  active: boolean
+): string[] {
+  const [found, setFound] = React.useState<string[]>([]);
+  const [settled, setSettled] = React.useState('');
+  useSettled(text, value => setSettled(value.trim()), 200);
+  React.useEffect(() => {
+    if (!search || !active) {
+      return;
+    }
+    let current = true;
+    search(settled).then(
+      names => current && setFound(names),
+      () => current && setFound([])
+    );
+    return () => {
+      current = false;
+    };
+  }, [search, settled, active]);
+  return found;
+}
+
+/** A field for one name, offering the names the server finds for what is typed. */
+export function NameField(props: {
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+  search?: NameSearch;
+}): JSX.Element {
+  const [used, setUsed] = React.useState(false);
+  const id = React.useId();
+  const offered = useNameSearch(props.search, props.value, used);
+  return (
+    <>
+      <input
+        className="jp-mod-styled"
+        aria-label={props.label}
+        placeholder={props.placeholder}
+        list={`${id}-names`}
+        value={props.value}
+        onFocus={() => setUsed(true)}
+        onChange={event => props.onChange(event.target.value)}
+      />
+      <datalist id={`${id}-names`}>
+        {offered.map(name => (
+          <option key={name} value={name} />
+        ))}
+      </datalist>
+    </>
+  );
+}
+
 export interface INamesEditorProps {
   /** What the names are: "Roles", "Members". Labels the list and the input. */
   label: string;
   names: string[];
-  /** Names offered while typing. */
-  suggestions: string[];
+  /** Finds the names offered while typing, on the server. */
+  search?: NameSearch;
+  /** Only names the search finds may be added (a role or a group that exists). */
+  onlyKnown?: boolean;
   /** Read-only when false. */
   editable: boolean;
   onAdd: (name: string) => Promise<void>;
@@ -115,8 +182,10 @@ export function NamesEditor(props: INamesEditorProps): JSX.Element {
   const { label, names, trans } = props;
   const [adding, setAdding] = React.useState('');
   const [busy, setBusy] = React.useState(false);
+  const [used, setUsed] = React.useState(false);
   const id = React.useId();
-  const offered = props.suggestions.filter(name => !names.includes(name));
+  const found = useNameSearch(props.search, adding, used);
+  const offered = found.filter(name => !names.includes(name));
 
   const run = async (action: () => Promise<void>): Promise<void> => {
     setBusy(true);
@@ -126,14 +195,24 @@ export function NamesEditor(props: INamesEditorProps): JSX.Element {
       setBusy(false);
     }
   };
+  const [unknown, setUnknown] = React.useState('');
   const add = async (): Promise<void> => {
     const name = adding.trim();
-    if (name) {
-      await run(async () => {
-        await props.onAdd(name);
-        setAdding('');
-      });
+    setUnknown('');
+    if (!name) {
+      return;
     }
+    await run(async () => {
+      if (props.onlyKnown && props.search) {
+        const known = await props.search(name).catch(() => [] as string[]);
+        if (!known.includes(name)) {
+          setUnknown(trans.__('%1: there is no %2 here.', label, name));
+          return;
+        }
+      }
+      await props.onAdd(name);
+      setAdding('');
+    });
   };
 
   return (
@@ -171,6 +250,7 @@ export function NamesEditor(props: INamesEditorProps): JSX.Element {
             list={`${id}-suggestions`}
             value={adding}
             disabled={busy}
+            onFocus={() => setUsed(true)}
             onChange={event => setAdding(event.target.value)}
             onKeyDown={event => {
               if (event.key === 'Enter') {
@@ -194,6 +274,7 @@ export function NamesEditor(props: INamesEditorProps): JSX.Element {
           </button>
         </div>
       )}
+      <ErrorLine message={unknown} />
     </div>
   );
 }

@@ -15,19 +15,12 @@ export function GroupDetails(
     ISuggestions & {
       name: string;
       onClose: () => void;
-      onGroupsChanged: () => void;
     }
 ): JSX.Element {
   const { client, trans, feedback, name } = props;
   const request = useRequest(() => client.group(name), [name], {
     onError: reason => feedback.error(messageOf(reason))
   });
-  // Names offered when adding a member; none when the users cannot be listed.
-  const users = useRequest(
-    async () => (await client.users({ limit: 1000 })).items.map(u => u.name),
-    [name]
-  );
-  const userNames = users.error ? [] : (users.data ?? []);
   const group = request.data;
 
   if (!group) {
@@ -65,7 +58,6 @@ export function GroupDetails(
     try {
       await client.deleteGroup(name, group.etag);
       feedback.success(trans.__('Group %1 deleted.', name));
-      props.onGroupsChanged();
       props.onClose();
     } catch (reason) {
       feedback.error(
@@ -92,7 +84,7 @@ export function GroupDetails(
       <NamesEditor
         label={trans.__('Roles')}
         names={group.roles}
-        suggestions={props.roleNames}
+        search={props.searchRoles}
         editable={props.can.writeGroups && props.can.writeRoles}
         onAdd={role => change('roles', roles => [...roles, role])}
         onRemove={role =>
@@ -103,7 +95,7 @@ export function GroupDetails(
       <NamesEditor
         label={trans.__('Members')}
         names={group.members}
-        suggestions={userNames}
+        search={props.searchUsers}
         editable={props.can.writeGroups}
         onAdd={member => change('members', members => [...members, member])}
         onRemove={member =>

@@ -12,7 +12,7 @@ import { PrincipalList } from './PrincipalList';
 import { IMembersViewProps, ISuggestions } from './props';
 
 export function GroupsTab(
-  props: IMembersViewProps & ISuggestions & { onGroupsChanged: () => void }
+  props: IMembersViewProps & ISuggestions
 ): JSX.Element {
   const { client, trans, feedback } = props;
   const [selected, setSelected] = React.useState<string | null>(null);
@@ -34,7 +34,6 @@ export function GroupsTab(
       const group = await client.createGroup({ name: newName.trim() });
       feedback.success(trans.__('Group %1 created.', group.name));
       setNewName('');
-      props.onGroupsChanged();
       setSelected(group.name);
     } catch (reason) {
       setError(messageOf(reason));

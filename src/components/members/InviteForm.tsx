@@ -7,6 +7,7 @@ import { IInvitation, INewInvitation } from '../../api';
 import { messageOf } from '../../feedback';
 import { useRequest } from '../../hooks/useRequest';
 import { ErrorLine, NamesEditor } from '../common';
+import { BulkInvite } from './BulkInvite';
 import { InvitationLink } from './InvitationLink';
 import { PendingInvitations } from './PendingInvitations';
 import { IMembersViewProps, ISuggestions } from './props';
@@ -21,6 +22,10 @@ export function InviteForm(
   const [roles, setRoles] = React.useState<string[]>([]);
   const [groups, setGroups] = React.useState<string[]>([]);
   const [error, setError] = React.useState('');
+  const [days, setDays] = React.useState(7);
+  const [password, setPassword] = React.useState(true);
+  const [several, setSeveral] = React.useState(false);
+  const options = { expires_in: days * 24 * 3600, password };
   const [invitation, setInvitation] = React.useState<INewInvitation | null>(
     null
   );
@@ -50,7 +55,8 @@ export function InviteForm(
           username: username.trim(),
           display_name: displayName.trim(),
           roles,
-          groups
+          groups,
+          ...options
         })
       );
     } catch (reason) {
@@ -81,50 +87,85 @@ export function InviteForm(
       onSubmit={submit}
     >
       <h3>{trans.__('Invite someone')}</h3>
-      <label htmlFor={`${id}-user`}>{trans.__('User name')}</label>
-      <input
-        id={`${id}-user`}
+      <label htmlFor={`${id}-days`}>{trans.__('The link works for')}</label>
+      <select
+        id={`${id}-days`}
         className="jp-mod-styled"
-        required
-        value={username}
-        onChange={event => setUsername(event.target.value)}
-      />
-      <label htmlFor={`${id}-display`}>
-        {trans.__('Display name (optional)')}
+        value={days}
+        onChange={event => setDays(Number(event.target.value))}
+      >
+        <option value={1}>{trans.__('1 day')}</option>
+        <option value={7}>{trans.__('7 days')}</option>
+        <option value={30}>{trans.__('30 days')}</option>
+      </select>
+      <label className="jp-RBAC-Check">
+        <input
+          type="checkbox"
+          checked={password}
+          onChange={event => setPassword(event.target.checked)}
+        />
+        {trans.__('They may choose a password')}
       </label>
-      <input
-        id={`${id}-display`}
-        className="jp-mod-styled"
-        value={displayName}
-        onChange={event => setDisplayName(event.target.value)}
-      />
-      <NamesEditor
-        label={trans.__('Roles')}
-        suggestions={props.roleNames}
-        editable
-        trans={trans}
-        {...pick(roles, setRoles)}
-      />
-      <NamesEditor
-        label={trans.__('Groups')}
-        suggestions={props.groupNames ?? []}
-        editable
-        trans={trans}
-        {...pick(groups, setGroups)}
-      />
-      <ErrorLine message={error} />
-      <div className="jp-RBAC-Buttons">
-        <button
-          type="button"
-          className="jp-mod-styled jp-mod-reject"
-          onClick={props.onClose}
-        >
-          {trans.__('Cancel')}
-        </button>
-        <button type="submit" className="jp-mod-styled jp-mod-accept">
-          {trans.__('Create invitation link')}
-        </button>
-      </div>
+      <label className="jp-RBAC-Check">
+        <input
+          type="checkbox"
+          checked={several}
+          onChange={event => setSeveral(event.target.checked)}
+        />
+        {trans.__('Invite several people at once')}
+      </label>
+      {several ? (
+        <BulkInvite client={client} options={options} trans={trans} />
+      ) : (
+        <>
+          <label htmlFor={`${id}-user`}>{trans.__('User name')}</label>
+          <input
+            id={`${id}-user`}
+            className="jp-mod-styled"
+            required
+            value={username}
+            onChange={event => setUsername(event.target.value)}
+          />
+          <label htmlFor={`${id}-display`}>
+            {trans.__('Display name (optional)')}
+          </label>
+          <input
+            id={`${id}-display`}
+            className="jp-mod-styled"
+            value={displayName}
+            onChange={event => setDisplayName(event.target.value)}
+          />
+          <NamesEditor
+            label={trans.__('Roles')}
+            search={props.searchRoles}
+            onlyKnown
+            editable
+            trans={trans}
+            {...pick(roles, setRoles)}
+          />
+          <NamesEditor
+            label={trans.__('Groups')}
+            search={props.searchGroups}
+            onlyKnown
+            editable
+            trans={trans}
+            {...pick(groups, setGroups)}
+          />
+          <ErrorLine message={error} />
+          <div className="jp-RBAC-Buttons">
+            <button
+              type="button"
+              className="jp-mod-styled jp-mod-reject"
+              onClick={props.onClose}
+            >
+              {trans.__('Cancel')}
+            </button>
+            <button type="submit" className="jp-mod-styled jp-mod-accept">
+              {trans.__('Create invitation link')}
+            </button>
+          </div>
+        </>
+      )}
       <PendingInvitations
         invitations={pending.data ?? []}
         onRevoke={revoke}

@@ -26,7 +26,10 @@ export function TokenList(props: {
       >
         {props.tokens.map(token => (
           <li key={token.id}>
-            <code>{token.prefix}…</code> {token.note}
+            <code>{token.prefix}…</code>{' '}
+            {token.note && (
+              <span className="jp-RBAC-TokenNote">{token.note}</span>
+            )}
             {token.created_by !== props.user && (
               <span className="jp-RBAC-Count jp-RBAC-TokenMaker">
                 {token.created_by === null

@@ -58,6 +58,16 @@ export function UserDetails(
     void request.reload();
     void tokens.reload();
   };
+  const signOut = async (): Promise<void> => {
+    try {
+      await client.signOutUser(name);
+      feedback.success(trans.__('%1 is signed out of every browser.', name));
+    } catch (reason) {
+      feedback.error(
+        trans.__('Could not sign %1 out: %2', name, messageOf(reason))
+      );
+    }
+  };
   const remove = async (): Promise<void> => {
     if (
       !(await feedback.confirm(
@@ -89,13 +99,15 @@ export function UserDetails(
         {trans.__('‹ All users')}
       </button>
       <h3>
-        {user.display_name || user.name}{' '}
-        <span className="jp-RBAC-UserName">{user.name}</span>
+        {user.display_name || user.username}
+        {user.display_name && user.display_name !== user.username && (
+          <span className="jp-RBAC-UserName"> {user.username}</span>
+        )}
       </h3>
       <NamesEditor
         label={trans.__('Roles')}
         names={user.roles}
-        suggestions={props.roleNames}
+        search={props.searchRoles}
         editable={props.can.writeUsers && props.can.writeRoles}
         onAdd={role => change('roles', roles => [...roles, role])}
         onRemove={role =>
@@ -106,7 +118,7 @@ export function UserDetails(
       <NamesEditor
         label={trans.__('Groups')}
         names={user.groups}
-        suggestions={props.groupNames ?? []}
+        search={props.searchGroups}
         editable={props.can.writeUsers && props.can.writeGroups}
         onAdd={group => change('groups', groups => [...groups, group])}
         onRemove={group =>
@@ -123,13 +135,26 @@ export function UserDetails(
         />
       )}
       {props.can.writeUsers && name !== props.me && (
-        <button
-          type="button"
-          className="jp-mod-styled jp-mod-warn"
-          onClick={() => void remove()}
-        >
-          {trans.__('Delete user')}
-        </button>
+        <div className="jp-RBAC-Buttons">
+          <button
+            type="button"
+            className="jp-mod-styled"
+            title={trans.__(
+              'Ends every browser session of %1; their API tokens stay valid.',
+              name
+            )}
+            onClick={() => void signOut()}
+          >
+            {trans.__('Sign out everywhere')}
+          </button>
+          <button
+            type="button"
+            className="jp-mod-styled jp-mod-warn"
+            onClick={() => void remove()}
+          >
+            {trans.__('Delete user')}
+          </button>
+        </div>
       )}
     </section>
   );

@@ -77,20 +77,20 @@ export function UsersTab(props: IMembersViewProps & ISuggestions): JSX.Element {
           <button
             type="button"
             className="jp-RBAC-Principal"
-            aria-label={trans.__('Open user %1', user.name)}
-            onClick={() => setSelected(user.name)}
+            aria-label={trans.__('Open user %1', user.username)}
+            onClick={() => setSelected(user.username)}
           >
             <span
               className="jp-RBAC-Avatar jp-RBAC-Avatar-small"
               aria-hidden="true"
               style={{ backgroundColor: user.color || undefined }}
             >
-              {(user.display_name || user.name).slice(0, 1).toUpperCase()}
+              {(user.display_name || user.username).slice(0, 1).toUpperCase()}
             </span>
             <span className="jp-RBAC-PrincipalName">
-              <strong>{user.display_name || user.name}</strong>
-              {user.display_name && user.display_name !== user.name && (
-                <span className="jp-RBAC-UserName"> {user.name}</span>
+              <strong>{user.display_name || user.username}</strong>
+              {user.display_name && user.display_name !== user.username && (
+                <span className="jp-RBAC-UserName"> {user.username}</span>
               )}
             </span>
             <span className="jp-RBAC-Count">{user.roles.join(', ')}</span>

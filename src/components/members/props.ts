@@ -5,6 +5,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { RBACClient } from '../../api';
 import { IFeedback } from '../../feedback';
+import { NameSearch, OFFERED_NAMES } from '../common';
 
 export interface IMembersViewProps {
   client: RBACClient;
@@ -24,8 +25,27 @@ export interface IMembersViewProps {
   trans: TranslationBundle;
 }
 
-/** Names offered when adding a role or a group. */
+/** Where the names offered when adding a role, a group or a member come from. */
 export interface ISuggestions {
-  roleNames: string[];
-  groupNames?: string[];
+  searchRoles: NameSearch;
+  /** None for those who may not read groups. */
+  searchGroups?: NameSearch;
+  searchUsers: NameSearch;
+}
+
+/** The server's searches of role, group and user names (a page of each, as one types). */
+export function nameSearches(
+  client: RBACClient,
+  readGroups: boolean
+): ISuggestions {
+  const limit = OFFERED_NAMES;
+  return {
+    searchRoles: async q =>
+      (await client.roles({ q, limit })).items.map(r => r.name),
+    searchGroups: readGroups
+      ? async q => (await client.groups({ q, limit })).items.map(g => g.name)
+      : undefined,
+    searchUsers: async q =>
+      (await client.users({ q, limit })).items.map(u => u.username)
+  };
 }

@@ -1,0 +1,221 @@
+/**
+ * The Roles tab: a table of roles a page at a time from the server (searched, sorted there):
+ * name, description, how many scopes, who holds it, where it comes from (a default role, the
+ * server's configuration, or made here); the editor opens beside the table.
+ */
+import * as React from 'react';
+
+import { IRole } from '../../api';
+import { messageOf } from '../../feedback';
+import { usePagedList } from '../../hooks/usePagedList';
+import { Pager } from '../common';
+import { RoleEditor } from '../RoleEditor';
+import { Editing, roleActions } from '../roleActions';
+import { IRolesViewProps } from '../RolesView';
+import { DataTable, IColumn } from './DataTable';
+import { SidePane } from './SidePane';
+
+export function RolesTable(props: IRolesViewProps): JSX.Element {
+  const { client, trans, feedback } = props;
+  const [sort, setSort] = React.useState('name');
+  const [editing, setEditing] = React.useState<Editing>(null);
+  const list = usePagedList<IRole>(
+    ({ q, offset, limit }) => client.roles({ q, sort, offset, limit }),
+    props.pageSize,
+    reason =>
+      feedback.error(
+        trans.__('Could not list the roles: %1', messageOf(reason))
+      ),
+    [sort]
+  );
+  const { save, remove } = roleActions({
+    client,
+    feedback,
+    trans,
+    editing,
+    setEditing,
+    reload: list.reload
+  });
+
+  const columns: IColumn<IRole>[] = [
+    {
+      id: 'name',
+      label: trans.__('Role'),
+      sortKey: 'name',
+      render: role => (
+        <button
+          type="button"
+          className="jp-RBAC-LinkButton"
+          aria-label={trans.__('Open role %1', role.name)}
+          onClick={() => setEditing({ role })}
+        >
+          <strong>{role.name}</strong>
+        </button>
+      )
+    },
+    {
+      id: 'description',
+      label: trans.__('Description'),
+      render: role => role.description || '—'
+    },
+    {
+      id: 'scopes',
+      label: trans.__('Scopes'),
+      render: role => trans._n('%1 scope', '%1 scopes', role.scopes.length)
+    },
+    {
+      id: 'holders',
+      label: trans.__('Held by'),
+      render: role => holders(role, trans)
+    },
+    {
+      id: 'source',
+      label: trans.__('Source'),
+      render: role => source(role, trans)
+    },
+    {
+      id: 'changed',
+      label: trans.__('Changed'),
+      sortKey: 'updated_at',
+      render: role => new Date(role.updated_at).toLocaleDateString()
+    }
+  ];
+  if (props.canWrite) {
+    columns.push({
+      id: 'actions',
+      label: trans.__('Actions'),
+      render: role => (
+        <span className="jp-RBAC-RowActions">
+          <button
+            type="button"
+            className="jp-mod-styled"
+            aria-label={trans.__('Duplicate role %1', role.name)}
+            onClick={() =>
+              setEditing({
+                role: null,
+                initial: {
+                  name: trans.__('%1-copy', role.name),
+                  description: role.description,
+                  scopes: role.scopes
+                }
+              })
+            }
+          >
+            {trans.__('Duplicate')}
+          </button>
+          {role.deletable && (
+            <button
+              type="button"
+              className="jp-mod-styled jp-mod-warn"
+              aria-label={trans.__('Delete role %1', role.name)}
+              onClick={() => void remove(role)}
+            >
+              {trans.__('Delete')}
+            </button>
+          )}
+        </span>
+      )
+    });
+  }
+
+  const label = editing?.role
+    ? trans.__('Role %1', editing.role.name)
+    : trans.__('New role');
+  return (
+    <div className="jp-RBAC-WithSide">
+      <section className="jp-RBAC-PageSection" aria-label={trans.__('Roles')}>
+        <div className="jp-RBAC-Toolbar">
+          <input
+            type="search"
+            className="jp-mod-styled"
+            aria-label={trans.__('Search roles')}
+            placeholder={trans.__('Role name or description')}
+            value={list.search}
+            onChange={event => list.setSearch(event.target.value)}
+          />
+          {props.canWrite && (
+            <button
+              type="button"
+              className="jp-mod-styled jp-mod-accept"
+              onClick={() => setEditing({ role: null })}
+            >
+              {trans.__('New role')}
+            </button>
+          )}
+        </div>
+        <DataTable
+          caption={trans.__('Roles')}
+          columns={columns}
+          rows={list.page?.items ?? null}
+          rowKey={role => role.name}
+          sort={sort}
+          onSort={next => {
+            list.setOffset(0);
+            setSort(next);
+          }}
+          empty={trans.__('No role matches.')}
+          trans={trans}
+        />
+        {list.page && (
+          <Pager
+            offset={list.offset}
+            limit={props.pageSize}
+            total={list.page.total}
+            onOffset={list.setOffset}
+            trans={trans}
+          />
+        )}
+      </section>
+      {editing && (
+        <SidePane
+          key={editing.role?.name ?? 'new'}
+          label={label}
+          onClose={() => setEditing(null)}
+          confirm={feedback.confirm.bind(feedback)}
+          trans={trans}
+        >
+          <RoleEditor
+            role={editing.role}
+            initial={editing.role ? undefined : editing.initial}
+            client={client}
+            catalog={props.catalog}
+            words={props.words}
+            canWrite={props.canWrite}
+            onSave={save}
+            onClose={() => setEditing(null)}
+            confirmDiscard={() =>
+              feedback.confirm(
+                trans.__('Discard what you typed?'),
+                trans.__('%1 has changes that are not saved.', label),
+                trans.__('Discard')
+              )
+            }
+            trans={trans}
+          />
+        </SidePane>
+      )}
+    </div>
+  );
+}
+
+/** "2 users, 1 group", "nobody". */
+function holders(role: IRole, trans: IRolesViewProps['trans']): string {
+  const parts = [];
+  if (role.users.length) {
+    parts.push(trans._n('%1 user', '%1 users', role.users.length));
+  }
+  if (role.groups.length) {
+    parts.push(trans._n('%1 group', '%1 groups', role.groups.length));
+  }
+  return parts.length ? parts.join(', ') : trans.__('nobody directly');
+}
+
+/** Where a role comes from: a default role, the server's configuration, or made here. */
+function source(role: IRole, trans: IRolesViewProps['trans']): string {
+  if (role.builtin) {
+    return trans.__('default');
+  }
+  return role.managed_by === 'config'
+    ? trans.__('configuration')
+    : trans.__('made here');
+}

@@ -1,0 +1,77 @@
+/**
+ * What opens beside a table (a user, a role's editor, the invitation form): a labelled region
+ * that takes the focus when it opens and gives it back to what had it when it closes (the
+ * button that opened it). Escape (or Close) closes it; once something was typed in it, only
+ * after asking, so that no typed work is lost to a key.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+export interface ISidePaneProps {
+  label: string;
+  onClose: () => void;
+  /** Asks whether to discard typed work (IFeedback.confirm). */
+  confirm: (title: string, body: string, accept: string) => Promise<boolean>;
+  trans: TranslationBundle;
+  children: React.ReactNode;
+}
+
+export function SidePane(props: ISidePaneProps): JSX.Element {
+  const heading = React.useRef<HTMLHeadingElement>(null);
+  const opener = React.useRef<Element | null>(null);
+  React.useEffect(() => {
+    opener.current = document.activeElement;
+    heading.current?.focus();
+    return () => {
+      const back = opener.current;
+      if (back instanceof HTMLElement && back.isConnected) {
+        back.focus();
+      }
+    };
+  }, []);
+  const typed = React.useRef(false);
+  const close = async (): Promise<void> => {
+    const { trans } = props;
+    if (
+      typed.current &&
+      !(await props.confirm(
+        trans.__('Discard what you typed?'),
+        trans.__('%1 has changes that are not saved.', props.label),
+        trans.__('Discard')
+      ))
+    ) {
+      return;
+    }
+    props.onClose();
+  };
+  return (
+    <section
+      className="jp-RBAC-SidePane"
+      aria-label={props.label}
+      onInput={() => {
+        typed.current = true;
+      }}
+      onKeyDown={event => {
+        if (event.key === 'Escape' && !event.defaultPrevented) {
+          event.preventDefault();
+          void close();
+        }
+      }}
+    >
+      <div className="jp-RBAC-SidePaneHeader">
+        <h3 ref={heading} tabIndex={-1}>
+          {props.label}
+        </h3>
+        <button
+          type="button"
+          className="jp-mod-styled"
+          aria-label={props.trans.__('Close %1', props.label)}
+          onClick={() => void close()}
+        >
+          {props.trans.__('Close')}
+        </button>
+      </div>
+      {props.children}
+    </section>
+  );
+}
