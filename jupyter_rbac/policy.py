@@ -202,6 +202,17 @@ class Policy:
                 provenance.setdefault(role, []).append(f"group:{group}")
         return {role: sources for role, sources in sorted(provenance.items())}
 
+    def would_hold(
+        self, username: str, roles: Iterable[str], groups: Iterable[str]
+    ) -> tuple[dict[str, list[str]], Permissions]:
+        """What a user not made yet would hold with these direct `roles` and `groups` (an
+        invitation's preview): how each role would be held, and the compiled permissions.
+        Nothing is stored or cached."""
+        groups = frozenset(groups)
+        held = self.held_through(roles, groups)
+        scopes = [scope for role in held for scope in self._snapshot.roles.get(role, ())]
+        return held, compile_permissions(self.catalog, scopes, username, groups)
+
     # -- permissions -------------------------------------------------------------------------
 
     def permissions(self, username: str, external: ExternalGrants | None = None) -> Permissions:

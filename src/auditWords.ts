@@ -113,8 +113,20 @@ export function auditSentence(
     case 'token.consume':
       return trans.__('a one-time sign-in link was used');
     case 'invitation.create':
-      return trans.__('%1 invited %2', who, what);
+      return detail.sign_in
+        ? trans.__('%1 made a sign-in link for %2', who, what)
+        : trans.__('%1 invited %2', who, what);
     case 'invitation.accept':
+      if (detail.sign_in) {
+        const from = String(detail.invited_by ?? trans.__('somebody'));
+        return detail.password_changed
+          ? trans.__(
+              '%1 signed in with a link from %2 and chose a new password',
+              what || who,
+              from
+            )
+          : trans.__('%1 signed in with a link from %2', what || who, from);
+      }
       return trans.__(
         '%1 accepted the invitation of %2',
         what || who,

@@ -31,7 +31,8 @@ export function describeScope(
   part: IScopeWords,
   words: Map<string, string>,
   me: string,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  whose: 'yours' | 'theirs' = 'yours'
 ): string {
   const base = part.base ?? part.scope;
   const description = words.get(base) ?? base;
@@ -39,14 +40,37 @@ export function describeScope(
     return description;
   }
   const { name, value } = part.filter;
-  return trans.__('%1 (%2)', description, filterWords(name, value, me, trans));
+  return trans.__(
+    '%1 (%2)',
+    description,
+    filterWords(name, value, me, trans, whose)
+  );
+}
+
+/**
+ * What scopes let someone do, in plain words, sorted and each said once. `all` is everything:
+ * the scopes beside it (the `user` role's, say) add nothing to read.
+ */
+export function describeAbilities(
+  parts: IScopeWords[],
+  words: Map<string, string>,
+  me: string,
+  trans: TranslationBundle,
+  whose: 'yours' | 'theirs' = 'yours'
+): string[] {
+  const everything = parts.filter(part => part.scope === 'all');
+  const said = (everything.length ? everything : parts).map(part =>
+    describeScope(part, words, me, trans, whose)
+  );
+  return [...new Set(said)].sort((a, b) => a.localeCompare(b));
 }
 
 function filterWords(
   name: string,
   value: string,
   me: string,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  whose: 'yours' | 'theirs'
 ): string {
   switch (name) {
     case 'path': {
@@ -66,7 +90,10 @@ function filterWords(
       if (value === '{user}') {
         return trans.__('their own');
       }
-      return value === me ? trans.__('yours') : trans.__('those of %1', value);
+      if (value === me) {
+        return whose === 'yours' ? trans.__('yours') : trans.__('their own');
+      }
+      return trans.__('those of %1', value);
     case 'group':
       return value === '{group}'
         ? trans.__('those of their groups')

@@ -243,6 +243,13 @@ def test_invite_prints_a_single_use_link(db_url):
         store.close()
     assert "already has a pending invitation" in fails(db_url, "invite", "ann")
     assert "already exists" in fails(db_url, "invite", "boss")
+    result = sh(db_url, "invite boss --sign-in --url http://lab.example:8888/")
+    assert "a sign-in link for boss" in result.stderr and "rbacinv_" in result.stdout
+    assert "no user named" in fails(db_url, "invite", "nobody", "--sign-in")
+    links = json.loads(cli(db_url, "invitations", "list", "--json").stdout)
+    [link] = [i for i in links if i["sign_in"]]
+    assert link["username"] == "boss" and link["roles"] == []
+    cli(db_url, "invitations", "revoke", str(link["id"]))
     assert "no role named" in fails(db_url, "invite", "carl", "--role", "nope")
     cli(db_url, "invitations", "revoke", str(invitation["id"]))
     assert json.loads(cli(db_url, "invitations", "list", "--json").stdout) == []

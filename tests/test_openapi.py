@@ -628,6 +628,28 @@ async def _invitations(tour: Tour) -> None:
     await admin.delete(f"invitations/{invitation['id']}", 404)
     await admin.bad_path("DELETE", "invitations/abc", "not an invitation id")
 
+    # a sign-in link, for a user who exists
+    link = await admin.post("invitations", {"username": "nora", "sign_in": True})
+    assert link["sign_in"] is True and link["roles"] == []
+    await admin.post("invitations", {"username": "ghost", "sign_in": True}, 404)
+    await admin.bad_body("POST", "invitations", {"username": "x", "sign_in": "yes"}, "sign_in")
+    await admin.delete(f"invitations/{link['id']}")
+
+    # what an invitee would be able to do
+    preview = await admin.post(
+        "invitations/preview", {"username": "ivan", "roles": ["viewer"]}, 200
+    )
+    assert "read:contents" in preview["effective"]
+    await admin.bad_body("POST", "invitations/preview", {"roles": []}, "username")
+    await admin.bad_body(
+        "POST",
+        "invitations/preview",
+        {"username": "x", "roles": ["nope"]},
+        "no role named",
+        semantic=True,
+    )
+    await tour.editor.denied("POST", "invitations/preview", "write:users", body={"username": "x"})
+
 
 # -- discrepancies found while writing the spec, fixed since ----------------------------------------
 

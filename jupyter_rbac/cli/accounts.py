@@ -38,9 +38,11 @@ def cmd_invite(shell: Shell, args: argparse.Namespace) -> None:
         groups=args.group,
         password=False if args.no_password else None,
         expires_in=args.expires_in,
+        sign_in=args.sign_in,
     )
     expires = invited.invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC")
-    say(f"invited {args.name}; the link works once, until {expires}:", file=sys.stderr)
+    what = "a sign-in link for" if args.sign_in else "invited"
+    say(f"{what} {args.name}; the link works once, until {expires}:", file=sys.stderr)
     print(f"{args.url.rstrip('/')}/rbac/invite?code={invited.code}")  # alone on stdout
 
 

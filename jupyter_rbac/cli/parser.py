@@ -209,6 +209,11 @@ def add_invitations(commands) -> None:
         "--no-password", action="store_true", help="the user may not set a password"
     )
     invite.add_argument(
+        "--sign-in",
+        action="store_true",
+        help="a sign-in link for a user who exists (no roles or groups): for a lost password",
+    )
+    invite.add_argument(
         "--url",
         default=DEFAULT_SERVER_URL,
         help=f"the server's address, for the link (default {DEFAULT_SERVER_URL})",

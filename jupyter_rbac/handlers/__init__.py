@@ -4,7 +4,7 @@ from .audit import AuditExportHandler, AuditHandler
 from .check import CheckHandler
 from .collaborators import CollaboratorsHandler, CollaboratorsStreamHandler
 from .groups import GroupHandler, GroupsHandler
-from .invitations import InvitationHandler, InvitationsHandler
+from .invitations import InvitationHandler, InvitationPreviewHandler, InvitationsHandler
 from .lab import (
     LabDefaultHandler,
     LabDefaultsHandler,
@@ -44,6 +44,8 @@ HANDLERS = [
     (r"/api/rbac/groups", GroupsHandler),
     (rf"/api/rbac/groups/{_NAME}", GroupHandler),
     (r"/api/rbac/invitations", InvitationsHandler),
+    # before the id's pattern, which "preview" would match
+    (r"/api/rbac/invitations/preview", InvitationPreviewHandler),
     (r"/api/rbac/invitations/(?P<invitation_id>[^/]+)", InvitationHandler),
     (r"/api/rbac/check", CheckHandler),
     (r"/api/rbac/audit", AuditHandler),

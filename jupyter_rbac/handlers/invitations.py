@@ -31,11 +31,25 @@ class InvitationsHandler(RBACHandler):
             groups=body.get("groups", []),
             password=body.get("password"),
             expires_in=body.get("expires_in"),
+            sign_in=body.get("sign_in", False),
         )
         path = url_path_join(self.base_url, "rbac/invite") + f"?code={invited.code}"
         url = f"{self.request.protocol}://{self.request.host}{path}"
         self.set_header("Location", f"{self.request.path.rstrip('/')}/{invited.invitation.id}")
         self.send_json({**invited.invitation.to_json(), "url": url, "path": path}, 201)
+
+
+class InvitationPreviewHandler(RBACHandler):
+    @api
+    def post(self) -> None:
+        """What the invitee would be able to do with these roles and groups; nothing is made.
+        Refused as the invitation itself would be."""
+        body = self.json_body("InvitationPreview")
+        self.send_json(
+            self.service.preview_new_user(
+                self.actor, body["username"], body.get("roles", []), body.get("groups", [])
+            )
+        )
 
 
 class InvitationHandler(RBACHandler):

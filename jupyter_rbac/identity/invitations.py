@@ -1,5 +1,6 @@
 """Accepting an invitation: `/rbac/invite?code=...` shows who is invited; posting the form creates
-the user, signs the browser in and opens JupyterLab.
+the user (or, for a sign-in link, takes the new password if one was chosen), signs the browser in
+and opens JupyterLab.
 
 Opening the link changes nothing (link previewers and mail scanners fetch links too): only the
 form's POST, with the XSRF token of this page, uses the invitation.
@@ -79,6 +80,6 @@ class InvitationPage(JupyterHandler):
             return
         provider = self.identity_provider
         provider.policy.refresh()  # the new user, before the cookie reads their session epoch
-        self.log.info("%s accepted their invitation", user.name)
+        self.log.info("%s used their invitation or sign-in link", user.name)
         provider.set_login_cookie(self, provider.user_for(user.name))
         self.redirect(url_path_join(self.base_url, "lab"))

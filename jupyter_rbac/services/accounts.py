@@ -76,10 +76,22 @@ class AccountService:
         groups: Iterable[str] = (),
         password: bool | None = None,
         expires_in: float | None = None,
+        sign_in: bool = False,
     ) -> Invited:
+        """An invitation that creates `username`; with `sign_in`, a link that signs in a user who
+        exists (and, if `password`, lets them choose a new one)."""
         roles = check_names(list(roles), "role", "roles")
         groups = check_names(list(groups), "group", "groups")
-        self.service.check_user_creation(actor, username, roles, groups)
+        if not isinstance(sign_in, bool):
+            raise InvalidInput("sign_in: true or false (a link for a user who exists?)")
+        if sign_in:
+            if roles or groups:
+                raise InvalidInput(
+                    "roles and groups: a sign-in link gives none; change the user's own"
+                )
+            self.check_sign_in_link(actor, username)
+        else:
+            self.service.check_user_creation(actor, username, roles, groups)
         if password is None:
             password = self.settings.passwords
         elif not isinstance(password, bool):
@@ -101,8 +113,22 @@ class AccountService:
             groups=groups,
             password_allowed=password,
             actor=actor.name,
+            sign_in=sign_in,
         )
         return Invited(record, code)
+
+    def check_sign_in_link(self, actor: Actor, username: str) -> None:
+        """May `actor` make a link that signs `username` in? Whoever opens it is them, in a browser
+        session that may set their password: the maker must be able to change the user
+        (`write:users` on them) and hold every scope the user holds, so that the link is never
+        a way to more than the maker has. A user the maker may not see is missing (404)."""
+        service = self.service
+        service.require_visible(actor, "users", user=username)
+        if not service.policy.knows_user(username):
+            raise NotFound(f"no user named {username!r}")
+        service.require(actor, "write", "users", user=username)
+        held = sorted(service.policy.permissions(username).scopes)
+        service.require_held(actor, held, f"a sign-in link for {username!r}")
 
     def invitations(self, actor: Actor, include_closed: bool = False) -> list[InvitationRecord]:
         """The invitations `actor` could have made (an unfiltered user reader sees all)."""
@@ -148,7 +174,8 @@ class AccountService:
         return invitation
 
     def accept(self, code: str, password: str | None = None) -> UserEntry:
-        """Create the invited user (signing in is the caller's part)."""
+        """Create the invited user, or for a sign-in link take its user's new password if one was
+        chosen (signing in is the caller's part)."""
         invitation = self.invitation_for(code)
         if password:
             if not invitation.password_allowed or not self.settings.passwords:
@@ -169,10 +196,19 @@ class AccountService:
                 "this invitation is no longer valid: the person who made it is no longer a user"
             )
         actor = Actor(inviter, policy.permissions(inviter))
+        if invitation.sign_in and not policy.knows_user(invitation.username):
+            raise Conflict("this sign-in link's user no longer exists; ask for a new link")
         try:
-            self.service.check_user_creation(
-                actor, invitation.username, invitation.roles, invitation.groups
-            )
+            if invitation.sign_in:
+                self.check_sign_in_link(actor, invitation.username)
+            else:
+                self.service.check_user_creation(
+                    actor, invitation.username, invitation.roles, invitation.groups
+                )
+        except NotFound as error:  # the user is hidden from the inviter now
+            raise Forbidden(
+                f"this invitation is no longer valid: its author may no longer see {invitation.username!r}"
+            ) from error
         except Forbidden as error:
             raise Forbidden(
                 f"this invitation is no longer valid: its author may no longer give it ({error.message})",
@@ -181,6 +217,8 @@ class AccountService:
 
     def _may_manage(self, actor: Actor, invitation: InvitationRecord, action: str) -> bool:
         groups = invitation.groups
+        if invitation.sign_in:  # the user's own groups, as for any change of them
+            groups = sorted(self.service.policy.groups_of(invitation.username))
         return actor.permissions.allows(action, "users") or actor.permissions.allows_object(
             action, "users", owner=invitation.username, owner_groups=groups
         )

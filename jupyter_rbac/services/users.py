@@ -15,7 +15,7 @@ from ..model import ACTIONS
 from ..model.paths import PathError, normalize_path
 from ..policy import Decision, Question
 from ..store import Page, UserEntry, check_name
-from .inputs import Changes, Listing, check_display_name, string_field
+from .inputs import Changes, Listing, check_display_name, check_names, string_field
 from .rules import Actor, Move, PermissionRules, moved, owner_constraints
 
 
@@ -184,6 +184,30 @@ class UserAdministration(PermissionRules):
             "groups": groups,
             "roles": [{"name": role, "via": via} for role, via in roles.items()],
             "scopes": [grant.to_json() for grant in grants],
+            "effective": effective,
+            "effective_parts": [self.catalog.scope_parts(scope) for scope in effective],
+        }
+
+    def preview_new_user(
+        self, actor: Actor, name: str, roles: list[str], groups: list[str]
+    ) -> dict:
+        """What a user made with these roles and groups could do, before they are made (an
+        invitation's preview). Asked as making them would be: the same refusals, in that order."""
+        roles = check_names(roles, "role", "roles")
+        groups = check_names(groups, "group", "groups")
+        self.check_user_creation(actor, name, roles, groups)  # unknown names are refused there
+        held, permissions = self.policy.would_hold(name, roles, groups)
+        effective = sorted(permissions.scopes)
+        return {
+            "username": name,
+            "groups": sorted(groups),
+            # a role reached through a group the inviter may not read stays unnamed, as in
+            # permissions_of; what it grants is in `effective`, as it will be for the user
+            "roles": [
+                {"name": role, "via": [way for way in via if self._way_seen_by(actor, way)]}
+                for role, via in held.items()
+                if self.may_name(actor, "read", "roles", role)
+            ],
             "effective": effective,
             "effective_parts": [self.catalog.scope_parts(scope) for scope in effective],
         }

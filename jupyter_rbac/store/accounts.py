@@ -18,6 +18,7 @@ from .checks import check_name
 from .hashing import INVITATION_PREFIX, issue_secret, lookup_of
 from .listing import page
 from .models import Group, Invitation, Role, User
+from .record_keys import new_record_key
 from .records import InvitationRecord, Page, UserEntry, aware
 from .rows import invitation_record, user_entry
 
@@ -88,15 +89,26 @@ class Accounts(PolicyChanges):
         groups: Iterable[str] = (),
         password_allowed: bool = True,
         actor: str = "system",
+        sign_in: bool = False,
     ) -> tuple[InvitationRecord, str]:
-        """A new invitation: (its record, its code). Only a salted hash of the code is stored."""
+        """A new invitation: (its record, its code). Only a salted hash of the code is stored.
+        With `sign_in`, a link that signs in `username`, who must exist (no roles or groups)."""
         check_name("user", username)
         roles, groups = unique(roles), unique(groups)
+        if sign_in and (roles or groups):
+            raise InvalidInput("roles and groups: a sign-in link gives none; change the user's own")
         issued = issue_secret(INVITATION_PREFIX)
         detail = {"roles": roles, "groups": groups, "expires_at": expires_at.isoformat()}
+        if sign_in:
+            detail = {"sign_in": True, "expires_at": expires_at.isoformat()}
         with self._write(actor, "invitation.create", username, **detail) as session:
-            if session.scalar(select(User.id).where(User.name == username)) is not None:
+            user = session.scalar(select(User).where(User.name == username))
+            if sign_in and user is None:
+                raise NotFound(f"no user named {username!r}")
+            if not sign_in and user is not None:
                 raise Conflict(f"user {username!r} already exists")
+            if sign_in and user.record_key is None:  # a row written around the store
+                user.record_key = new_record_key()
             if self._pending_invitation(session, username) is not None:
                 raise Conflict(f"{username!r} already has a pending invitation; revoke it first")
             for role in roles:
@@ -114,6 +126,7 @@ class Accounts(PolicyChanges):
                 created_by=actor,
                 created_at=datetime.now(timezone.utc),
                 expires_at=expires_at,
+                user_key=user.record_key if sign_in else None,
             )
             session.add(invitation)
             session.flush()
@@ -192,9 +205,11 @@ class Accounts(PolicyChanges):
             if aware(invitation.expires_at) <= datetime.now(timezone.utc):
                 raise Conflict("this invitation has expired; ask for a new one")
             name = session.info["target"] = invitation.username
+            session.info["detail"].update(id=invitation.id, invited_by=invitation.created_by)
+            if invitation.user_key is not None:
+                return self._sign_in_with(session, invitation, password_hash)
             if session.scalar(select(User.id).where(User.name == name)) is not None:
                 raise Conflict(f"user {name!r} already exists")
-            session.info["detail"].update(id=invitation.id, invited_by=invitation.created_by)
             user = User(
                 name=name, display_name=invitation.display_name or name, password_hash=password_hash
             )
@@ -208,6 +223,24 @@ class Accounts(PolicyChanges):
             invitation.accepted_at = datetime.now(timezone.utc)
             session.flush()
             return user_entry(user)
+
+    def _sign_in_with(
+        self, session, invitation: Invitation, password_hash: str | None
+    ) -> UserEntry:
+        """A sign-in link used: its user, the one it was made for (not one made again by the same
+        name), takes the new password if one was chosen, which ends their other sessions."""
+        user = session.scalar(select(User).where(User.name == invitation.username))
+        if user is None or user.record_key != invitation.user_key:
+            raise Conflict("this sign-in link's user no longer exists; ask for a new link")
+        session.info["detail"]["sign_in"] = True
+        if password_hash is not None:
+            user.password_hash = password_hash
+            user.session_epoch += 1
+            self._touched(user)
+            session.info["detail"]["password_changed"] = True
+        invitation.accepted_at = datetime.now(timezone.utc)
+        session.flush()
+        return user_entry(user)
 
     @staticmethod
     def _invitation(session, invitation_id: int) -> Invitation:

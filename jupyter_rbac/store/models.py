@@ -171,7 +171,8 @@ class Token(Base):
 
 
 class Invitation(Base):
-    """A single-use link that creates a user (with roles and groups) and signs them in."""
+    """A single-use link that creates a user (with roles and groups) and signs them in; or, with
+    `user_key`, a sign-in link for a user who exists (it gives no roles or groups)."""
 
     __tablename__ = "rbac_invitations"
 
@@ -187,6 +188,9 @@ class Invitation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # a sign-in link's user, by the random key of their record (a row id may be used again): not
+    # one made again by the same name; no foreign key, so a deleted user's link stays listed
+    user_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class ResourceOwner(Base):

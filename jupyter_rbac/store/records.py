@@ -148,7 +148,8 @@ class TokenRecord:
 
 @dataclass
 class InvitationRecord:
-    """A pending or used invitation, as listed: never its code."""
+    """A pending or used invitation, as listed: never its code. A sign-in link (`sign_in`) is
+    for a user who exists, and gives no roles or groups."""
 
     id: int
     username: str
@@ -160,6 +161,7 @@ class InvitationRecord:
     created_at: datetime
     expires_at: datetime
     accepted_at: datetime | None
+    sign_in: bool = False
 
     @property
     def state(self) -> str:

@@ -99,6 +99,7 @@ def invitation_record(invitation: Invitation) -> InvitationRecord:
         created_at=aware(invitation.created_at),
         expires_at=aware(invitation.expires_at),
         accepted_at=aware(invitation.accepted_at),
+        sign_in=invitation.user_key is not None,
     )
 
 

@@ -180,6 +180,16 @@ describe('auditSentence', () => {
     expect(say('invitation.accept', 'ann', 'ann', { invited_by: 'boss' })).toBe(
       'ann accepted the invitation of boss'
     );
+    expect(say('invitation.create', 'boss', 'vera', { sign_in: true })).toBe(
+      'boss made a sign-in link for vera'
+    );
+    expect(
+      say('invitation.accept', 'vera', 'vera', {
+        invited_by: 'boss',
+        sign_in: true,
+        password_changed: true
+      })
+    ).toBe('vera signed in with a link from boss and chose a new password');
     expect(
       say('role.assign', 'boss', 'dev', { users: ['vera'], groups: ['team'] })
     ).toBe('boss gave role dev to vera and groups team');

@@ -15,7 +15,9 @@ import {
 } from '../components/members/BulkInvite';
 import { InviteForm } from '../components/members/InviteForm';
 import { nameSearches } from '../components/members/props';
+import { IInvitationPreviewRequest } from '../api';
 import { IFeedback } from '../feedback';
+import { CATALOG, scopePart } from './fixtures';
 import { answeringClient, ISeenRequest, json } from './http';
 
 const trans = nullTranslator.load('jupyter_rbac');
@@ -82,6 +84,35 @@ describe('parseInvitations', () => {
 describe('InviteForm', () => {
   function server() {
     return answeringClient((request: ISeenRequest) => {
+      if (request.path === 'scopes') {
+        return json(CATALOG);
+      }
+      if (request.path === 'invitations/preview') {
+        const body = request.body as IInvitationPreviewRequest;
+        if (body.groups?.includes('secret')) {
+          return json(
+            { message: 'write:groups!group=secret', missing_scope: 'x' },
+            403
+          );
+        }
+        // the `everyone` role's scope, and the editor role's when it is given
+        const parts = [
+          scopePart('read', 'users', { name: 'user', value: body.username })
+        ];
+        if (body.roles?.includes('editor')) {
+          parts.push(scopePart('write', 'roles'));
+        }
+        return json({
+          username: body.username,
+          groups: body.groups ?? [],
+          roles: [
+            { name: 'user', via: ['everyone'] },
+            ...(body.roles ?? []).map(name => ({ name, via: ['direct'] }))
+          ],
+          effective: parts.map(part => part.scope),
+          effective_parts: parts
+        });
+      }
       if (request.method === 'POST') {
         const body = request.body as { username: string };
         if (body.username === 'taken') {
@@ -96,6 +127,14 @@ describe('InviteForm', () => {
           },
           201
         );
+      }
+      if (request.path === 'groups') {
+        return json({
+          items: [{ name: 'secret' }],
+          total: 1,
+          limit: 20,
+          offset: 0
+        });
       }
       if (request.path === 'roles') {
         const q = request.query.get('q') ?? '';
@@ -168,6 +207,69 @@ describe('InviteForm', () => {
       ).value
     ).toBe('http://x/rbac/invite?code=ann');
     expect(table.textContent).toContain("user 'taken' already exists");
+  });
+
+  it("shows what the invitee will be able to do, as the server answers for the form's choices", async () => {
+    const { client, seen } = server();
+    render(
+      <InviteForm
+        client={client}
+        can={CAN}
+        me="admin"
+        pageSize={50}
+        feedback={feedback}
+        trans={trans}
+        onClose={() => undefined}
+        {...nameSearches(client, true)}
+      />
+    );
+    const preview = screen.getByRole('region', {
+      name: 'What they will be able to do'
+    });
+    expect(preview.textContent).toContain('Type their user name');
+    fireEvent.change(screen.getByLabelText('User name'), {
+      target: { value: 'ann' }
+    });
+    const named = await screen.findByRole('region', {
+      name: 'What ann will be able to do'
+    });
+    await waitFor(() =>
+      expect(
+        within(named)
+          .getAllByRole('listitem')
+          .map(i => i.textContent)
+      ).toEqual(['read users (their own)'])
+    );
+    expect(named.textContent).toContain('user (everyone has it)');
+
+    const roles = screen.getByRole('combobox', { name: 'Add to Roles' });
+    fireEvent.change(roles, { target: { value: 'editor' } });
+    fireEvent.click(screen.getAllByRole('button', { name: 'Add' })[0]);
+    await waitFor(() =>
+      expect(
+        within(named)
+          .getAllByRole('listitem')
+          .map(i => i.textContent)
+      ).toEqual(['read users (their own)', 'write roles'])
+    );
+    expect(named.textContent).toContain('editor (given directly)');
+    const asked = seen.filter(r => r.path === 'invitations/preview');
+    expect(asked[asked.length - 1].body).toEqual({
+      username: 'ann',
+      roles: ['editor'],
+      groups: []
+    });
+    const made = seen.filter(
+      r => r.path === 'invitations' && r.method === 'POST'
+    );
+    expect(made).toEqual([]); // a preview makes nothing
+
+    const groups = screen.getByRole('combobox', { name: 'Add to Groups' });
+    fireEvent.change(groups, { target: { value: 'secret' } });
+    fireEvent.click(screen.getAllByRole('button', { name: 'Add' })[1]);
+    expect(
+      await within(named).findByText(/This invitation would be refused/)
+    ).toBeTruthy();
   });
 
   it('gives only roles that exist', async () => {

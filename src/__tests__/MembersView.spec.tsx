@@ -10,6 +10,7 @@ import * as React from 'react';
 
 import { MembersView } from '../components/MembersView';
 import { IFeedback } from '../feedback';
+import { CATALOG } from './fixtures';
 import { answeringClient, ISeenRequest, json } from './http';
 
 const trans = nullTranslator.load('jupyter_rbac');
@@ -195,6 +196,9 @@ describe('MembersView', () => {
       if (request.path === 'invitations') {
         return json({ items: pending });
       }
+      if (request.path === 'scopes') {
+        return json(CATALOG);
+      }
       return json({ items: [], total: 0, limit: 50, offset: 0 });
     });
     render(
@@ -280,5 +284,89 @@ describe('MembersView', () => {
     expect(seen.find(r => r.method === 'DELETE')?.path).toBe(
       'users/vera/tokens/2'
     );
+  });
+});
+
+describe('A sign-in link', () => {
+  it('is made for a user who exists, shown once, and failures are said', async () => {
+    const errors: string[] = [];
+    let refuse = false;
+    const { client, seen } = answeringClient(request => {
+      if (request.method === 'POST' && request.path === 'invitations') {
+        if (refuse) {
+          return json(
+            {
+              message:
+                "Forbidden: a sign-in link for 'vera' grants 'write:contents', which you do not hold yourself",
+              missing_scope: 'write:contents'
+            },
+            403
+          );
+        }
+        return json(
+          {
+            id: 7,
+            username: 'vera',
+            display_name: '',
+            roles: [],
+            groups: [],
+            password_allowed: true,
+            created_by: 'boss',
+            created_at: '2026-12-02T00:00:00Z',
+            expires_at: '2026-12-09T00:00:00Z',
+            accepted_at: null,
+            sign_in: true,
+            state: 'pending',
+            url: 'http://x/rbac/invite?code=rbacinv_x',
+            path: '/rbac/invite?code=rbacinv_x'
+          },
+          201
+        );
+      }
+      if (request.path === 'users/vera') {
+        return json({
+          username: 'vera',
+          name: 'vera',
+          display_name: '',
+          roles: ['viewer'],
+          groups: [],
+          etag: '"2.1.1"',
+          ...VERSION
+        });
+      }
+      return json({ items: [], total: 0, limit: 50, offset: 0 });
+    });
+    render(
+      <MembersView
+        client={client}
+        can={CAN}
+        me="boss"
+        focusUser="vera"
+        pageSize={50}
+        feedback={{ ...feedback, error: message => void errors.push(message) }}
+        trans={trans}
+      />
+    );
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'New sign-in link' })
+    );
+    const link = await screen.findByRole('region', { name: 'Sign-in link' });
+    expect(link.textContent).toContain('Sign-in link for vera');
+    expect(
+      (within(link).getByLabelText('Sign-in link') as HTMLInputElement).value
+    ).toBe('http://x/rbac/invite?code=rbacinv_x');
+    expect(
+      seen.find(r => r.method === 'POST' && r.path === 'invitations')?.body
+    ).toEqual({ username: 'vera', sign_in: true });
+
+    fireEvent.click(within(link).getByRole('button', { name: 'Done' }));
+    refuse = true;
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'New sign-in link' })
+    );
+    await waitFor(() => expect(errors).toHaveLength(1));
+    expect(errors[0]).toContain('Could not make a sign-in link for vera');
+    expect(errors[0]).toContain('write:contents');
+    expect(screen.queryByRole('region', { name: 'Sign-in link' })).toBeNull();
   });
 });

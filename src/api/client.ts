@@ -21,6 +21,7 @@ import type {
   IGroupCreate,
   IGroupPatch,
   IInvitation,
+  IInvitationPreviewRequest,
   IInvitationQuery,
   IInvitationRequest,
   IListQuery,
@@ -28,6 +29,7 @@ import type {
   INewInvitation,
   IPage,
   IPermissions,
+  IPermissionsPreview,
   IRole,
   IRoleCreate,
   IRolePatch,
@@ -241,6 +243,17 @@ export class RBACClient {
   /** Invite somebody: the answer holds the link, shown this once. */
   invite(invitation: IInvitationRequest): Promise<INewInvitation> {
     return this.send<INewInvitation>('POST', 'invitations', invitation);
+  }
+
+  /** What someone invited with these roles and groups could do; nothing is made. */
+  previewInvitation(
+    request: IInvitationPreviewRequest
+  ): Promise<IPermissionsPreview> {
+    return this.send<IPermissionsPreview>(
+      'POST',
+      'invitations/preview',
+      request
+    );
   }
 
   /** Pending invitations (the first page: the sidebar's short list). */

@@ -78,6 +78,10 @@ export type INewInvitation = Schemas['NewInvitation'];
 /** A new invitation's fields. */
 export type IInvitationRequest = Schemas['InvitationCreate'];
 
+/** What an invitee would be able to do: `POST /api/rbac/invitations/preview`. */
+export type IInvitationPreviewRequest = Schemas['InvitationPreview'];
+export type IPermissionsPreview = Schemas['PermissionsPreview'];
+
 /** The fields of a new role, user or group, and the changes of one. */
 export type IRoleCreate = Schemas['RoleCreate'];
 export type IRolePatch = Schemas['RolePatch'];

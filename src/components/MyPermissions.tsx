@@ -7,7 +7,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { IMe } from '../api';
-import { describeScope, describeSource } from '../plainWords';
+import { describeAbilities, describeSource } from '../plainWords';
 import { CodeReach } from './CodeReach';
 
 export interface IMyPermissionsProps {
@@ -23,11 +23,12 @@ export function MyPermissions(props: IMyPermissionsProps): JSX.Element {
   const { me, words, trans } = props;
   const name = me.display_name || me.username;
   const sources = me.role_sources ?? {};
-  // `all` is everything: the scopes beside it (the `user` role's, say) add nothing to read
-  const everything = me.scope_parts.filter(part => part.scope === 'all');
-  const abilities = (everything.length ? everything : me.scope_parts)
-    .map(part => describeScope(part, words, me.username, trans))
-    .sort((a, b) => a.localeCompare(b));
+  const abilities = describeAbilities(
+    me.scope_parts,
+    words,
+    me.username,
+    trans
+  );
   return (
     <div className="jp-RBAC-MyPermissions">
       <header className="jp-RBAC-Identity">

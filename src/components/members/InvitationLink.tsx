@@ -1,5 +1,6 @@
 /**
- * The link of an invitation just made, to copy and send: it is shown this once.
+ * The link of an invitation (or a sign-in link) just made, to copy and send: it is shown this
+ * once.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
@@ -14,9 +15,17 @@ export function InvitationLink(props: {
   trans: TranslationBundle;
 }): JSX.Element {
   const { invitation, feedback, trans } = props;
+  const signIn = invitation.sign_in;
   return (
-    <section className="jp-RBAC-Details" aria-label={trans.__('Invitation')}>
-      <h3>{trans.__('Invitation for %1', invitation.username)}</h3>
+    <section
+      className="jp-RBAC-Details"
+      aria-label={signIn ? trans.__('Sign-in link') : trans.__('Invitation')}
+    >
+      <h3>
+        {signIn
+          ? trans.__('Sign-in link for %1', invitation.username)
+          : trans.__('Invitation for %1', invitation.username)}
+      </h3>
       <p>
         {trans.__(
           'Send this link to them; it works once, until %1. It is not shown again.',
@@ -27,7 +36,9 @@ export function InvitationLink(props: {
         className="jp-mod-styled jp-RBAC-Link"
         readOnly
         value={invitation.url}
-        aria-label={trans.__('Invitation link')}
+        aria-label={
+          signIn ? trans.__('Sign-in link') : trans.__('Invitation link')
+        }
         onFocus={event => event.target.select()}
       />
       <div className="jp-RBAC-Buttons">

@@ -9,6 +9,7 @@ import { useRequest } from '../../hooks/useRequest';
 import { ErrorLine, NamesEditor } from '../common';
 import { BulkInvite } from './BulkInvite';
 import { InvitationLink } from './InvitationLink';
+import { InvitePreview } from './InvitePreview';
 import { PendingInvitations } from './PendingInvitations';
 import { IMembersViewProps, ISuggestions } from './props';
 
@@ -150,6 +151,13 @@ export function InviteForm(
             editable
             trans={trans}
             {...pick(groups, setGroups)}
+          />
+          <InvitePreview
+            client={client}
+            username={username}
+            roles={roles}
+            groups={groups}
+            trans={trans}
           />
           <ErrorLine message={error} />
           <div className="jp-RBAC-Buttons">

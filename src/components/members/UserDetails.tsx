@@ -3,11 +3,12 @@
  */
 import * as React from 'react';
 
-import { IToken } from '../../api';
+import { INewInvitation, IToken } from '../../api';
 import { messageOf } from '../../feedback';
 import { useRequest } from '../../hooks/useRequest';
 import { NamesEditor } from '../common';
 import { changeList } from './changeList';
+import { InvitationLink } from './InvitationLink';
 import { IMembersViewProps, ISuggestions } from './props';
 import { TokenList } from './TokenList';
 
@@ -21,10 +22,23 @@ export function UserDetails(
     onError: reason => feedback.error(messageOf(reason))
   });
   const tokens = useRequest(() => client.tokens(name), [name]);
+  const [signInLink, setSignInLink] = React.useState<INewInvitation | null>(
+    null
+  );
   const user = request.data;
 
   if (!user) {
     return <p className="jp-RBAC-Loading">{trans.__('Loading…')}</p>;
+  }
+  if (signInLink) {
+    return (
+      <InvitationLink
+        invitation={signInLink}
+        onDone={() => setSignInLink(null)}
+        feedback={feedback}
+        trans={trans}
+      />
+    );
   }
 
   const change = (
@@ -65,6 +79,19 @@ export function UserDetails(
     } catch (reason) {
       feedback.error(
         trans.__('Could not sign %1 out: %2', name, messageOf(reason))
+      );
+    }
+  };
+  const makeSignInLink = async (): Promise<void> => {
+    try {
+      setSignInLink(await client.invite({ username: name, sign_in: true }));
+    } catch (reason) {
+      feedback.error(
+        trans.__(
+          'Could not make a sign-in link for %1: %2',
+          name,
+          messageOf(reason)
+        )
       );
     }
   };
@@ -146,6 +173,17 @@ export function UserDetails(
             onClick={() => void signOut()}
           >
             {trans.__('Sign out everywhere')}
+          </button>
+          <button
+            type="button"
+            className="jp-mod-styled"
+            title={trans.__(
+              'A link that signs %1 in once (and lets them choose a new password), to send them when they cannot sign in.',
+              name
+            )}
+            onClick={() => void makeSignInLink()}
+          >
+            {trans.__('New sign-in link')}
           </button>
           <button
             type="button"
