@@ -149,6 +149,9 @@ export function createAccessPanel(
   const sections = new Map<SectionId, Widget>();
   const add = (id: SectionId, widget: Widget): void => {
     widget.id = `jp-rbac-section-${id}`;
+    // Each section scrolls on its own: the keyboard must reach it even when nothing in it takes
+    // focus (My permissions for a viewer, say), or its end cannot be read (WCAG 2.1.1).
+    widget.node.tabIndex = 0;
     sections.set(id, widget);
     panel.addWidget(widget);
   };

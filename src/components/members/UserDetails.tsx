@@ -12,10 +12,17 @@ import { InvitationLink } from './InvitationLink';
 import { IMembersViewProps, ISuggestions } from './props';
 import { TokenList } from './TokenList';
 
-/** One user: their direct roles and groups, their API tokens, deleting them. */
+/**
+ * One user: their direct roles and groups, their API tokens, deleting them. `onChanged` is told
+ * of every change saved, so that a list beside it shows the user as they are now.
+ */
 export function UserDetails(
   props: IMembersViewProps &
-    ISuggestions & { name: string; onClose: () => void }
+    ISuggestions & {
+      name: string;
+      onClose: () => void;
+      onChanged?: () => void;
+    }
 ): JSX.Element {
   const { client, trans, feedback, name } = props;
   const request = useRequest(() => client.user(name), [name], {
@@ -58,7 +65,10 @@ export function UserDetails(
         ),
       reload: () => client.user(name),
       feedback,
-      onSaved: request.setData
+      onSaved: saved => {
+        request.setData(saved);
+        props.onChanged?.();
+      }
     });
   const revoke = async (token: IToken): Promise<void> => {
     try {

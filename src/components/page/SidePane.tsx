@@ -17,19 +17,29 @@ export interface ISidePaneProps {
 }
 
 export function SidePane(props: ISidePaneProps): JSX.Element {
+  const pane = React.useRef<HTMLElement>(null);
   const heading = React.useRef<HTMLHeadingElement>(null);
   const opener = React.useRef<Element | null>(null);
+  const typed = React.useRef(false);
+  // Opened, or opened on something else (another user from the table): the focus moves to the
+  // pane, and will go back to what opened it last.
   React.useEffect(() => {
-    opener.current = document.activeElement;
+    const from = document.activeElement;
+    if (!pane.current?.contains(from)) {
+      opener.current = from;
+    }
+    typed.current = false;
     heading.current?.focus();
-    return () => {
+  }, [props.label]);
+  React.useEffect(
+    () => () => {
       const back = opener.current;
       if (back instanceof HTMLElement && back.isConnected) {
         back.focus();
       }
-    };
-  }, []);
-  const typed = React.useRef(false);
+    },
+    []
+  );
   const close = async (): Promise<void> => {
     const { trans } = props;
     if (
@@ -46,6 +56,7 @@ export function SidePane(props: ISidePaneProps): JSX.Element {
   };
   return (
     <section
+      ref={pane}
       className="jp-RBAC-SidePane"
       aria-label={props.label}
       onInput={() => {

@@ -180,7 +180,12 @@ export function UsersTable(
           {beside === 'invite' ? (
             <InviteForm {...props} onClose={close} />
           ) : (
-            <UserDetails {...props} name={beside.user} onClose={close} />
+            <UserDetails
+              {...props}
+              name={beside.user}
+              onClose={close}
+              onChanged={list.reload}
+            />
           )}
         </SidePane>
       )}
