@@ -77,7 +77,9 @@ interface IPageProps {
   trans: TranslationBundle;
 }
 
-function AccessPage(props: IPageProps & { initial: PageTab }): JSX.Element {
+function AccessPage(
+  props: IPageProps & { initial: PageTab; generation: number }
+): JSX.Element {
   const { client, me, trans, preferences } = props;
   const [selected, setSelected] = React.useState<PageTab>(props.initial);
   const feedback = React.useMemo(() => jupyterLabFeedback(trans), [trans]);
@@ -203,6 +205,7 @@ function AccessPage(props: IPageProps & { initial: PageTab }): JSX.Element {
         tabs={pageTabsFor(me).map(tab => views[tab])}
         selected={selected}
         onSelect={id => setSelected(id as PageTab)}
+        generation={props.generation}
       />
     </div>
   );
@@ -219,8 +222,18 @@ class AccessPageContent extends ReactWidget {
   }
 
   render(): JSX.Element {
-    return <AccessPage {...this.props} initial={this.initial} />;
+    // each render of the widget is a change from outside (the preferences): the tabs draw again
+    this.generation += 1;
+    return (
+      <AccessPage
+        {...this.props}
+        initial={this.initial}
+        generation={this.generation}
+      />
+    );
   }
+
+  private generation = 0;
 }
 
 export interface IAccessPageOpener {

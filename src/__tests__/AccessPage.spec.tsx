@@ -119,6 +119,38 @@ describe('Tabs', () => {
       'work'
     );
   });
+
+  it('draws no other panel again when a tab opens, and all of them when the generation moves', () => {
+    const drawn: string[] = [];
+    const tabs = ['a', 'b', 'c'].map(id => ({
+      id,
+      label: id.toUpperCase(),
+      render: () => {
+        drawn.push(id);
+        return <p>{id}</p>;
+      }
+    }));
+    function Page(props: { generation: number }): JSX.Element {
+      const [selected, setSelected] = React.useState('a');
+      return (
+        <Tabs
+          label="Things"
+          idPrefix="g"
+          selected={selected}
+          onSelect={setSelected}
+          tabs={tabs}
+          generation={props.generation}
+        />
+      );
+    }
+    const { rerender } = render(<Page generation={1} />);
+    fireEvent.click(screen.getByRole('tab', { name: 'B' }));
+    fireEvent.click(screen.getByRole('tab', { name: 'C' }));
+    fireEvent.click(screen.getByRole('tab', { name: 'A' }));
+    expect(drawn).toEqual(['a', 'b', 'c']); // each once, when first opened
+    rerender(<Page generation={2} />);
+    expect(drawn.slice(3).sort()).toEqual(['a', 'b', 'c']);
+  });
 });
 
 describe('TokensTable', () => {

@@ -127,10 +127,11 @@ export function AuditView(props: IAuditViewProps): JSX.Element {
     etag.current = '';
     older.current = [];
     setEvents(null);
-    void refresh().catch(() => undefined);
     if (props.refreshSeconds <= 0) {
+      void refresh().catch(() => undefined);
       return;
     }
+    // the poll's first tick asks at once: one request for the first page, not two
     const interval = props.refreshSeconds * 1000;
     const poll = new Poll({
       factory: refresh,

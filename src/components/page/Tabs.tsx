@@ -3,6 +3,7 @@
  * the focus from tab to tab, Enter or Space (or a click) opening the focused one; one tab in the
  * page's Tab order; each panel labelled by its tab. A panel is made when first opened and then
  * kept (hidden while another is open), so nothing typed in it is lost by looking elsewhere.
+ * Opening a tab draws no other panel again: a hidden table of fifty rows would cost every click.
  */
 import * as React from 'react';
 
@@ -20,7 +21,21 @@ export interface ITabsProps {
   onSelect: (id: string) => void;
   /** Prefix of the elements' ids (unique in the page). */
   idPrefix: string;
+  /** The panels are drawn again only when this changes (what they show was changed outside). */
+  generation?: number;
 }
+
+/** A panel's content, drawn when first opened and when the generation changes, only. */
+const PanelContent = React.memo(
+  function PanelContent(props: {
+    tab: ITab;
+    generation?: number;
+  }): JSX.Element {
+    return props.tab.render();
+  },
+  (before, after) =>
+    before.tab.id === after.tab.id && before.generation === after.generation
+);
 
 export function Tabs(props: ITabsProps): JSX.Element {
   const { tabs, selected, idPrefix } = props;
@@ -91,7 +106,7 @@ export function Tabs(props: ITabsProps): JSX.Element {
             tabIndex={0}
             className="jp-RBAC-TabPanel"
           >
-            {tab.render()}
+            <PanelContent tab={tab} generation={props.generation} />
           </div>
         ))}
     </div>
