@@ -35,7 +35,8 @@ jlpm install
 jlpm test
 
 echo "== Python tests (server, policy store on SQLite and PostgreSQL)"
-python -m pytest tests -q -p no:cacheprovider
+# the slowest tests are named at the end, so that a slower run says where its time went
+python -m pytest tests -q -p no:cacheprovider --durations=25
 
 echo "== Browser tests (JupyterLab in Debian's chromium)"
-python -m pytest ui-tests -q -p no:cacheprovider
+python -m pytest ui-tests -q -p no:cacheprovider --durations=10

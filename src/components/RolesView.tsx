@@ -9,6 +9,7 @@ import { IRole, IScopeEntry, RBACClient } from '../api';
 import { IFeedback, messageOf } from '../feedback';
 import { usePagedList } from '../hooks/usePagedList';
 import { Badge, Pager } from './common';
+import { RoleChangeButtons } from './RoleChangeButtons';
 import { RoleEditor } from './RoleEditor';
 import { Editing, roleActions } from './roleActions';
 
@@ -152,33 +153,12 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
                       : trans.__('View')}
                   </button>
                   {props.canWrite && (
-                    <button
-                      type="button"
-                      className="jp-mod-styled"
-                      aria-label={trans.__('Duplicate role %1', role.name)}
-                      onClick={() =>
-                        setEditing({
-                          role: null,
-                          initial: {
-                            name: trans.__('%1-copy', role.name),
-                            description: role.description,
-                            scopes: role.scopes
-                          }
-                        })
-                      }
-                    >
-                      {trans.__('Duplicate')}
-                    </button>
-                  )}
-                  {props.canWrite && role.deletable && (
-                    <button
-                      type="button"
-                      className="jp-mod-styled jp-mod-warn"
-                      aria-label={trans.__('Delete role %1', role.name)}
-                      onClick={() => void remove(role)}
-                    >
-                      {trans.__('Delete')}
-                    </button>
+                    <RoleChangeButtons
+                      role={role}
+                      onEdit={setEditing}
+                      onDelete={role => void remove(role)}
+                      trans={trans}
+                    />
                   )}
                 </div>
               </li>

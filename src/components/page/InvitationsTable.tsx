@@ -14,8 +14,8 @@ import {
 } from '../../api';
 import { IFeedback, messageOf } from '../../feedback';
 import { usePagedList } from '../../hooks/usePagedList';
-import { Pager } from '../common';
-import { DataTable, IColumn, Moment } from './DataTable';
+import { IColumn, Moment } from './DataTable';
+import { PagedTable } from './PagedTable';
 
 export interface IInvitationsTableProps {
   client: RBACClient;
@@ -139,11 +139,19 @@ export function InvitationsTable(props: IInvitationsTableProps): JSX.Element {
   }
 
   return (
-    <section
-      className="jp-RBAC-PageSection"
-      aria-label={trans.__('Invitations')}
-    >
-      <div className="jp-RBAC-Toolbar">
+    <PagedTable
+      label={trans.__('Invitations')}
+      list={list}
+      searchLabel={trans.__('Search invitations by user')}
+      searchPlaceholder={trans.__('User name')}
+      columns={columns}
+      rowKey={invitation => String(invitation.id)}
+      sort={sort}
+      onSort={setSort}
+      empty={trans.__('No invitation here.')}
+      pageSize={props.pageSize}
+      trans={trans}
+      leading={
         <label>
           {trans.__('Show')}{' '}
           <select
@@ -161,38 +169,8 @@ export function InvitationsTable(props: IInvitationsTableProps): JSX.Element {
             ))}
           </select>
         </label>
-        <input
-          type="search"
-          className="jp-mod-styled"
-          aria-label={trans.__('Search invitations by user')}
-          placeholder={trans.__('User name')}
-          value={list.search}
-          onChange={event => list.setSearch(event.target.value)}
-        />
-      </div>
-      <DataTable
-        caption={trans.__('Invitations')}
-        columns={columns}
-        rows={list.page?.items ?? null}
-        rowKey={i => String(i.id)}
-        sort={sort}
-        onSort={next => {
-          list.setOffset(0);
-          setSort(next);
-        }}
-        empty={trans.__('No invitation here.')}
-        trans={trans}
-      />
-      {list.page && (
-        <Pager
-          offset={list.offset}
-          limit={props.pageSize}
-          total={list.page.total}
-          onOffset={list.setOffset}
-          trans={trans}
-        />
-      )}
-    </section>
+      }
+    />
   );
 }
 

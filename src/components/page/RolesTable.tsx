@@ -8,11 +8,12 @@ import * as React from 'react';
 import { IRole } from '../../api';
 import { messageOf } from '../../feedback';
 import { usePagedList } from '../../hooks/usePagedList';
-import { Pager } from '../common';
+import { RoleChangeButtons } from '../RoleChangeButtons';
 import { RoleEditor } from '../RoleEditor';
 import { Editing, roleActions } from '../roleActions';
 import { IRolesViewProps } from '../RolesView';
-import { DataTable, IColumn } from './DataTable';
+import { IColumn } from './DataTable';
+import { PagedTable } from './PagedTable';
 import { SidePane } from './SidePane';
 
 export function RolesTable(props: IRolesViewProps): JSX.Element {
@@ -86,33 +87,12 @@ export function RolesTable(props: IRolesViewProps): JSX.Element {
       label: trans.__('Actions'),
       render: role => (
         <span className="jp-RBAC-RowActions">
-          <button
-            type="button"
-            className="jp-mod-styled"
-            aria-label={trans.__('Duplicate role %1', role.name)}
-            onClick={() =>
-              setEditing({
-                role: null,
-                initial: {
-                  name: trans.__('%1-copy', role.name),
-                  description: role.description,
-                  scopes: role.scopes
-                }
-              })
-            }
-          >
-            {trans.__('Duplicate')}
-          </button>
-          {role.deletable && (
-            <button
-              type="button"
-              className="jp-mod-styled jp-mod-warn"
-              aria-label={trans.__('Delete role %1', role.name)}
-              onClick={() => void remove(role)}
-            >
-              {trans.__('Delete')}
-            </button>
-          )}
+          <RoleChangeButtons
+            role={role}
+            onEdit={setEditing}
+            onDelete={role => void remove(role)}
+            trans={trans}
+          />
         </span>
       )
     });
@@ -123,17 +103,20 @@ export function RolesTable(props: IRolesViewProps): JSX.Element {
     : trans.__('New role');
   return (
     <div className="jp-RBAC-WithSide">
-      <section className="jp-RBAC-PageSection" aria-label={trans.__('Roles')}>
-        <div className="jp-RBAC-Toolbar">
-          <input
-            type="search"
-            className="jp-mod-styled"
-            aria-label={trans.__('Search roles')}
-            placeholder={trans.__('Role name or description')}
-            value={list.search}
-            onChange={event => list.setSearch(event.target.value)}
-          />
-          {props.canWrite && (
+      <PagedTable
+        label={trans.__('Roles')}
+        list={list}
+        searchLabel={trans.__('Search roles')}
+        searchPlaceholder={trans.__('Role name or description')}
+        columns={columns}
+        rowKey={role => role.name}
+        sort={sort}
+        onSort={setSort}
+        empty={trans.__('No role matches.')}
+        pageSize={props.pageSize}
+        trans={trans}
+        trailing={
+          props.canWrite && (
             <button
               type="button"
               className="jp-mod-styled jp-mod-accept"
@@ -141,31 +124,9 @@ export function RolesTable(props: IRolesViewProps): JSX.Element {
             >
               {trans.__('New role')}
             </button>
-          )}
-        </div>
-        <DataTable
-          caption={trans.__('Roles')}
-          columns={columns}
-          rows={list.page?.items ?? null}
-          rowKey={role => role.name}
-          sort={sort}
-          onSort={next => {
-            list.setOffset(0);
-            setSort(next);
-          }}
-          empty={trans.__('No role matches.')}
-          trans={trans}
-        />
-        {list.page && (
-          <Pager
-            offset={list.offset}
-            limit={props.pageSize}
-            total={list.page.total}
-            onOffset={list.setOffset}
-            trans={trans}
-          />
-        )}
-      </section>
+          )
+        }
+      />
       {editing && (
         <SidePane
           key={editing.role?.name ?? 'new'}

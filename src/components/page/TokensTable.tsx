@@ -9,8 +9,8 @@ import * as React from 'react';
 import { IToken, ITokenQuery, RBACClient } from '../../api';
 import { IFeedback, messageOf } from '../../feedback';
 import { usePagedList } from '../../hooks/usePagedList';
-import { Pager } from '../common';
-import { DataTable, IColumn, Moment } from './DataTable';
+import { IColumn, Moment } from './DataTable';
+import { PagedTable } from './PagedTable';
 
 export interface ITokensTableProps {
   client: RBACClient;
@@ -127,43 +127,19 @@ export function TokensTable(props: ITokensTableProps): JSX.Element {
   }
 
   return (
-    <section
-      className="jp-RBAC-PageSection"
-      aria-label={trans.__('API tokens')}
-    >
-      <div className="jp-RBAC-Toolbar">
-        <input
-          type="search"
-          className="jp-mod-styled"
-          aria-label={trans.__('Search tokens by owner, note or prefix')}
-          placeholder={trans.__('Owner, note or prefix')}
-          value={list.search}
-          onChange={event => list.setSearch(event.target.value)}
-        />
-      </div>
-      <DataTable
-        caption={trans.__('API tokens')}
-        columns={columns}
-        rows={list.page?.items ?? null}
-        rowKey={t => String(t.id)}
-        sort={sort}
-        onSort={next => {
-          list.setOffset(0);
-          setSort(next);
-        }}
-        empty={trans.__('No token matches.')}
-        trans={trans}
-      />
-      {list.page && (
-        <Pager
-          offset={list.offset}
-          limit={props.pageSize}
-          total={list.page.total}
-          onOffset={list.setOffset}
-          trans={trans}
-        />
-      )}
-    </section>
+    <PagedTable
+      label={trans.__('API tokens')}
+      list={list}
+      searchLabel={trans.__('Search tokens by owner, note or prefix')}
+      searchPlaceholder={trans.__('Owner, note or prefix')}
+      columns={columns}
+      rowKey={t => String(t.id)}
+      sort={sort}
+      onSort={setSort}
+      empty={trans.__('No token matches.')}
+      pageSize={props.pageSize}
+      trans={trans}
+    />
   );
 }
 

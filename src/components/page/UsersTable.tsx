@@ -9,11 +9,12 @@ import * as React from 'react';
 import { IUser } from '../../api';
 import { messageOf } from '../../feedback';
 import { usePagedList } from '../../hooks/usePagedList';
-import { NameField, Pager, useSettled } from '../common';
+import { NameField, useSettled } from '../common';
 import { InviteForm } from '../members/InviteForm';
 import { IMembersViewProps, ISuggestions } from '../members/props';
 import { UserDetails } from '../members/UserDetails';
-import { DataTable, IColumn, Moment } from './DataTable';
+import { IColumn, Moment } from './DataTable';
+import { PagedTable } from './PagedTable';
 import { SidePane } from './SidePane';
 
 type Beside = { user: string } | 'invite' | null;
@@ -107,65 +108,48 @@ export function UsersTable(
 
   return (
     <div className="jp-RBAC-WithSide">
-      <section className="jp-RBAC-PageSection" aria-label={trans.__('Users')}>
-        <div className="jp-RBAC-Toolbar">
-          <input
-            type="search"
-            className="jp-mod-styled"
-            aria-label={trans.__('Search users by name')}
-            placeholder={trans.__('User or display name')}
-            value={list.search}
-            onChange={event => list.setSearch(event.target.value)}
-          />
-          <NameField
-            label={trans.__('Only users holding the role')}
-            placeholder={trans.__('Holding role…')}
-            value={role}
-            onChange={setRole}
-            search={props.searchRoles}
-          />
-          {props.searchGroups && (
+      <PagedTable
+        label={trans.__('Users')}
+        list={list}
+        searchLabel={trans.__('Search users by name')}
+        searchPlaceholder={trans.__('User or display name')}
+        columns={columns}
+        rowKey={user => user.username}
+        sort={sort}
+        onSort={setSort}
+        empty={trans.__('No user matches.')}
+        pageSize={props.pageSize}
+        trans={trans}
+        trailing={
+          <>
             <NameField
-              label={trans.__('Only members of the group')}
-              placeholder={trans.__('In group…')}
-              value={group}
-              onChange={setGroup}
-              search={props.searchGroups}
+              label={trans.__('Only users holding the role')}
+              placeholder={trans.__('Holding role…')}
+              value={role}
+              onChange={setRole}
+              search={props.searchRoles}
             />
-          )}
-          {props.can.writeUsers && (
-            <button
-              type="button"
-              className="jp-mod-styled jp-mod-accept"
-              onClick={() => setBeside('invite')}
-            >
-              {trans.__('Invite…')}
-            </button>
-          )}
-        </div>
-        <DataTable
-          caption={trans.__('Users')}
-          columns={columns}
-          rows={list.page?.items ?? null}
-          rowKey={user => user.username}
-          sort={sort}
-          onSort={next => {
-            list.setOffset(0);
-            setSort(next);
-          }}
-          empty={trans.__('No user matches.')}
-          trans={trans}
-        />
-        {list.page && (
-          <Pager
-            offset={list.offset}
-            limit={props.pageSize}
-            total={list.page.total}
-            onOffset={list.setOffset}
-            trans={trans}
-          />
-        )}
-      </section>
+            {props.searchGroups && (
+              <NameField
+                label={trans.__('Only members of the group')}
+                placeholder={trans.__('In group…')}
+                value={group}
+                onChange={setGroup}
+                search={props.searchGroups}
+              />
+            )}
+            {props.can.writeUsers && (
+              <button
+                type="button"
+                className="jp-mod-styled jp-mod-accept"
+                onClick={() => setBeside('invite')}
+              >
+                {trans.__('Invite…')}
+              </button>
+            )}
+          </>
+        }
+      />
       {beside !== null && (
         <SidePane
           label={
