@@ -27,7 +27,21 @@ def parse_json_body(raw: bytes | str, empty: Any = None) -> Any:
         raise BodyError(f"the request body is not valid JSON: {error}") from None
     if nesting_exceeds(value, MAX_JSON_DEPTH):
         raise BodyError(f"the request body nests deeper than {MAX_JSON_DEPTH} levels")
+    if not is_unicode_text(value):
+        raise BodyError(
+            "the request body holds a string that is not valid Unicode (a lone surrogate, \\ud800)"
+        )
     return value
+
+
+def is_unicode_text(value: Any) -> bool:
+    """JSON may spell a lone surrogate (\\ud800), which no database can store as UTF-8: every
+    string of the body (keys too) must be encodable."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def nesting_exceeds(value: Any, limit: int) -> bool:

@@ -351,6 +351,7 @@ BODIES: dict[str, Any] = {
     "TokenCreate": {"note": "planted", "scopes": None},
     "CheckRequest": {"user": "admin", "action": "read", "resource": "contents"},
     "InvitationCreate": {"username": "planted", "roles": ["admin"]},
+    "InvitationPreview": {"username": "planted", "roles": ["admin"]},
 }
 
 

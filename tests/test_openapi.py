@@ -649,6 +649,7 @@ async def _invitations(tour: Tour) -> None:
         semantic=True,
     )
     await tour.editor.denied("POST", "invitations/preview", "write:users", body={"username": "x"})
+    await admin.post("invitations/preview", {"username": "nora"}, 409)
 
 
 # -- discrepancies found while writing the spec, fixed since ----------------------------------------

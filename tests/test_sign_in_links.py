@@ -133,3 +133,52 @@ async def test_a_link_is_for_the_user_it_was_made_for(admin, rbac, make_user, jp
     browser, response = await accept(jp_fetch, link, "")
     assert response.code == 409 and b"no longer exists" in response.body
     assert (await browser.api("GET", "api", "rbac", "me"))[0] == 403
+
+
+async def test_a_token_someone_else_made_makes_no_sign_in_link(admin, rbac, jp_fetch):
+    """A token made for a user by someone else never changes their account: nor may it make a
+    link that becomes their browser session (and sets their password)."""
+    rbac.store.create_user("tom", roles=["admin"])
+    _, planted = rbac.store.create_token("tom", actor="admin")  # made by admin, for tom
+    tom = admin.as_token(planted)
+    status, error = await tom.post(
+        "api", "rbac", "invitations", body={"username": "tom", "sign_in": True}
+    )
+    assert status == 403 and "a sign-in link for yourself" in error["message"], error
+    rbac.store.create_user("ida", roles=["viewer"])
+    status, error = await tom.post(
+        "api", "rbac", "invitations", body={"username": "ida", "sign_in": True}
+    )
+    assert status == 403 and "needs a credential of your own" in error["message"], error
+    # a token of one's own limited to some scopes is no browser session either
+    _, narrow = rbac.store.create_token("tom", scopes=["write:users"], actor="tom")
+    status, error = await admin.as_token(narrow).post(
+        "api", "rbac", "invitations", body={"username": "tom", "sign_in": True}
+    )
+    assert status == 403, error
+    status, listed = await admin.get("api", "rbac", "invitations")
+    assert listed["items"] == []
+
+
+async def test_a_link_of_a_maker_deleted_and_made_again_is_void(admin, rbac, make_user, jp_fetch):
+    """A user made again by the name of a deleted maker is someone else: their links died."""
+    make_user("mia", roles=["admin"])
+    mia = make_user("mo", roles=["admin"])
+    status, link = await sign_in_link(mia, "mia")
+    assert status == 201, link
+    status, invitation = await mia.post(
+        "api", "rbac", "invitations", body={"username": "newbie", "roles": ["viewer"]}
+    )
+    assert status == 201
+    assert (await admin.delete("api", "rbac", "users", "mo"))[0] == 204
+    make_user("mo", roles=["admin"])
+    for used in (link, invitation):
+        _, response = await accept(jp_fetch, used, "")
+        assert response.code == 403 and b"no longer a user" in response.body, used
+    assert not rbac.store.user_exists("newbie")
+
+
+async def test_a_sign_in_link_takes_no_display_name(admin, make_user):
+    make_user("bob", roles=["viewer"])
+    status, error = await sign_in_link(admin, "bob", display_name="Robert")
+    assert status == 400 and "display_name" in error["message"]

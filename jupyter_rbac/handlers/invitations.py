@@ -5,6 +5,7 @@ from __future__ import annotations
 from jupyter_server.utils import url_path_join
 
 from ..errors import InvalidInput
+from ..identity.credentials import require_may_mint
 from .base import RBACHandler, api
 
 
@@ -23,6 +24,8 @@ class InvitationsHandler(RBACHandler):
     def post(self) -> None:
         """A new invitation; its link is in this answer and nowhere else, ever."""
         body = self.json_body("InvitationCreate")
+        if body.get("sign_in") is True:  # a credential of its user, made as a token of theirs is
+            require_may_mint(self, body["username"], "a sign-in link")
         invited = self.accounts.invite(
             self.actor,
             body["username"],

@@ -115,14 +115,16 @@ def require_own_credential(handler: RequestHandler, change: str) -> None:
         )
 
 
-def require_may_mint(handler: RequestHandler, owner: str) -> None:
-    """Raise Forbidden unless the request may make a token for `owner`: a token someone else made
-    never mints; one's own tokens are managed with an unlimited credential of one's own."""
+def require_may_mint(handler: RequestHandler, owner: str, what: str = "a token") -> None:
+    """Raise Forbidden unless the request may make `what` (a token, a sign-in link: a credential)
+    for `owner`: a token someone else made never mints; one's own credentials are made with an
+    unlimited credential of one's own (else a narrow or planted token would make itself a wider
+    one, or a browser session that sets the password)."""
     credential = credential_of(handler)
     if owner == handler.current_user.username:
-        require_own_credential(handler, "making a token for yourself")
+        require_own_credential(handler, f"making {what} for yourself")
     elif not credential.may_mint_tokens:
         raise Forbidden(
-            "making tokens needs a credential of your own (a browser session or a token you made);"
-            f" this request came with {credential.kind.value}"
+            f"making {what} needs a credential of your own (a browser session or a token you"
+            f" made); this request came with {credential.kind.value}"
         )

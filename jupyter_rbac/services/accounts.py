@@ -8,6 +8,7 @@ it is accepted.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -89,6 +90,8 @@ class AccountService:
                 raise InvalidInput(
                     "roles and groups: a sign-in link gives none; change the user's own"
                 )
+            if display_name:
+                raise InvalidInput("display_name: a sign-in link changes nothing of the user")
             self.check_sign_in_link(actor, username)
         else:
             self.service.check_user_creation(actor, username, roles, groups)
@@ -146,12 +149,22 @@ class AccountService:
             self.service.require(actor, "read", "users")
         query = (listing.sort, listing.query, state)
         if actor.permissions.allows("write", "users"):
-            return self.store.page_invitations(listing.limit, listing.offset, *query)
-        everything = self.store.page_invitations(None, 0, *query).items
-        # what they could have made: inviting is creating a user (write:users on them)
-        theirs = [i for i in everything if self._may_manage(actor, i, "write")]
-        end = None if listing.limit is None else listing.offset + listing.limit
-        return Page(theirs[listing.offset : end], len(theirs))
+            page = self.store.page_invitations(listing.limit, listing.offset, *query)
+        else:
+            everything = self.store.page_invitations(None, 0, *query).items
+            # what they could have made: inviting is creating a user (write:users on them)
+            theirs = [i for i in everything if self._may_manage(actor, i, "write")]
+            end = None if listing.limit is None else listing.offset + listing.limit
+            page = Page(theirs[listing.offset : end], len(theirs))
+        return Page([self._as_seen_by(actor, i) for i in page.items], page.total)
+
+    def _as_seen_by(self, actor: Actor, invitation: InvitationRecord) -> InvitationRecord:
+        """An invitation names only the roles and groups its reader may read, as a user does."""
+        return dataclasses.replace(
+            invitation,
+            roles=self.service.seen_by(actor, "roles", invitation.roles),
+            groups=self.service.seen_by(actor, "groups", invitation.groups),
+        )
 
     def revoke(self, actor: Actor, invitation_id: int) -> None:
         """Withdraw an invitation the actor could have made: no `write:users` at all is a 403

@@ -73,7 +73,8 @@ def check_names(values: object, kind: str, where: str, merge_repeats: bool = Tru
             check_name(kind, value)
         except InvalidInput as error:
             raise InvalidInput(f"{where}: {error.message}") from error
-    return list(values)
+    # each name once, in the order given: what follows costs per name, not per repeat
+    return list(dict.fromkeys(values))
 
 
 def refuse_repeats(values: Iterable[object], where: str) -> None:

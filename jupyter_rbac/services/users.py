@@ -196,6 +196,8 @@ class UserAdministration(PermissionRules):
         roles = check_names(roles, "role", "roles")
         groups = check_names(groups, "group", "groups")
         self.check_user_creation(actor, name, roles, groups)  # unknown names are refused there
+        if self.store.user_exists(name):  # as the invitation answers (and shows no one's roles)
+            raise Conflict(f"user {name!r} already exists")
         held, permissions = self.policy.would_hold(name, roles, groups)
         effective = sorted(permissions.scopes)
         return {

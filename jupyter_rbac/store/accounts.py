@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import or_, select
 
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from .base import unique
 from .changes import PolicyChanges
 from .checks import check_name
@@ -127,6 +127,7 @@ class Accounts(PolicyChanges):
                 created_at=datetime.now(timezone.utc),
                 expires_at=expires_at,
                 user_key=user.record_key if sign_in else None,
+                created_by_key=session.scalar(select(User.record_key).where(User.name == actor)),
             )
             session.add(invitation)
             session.flush()
@@ -206,6 +207,13 @@ class Accounts(PolicyChanges):
                 raise Conflict("this invitation has expired; ask for a new one")
             name = session.info["target"] = invitation.username
             session.info["detail"].update(id=invitation.id, invited_by=invitation.created_by)
+            if invitation.created_by_key is not None:
+                maker = select(User.record_key).where(User.name == invitation.created_by)
+                if session.scalar(maker) != invitation.created_by_key:
+                    raise Forbidden(
+                        "this invitation is no longer valid: the person who made it is no longer"
+                        " a user"
+                    )
             if invitation.user_key is not None:
                 return self._sign_in_with(session, invitation, password_hash)
             if session.scalar(select(User.id).where(User.name == name)) is not None:

@@ -191,6 +191,9 @@ class Invitation(Base):
     # a sign-in link's user, by the random key of their record (a row id may be used again): not
     # one made again by the same name; no foreign key, so a deleted user's link stays listed
     user_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # the record key of its maker, if a user made it: a user made again by the maker's name
+    # after they were deleted is someone else, and gives nothing through their links
+    created_by_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class ResourceOwner(Base):
