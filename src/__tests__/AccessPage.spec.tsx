@@ -19,6 +19,7 @@ import { TokensTable } from '../components/page/TokensTable';
 import { UsersTable } from '../components/page/UsersTable';
 import { nameSearches } from '../components/members/props';
 import { IFeedback } from '../feedback';
+import { CATALOG } from './fixtures';
 import { answeringClient, ISeenRequest, json } from './http';
 
 const trans = nullTranslator.load('jupyter_rbac');
@@ -353,6 +354,51 @@ describe('UserDetails', () => {
 });
 
 describe('SidePane', () => {
+  it('asks before another row replaces typed work beside the table, and keeps it on no', async () => {
+    const user = (username: string) => ({
+      username,
+      name: username,
+      display_name: '',
+      roles: [],
+      groups: [],
+      held_roles: {},
+      etag: '"1"'
+    });
+    const { client } = answeringClient(request =>
+      request.path === 'scopes'
+        ? json(CATALOG)
+        : request.path === 'users'
+          ? page([user('vera'), user('eddie')])
+          : request.path.startsWith('users/')
+            ? json(user(request.path.slice('users/'.length)))
+            : page([])
+    );
+    const feedback = feedbackSaying(false);
+    render(
+      <UsersTable
+        client={client}
+        can={CAN}
+        me="admin"
+        pageSize={50}
+        feedback={feedback}
+        trans={trans}
+        {...nameSearches(client, true)}
+      />
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Invite…' }));
+    fireEvent.input(await screen.findByLabelText('User name'), {
+      target: { value: 'kim' }
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Open user vera' }));
+    });
+    expect(feedback.asked).toEqual(['Discard what you typed?']);
+    expect((screen.getByLabelText('User name') as HTMLInputElement).value).toBe(
+      'kim'
+    ); // kept: the answer was no
+    expect(screen.queryByRole('region', { name: 'User vera' })).toBeNull();
+  });
+
   it('gives the focus back when it closes, and asks before Escape drops typed work', async () => {
     const feedback = feedbackSaying(false);
     function Host(): JSX.Element {

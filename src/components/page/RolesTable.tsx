@@ -14,12 +14,21 @@ import { Editing, roleActions } from '../roleActions';
 import { IRolesViewProps } from '../RolesView';
 import { IColumn } from './DataTable';
 import { PagedTable } from './PagedTable';
-import { SidePane } from './SidePane';
+import { SidePane, useBeside } from './SidePane';
 
 export function RolesTable(props: IRolesViewProps): JSX.Element {
   const { client, trans, feedback } = props;
   const [sort, setSort] = React.useState('name');
-  const [editing, setEditing] = React.useState<Editing>(null);
+  const {
+    beside: editing,
+    open,
+    set: setEditing,
+    typed
+  } = useBeside<NonNullable<Editing>>(
+    null,
+    feedback.confirm.bind(feedback),
+    trans
+  );
   const list = usePagedList<IRole>(
     ({ q, offset, limit }) => client.roles({ q, sort, offset, limit }),
     props.pageSize,
@@ -48,7 +57,7 @@ export function RolesTable(props: IRolesViewProps): JSX.Element {
           type="button"
           className="jp-RBAC-LinkButton"
           aria-label={trans.__('Open role %1', role.name)}
-          onClick={() => setEditing({ role })}
+          onClick={() => void open({ role })}
         >
           <strong>{role.name}</strong>
         </button>
@@ -89,7 +98,7 @@ export function RolesTable(props: IRolesViewProps): JSX.Element {
         <span className="jp-RBAC-RowActions">
           <RoleChangeButtons
             role={role}
-            onEdit={setEditing}
+            onEdit={next => void open(next)}
             onDelete={role => void remove(role)}
             trans={trans}
           />
@@ -120,7 +129,7 @@ export function RolesTable(props: IRolesViewProps): JSX.Element {
             <button
               type="button"
               className="jp-mod-styled jp-mod-accept"
-              onClick={() => setEditing({ role: null })}
+              onClick={() => void open({ role: null })}
             >
               {trans.__('New role')}
             </button>
@@ -134,6 +143,7 @@ export function RolesTable(props: IRolesViewProps): JSX.Element {
           onClose={() => setEditing(null)}
           confirm={feedback.confirm.bind(feedback)}
           trans={trans}
+          typed={typed}
         >
           <RoleEditor
             role={editing.role}

@@ -14,13 +14,55 @@ export interface ISidePaneProps {
   confirm: (title: string, body: string, accept: string) => Promise<boolean>;
   trans: TranslationBundle;
   children: React.ReactNode;
+  /** Whether something was typed in it, kept by `useBeside` (which asks before replacing it). */
+  typed?: React.MutableRefObject<boolean>;
+}
+
+export interface IBeside<T> {
+  /** What is open beside the table; null: nothing. */
+  beside: T | null;
+  /** Open `next` in its place, after asking if something typed there would be lost. */
+  open: (next: T | null) => Promise<void>;
+  /** Close or replace without asking (the pane asked already, or its work was saved). */
+  set: (next: T | null) => void;
+  typed: React.MutableRefObject<boolean>;
+}
+
+/**
+ * What opens beside a table, one thing at a time: opening another (a click in the table) asks
+ * first if something was typed in the one open, as Escape does.
+ */
+export function useBeside<T>(
+  initial: T | null,
+  confirm: ISidePaneProps['confirm'],
+  trans: TranslationBundle
+): IBeside<T> {
+  const [beside, set] = React.useState<T | null>(initial);
+  const typed = React.useRef(false);
+  const open = async (next: T | null): Promise<void> => {
+    if (
+      beside !== null &&
+      typed.current &&
+      !(await confirm(
+        trans.__('Discard what you typed?'),
+        trans.__('What you typed beside the table is not saved.'),
+        trans.__('Discard')
+      ))
+    ) {
+      return;
+    }
+    typed.current = false;
+    set(next);
+  };
+  return { beside, open, set, typed };
 }
 
 export function SidePane(props: ISidePaneProps): JSX.Element {
   const pane = React.useRef<HTMLElement>(null);
   const heading = React.useRef<HTMLHeadingElement>(null);
   const opener = React.useRef<Element | null>(null);
-  const typed = React.useRef(false);
+  const own = React.useRef(false);
+  const typed = props.typed ?? own;
   // Opened, or opened on something else (another user from the table): the focus moves to the
   // pane, and will go back to what opened it last.
   React.useEffect(() => {

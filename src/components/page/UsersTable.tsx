@@ -15,9 +15,9 @@ import { IMembersViewProps, ISuggestions } from '../members/props';
 import { UserDetails } from '../members/UserDetails';
 import { IColumn, Moment } from './DataTable';
 import { PagedTable } from './PagedTable';
-import { SidePane } from './SidePane';
+import { SidePane, useBeside } from './SidePane';
 
-type Beside = { user: string } | 'invite' | null;
+type Beside = { user: string } | 'invite';
 
 export function UsersTable(
   props: IMembersViewProps & ISuggestions
@@ -29,8 +29,15 @@ export function UsersTable(
   const [filters, setFilters] = React.useState({ role: '', group: '' });
   useSettled(role, value => setFilters(f => ({ ...f, role: value.trim() })));
   useSettled(group, value => setFilters(f => ({ ...f, group: value.trim() })));
-  const [beside, setBeside] = React.useState<Beside>(
-    props.focusUser ? { user: props.focusUser } : null
+  const {
+    beside,
+    open,
+    set: setBeside,
+    typed
+  } = useBeside<Beside>(
+    props.focusUser ? { user: props.focusUser } : null,
+    feedback.confirm.bind(feedback),
+    trans
   );
   const list = usePagedList<IUser>(
     query =>
@@ -62,7 +69,7 @@ export function UsersTable(
           type="button"
           className="jp-RBAC-LinkButton"
           aria-label={trans.__('Open user %1', user.username)}
-          onClick={() => setBeside({ user: user.username })}
+          onClick={() => void open({ user: user.username })}
         >
           <strong>{user.username}</strong>
         </button>
@@ -142,7 +149,7 @@ export function UsersTable(
               <button
                 type="button"
                 className="jp-mod-styled jp-mod-accept"
-                onClick={() => setBeside('invite')}
+                onClick={() => void open('invite')}
               >
                 {trans.__('Invite…')}
               </button>
@@ -159,6 +166,7 @@ export function UsersTable(
           }
           onClose={close}
           confirm={feedback.confirm.bind(feedback)}
+          typed={typed}
           trans={trans}
         >
           {beside === 'invite' ? (
