@@ -95,6 +95,10 @@ def test_an_administrator_lives_in_the_access_control_page(lab, lab_server):
     for name in ("kim", "lou"):
         link = made.get_by_label(f"Invitation link of {name}")
         expect(link).to_have_value(re.compile(r"/rbac/invite\?code=rbacinv_"))
+    # the links are shown this once: closing asks first
+    form.get_by_role("button", name="Create one link each").press("Escape")
+    lab.dialog.get_by_role("button", name="Discard").click()
+    expect(form).to_have_count(0)
 
     # --- the tabs, by keyboard ---------------------------------------------------------------
     users = lab.open_access_page("Users")

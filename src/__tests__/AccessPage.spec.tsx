@@ -434,6 +434,34 @@ describe('SidePane', () => {
     await waitFor(() => expect(feedback.asked).toHaveLength(2));
   });
 
+  it('closes at once when what was typed is gone from its fields (a name typed and added)', async () => {
+    const feedback = feedbackSaying(false);
+    function Host(): JSX.Element {
+      const [open, setOpen] = React.useState(true);
+      return open ? (
+        <SidePane
+          label="User vera"
+          onClose={() => setOpen(false)}
+          confirm={feedback.confirm}
+          trans={trans}
+        >
+          <input aria-label="Add to Roles" />
+        </SidePane>
+      ) : (
+        <p>closed</p>
+      );
+    }
+    render(<Host />);
+    const field = screen.getByLabelText('Add to Roles');
+    fireEvent.input(field, { target: { value: 'auditor' } });
+    fireEvent.input(field, { target: { value: '' } }); // added: the picker empties its field
+    await act(async () => {
+      fireEvent.keyDown(field, { key: 'Escape' });
+    });
+    expect(feedback.asked).toEqual([]);
+    expect(screen.getByText('closed')).toBeTruthy();
+  });
+
   it('closes with Escape at once when nothing was typed, focusing the opener again', async () => {
     function Host(): JSX.Element {
       const [open, setOpen] = React.useState(false);

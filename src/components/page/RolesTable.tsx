@@ -23,7 +23,7 @@ export function RolesTable(props: IRolesViewProps): JSX.Element {
     beside: editing,
     open,
     set: setEditing,
-    typed
+    hasWork
   } = useBeside<NonNullable<Editing>>(
     null,
     feedback.confirm.bind(feedback),
@@ -143,7 +143,7 @@ export function RolesTable(props: IRolesViewProps): JSX.Element {
           onClose={() => setEditing(null)}
           confirm={feedback.confirm.bind(feedback)}
           trans={trans}
-          typed={typed}
+          hasWork={hasWork}
         >
           <RoleEditor
             role={editing.role}

@@ -1,8 +1,10 @@
 /**
  * What opens beside a table (a user, a role's editor, the invitation form): a labelled region
  * that takes the focus when it opens and gives it back to what had it when it closes (the
- * button that opened it). Escape (or Close) closes it; once something was typed in it, only
- * after asking, so that no typed work is lost to a key.
+ * button that opened it). Escape (or Close) closes it; while it holds typed work, only after
+ * asking, so that no typed work is lost to a key. Typed work is text typed into it that is still
+ * there: a name typed and added (saved at once, the field emptied) is none; links just made and
+ * shown once, or a half-filled form, are.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
@@ -14,8 +16,17 @@ export interface ISidePaneProps {
   confirm: (title: string, body: string, accept: string) => Promise<boolean>;
   trans: TranslationBundle;
   children: React.ReactNode;
-  /** Whether something was typed in it, kept by `useBeside` (which asks before replacing it). */
-  typed?: React.MutableRefObject<boolean>;
+  /** Filled in by the pane: does it hold typed work? (`useBeside` asks before replacing it.) */
+  hasWork?: React.MutableRefObject<() => boolean>;
+}
+
+const TEXT_FIELDS =
+  'textarea, input:not([type]), input[type="text"], input[type="search"], input[type="email"], input[type="url"], input[type="password"], input[type="number"]';
+
+/** Is any field of `pane` holding text? */
+function holdsText(pane: HTMLElement | null): boolean {
+  const fields = pane?.querySelectorAll<HTMLInputElement>(TEXT_FIELDS) ?? [];
+  return Array.from(fields).some(field => field.value.trim() !== '');
 }
 
 export interface IBeside<T> {
@@ -25,7 +36,7 @@ export interface IBeside<T> {
   open: (next: T | null) => Promise<void>;
   /** Close or replace without asking (the pane asked already, or its work was saved). */
   set: (next: T | null) => void;
-  typed: React.MutableRefObject<boolean>;
+  hasWork: React.MutableRefObject<() => boolean>;
 }
 
 /**
@@ -38,11 +49,11 @@ export function useBeside<T>(
   trans: TranslationBundle
 ): IBeside<T> {
   const [beside, set] = React.useState<T | null>(initial);
-  const typed = React.useRef(false);
+  const hasWork = React.useRef(() => false);
   const open = async (next: T | null): Promise<void> => {
     if (
       beside !== null &&
-      typed.current &&
+      hasWork.current() &&
       !(await confirm(
         trans.__('Discard what you typed?'),
         trans.__('What you typed beside the table is not saved.'),
@@ -51,18 +62,20 @@ export function useBeside<T>(
     ) {
       return;
     }
-    typed.current = false;
     set(next);
   };
-  return { beside, open, set, typed };
+  return { beside, open, set, hasWork };
 }
 
 export function SidePane(props: ISidePaneProps): JSX.Element {
   const pane = React.useRef<HTMLElement>(null);
   const heading = React.useRef<HTMLHeadingElement>(null);
   const opener = React.useRef<Element | null>(null);
-  const own = React.useRef(false);
-  const typed = props.typed ?? own;
+  const typed = React.useRef(false);
+  const holdsWork = (): boolean => typed.current && holdsText(pane.current);
+  if (props.hasWork) {
+    props.hasWork.current = holdsWork;
+  }
   // Opened, or opened on something else (another user from the table): the focus moves to the
   // pane, and will go back to what opened it last.
   React.useEffect(() => {
@@ -85,7 +98,7 @@ export function SidePane(props: ISidePaneProps): JSX.Element {
   const close = async (): Promise<void> => {
     const { trans } = props;
     if (
-      typed.current &&
+      holdsWork() &&
       !(await props.confirm(
         trans.__('Discard what you typed?'),
         trans.__('%1 has changes that are not saved.', props.label),

@@ -33,7 +33,7 @@ export function UsersTable(
     beside,
     open,
     set: setBeside,
-    typed
+    hasWork
   } = useBeside<Beside>(
     props.focusUser ? { user: props.focusUser } : null,
     feedback.confirm.bind(feedback),
@@ -166,7 +166,7 @@ export function UsersTable(
           }
           onClose={close}
           confirm={feedback.confirm.bind(feedback)}
-          typed={typed}
+          hasWork={hasWork}
           trans={trans}
         >
           {beside === 'invite' ? (
