@@ -29,7 +29,7 @@ def parse_json_body(raw: bytes | str, empty: Any = None) -> Any:
         raise BodyError(f"the request body nests deeper than {MAX_JSON_DEPTH} levels")
     if not is_unicode_text(value):
         raise BodyError(
-            "the request body holds a string that is not valid Unicode (a lone surrogate, \\ud800)"
+            "the request body holds a string that is not valid Unicode (a lone surrogate)"
         )
     return value
 

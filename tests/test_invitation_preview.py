@@ -143,3 +143,20 @@ async def test_listed_invitations_name_only_roles_and_groups_their_reader_may_re
     assert (sam["roles"], sam["groups"]) == ([], [])
     status, listed = await admin.get("api", "rbac", "invitations", params={"q": "sam"})
     assert listed["items"][0]["roles"] == ["secret-role"]
+
+
+async def test_a_pending_invitation_is_a_409_in_the_preview_as_in_the_invitation(admin):
+    status, _ = await admin.post("api", "rbac", "invitations", body={"username": "pen"})
+    assert status == 201
+    status, error = await preview(admin, username="pen")
+    assert status == 409 and "pending invitation" in error["message"]
+
+
+async def test_a_user_made_with_a_name_many_times_holds_and_records_it_once(admin, rbac):
+    status, user = await admin.post(
+        "api", "rbac", "users", body={"username": "rep", "groups": ["developer"] * 5_000}
+    )
+    assert status == 201 and user["groups"] == ["developer"]
+    status, trail = await admin.get("api", "rbac", "audit", params={"kind": "user"})
+    made = next(e for e in trail["items"] if e["action"] == "user.create")
+    assert made["detail"]["groups"] == ["developer"]

@@ -182,3 +182,25 @@ async def test_a_sign_in_link_takes_no_display_name(admin, make_user):
     make_user("bob", roles=["viewer"])
     status, error = await sign_in_link(admin, "bob", display_name="Robert")
     assert status == 400 and "display_name" in error["message"]
+
+
+async def test_a_token_someone_else_made_makes_no_invitation_either(admin, rbac):
+    """An invitation is a credential too (a browser session of a new user, who could then make
+    a sign-in link for the token's owner): a planted token makes none."""
+    rbac.store.create_user("tom", roles=["admin"])
+    _, planted = rbac.store.create_token("tom", actor="admin")
+    tom = admin.as_token(planted)
+    status, error = await tom.post(
+        "api", "rbac", "invitations", body={"username": "evil", "roles": ["admin"]}
+    )
+    assert status == 403 and "an invitation needs a credential of your own" in error["message"]
+    # nor does it change tom's own account through the administration routes
+    status, error = await tom.patch("api", "rbac", "users", "tom", body={"display_name": "pwn"})
+    assert status == 403 and "changing your own profile" in error["message"], error
+    status, error = await tom.delete("api", "rbac", "users", "tom", "sessions")
+    assert status == 403 and "signing yourself out everywhere" in error["message"], error
+    assert rbac.store.get_user("tom").display_name != "pwn"
+    # acting for tom within its scopes on others' records goes on
+    rbac.store.create_user("ida", roles=["viewer"])
+    status, _ = await tom.patch("api", "rbac", "users", "ida", body={"display_name": "Ida"})
+    assert status == 200

@@ -30,3 +30,29 @@ async def test_a_lone_surrogate_is_a_400(admin, viewer, rbac, method, path, body
     assert status == 400, error
     assert "not valid Unicode" in error["message"]
     assert rbac.store.version() == before  # nothing written
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        (
+            "POST",
+            ("api", "sessions"),
+            {"path": LONE, "type": "notebook", "name": "x", "kernel": {"name": "python3"}},
+        ),
+        ("POST", ("api", "terminals"), {"cwd": LONE}),
+        ("PUT", ("api", "config", "foo"), {"a": LONE}),
+        (
+            "PUT",
+            ("lab", "api", "workspaces", "foo"),
+            {"data": {"a": LONE}, "metadata": {"id": "foo"}},
+        ),
+        ("PUT", ("api", "contents", "b2.txt"), {"type": LONE, "format": "text", "content": ""}),
+        ("PATCH", ("api", "contents", "a.txt"), {LONE: "x"}),
+    ],
+)
+async def test_a_lone_surrogate_is_a_400_on_core_routes_too(admin, jp_root_dir, method, path, body):
+    status, error = await admin.request(method, *path, body=body)
+    assert status == 400, error
+    assert "not valid Unicode" in str(error)
+    assert not (jp_root_dir / "b2.txt").exists()

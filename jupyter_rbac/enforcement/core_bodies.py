@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, NoReturn
@@ -28,6 +29,7 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 from tornado.log import app_log
 
+from ..json_body import is_unicode_text
 from ..limits import MAX_JSON_DEPTH
 
 STRING = {"type": "string"}
@@ -235,7 +237,14 @@ def shape_for(handler: Any, method: str) -> BodyShape | None:
 
 def require_body_shape(handler: Any) -> None:
     """400 naming the field unless the request's body has the shape its route takes. A body
-    that is not JSON is left to an API handler (it says so itself, in JSON)."""
+    that is not JSON is left to an API handler (it says so itself, in JSON). On every route, a
+    JSON body whose strings are not valid Unicode (a lone surrogate) is a 400: saved, it fails
+    (a 500) or is stored for every reader."""
+    raw = handler.request.body or b""
+    if _SURROGATE_ESCAPE.search(raw) and _holds_invalid_text(raw):
+        _refuse(
+            handler, "the request body holds a string that is not valid Unicode (a lone surrogate)"
+        )
     shape = shape_for(handler, handler.request.method or "")
     if shape is None:
         return
@@ -256,6 +265,18 @@ def require_body_shape(handler: Any) -> None:
     problem = body_problem(shape, body)
     if problem is not None:
         _refuse(handler, problem)
+
+
+# `\ud800` to `\udfff` spelt in JSON: rare, so the whole body is parsed only when one is there
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _holds_invalid_text(raw: bytes) -> bool:
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False  # not JSON: the route's own parsing answers
+    return not is_unicode_text(body)
 
 
 def _refuse(handler: Any, message: str) -> NoReturn:

@@ -24,8 +24,10 @@ class InvitationsHandler(RBACHandler):
     def post(self) -> None:
         """A new invitation; its link is in this answer and nowhere else, ever."""
         body = self.json_body("InvitationCreate")
-        if body.get("sign_in") is True:  # a credential of its user, made as a token of theirs is
-            require_may_mint(self, body["username"], "a sign-in link")
+        # a link is a credential (a browser session of its user), made as a token is: never with
+        # a token someone else made (it would launder itself into a session through a new user)
+        what = "a sign-in link" if body.get("sign_in") is True else "an invitation"
+        require_may_mint(self, body["username"], what)
         invited = self.accounts.invite(
             self.actor,
             body["username"],

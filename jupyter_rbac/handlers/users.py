@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import InvalidInput
+from ..identity.credentials import require_own_credential
 from ..services import Changes
 from .base import RBACHandler, api
 
@@ -46,6 +47,9 @@ class UserHandler(RBACHandler):
     def patch(self, name: str) -> None:
         """Change the fields given; `roles` (direct roles) and `groups` are complete new lists."""
         body = self.json_body("UserPatch")
+        if name == self.current_user.username and "display_name" in body:
+            # one's own profile, as PATCH /api/rbac/me: not with a token someone else made
+            require_own_credential(self, "changing your own profile")
         current = self._for_write(name)
         changes = Changes(
             display_name=body.get("display_name"),
@@ -66,6 +70,8 @@ class UserSessionsHandler(RBACHandler):
     @api
     def delete(self, name: str) -> None:
         """Sign a user out of every browser (their API tokens stay valid)."""
+        if name == self.current_user.username:  # as DELETE /api/rbac/me/sessions
+            require_own_credential(self, "signing yourself out everywhere")
         self.service.end_sessions_of(self.actor, name)
         self.no_content()
 

@@ -79,7 +79,8 @@ class UserAdministration(PermissionRules):
         groups: Iterable[str] = (),
         display_name: str = "",
     ) -> UserEntry:
-        roles, groups = list(roles), list(groups)
+        roles = check_names(list(roles), "role", "roles")
+        groups = check_names(list(groups), "group", "groups")
         self.check_user_creation(actor, name, roles, groups)
         created = self.store.create_user(
             name, check_display_name(display_name), actor=actor.name, roles=roles, groups=groups
@@ -91,6 +92,7 @@ class UserAdministration(PermissionRules):
     ) -> None:
         """May `actor` create user `name` with these roles and groups (directly or by invitation)?"""
         check_name("user", name)
+        roles, groups = list(dict.fromkeys(roles)), list(dict.fromkeys(groups))  # each judged once
         # A filtered administrator (write:users!group=class) may only create users inside their filter.
         if not (
             actor.permissions.allows("write", "users")
@@ -198,6 +200,8 @@ class UserAdministration(PermissionRules):
         self.check_user_creation(actor, name, roles, groups)  # unknown names are refused there
         if self.store.user_exists(name):  # as the invitation answers (and shows no one's roles)
             raise Conflict(f"user {name!r} already exists")
+        if self.store.has_pending_invitation(name):
+            raise Conflict(f"{name!r} already has a pending invitation; revoke it first")
         held, permissions = self.policy.would_hold(name, roles, groups)
         effective = sorted(permissions.scopes)
         return {

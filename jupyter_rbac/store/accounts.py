@@ -171,6 +171,10 @@ class Accounts(PolicyChanges):
             rows, total = page(session, statement, "invitations", sort, limit, offset)
             return Page([invitation_record(invitation) for invitation in rows], total)
 
+    def has_pending_invitation(self, username: str) -> bool:
+        with self._sessions() as session:
+            return self._pending_invitation(session, username) is not None
+
     def get_invitation(self, invitation_id: int) -> InvitationRecord:
         with self._sessions() as session:
             return invitation_record(self._invitation(session, invitation_id))
