@@ -160,3 +160,19 @@ async def test_a_user_made_with_a_name_many_times_holds_and_records_it_once(admi
     status, trail = await admin.get("api", "rbac", "audit", params={"kind": "user"})
     made = next(e for e in trail["items"] if e["action"] == "user.create")
     assert made["detail"]["groups"] == ["developer"]
+
+
+async def test_a_change_naming_one_group_many_times_names_it_once(admin, rbac):
+    """A PATCH of a user's groups and a new group's roles: each name judged and recorded once."""
+    await admin.post("api", "rbac", "users", body={"username": "rep"})
+    status, user = await admin.patch(
+        "api", "rbac", "users", "rep", body={"groups": ["developer"] * 5_000}
+    )
+    assert status == 200 and user["groups"] == ["developer"]
+    status, group = await admin.post(
+        "api", "rbac", "groups", body={"name": "gr9", "roles": ["viewer"] * 50}
+    )
+    assert status == 201 and group["roles"] == ["viewer"]
+    status, trail = await admin.get("api", "rbac", "audit", params={"kind": "group"})
+    made = next(e for e in trail["items"] if e["action"] == "group.create")
+    assert made["detail"]["roles"] == ["viewer"]

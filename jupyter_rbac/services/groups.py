@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from ..store import GroupRecord, Page, check_name
-from .inputs import Changes, Listing, check_description
+from .inputs import Changes, Listing, check_description, once
 from .rules import Actor, Move, PermissionRules, moved, owner_constraints
 
 
@@ -49,7 +49,7 @@ class GroupAdministration(PermissionRules):
     ) -> GroupRecord:
         check_name("group", name)
         self.require(actor, "write", "groups", group=name)
-        members, roles = list(members), list(roles)
+        members, roles = once(members), once(roles)
         why = f"group {name!r} with roles {roles}"
         self.require_may_move(
             actor, Move(why, users=members, groups=[name], roles=roles, gains=roles)

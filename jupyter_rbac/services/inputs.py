@@ -37,6 +37,28 @@ class Changes:
     roles: list[str] | None = None
     expected_revision: int | None = None
 
+    def __post_init__(self) -> None:
+        # each name once, in the order given: the checks of a change cost per name, and the
+        # audit row names each once (a list of one name 200,000 times held the server)
+        for field in ("users", "groups", "members", "roles"):
+            names = getattr(self, field)
+            if isinstance(names, list):
+                setattr(self, field, once(names))
+
+
+def once(names: Iterable[object]) -> list:
+    """Each of `names` once, in the order given (unhashable items are kept, for the checks that
+    follow to refuse them)."""
+    seen: set = set()
+    kept = []
+    for name in names:
+        if isinstance(name, str):
+            if name in seen:
+                continue
+            seen.add(name)
+        kept.append(name)
+    return kept
+
 
 def at(where: str, field: str) -> str:
     """Where a field sits: `roles[x].scopes` in a document, plain `scopes` in a request."""
@@ -74,7 +96,7 @@ def check_names(values: object, kind: str, where: str, merge_repeats: bool = Tru
         except InvalidInput as error:
             raise InvalidInput(f"{where}: {error.message}") from error
     # each name once, in the order given: what follows costs per name, not per repeat
-    return list(dict.fromkeys(values))
+    return once(values)
 
 
 def refuse_repeats(values: Iterable[object], where: str) -> None:

@@ -15,7 +15,7 @@ from ..model import ACTIONS
 from ..model.paths import PathError, normalize_path
 from ..policy import Decision, Question
 from ..store import Page, UserEntry, check_name
-from .inputs import Changes, Listing, check_display_name, check_names, string_field
+from .inputs import Changes, Listing, check_display_name, check_names, once, string_field
 from .rules import Actor, Move, PermissionRules, moved, owner_constraints
 
 
@@ -92,7 +92,7 @@ class UserAdministration(PermissionRules):
     ) -> None:
         """May `actor` create user `name` with these roles and groups (directly or by invitation)?"""
         check_name("user", name)
-        roles, groups = list(dict.fromkeys(roles)), list(dict.fromkeys(groups))  # each judged once
+        roles, groups = once(roles), once(groups)  # each judged once
         # A filtered administrator (write:users!group=class) may only create users inside their filter.
         if not (
             actor.permissions.allows("write", "users")
