@@ -6,6 +6,8 @@
  * Components receive an `IFeedback` so that they stay plain React; the panel gives them the one
  * of `dialogs.ts`, built on JupyterLab's `Notification` and `showDialog`.
  */
+import { TranslationBundle } from '@jupyterlab/translation';
+
 import { RBACError } from './api';
 
 export interface IFeedback {
@@ -20,6 +22,22 @@ export interface IFeedback {
    * reload it and apply the same change again?
    */
   retryAfterConflict(what: string): Promise<boolean>;
+}
+
+/**
+ * Ask whether typed work that is not saved may be dropped; `what` says whose ("Role dev has
+ * changes that are not saved."). The one wording of Escape, Close and opening something else.
+ */
+export function confirmDiscard(
+  confirm: IFeedback['confirm'],
+  what: string,
+  trans: TranslationBundle
+): Promise<boolean> {
+  return confirm(
+    trans.__('Discard what you typed?'),
+    what,
+    trans.__('Discard')
+  );
 }
 
 /**

@@ -49,6 +49,8 @@ class RequestContext:
     questions: list[tuple[str, str]] = field(default_factory=list)
     judged_with: Permissions | None = None
     presence_connection: int | None = None
+    # the event stream's: the permissions its subscriber was last told of (event_stream.py)
+    permissions_told: tuple = ()
 
     finishing_error: bool = False  # an error page is being written: no response filter applies
 

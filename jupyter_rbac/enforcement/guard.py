@@ -399,11 +399,12 @@ class GuardedEventSubscription(GuardedWebsocket):
     hears when its user's permissions change (the timer notices it)."""
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        self.permissions_told = permissions_seen(self)
+        self.rbac_context.permissions_told = permissions_seen(self)
         return super().open(*args, **kwargs)
 
     def judged_again(self) -> None:
-        self.permissions_told = tell_of_changed_permissions(self, self.permissions_told)
+        context = self.rbac_context
+        context.permissions_told = tell_of_changed_permissions(self, context.permissions_told)
 
     async def event_listener(self, logger: Any, schema_id: str, data: dict[str, Any]) -> None:
         guard = self.route_guard

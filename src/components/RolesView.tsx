@@ -6,7 +6,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { IRole, IScopeEntry, RBACClient } from '../api';
-import { IFeedback, messageOf } from '../feedback';
+import { confirmDiscard, IFeedback, messageOf } from '../feedback';
 import { usePagedList } from '../hooks/usePagedList';
 import { Badge, Pager } from './common';
 import { RoleChangeButtons } from './RoleChangeButtons';
@@ -62,10 +62,10 @@ export function RolesView(props: IRolesViewProps): JSX.Element {
         onSave={save}
         onClose={() => setEditing(null)}
         confirmDiscard={() =>
-          feedback.confirm(
-            trans.__('Discard what you typed?'),
+          confirmDiscard(
+            feedback.confirm.bind(feedback),
             trans.__('The role has changes that are not saved.'),
-            trans.__('Discard')
+            trans
           )
         }
         trans={trans}

@@ -6,7 +6,7 @@
 import * as React from 'react';
 
 import { IRole } from '../../api';
-import { messageOf } from '../../feedback';
+import { confirmDiscard, messageOf } from '../../feedback';
 import { usePagedList } from '../../hooks/usePagedList';
 import { RoleChangeButtons } from '../RoleChangeButtons';
 import { RoleEditor } from '../RoleEditor';
@@ -155,10 +155,10 @@ export function RolesTable(props: IRolesViewProps): JSX.Element {
             onSave={save}
             onClose={() => setEditing(null)}
             confirmDiscard={() =>
-              feedback.confirm(
-                trans.__('Discard what you typed?'),
+              confirmDiscard(
+                feedback.confirm.bind(feedback),
                 trans.__('%1 has changes that are not saved.', label),
-                trans.__('Discard')
+                trans
               )
             }
             trans={trans}

@@ -9,6 +9,8 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { confirmDiscard } from '../../feedback';
+
 export interface ISidePaneProps {
   label: string;
   onClose: () => void;
@@ -54,10 +56,10 @@ export function useBeside<T>(
     if (
       beside !== null &&
       hasWork.current() &&
-      !(await confirm(
-        trans.__('Discard what you typed?'),
+      !(await confirmDiscard(
+        confirm,
         trans.__('What you typed beside the table is not saved.'),
-        trans.__('Discard')
+        trans
       ))
     ) {
       return;
@@ -99,10 +101,10 @@ export function SidePane(props: ISidePaneProps): JSX.Element {
     const { trans } = props;
     if (
       holdsWork() &&
-      !(await props.confirm(
-        trans.__('Discard what you typed?'),
+      !(await confirmDiscard(
+        props.confirm,
         trans.__('%1 has changes that are not saved.', props.label),
-        trans.__('Discard')
+        trans
       ))
     ) {
       return;
