@@ -1,20 +1,24 @@
-"""Effective permissions: the union of a user's roles and their groups' roles, compiled and cached.
+"""Effective permissions: the union of a user's roles, their groups' roles and the shares given to
+them or their groups, compiled and cached.
 
 A user's permissions are compiled once per (user, groups, policy version). `refresh()` (called
-once per request, by the route guard) notices changes made by any process sharing the database;
-everything else here is in-memory look-ups.
+once per request, by the route guard) notices changes made by any process sharing the database,
+and a share's expiry; everything else here is in-memory look-ups.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .model import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
 from .model.defaults import EVERYONE_ROLE
-from .store import PolicySnapshot, Store, TokenIdentity, UserRecord, verify_token
+from .model.shares import PathGrant, narrowed_grants, place_glob
+from .store import PolicySnapshot, ShareRecord, Store, TokenIdentity, UserRecord, verify_token
 
 # Verified tokens remembered per process (a bound, not a cache size anyone should reach).
 MAX_VERIFIED_TOKENS = 100_000
@@ -55,14 +59,34 @@ class ExternalGrants:
 
 @dataclass(frozen=True)
 class Grant:
-    """One scope a user holds: from which role, held how ("direct", "everyone", "group:NAME")."""
+    """One scope a user holds: from which role, held how ("direct", "everyone", "group:NAME",
+    "share:ID" with the share)."""
 
     scope: str
     role: str
     via: tuple[str, ...]
+    share: ShareRecord | None = None
+    path_grant: PathGrant | None = None  # what a share grants, which no scope text may spell
 
     def to_json(self) -> dict:
-        return {"scope": self.scope, "role": self.role, "via": list(self.via)}
+        data = {"scope": self.scope, "role": self.role, "via": list(self.via)}
+        if self.share is not None:
+            data["share"] = share_provenance(self.share)
+        return data
+
+
+def share_provenance(share: ShareRecord) -> dict:
+    """How a share reads where permissions are explained: "editor on projects/x, shared by ann"."""
+    return {
+        "id": share.id,
+        "path": share.path,
+        "type": "directory" if share.is_folder else "file",
+        "role": share.role,
+        "user": share.user,
+        "group": share.group,
+        "shared_by": share.created_by,
+        "expires_at": share.expires_at.isoformat() if share.expires_at else None,
+    }
 
 
 @dataclass(frozen=True)
@@ -119,6 +143,10 @@ class Policy:
         self._verified: dict[bytes, int] = {}  # digest of a secret -> the token it proved to be
         self._users: dict[str, UserRecord | None] = {}
         self._owned: dict[tuple[str, str], Owned] = self._read_owners()
+        # When the first share these permissions were compiled with expires (time.time()):
+        # then everything is compiled again, without it.
+        self._next_expiry = math.inf
+        self._generation = 0
 
     # -- freshness ---------------------------------------------------------------------------
 
@@ -126,8 +154,18 @@ class Policy:
     def version(self) -> int:
         return self._snapshot.version
 
+    @property
+    def generation(self) -> int:
+        """Moves on whenever permissions are compiled anew: a change by any process, or a share
+        that expired (which changes no version)."""
+        return self._generation
+
     def refresh(self) -> bool:
-        """Reload if any process changed the policy since the last look. True if it changed."""
+        """Reload if any process changed the policy since the last look, or a share in use
+        expired. True if permissions changed."""
+        if time.time() >= self._next_expiry:
+            self.reload()
+            return True
         if not self.store.changed():
             return False
         if self.store.version() == self._snapshot.version:
@@ -136,6 +174,8 @@ class Policy:
         return True
 
     def reload(self) -> None:
+        self._generation += 1
+        self._next_expiry = math.inf
         self._snapshot = self.store.snapshot()
         self._permissions.clear()
         self._token_permissions.clear()
@@ -239,9 +279,41 @@ class Policy:
             scopes.extend(self._snapshot.roles.get(role, ()))
         if external is not None:
             scopes.extend(sorted(external.scopes))
-        return compile_permissions(
-            self.catalog, scopes, username, self.groups_with(username, external)
-        )
+        groups = self.groups_with(username, external)
+        shared = [
+            path_grant
+            for share in self.shares_of(username, external)
+            for path_grant in self.share_grants(share, username, groups)
+        ]
+        return compile_permissions(self.catalog, scopes, username, groups, shared)
+
+    # -- shares ------------------------------------------------------------------------------
+
+    def shares_of(self, username: str, external: ExternalGrants | None = None) -> list[ShareRecord]:
+        """The shares in force for the user: given to them by name or to a group of theirs, not
+        expired (the earliest expiry among them is remembered: `refresh` compiles anew then)."""
+        record = self.user(username)
+        shares = list(record.shares if record else ())
+        for group in sorted(self.groups_with(username, external)):
+            shares.extend(self._snapshot.group_shares.get(group, ()))
+        now = datetime.now(timezone.utc)
+        in_force = []
+        for share in shares:
+            if share.expired(now):
+                continue
+            if share.expires_at is not None:
+                self._next_expiry = min(self._next_expiry, share.expires_at.timestamp())
+            in_force.append(share)
+        return in_force
+
+    def share_grants(
+        self, share: ShareRecord, username: str, groups: Iterable[str]
+    ) -> list[PathGrant]:
+        """What `share` grants `username` (a member of `groups`): its role's path-bearing
+        scopes at its place."""
+        role_scopes = self._snapshot.roles.get(share.role, ())
+        place = place_glob(share.path, share.is_folder)
+        return narrowed_grants(self.catalog, role_scopes, place, username, groups)
 
     def token_permissions(
         self, username: str, token_scopes: tuple[str, ...], external: ExternalGrants | None = None
@@ -274,6 +346,13 @@ class Policy:
                 Grant(scope, external.source, (external.source,))
                 for scope in sorted(external.scopes)
             ]
+        groups = self.groups_with(username, external)
+        for share in self.shares_of(username, external):
+            via = (f"share:{share.id}",)
+            grants += [
+                Grant(path_grant.scope, share.role, via, share, path_grant)
+                for path_grant in self.share_grants(share, username, groups)
+            ]
         return grants
 
     def explain(
@@ -289,7 +368,10 @@ class Policy:
             return Decision(False, None, question.scope)
         groups = self.groups_with(username, external)
         for grant in self.grants_of(username, external):
-            alone = compile_permissions(self.catalog, [grant.scope], username, groups)
+            if grant.path_grant is not None:
+                alone = compile_permissions(self.catalog, (), username, groups, [grant.path_grant])
+            else:
+                alone = compile_permissions(self.catalog, [grant.scope], username, groups)
             if question.asked_of(alone, self.groups_of):
                 return Decision(True, grant, None)
         raise AssertionError(f"{username} is allowed {question.scope} by no single scope")

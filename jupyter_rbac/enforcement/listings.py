@@ -343,19 +343,19 @@ class DepartedOwners:
         self.policy = policy
         self._settings = settings  # the server's: its kernel, session and terminal managers
         self.log = log
-        self._seen = policy.version
+        self._seen = policy.generation
         self._running: asyncio.Task | None = None
 
     def check(self) -> None:
         """On the server's timer: after a policy change, shut down what departed users left."""
         try:
             self.policy.refresh()  # any process's change, requests or none
-            if self.policy.version == self._seen or (self._running and not self._running.done()):
+            if self.policy.generation == self._seen or (self._running and not self._running.done()):
                 return
             departed = self.policy.owned_by_departed()
         except SQLAlchemyError:
             return  # the database is away (requests say so, 503): the next tick tries again
-        self._seen = self.policy.version
+        self._seen = self.policy.generation
         if departed:
             self._running = asyncio.ensure_future(self._shut_down(departed))
 

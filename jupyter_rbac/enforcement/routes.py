@@ -148,7 +148,7 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
         r"/api/rbac/scopes(/parts)?", "the scope catalog, scopes parsed (no data of anyone's)"
     ),
     _signed_in(
-        r"/api/rbac/(roles|users|groups|tokens|invitations|check|audit)(/.*)?",
+        r"/api/rbac/(roles|users|groups|tokens|invitations|shares|check|audit)(/.*)?",
         "policy administration: each handler checks the scope for the object (write:roles, "
         "read:users!user=..., ...)",
     ),

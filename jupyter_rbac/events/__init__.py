@@ -15,7 +15,18 @@ from tornado.ioloop import IOLoop
 from ..store import AuditRecord
 
 SCHEMAS = Path(__file__).parent
-KINDS = ("role", "user", "group", "token", "invitation", "request", "policy", "sandbox", "lab")
+KINDS = (
+    "role",
+    "user",
+    "group",
+    "token",
+    "invitation",
+    "share",
+    "request",
+    "policy",
+    "sandbox",
+    "lab",
+)
 SCHEMA_PREFIX = "https://events.jupyter.org/jupyter_rbac/"  # every schema of ours starts so
 # Notices sent to one subscriber alone, not audit rows: their schemas are known to the logger,
 # which never emits them.

@@ -13,6 +13,7 @@ from .lab import (
 )
 from .me import MeHandler, PasswordHandler, ScopePartsHandler, ScopesHandler, SessionsHandler
 from .roles import RoleHandler, RolesHandler
+from .shares import ShareHandler, SharesHandler
 from .tokens import AllTokensHandler, TokenHandler, TokensHandler
 from .users import UserHandler, UserPermissionsHandler, UserSessionsHandler, UsersHandler
 
@@ -47,6 +48,8 @@ HANDLERS = [
     # before the id's pattern, which "preview" would match
     (r"/api/rbac/invitations/preview", InvitationPreviewHandler),
     (r"/api/rbac/invitations/(?P<invitation_id>[^/]+)", InvitationHandler),
+    (r"/api/rbac/shares", SharesHandler),
+    (r"/api/rbac/shares/(?P<share_id>[^/]+)", ShareHandler),
     (r"/api/rbac/check", CheckHandler),
     (r"/api/rbac/audit", AuditHandler),
     (r"/api/rbac/audit/export", AuditExportHandler),

@@ -22,11 +22,22 @@ class Resource:
     filters: frozenset[str] = frozenset()
     # Policy-administration resources are not covered by `custom:jupyter_server:{action}:*`.
     administrative: bool = False
+    # The actions whose requests name a path (where `!path=` means something): what a share of
+    # this resource grants at its place. None: every action, if the resource takes `!path=`.
+    path_actions: frozenset[str] | None = None
+
+    def is_judged_by_path(self, action: str) -> bool:
+        if "path" not in self.filters:
+            return False
+        return self.path_actions is None or action in self.path_actions
 
 
-def _resource(name, description, read, write, execute, filters=(), administrative=False):
+def _resource(
+    name, description, read, write, execute, filters=(), administrative=False, path_actions=None
+):
     actions = {"read": read, "write": write, "execute": execute}
-    return Resource(name, description, actions, frozenset(filters), administrative)
+    path_actions = frozenset(path_actions) if path_actions is not None else None
+    return Resource(name, description, actions, frozenset(filters), administrative, path_actions)
 
 
 _SAME_AS_WRITE = "Same as write: nothing on this resource needs more."
@@ -89,6 +100,7 @@ BUILTIN_RESOURCES: tuple[Resource, ...] = (
         write="Convert notebooks posted to the server.",
         execute=_SAME_AS_WRITE,
         filters=("path",),
+        path_actions=("read",),  # a notebook posted to be converted has no path
     ),
     _resource(
         "events",
@@ -169,6 +181,16 @@ BUILTIN_RESOURCES: tuple[Resource, ...] = (
         write="Create and revoke API tokens.",
         execute=_SAME_AS_WRITE,
         filters=("user",),
+        administrative=True,
+    ),
+    _resource(
+        "shares",
+        "Shares: a role given to a user or group on one folder or file.",
+        read="See who was given folders and files through shares.",
+        write="Share folders and files with users and groups (never more than you hold"
+        " there), and remove shares.",
+        execute=_SAME_AS_WRITE,
+        filters=("path",),
         administrative=True,
     ),
     _resource(

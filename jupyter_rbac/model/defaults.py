@@ -20,6 +20,10 @@ class DefaultRole:
 # user's need a scope that names them; unfiltered, everyone's and the server-wide defaults.
 OWN_LAB = ("read:lab!user={user}", "write:lab!user={user}")
 
+# Sharing what is in one's own folder (home/{user}/), as a role given on a path: nothing one does
+# not hold there oneself.
+OWN_SHARES = ("write:shares!path=home/{user}/**",)
+
 # Read-only use of the server: browse and open, export, see what runs (JupyterLab polls these
 # lists, the event stream and the language servers' status) and who else is here. No saving, no
 # kernels.
@@ -95,6 +99,7 @@ DEFAULT_ROLES: tuple[DefaultRole, ...] = (
             "write:sessions",
             "write:contents!path=home/{user}/**",
             "write:contents!path=shared/{group}/**",
+            *OWN_SHARES,
         ),
     ),
     DefaultRole(
@@ -113,6 +118,7 @@ DEFAULT_ROLES: tuple[DefaultRole, ...] = (
             "write:events",
             "execute:lsp",
             "read:collaborators",
+            *OWN_SHARES,
         ),
     ),
     DefaultRole(
@@ -192,19 +198,28 @@ EARLIER_DESCRIPTIONS: dict[str, str] = {
 }
 
 
-# Scopes earlier versions (up to 0.1) gave shipped roles: a role still holding exactly these gets
-# this version's scopes at the next start (see RBACService.ensure_defaults). Then `read:lab` and
-# `write:lab` were unfiltered: JupyterLab kept one set of settings and workspaces for everyone.
+# Scopes earlier versions gave shipped roles: a role still holding exactly one of these sets gets
+# this version's scopes at the next start (see RBACService.ensure_defaults). Up to 0.1 `read:lab`
+# and `write:lab` were unfiltered (JupyterLab kept one set of settings and workspaces for
+# everyone); up to 0.3 nobody could share (`runner` and `editor` had no OWN_SHARES).
 def _with_unfiltered_lab(scopes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple("read:lab" if scope == "read:lab!user={user}" else scope for scope in scopes)
 
 
-_CURRENT = {role.name: role.scopes for role in DEFAULT_ROLES}
-EARLIER_SCOPES: dict[str, tuple[str, ...]] = {
-    "user": ("self", "read:lab", "read:api", "read:kernelspecs"),
+_BEFORE_SHARES = {
+    role.name: tuple(scope for scope in role.scopes if scope not in OWN_SHARES)
+    for role in DEFAULT_ROLES
+}
+_EDITOR = _BEFORE_SHARES["editor"]
+EARLIER_SCOPES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "user": (("self", "read:lab", "read:api", "read:kernelspecs"),),
     **{
-        name: _with_unfiltered_lab(_CURRENT[name])
-        for name in ("viewer", "runner", "analyst", "developer")
+        name: (_with_unfiltered_lab(_BEFORE_SHARES[name]),)
+        for name in ("viewer", "analyst", "developer")
     },
-    "editor": (*_CURRENT["editor"][:6], "write:config", "write:lab", *_CURRENT["editor"][7:]),
+    "runner": (_with_unfiltered_lab(_BEFORE_SHARES["runner"]), _BEFORE_SHARES["runner"]),
+    "editor": (
+        (*_EDITOR[:6], "write:config", "write:lab", *_EDITOR[7:]),
+        _EDITOR,
+    ),
 }

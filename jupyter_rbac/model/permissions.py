@@ -24,6 +24,7 @@ from .vocabulary import SELF_SCOPES, ScopeError
 
 if TYPE_CHECKING:
     from .catalog import Catalog
+    from .shares import PathGrant
 
 
 def expand_templates(scope: Scope, user: str, groups: Iterable[str]) -> list[Scope]:
@@ -61,11 +62,15 @@ class FilteredGrant:
 
     def add(self, filter_name: str, value: str) -> None:
         if filter_name == "path":
-            self._globs.append(tuple(value.split("/")))
+            self.add_glob(tuple(value.split("/")))
         elif filter_name == "user":
             self.users.add(value)
         else:
             self.groups.add(value)
+
+    def add_glob(self, segments: tuple[str, ...]) -> None:
+        if segments not in self._globs:
+            self._globs.append(segments)
 
     def compile(self) -> None:
         if self._globs:
@@ -252,9 +257,14 @@ class TokenLimitedPermissions:
 
 
 def compile_permissions(
-    catalog: Catalog, scope_texts: Iterable[str], user: str, groups: Iterable[str]
+    catalog: Catalog,
+    scope_texts: Iterable[str],
+    user: str,
+    groups: Iterable[str],
+    path_grants: Iterable[PathGrant] = (),
 ) -> Permissions:
-    """Compile the union of scopes for one user (templates filled in, hierarchy expanded).
+    """Compile the union of scopes for one user (templates filled in, hierarchy expanded), and
+    of `path_grants` (what shares give them: literal paths, which no scope text may spell).
 
     Scopes that no longer parse (say, an extension's resource that is gone) grant nothing.
     """
@@ -278,12 +288,26 @@ def compile_permissions(
         for concrete_scope in expand_templates(scope, user, groups):
             _add_scope(perms, concrete_scope)
             concrete.add(canonical_text(concrete_scope))
+    for path_grant in path_grants:
+        _add_path_grant(perms, path_grant)
+        concrete.add(path_grant.scope)
     for by_action in perms.grants.values():
         for grant in by_action.values():
             if isinstance(grant, FilteredGrant):
                 grant.compile()
     perms.scopes = frozenset(concrete)
     return perms
+
+
+def _add_path_grant(perms: Permissions, path_grant: PathGrant) -> None:
+    by_action = perms.grants.setdefault(path_grant.resource, {})
+    current = by_action.get(path_grant.action)
+    if current is UNRESTRICTED:
+        return
+    if current is None:
+        current = by_action[path_grant.action] = FilteredGrant()
+    assert isinstance(current, FilteredGrant)
+    current.add_glob(path_grant.glob)
 
 
 def _add_scope(perms: Permissions, scope: Scope) -> None:

@@ -32,18 +32,18 @@ class SandboxWatch:
         self.store = store
         self._settings = settings  # the server's: its kernel and terminal managers
         self.log = log
-        self._seen = policy.version
+        self._seen = policy.generation
         self._running: asyncio.Task | None = None
 
     def check(self) -> None:
         """After a policy change (the timer refreshed the policy), stop what lost its reach."""
-        if self.policy.version == self._seen or (self._running and not self._running.done()):
+        if self.policy.generation == self._seen or (self._running and not self._running.done()):
             return
         try:
             lost = self.sandboxes.lost_reach()
         except SQLAlchemyError:
             return  # the database is away: the next tick tries again
-        self._seen = self.policy.version
+        self._seen = self.policy.generation
         if lost:
             self._running = asyncio.ensure_future(self._stop_all(lost))
 

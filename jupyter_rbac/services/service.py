@@ -2,7 +2,7 @@
 
 The REST handlers and the `jupyter rbac` command line both go through it, so the rules
 (rules.py) hold whichever way a change arrives. Its methods live by subject: start-up
-(startup.py), roles, users, groups and tokens (their modules), and the audit trail here.
+(startup.py), roles, users, groups, tokens and shares (their modules), and the audit trail here.
 """
 
 from __future__ import annotations
@@ -15,13 +15,19 @@ from ..store import AuditRecord, Page, Store
 from .groups import GroupAdministration
 from .roles import RoleAdministration
 from .rules import Actor
+from .shares import ShareAdministration
 from .startup import StartUp
 from .tokens import TokenAdministration
 from .users import UserAdministration
 
 
 class RBACService(
-    StartUp, RoleAdministration, UserAdministration, GroupAdministration, TokenAdministration
+    StartUp,
+    RoleAdministration,
+    UserAdministration,
+    GroupAdministration,
+    TokenAdministration,
+    ShareAdministration,
 ):
     def __init__(self, store: Store, catalog: Catalog, policy: Policy | None = None):
         self.store = store

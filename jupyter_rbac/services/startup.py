@@ -76,12 +76,14 @@ class StartUp:
         version's scopes, and one still described in an earlier version's words gets this
         version's; an administrator's own choices stay. Audited as UPGRADE_ACTOR."""
         earlier = EARLIER_SCOPES.get(role.name)
-        if earlier is not None and set(current.scopes) == set(earlier):
+        held = set(current.scopes)
+        match = next((scopes for scopes in earlier or () if held == set(scopes)), None)
+        if match is not None:
             self.store.update_role(role.name, scopes=role.scopes, actor=UPGRADE_ACTOR)
             log.warning(
                 "jupyter-rbac: the shipped role %r now holds this version's scopes (%s); audited"
                 " as %r",
-                role.name, ", ".join(sorted(set(role.scopes) - set(earlier))) or "fewer",
+                role.name, ", ".join(sorted(set(role.scopes) - set(match))) or "fewer",
                 UPGRADE_ACTOR,
             )  # fmt: skip
         elif earlier is not None and {"read:lab", "write:lab"} & set(current.scopes):

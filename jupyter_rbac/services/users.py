@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from ..errors import Conflict, InvalidInput, NotFound
 from ..model import ACTIONS
 from ..model.paths import PathError, normalize_path
-from ..policy import Decision, Question
+from ..policy import Decision, Question, share_provenance
 from ..store import Page, UserEntry, check_name
 from .inputs import Changes, Listing, check_display_name, check_names, once, string_field
 from .rules import Actor, Move, PermissionRules, moved, owner_constraints
@@ -176,9 +176,11 @@ class UserAdministration(PermissionRules):
                 if self.may_name(actor, "read", "roles", role)
             }
             grants = [
-                dataclasses.replace(grant, via=tuple(roles[grant.role]))
+                grant
+                if grant.share is not None
+                else dataclasses.replace(grant, via=tuple(roles[grant.role]))
                 for grant in grants
-                if grant.role in roles
+                if grant.share is not None or grant.role in roles
             ]
         return {
             "username": name,
@@ -186,6 +188,8 @@ class UserAdministration(PermissionRules):
             "groups": groups,
             "roles": [{"name": role, "via": via} for role, via in roles.items()],
             "scopes": [grant.to_json() for grant in grants],
+            # the shares in force for them: a role on a folder or file, and who gave it
+            "shares": [share_provenance(share) for share in self.policy.shares_of(name)],
             "effective": effective,
             "effective_parts": [self.catalog.scope_parts(scope) for scope in effective],
         }

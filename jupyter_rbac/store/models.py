@@ -8,6 +8,7 @@ from typing import ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
@@ -194,6 +195,44 @@ class Invitation(Base):
     # the record key of its maker, if a user made it: a user made again by the maker's name
     # after they were deleted is someone else, and gives nothing through their links
     created_by_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class Share(Base):
+    """A role given to one user or one group on one folder or file (model/shares.py says what
+    it grants). Deleting the role, the user or the group deletes the share."""
+
+    __tablename__ = "rbac_shares"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # the API path, normalised as the policy judges paths ("" is the root)
+    path: Mapped[str] = mapped_column(Text)
+    is_folder: Mapped[bool] = mapped_column(Boolean)
+    role_id: Mapped[int] = mapped_column(ForeignKey("rbac_roles.id", ondelete="CASCADE"))
+    # exactly one of user_id and group_id is set
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rbac_users.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rbac_groups.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    created_by: Mapped[str] = mapped_column(String(255))  # the audit actor who shared it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revision: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__: ClassVar[dict] = {"version_id_col": revision}
+    __table_args__ = (
+        Index("ux_rbac_shares_user_path", "user_id", "path", unique=True),
+        Index("ux_rbac_shares_group_path", "group_id", "path", unique=True),
+        CheckConstraint(
+            "(user_id IS NULL) <> (group_id IS NULL)", name="ck_rbac_shares_one_recipient"
+        ),
+    )
+
+    role: Mapped[Role] = relationship()
+    user: Mapped[User | None] = relationship()
+    group: Mapped[Group | None] = relationship()
 
 
 class ResourceOwner(Base):

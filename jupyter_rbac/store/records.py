@@ -32,6 +32,8 @@ class PolicySnapshot:
     version: int
     roles: dict[str, tuple[str, ...]]
     group_roles: dict[str, frozenset[str]]
+    # every group's shares (a user's own are in their UserRecord)
+    group_shares: dict[str, tuple[ShareRecord, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,56 @@ class UserRecord:
     avatar_url: str = ""
     color: str = ""
     session_epoch: int = 0
+    shares: tuple[ShareRecord, ...] = ()  # given to them by name (their groups': the snapshot's)
+
+
+@dataclass(frozen=True)
+class ShareRecord:
+    """A role given to one user or one group on one folder or file (`path`, an API path)."""
+
+    id: int
+    path: str
+    is_folder: bool
+    role: str
+    user: str | None  # exactly one of user and group
+    group: str | None
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime | None
+    revision: int
+
+    @property
+    def name(self) -> str:
+        return str(self.id)
+
+    @property
+    def etag(self) -> str:
+        created = int(aware(self.created_at).timestamp() * 1_000_000)
+        return f'"share.{self.id}.{created}.{self.revision}"'
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or _now())
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "type": "directory" if self.is_folder else "file",
+            "role": self.role,
+            "user": self.user,
+            "group": self.group,
+            "shared_by": self.created_by,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+            "expires_at": iso(self.expires_at),
+            "expired": self.expired(),
+            "etag": self.etag,
+        }
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The policy store, `Store`: one class over the policy database, composed of its parts.
 
-Each part has one job and its own module: roles.py, users.py, groups.py, tokens.py, accounts.py
+Each part has one job and its own module: roles.py, users.py, groups.py, shares.py, tokens.py, accounts.py
 (passwords, sessions, invitations), owners.py (who started a kernel, terminal or session),
 activity.py (last seen, last used) and audit.py, over changes.py (the audited, versioned write
 transaction and change watching) and base.py (the engine and sessions). Every method takes and returns plain data (records.py).

@@ -13,15 +13,15 @@ from sqlalchemy import or_, select, update
 
 from ..errors import Conflict
 from .base import KEEP, note_change, unique
-from .changes import PolicyChanges
 from .checks import check_name
 from .listing import names_by, page
 from .models import Group, PolicyState, Role, User, role_groups, role_users
 from .records import Page, PolicySnapshot, RoleRecord
 from .rows import role_record
+from .shares import Shares
 
 
-class Roles(PolicyChanges):
+class Roles(Shares):
     """The roles part of `Store`."""
 
     def snapshot(self) -> PolicySnapshot:
@@ -38,7 +38,8 @@ class Roles(PolicyChanges):
                     .join_from(role_groups, Role)
                 )
             )
-        return PolicySnapshot(version, roles, group_roles)
+            group_shares = self._shares_of_groups(session)
+        return PolicySnapshot(version, roles, group_roles, group_shares)
 
     def get_role(self, name: str) -> RoleRecord:
         with self._sessions() as session:

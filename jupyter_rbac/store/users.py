@@ -12,15 +12,15 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import Conflict
 from .base import unique
-from .changes import PolicyChanges
 from .checks import check_name
 from .listing import names_by, page
 from .models import Group, Role, User, group_members, role_users
 from .records import Page, UserEntry, UserRecord
 from .rows import user_entry
+from .shares import Shares
 
 
-class Users(PolicyChanges):
+class Users(Shares):
     """The users part of `Store`."""
 
     def user_record(self, name: str) -> UserRecord | None:
@@ -50,6 +50,7 @@ class Users(PolicyChanges):
                 avatar_url=row.avatar_url or "",
                 color=row.color or "",
                 session_epoch=row.session_epoch or 0,
+                shares=self._shares_of_user(session, row.id),
             )
 
     def list_users(self) -> list[UserRecord]:

@@ -1,0 +1,79 @@
+"""`/api/rbac/shares`: share a folder or file with a user or group, list shares;
+`/api/rbac/shares/{id}`: read, change, remove one."""
+
+from __future__ import annotations
+
+from jupyter_server.utils import ensure_async
+
+from ..errors import InvalidInput
+from ..services.shares import Place, check_share_path
+from ..store import KEEP, Page
+from .base import RBACHandler, api
+
+
+class SharesHandler(RBACHandler):
+    @api
+    def get(self) -> None:
+        listing = self.listing()
+        shares = self.service.list_shares(
+            self.actor,
+            path=self.get_query_argument("path", None),
+            user=self.get_query_argument("user", None),
+            group=self.get_query_argument("group", None),
+        )
+        end = None if listing.limit is None else listing.offset + listing.limit
+        self.send_page(Page(shares[listing.offset : end], len(shares)), listing)
+
+    @api
+    async def post(self) -> None:
+        body = self.json_body("ShareCreate")
+        place = await self._place(body["path"])
+        share = self.service.create_share(
+            self.actor,
+            place,
+            body["role"],
+            user=body.get("user"),
+            group=body.get("group"),
+            expires_at=body.get("expires_at"),
+        )
+        self.set_header("Location", f"{self.request.path.rstrip('/')}/{share.id}")
+        self.send_json(share.to_json(), 201)
+
+    async def _place(self, raw: str) -> Place:
+        """The folder or file the request names, as it is on the disk now. Sharing it must be
+        allowed where it is (whatever it is) before the answer says whether it exists."""
+        path = check_share_path(raw)
+        self.service.require_may_manage(self.actor, Place(path, is_folder=False))
+        contents = self.contents_manager
+        if await ensure_async(contents.dir_exists(path)):
+            return Place(path, is_folder=True)
+        if path and await ensure_async(contents.file_exists(path)):
+            return Place(path, is_folder=False)
+        raise InvalidInput(f"path: no folder or file at {path!r}")
+
+
+class ShareHandler(RBACHandler):
+    @api
+    def get(self, share_id: str) -> None:
+        share = self.service.get_share(self.actor, share_id)
+        self.send_json(share.to_json())
+
+    @api
+    def patch(self, share_id: str) -> None:
+        current = self.service.get_share(self.actor, share_id)
+        expected = self.expected_revision(current)
+        body = self.json_body("SharePatch")
+        share = self.service.update_share(
+            self.actor,
+            share_id,
+            role=body.get("role"),
+            expires_at=body.get("expires_at", KEEP),
+            expected_revision=expected,
+        )
+        self.send_json(share.to_json())
+
+    @api
+    def delete(self, share_id: str) -> None:
+        current = self.service.get_share(self.actor, share_id)
+        self.service.delete_share(self.actor, share_id, self.expected_revision(current))
+        self.no_content()
