@@ -212,7 +212,9 @@ def test_every_signed_in_user_holds_their_own_lab():
 
 async def test_shipped_roles_an_earlier_version_made_get_their_own_lab(rbac):
     rbac.store.update_role("viewer", scopes=list(EARLIER_SCOPES["viewer"][0]))
-    rbac.store.update_role("editor", scopes=[*EARLIER_SCOPES["editor"][0], "read:contents"])  # changed
+    rbac.store.update_role(
+        "editor", scopes=[*EARLIER_SCOPES["editor"][0], "read:contents"]
+    )  # changed
     rbac.service.ensure_defaults()
     roles = {role.name: role for role in rbac.store.list_roles()}
     assert (

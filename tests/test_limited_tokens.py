@@ -354,6 +354,8 @@ BODIES: dict[str, Any] = {
     "CheckRequest": {"user": "admin", "action": "read", "resource": "contents"},
     "InvitationCreate": {"username": "planted", "roles": ["admin"]},
     "InvitationPreview": {"username": "planted", "roles": ["admin"]},
+    "ShareCreate": {"path": "planted", "user": "sue", "role": "admin"},
+    "SharePatch": {"role": "admin"},
 }
 
 
@@ -401,13 +403,20 @@ def partial_admin(admin, make_user):
 
 @pytest.mark.parametrize("minted_by", ["the administrator", "a partial administrator"])
 async def test_an_administrators_read_contents_token_does_only_that_on_every_route(
-    admin, partial_admin, rbac, jp_base_url, minted_by
+    admin, partial_admin, rbac, jp_base_url, jp_root_dir, minted_by
 ):
     maker = admin if minted_by == "the administrator" else await partial_admin()
     limited = await mint(maker, "admin", ["read:contents"])
     status, invitation = await admin.post(*RBAC, "invitations", body={"username": "ivan"})
     assert status == 201
+    (jp_root_dir / "planted").mkdir()
+    rbac.store.create_user("sue")
+    status, share = await admin.post(
+        *RBAC, "shares", body={"path": "planted", "user": "sue", "role": "viewer"}
+    )
+    assert status == 201, share
     ids = {
+        "share_id": str(share["id"]),
         "token_id": str(rbac.store.list_tokens("admin")[0].id),
         "invitation_id": str(invitation["id"]),
         "plugin": "jupyter-rbac:plugin",

@@ -35,7 +35,10 @@ async def share(who, **body):
 
 async def save(who, path: str, text: str = "saved"):
     status, _ = await who.put(
-        "api", "contents", *path.split("/"), body={"type": "file", "format": "text", "content": text}
+        "api",
+        "contents",
+        *path.split("/"),
+        body={"type": "file", "format": "text", "content": text},
     )
     return status
 
@@ -164,7 +167,7 @@ async def test_an_expired_share_stops_without_anyone_changing_the_policy(
 
 
 async def test_permissions_and_check_say_where_a_share_comes_from(admin, make_user, folders):
-    bob = make_user("bob")
+    make_user("bob")
     _, made = await share(admin, path="projects/x", user="bob", role="editor")
     status, permissions = await admin.get("api", "rbac", "users", "bob", "permissions")
     assert status == 200
@@ -213,7 +216,7 @@ async def test_bad_shares_are_400s_that_name_the_problem(admin, make_user, folde
         status, answer = await share(admin, **body)
         assert status == 400, (body, answer)
         assert words in answer["message"], (body, answer)
-    _, made = await share(admin, path="projects/x", role="viewer", user="bob")
+    await share(admin, path="projects/x", role="viewer", user="bob")
     status, answer = await share(admin, path="projects/x", role="editor", user="bob")
     assert status == 409 and "already has a share" in answer["message"]
     status, _ = await admin.get("api", "rbac", "shares", "nope")

@@ -75,6 +75,8 @@ def print_decision(
         print_fields([("  missing scope", decision.missing_scope or "-")])
         return
     say(f"allowed: {args.user} may {what}")
-    print_fields(
-        [("  role", grant.role), ("  scope", grant.scope), ("  via", joined(grant.via)), *more]
-    )
+    via = joined(grant.via)
+    if grant.share is not None:  # "share 3: projects/x, shared by ann"
+        share = grant.share
+        via = f"share {share.id}: {share.path or '(the root)'}, shared by {share.created_by}"
+    print_fields([("  role", grant.role), ("  scope", grant.scope), ("  via", via), *more])

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..services.policy_document import (
     SECTIONS,
+    SHARES,
     ImportPlan,
     export_policy,
     import_policy,
@@ -51,7 +52,7 @@ def cmd_import(shell: Shell, args: argparse.Namespace) -> None:
 
 def describe_plan(plan: ImportPlan) -> list[str]:
     lines = []
-    for kind in SECTIONS:
+    for kind in (*SECTIONS, SHARES):
         changes = getattr(plan, kind)
         parts = [
             f"{len(names)} {verb} ({shortened(names)})"

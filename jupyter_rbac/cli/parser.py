@@ -38,6 +38,7 @@ from .roles import (
     cmd_roles_show,
 )
 from .server import cmd_init, cmd_routes
+from .shares import cmd_share, cmd_shares_list, cmd_unshare
 from .tokens import cmd_token_create, cmd_token_list, cmd_token_revoke
 from .users import (
     cmd_users_create,
@@ -229,6 +230,38 @@ def add_invitations(commands) -> None:
     )
 
 
+def add_recipient(parser: argparse.ArgumentParser) -> None:
+    recipient = parser.add_mutually_exclusive_group(required=True)
+    recipient.add_argument("--user", help="the user it is shared with")
+    recipient.add_argument("--group", help="the group it is shared with")
+
+
+def add_shares(commands) -> None:
+    share = add_command(
+        commands,
+        "share",
+        cmd_share,
+        "give a role on a folder or file (PATH, from the server's root) to a user or group;"
+        " again: change their role",
+    )
+    share.add_argument("path")
+    add_recipient(share)
+    share.add_argument("--role", default="viewer", help="the role given there (default: viewer)")
+    share.add_argument("--expires-at", metavar="TIME", help="ISO 8601, with its time zone")
+    share.add_argument(
+        "--root-dir",
+        help="the server's root folder (default: c.ServerApp.root_dir, else the current folder)",
+    )
+    unshare = add_command(commands, "unshare", cmd_unshare, "take back a share of PATH")
+    unshare.add_argument("path")
+    add_recipient(unshare)
+    listing = add_command(commands, "shares", cmd_shares_list, "list shares")
+    listing.add_argument("--path", help="only those of this folder or file")
+    listing.add_argument("--user", help="only what this user was given (also through groups)")
+    listing.add_argument("--group", help="only what this group was given")
+    add_json(listing)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="jupyter rbac", description="Manage jupyter-rbac's policy.")
     parser.add_argument(
@@ -254,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_tokens(commands)
     add_invitations(commands)
+    add_shares(commands)
 
     check = add_command(
         commands,

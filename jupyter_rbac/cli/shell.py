@@ -56,6 +56,19 @@ def load_rbac_config(db_url: str | None) -> RBAC:
     return RBAC(config=config)
 
 
+def server_root_dir() -> str:
+    """The folder the server serves: `c.ServerApp.root_dir` of its config, else the current one
+    (as `jupyter server` started here would serve)."""
+    app = JupyterApp()
+    app.config_file_name = "jupyter_server_config"
+    try:
+        app.load_config_file()
+    except Exception as error:
+        raise Mistake(f"cannot read the server's config: {error}") from error
+    root = app.config.get("ServerApp", {}).get("root_dir")
+    return str(root) if isinstance(root, str) and root else "."
+
+
 def shell_actor() -> Actor:
     try:
         login = getpass.getuser()

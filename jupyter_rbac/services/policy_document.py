@@ -5,7 +5,8 @@ A document (its YAML form and rules are described in policy_file.py):
     {"version": 1,
      "roles":  [{"name", "description", "scopes", "users", "groups"}, ...],
      "groups": [{"name", "description", "members"}, ...],
-     "users":  [{"name", "display_name"}, ...]}
+     "users":  [{"name", "display_name"}, ...],
+     "shares": [{"path", "type", "role", "user" or "group", "shared_by", "expires_at"}, ...]}
 
 A document is checked whole before the database is touched; the store then replaces the policy
 in one transaction (store/import_export.py). A role entry is checked by the one check of a role
@@ -15,18 +16,24 @@ in one transaction (store/import_export.py). A role entry is checked by the one 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import TypeVar
 
 from ..errors import InvalidInput
 from ..model import Catalog
-from ..store import Store, check_name
+from ..model.defaults import DEFAULT_ROLE_NAMES
+from ..model.paths import PathError, normalize_path
+from ..model.shares import place_problem
+from ..store import Store, check_name, check_text
 from ..store.import_export import (
     FORMAT_VERSION,
     SECTIONS,
+    SHARES,
     GroupSpec,
     ImportPlan,
     PolicyContents,
     RoleSpec,
+    ShareSpec,
     UserSpec,
     export_policy,
     plan_replacement,
@@ -37,6 +44,7 @@ from .role_specs import ROLE_FIELDS, check_role_spec
 
 __all__ = [
     "SECTIONS",
+    "SHARES",
     "ImportPlan",
     "PolicyContents",
     "check_document",
@@ -51,6 +59,7 @@ FIELDS = {
     "groups": ("name", "description", "members"),
     "users": ("name", "display_name"),
 }
+SHARE_FIELDS = ("path", "type", "role", "user", "group", "shared_by", "expires_at")
 
 Spec = TypeVar("Spec")
 
@@ -79,10 +88,14 @@ def check_document(document: object, catalog: Catalog, complete: bool = True) ->
     in it. Otherwise (a policy file of roles), names are checked against the sections it has.
     """
     if not isinstance(document, dict):
-        raise InvalidInput("a policy is a mapping with the keys version, roles, groups and users")
-    unknown = sorted(str(key) for key in set(document) - {"version", *SECTIONS})
+        raise InvalidInput(
+            "a policy is a mapping with the keys version, roles, groups, users and shares"
+        )
+    unknown = sorted(str(key) for key in set(document) - {"version", *SECTIONS, SHARES})
     if unknown:
-        raise InvalidInput(f"unknown keys {unknown}; a policy has version, roles, groups and users")
+        raise InvalidInput(
+            f"unknown keys {unknown}; a policy has version, roles, groups, users and shares"
+        )
     version = document.get("version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
         raise InvalidInput(
@@ -92,6 +105,8 @@ def check_document(document: object, catalog: Catalog, complete: bool = True) ->
         roles=_section(document, "roles", lambda entry, where: _role_spec(entry, where, catalog)),
         groups=_section(document, "groups", _group_spec),
         users=_section(document, "users", _user_spec),
+        # a whole policy without shares has none; a policy file of roles leaves them alone
+        shares=_shares(document) if complete or SHARES in document else None,
     )
     _check_references(
         contents, declared={kind for kind in SECTIONS if complete or kind in document}
@@ -169,12 +184,100 @@ def _user_spec(entry: dict, where: str) -> UserSpec:
     return UserSpec(name=entry["name"], display_name=display_name or entry["name"])
 
 
+def _shares(document: dict) -> dict[str, ShareSpec]:
+    entries = document.get(SHARES) or []
+    if not isinstance(entries, list):
+        raise InvalidInput(f"{SHARES}: a list of shares, each with a path, a role and a recipient")
+    specs: dict[str, ShareSpec] = {}
+    for index, entry in enumerate(entries):
+        spec = _share_spec(entry, f"{SHARES}[{index}]")
+        if spec.key in specs:
+            raise InvalidInput(f"{SHARES}[{index}]: {spec.key} is declared twice")
+        specs[spec.key] = spec
+    return specs
+
+
+def _share_spec(entry: object, where: str) -> ShareSpec:
+    if not isinstance(entry, dict):
+        raise InvalidInput(f"{where}: a share is a mapping with path, type, role and a recipient")
+    unknown = sorted(str(key) for key in set(entry) - set(SHARE_FIELDS))
+    if unknown:
+        raise InvalidInput(
+            f"{where}: unknown fields {unknown}; the fields are {', '.join(SHARE_FIELDS)}"
+        )
+    path = entry.get("path")
+    if not isinstance(path, str):
+        raise InvalidInput(f"{where}.path: the folder or file shared, an API path")
+    try:
+        path = normalize_path(path)
+    except PathError as error:
+        raise InvalidInput(f"{where}.path: {error}") from None
+    problem = place_problem(path)
+    if problem is not None:
+        raise InvalidInput(f"{where}.path: {problem}")
+    kind = entry.get("type", "directory")
+    if kind not in ("directory", "file"):
+        raise InvalidInput(f"{where}.type: directory or file")
+    user, group = entry.get("user"), entry.get("group")
+    if (user is None) == (group is None):
+        raise InvalidInput(f"{where}: give either user or group")
+    for field, value, named in (
+        ("role", entry.get("role"), "role"),
+        ("user", user, "user"),
+        ("group", group, "group"),
+    ):
+        if value is not None or field == "role":
+            try:
+                check_name(named, value)
+            except InvalidInput as error:
+                raise InvalidInput(f"{where}.{field}: {error.message}") from None
+    shared_by = entry.get("shared_by", "import")
+    check_text(f"{where}.shared_by", shared_by)
+    return ShareSpec(
+        path,
+        kind == "directory",
+        entry["role"],
+        user,
+        group,
+        shared_by,
+        _expiry(entry.get("expires_at"), f"{where}.expires_at"),
+    )
+
+
+def _expiry(value: object, where: str) -> datetime | None:
+    """An expiry as a document writes it (ISO 8601 with a zone; a past one is kept: an export
+    lists expired shares)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):  # YAML reads an unquoted time as one
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidInput(f"{where}: an ISO 8601 date and time, or null") from None
+    else:
+        raise InvalidInput(f"{where}: an ISO 8601 date and time, or null")
+    if moment.tzinfo is None:
+        raise InvalidInput(f"{where}: give the time zone (2027-01-31T18:00:00Z)")
+    return moment.astimezone(timezone.utc)
+
+
 def _check_references(contents: PolicyContents, declared: set[str]) -> None:
-    """Every user and group a role or a group names is declared (in the sections `declared`)."""
+    """Every user and group a role, a group or a share names is declared (in the sections
+    `declared`), and every role a share names (or is a default role, kept when left out)."""
+    shares = list((contents.shares or {}).values())
+    for share in shares:
+        if share.role not in contents.roles and share.role not in DEFAULT_ROLE_NAMES:
+            raise InvalidInput(
+                f"shares[{share.key}].role: {share.role!r} is not declared under roles:"
+            )
     references = [
         *((f"roles[{r.name}].users", "users", r.users) for r in contents.roles.values()),
         *((f"roles[{r.name}].groups", "groups", r.groups) for r in contents.roles.values()),
         *((f"groups[{g.name}].members", "users", g.members) for g in contents.groups.values()),
+        *((f"shares[{s.key}].user", "users", (s.user,)) for s in shares if s.user),
+        *((f"shares[{s.key}].group", "groups", (s.group,)) for s in shares if s.group),
     ]
     for where, section, names in references:
         if section not in declared:

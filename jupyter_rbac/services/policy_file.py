@@ -143,3 +143,5 @@ def _refuse_what_start_does_not_apply(contents: PolicyContents) -> None:
     for user in contents.users.values():
         if user.display_name != user.name:
             raise InvalidInput(f"users[{user.name}].display_name: {only_import}")
+    if contents.shares:
+        raise InvalidInput(f"shares: {only_import}")

@@ -9,7 +9,8 @@ Who may share (model/shares.py says what a share grants):
   (as one knows a colleague's name), nothing else of them.
 
 Who sees a share: whoever may read shares at its place (`read:shares`, which `write:shares`
-implies), its recipient (by name or through a group) and who made it. Removing one: whoever may
+implies), whoever may read its recipient (a user's permissions show the shares they hold; a
+member reads their group's) and who made it. Removing one: whoever may
 write shares at its place, who made it, and a user leaving what was given to them by name.
 """
 
@@ -97,6 +98,8 @@ class ShareAdministration(PermissionRules):
     ) -> list[ShareRecord]:
         """The shares `actor` may see, of one `path`, given to one `user` (by name or through
         their groups) or one `group`."""
+        if not any(actor.permissions.allows_some("read", r) for r in ("shares", "users", "groups")):
+            self.require(actor, "read", "shares")
         if path is not None:
             path = check_share_path(path)
         groups: frozenset[str] = frozenset()
@@ -116,16 +119,25 @@ class ShareAdministration(PermissionRules):
         return share
 
     def may_see_share(self, actor: Actor, share: ShareRecord) -> bool:
-        place = Place(share.path, share.is_folder)
-        return (
-            actor.permissions.covers(place.scope("read", "shares"))
-            or share.user == actor.name
-            or (share.group is not None and share.group in self.policy.groups_of(actor.name))
-            or share.created_by == actor.name
-        )
+        """`read:shares` on its place; or reading its recipient (a user's permissions show the
+        shares they hold; a member of the group reads their own); or having made it (reading
+        oneself: a token limited to other things sees none of it)."""
+        if actor.permissions.covers(Place(share.path, share.is_folder).scope("read", "shares")):
+            return True
+        if share.user is not None and self.may(actor, "read", "users", user=share.user):
+            return True
+        if share.group is not None and (
+            self.may(actor, "read", "groups", group=share.group)
+            or (self.may_see_member_of(actor, share.group) and self._reads_self(actor))
+        ):
+            return True
+        return share.created_by == actor.name and self._reads_self(actor)
 
     def may_see_member_of(self, actor: Actor, group: str) -> bool:
         return group in self.policy.groups_of(actor.name)
+
+    def _reads_self(self, actor: Actor) -> bool:
+        return self.may(actor, "read", "users", user=actor.name)
 
     # -- changing ------------------------------------------------------------------------------
 

@@ -6,10 +6,12 @@ A document (its YAML form and rules are described in `jupyter_rbac/services/poli
     {"version": 1,
      "roles":  [{"name", "description", "scopes", "users", "groups"}, ...],
      "groups": [{"name", "description", "members"}, ...],
-     "users":  [{"name", "display_name"}, ...]}
+     "users":  [{"name", "display_name"}, ...],
+     "shares": [{"path", "type", "role", "user" or "group", "shared_by", "expires_at"}, ...]}
 
 Each assignment is written in one place only: who holds a role in the role's `users` and `groups`,
-who belongs to a group in the group's `members`. Tokens are never part of it.
+who belongs to a group in the group's `members`, who was given a role on a path in `shares`.
+Tokens are never part of it.
 
 The same replacement is how a start applies what the server's configuration declares
 (`apply_configuration`): one way to make the database hold a wanted policy.
@@ -19,17 +21,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import Conflict
 from ..model.defaults import FIXED_ROLE, redefined_field
-from .models import CONFIGURATION, Group, Role, User, role_groups, role_users
+from .models import CONFIGURATION, Group, Role, Share, User, role_groups, role_users
+from .records import aware
 from .repository import Store
 
 FORMAT_VERSION = 1
 SECTIONS = ("roles", "groups", "users")
+# What an import may change besides SECTIONS: a document without it has no shares.
+SHARES = "shares"
 
 
 @dataclass(frozen=True)
@@ -70,12 +76,41 @@ class UserSpec:
 
 
 @dataclass(frozen=True)
+class ShareSpec:
+    path: str
+    is_folder: bool
+    role: str
+    user: str | None  # exactly one of user and group
+    group: str | None
+    shared_by: str
+    expires_at: datetime | None
+
+    @property
+    def key(self) -> str:
+        """What names a share in a plan: its path and recipient (each holds one share of it)."""
+        return f"{self.path} -> " + (f"user:{self.user}" if self.user else f"group:{self.group}")
+
+    def to_document(self) -> dict:
+        recipient = {"user": self.user} if self.user is not None else {"group": self.group}
+        return {
+            "path": self.path,
+            "type": "directory" if self.is_folder else "file",
+            "role": self.role,
+            **recipient,
+            "shared_by": self.shared_by,
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+        }
+
+
+@dataclass(frozen=True)
 class PolicyContents:
-    """Roles, groups and users by name: a checked document, or what a database holds."""
+    """Roles, groups, users and shares by name: a checked document, or what a database holds."""
 
     roles: dict[str, RoleSpec]
     groups: dict[str, GroupSpec]
     users: dict[str, UserSpec]
+    # by ShareSpec.key; None: shares are not this change's business (configuration's roles)
+    shares: dict[str, ShareSpec] | None = None
 
     def to_document(self) -> dict:
         """The document, every list sorted by name: the same policy always gives the same text."""
@@ -83,6 +118,8 @@ class PolicyContents:
         for section in SECTIONS:
             entries = getattr(self, section)
             document[section] = [entries[name].to_document() for name in sorted(entries)]
+        if self.shares is not None:
+            document[SHARES] = [self.shares[key].to_document() for key in sorted(self.shares)]
         return document
 
     def administrators(self) -> set[str]:
@@ -121,13 +158,14 @@ class ImportPlan:
     roles: ChangeSet
     groups: ChangeSet
     users: ChangeSet
+    shares: ChangeSet = ChangeSet((), (), ())
 
     @property
     def empty(self) -> bool:
-        return all(getattr(self, kind).empty for kind in SECTIONS)
+        return all(getattr(self, kind).empty for kind in (*SECTIONS, SHARES))
 
     def to_json(self) -> dict:
-        return {kind: getattr(self, kind).to_json() for kind in SECTIONS}
+        return {kind: getattr(self, kind).to_json() for kind in (*SECTIONS, SHARES)}
 
 
 # A holding: (role, "users" or "groups", name).
@@ -242,6 +280,7 @@ class _Loaded:
     roles: dict[str, Role]
     groups: dict[str, Group]
     users: dict[str, User]
+    shares: dict[str, tuple[Share, ShareSpec]]
 
     @classmethod
     def read(cls, session: Session) -> _Loaded:
@@ -250,8 +289,17 @@ class _Loaded:
         )
         groups = session.scalars(select(Group).options(selectinload(Group.members)))
         users = session.scalars(select(User))
+        shares = session.scalars(
+            select(Share).options(
+                selectinload(Share.role), selectinload(Share.user), selectinload(Share.group)
+            )
+        )
+        specs = [(share, _share_spec(share)) for share in shares]
         return cls(
-            {r.name: r for r in roles}, {g.name: g for g in groups}, {u.name: u for u in users}
+            {r.name: r for r in roles},
+            {g.name: g for g in groups},
+            {u.name: u for u in users},
+            {spec.key: (share, spec) for share, spec in specs},
         )
 
     def kept(self, role: str) -> bool:
@@ -273,6 +321,19 @@ def _contents(loaded: _Loaded) -> PolicyContents:
             for name, g in loaded.groups.items()
         },
         users={name: UserSpec(name, u.display_name) for name, u in loaded.users.items()},
+        shares={key: spec for key, (_, spec) in loaded.shares.items()},
+    )
+
+
+def _share_spec(share: Share) -> ShareSpec:
+    return ShareSpec(
+        share.path,
+        share.is_folder,
+        share.role.name,
+        share.user.name if share.user is not None else None,
+        share.group.name if share.group is not None else None,
+        share.created_by,
+        aware(share.expires_at),
     )
 
 
@@ -287,7 +348,7 @@ def _with_kept_roles(loaded: _Loaded, wanted: PolicyContents) -> PolicyContents:
         for name, role in loaded.roles.items()
         if name not in wanted.roles and loaded.kept(name)
     }
-    return PolicyContents({**wanted.roles, **kept}, wanted.groups, wanted.users)
+    return PolicyContents({**wanted.roles, **kept}, wanted.groups, wanted.users, wanted.shares)
 
 
 def _plan(loaded: _Loaded, wanted: PolicyContents, by_configuration: bool = False) -> ImportPlan:
@@ -299,7 +360,13 @@ def _plan(loaded: _Loaded, wanted: PolicyContents, by_configuration: bool = Fals
     if must_keep_one and not wanted.administrators():
         raise Conflict(f"refused: the policy would leave nobody with the {FIXED_ROLE!r} role")
     before, after = _views(current), _views(wanted)
-    return ImportPlan(**{kind: _diff(before[kind], after[kind]) for kind in SECTIONS})
+    changes = {kind: _diff(before[kind], after[kind]) for kind in SECTIONS}
+    if wanted.shares is not None:
+        changes[SHARES] = _diff(
+            {key: (spec,) for key, spec in (current.shares or {}).items()},
+            {key: (spec,) for key, spec in wanted.shares.items()},
+        )
+    return ImportPlan(**changes)
 
 
 def _check_fixed_roles(
@@ -392,11 +459,44 @@ def _apply(session: Session, loaded: _Loaded, wanted: PolicyContents, plan: Impo
     for kind, records in {"roles": roles, "groups": groups, "users": users}.items():
         for name in getattr(plan, kind).changed:
             Store._touched(records[name])  # moves its revision on: ETags held elsewhere go stale
+    if wanted.shares is not None:
+        _apply_shares(session, loaded, wanted.shares, plan, (roles, users, groups))
     session.flush()
     for kind in SECTIONS:
         for name in getattr(plan, kind).removed:
             # a user's tokens go with them (ON DELETE CASCADE)
             session.delete(getattr(loaded, kind)[name])
+
+
+def _apply_shares(
+    session: Session,
+    loaded: _Loaded,
+    wanted: dict[str, ShareSpec],
+    plan: ImportPlan,
+    records: tuple[dict[str, Role], dict[str, User], dict[str, Group]],
+) -> None:
+    """Make the shares `wanted`: those removed or changed go, those added or changed are made
+    (a changed share is made anew: a new id, as its recipient or role may differ)."""
+    roles, users, groups = records
+    for key in (*plan.shares.removed, *plan.shares.changed):
+        session.delete(loaded.shares[key][0])
+    session.flush()
+    now = datetime.now(timezone.utc)
+    for key in (*plan.shares.added, *plan.shares.changed):
+        spec = wanted[key]
+        session.add(
+            Share(
+                path=spec.path,
+                is_folder=spec.is_folder,
+                role=roles[spec.role],
+                user=users[spec.user] if spec.user is not None else None,
+                group=groups[spec.group] if spec.group is not None else None,
+                created_by=spec.shared_by,
+                created_at=now,
+                updated_at=now,
+                expires_at=spec.expires_at,
+            )
+        )
 
 
 def _upsert_user(session: Session, user: User | None, spec: UserSpec) -> User:
