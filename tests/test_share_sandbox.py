@@ -19,7 +19,6 @@ pytestmark = [
 ]
 
 
-
 def write_plan(root) -> str:
     return (
         f"try:\n    open({str(root)!r} + '/projects/x/plan.txt', 'a').write('more')\n"
