@@ -253,3 +253,42 @@ async def test_deleting_the_user_or_role_removes_their_shares(admin, make_user, 
     assert (await admin.delete("api", "rbac", "roles", "filer"))[0] == 204
     _, listed = await admin.get("api", "rbac", "shares")
     assert listed["items"] == []
+
+
+async def test_who_has_access_names_the_role_or_the_share_and_who_made_it(
+    admin, make_user, folders
+):
+    rita = make_user("rita", roles=["runner"])
+    make_user("bob")
+    make_user("vera", roles=["viewer"])
+    _, made = await share(rita, path="home/rita", user="bob", role="editor")
+    status, access = await rita.get("api", "rbac", "shares", "access", params={"path": "home/rita"})
+    assert status == 200, access
+    assert access["type"] == "directory" and [s["id"] for s in access["shares"]] == [made["id"]]
+    named = {person["username"]: person for person in access["people"]}
+    # rita reads only herself: the others with access are counted, not named
+    assert set(named) == {"rita"} and access["others"] == 3  # admin, bob, vera
+    assert named["rita"]["access"] == "edit" and named["rita"]["granted_by"]["role"] == "runner"
+    status, access = await admin.get(
+        "api", "rbac", "shares", "access", params={"path": "home/rita"}
+    )
+    named = {person["username"]: person for person in access["people"]}
+    assert access["others"] == 0 and {"admin", "rita", "bob", "vera"} <= set(named)
+    assert named["bob"]["access"] == "edit"
+    assert named["bob"]["granted_by"]["share"]["shared_by"] == "rita"
+    assert named["vera"]["access"] == "view" and named["vera"]["granted_by"]["role"] == "viewer"
+    # seeing who has access is `read:shares` on the place
+    status, body = await rita.get("api", "rbac", "shares", "access", params={"path": "projects"})
+    assert refusal((status, body))[:2] == (403, "read:shares!path=projects")
+
+
+async def test_whoever_may_share_finds_people_and_groups_by_name(make_user, folders):
+    rita = make_user("rita", roles=["runner"])
+    make_user("bob", groups=["bakers"])
+    viewer = make_user("vera", roles=["viewer"])
+    status, found = await rita.get("api", "rbac", "shares", "recipients", params={"q": "b"})
+    assert status == 200
+    assert [u["username"] for u in found["users"]] == ["bob"]
+    assert [g["name"] for g in found["groups"]] == ["bakers"]
+    status, body = await viewer.get("api", "rbac", "shares", "recipients", params={"q": "b"})
+    assert refusal((status, body))[:2] == (403, "write:shares")

@@ -13,7 +13,7 @@ from .lab import (
 )
 from .me import MeHandler, PasswordHandler, ScopePartsHandler, ScopesHandler, SessionsHandler
 from .roles import RoleHandler, RolesHandler
-from .shares import ShareHandler, SharesHandler
+from .shares import ShareAccessHandler, ShareHandler, ShareRecipientsHandler, SharesHandler
 from .tokens import AllTokensHandler, TokenHandler, TokensHandler
 from .users import UserHandler, UserPermissionsHandler, UserSessionsHandler, UsersHandler
 
@@ -49,6 +49,9 @@ HANDLERS = [
     (r"/api/rbac/invitations/preview", InvitationPreviewHandler),
     (r"/api/rbac/invitations/(?P<invitation_id>[^/]+)", InvitationHandler),
     (r"/api/rbac/shares", SharesHandler),
+    # before the id's pattern, which "access" and "recipients" would match
+    (r"/api/rbac/shares/access", ShareAccessHandler),
+    (r"/api/rbac/shares/recipients", ShareRecipientsHandler),
     (r"/api/rbac/shares/(?P<share_id>[^/]+)", ShareHandler),
     (r"/api/rbac/check", CheckHandler),
     (r"/api/rbac/audit", AuditHandler),

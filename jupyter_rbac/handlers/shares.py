@@ -40,16 +40,44 @@ class SharesHandler(RBACHandler):
         self.send_json(share.to_json(), 201)
 
     async def _place(self, raw: str) -> Place:
-        """The folder or file the request names, as it is on the disk now. Sharing it must be
-        allowed where it is (whatever it is) before the answer says whether it exists."""
         path = check_share_path(raw)
         self.service.require_may_manage(self.actor, Place(path, is_folder=False))
-        contents = self.contents_manager
-        if await ensure_async(contents.dir_exists(path)):
-            return Place(path, is_folder=True)
-        if path and await ensure_async(contents.file_exists(path)):
-            return Place(path, is_folder=False)
-        raise InvalidInput(f"path: no folder or file at {path!r}")
+        return await place_on_disk(self, path)
+
+
+async def place_on_disk(handler: RBACHandler, path: str) -> Place:
+    """The folder or file at `path` (normalised), as it is on the disk now. The caller has
+    checked that it may share or see shares there (whatever it is) before the answer says
+    whether it exists."""
+    contents = handler.contents_manager
+    if await ensure_async(contents.dir_exists(path)):
+        return Place(path, is_folder=True)
+    if path and await ensure_async(contents.file_exists(path)):
+        return Place(path, is_folder=False)
+    raise InvalidInput(f"path: no folder or file at {path!r}")
+
+
+class ShareAccessHandler(RBACHandler):
+    @api
+    async def get(self) -> None:
+        """Who may open and change a folder or file, and through what."""
+        raw = self.get_query_argument("path", None)
+        if raw is None:
+            raise InvalidInput("path: required (the folder or file)")
+        path = check_share_path(raw)
+        self.service.require_may_see_shares(self.actor, Place(path, is_folder=False))
+        place = await place_on_disk(self, path)
+        self.send_json(self.service.access_to(self.actor, place))
+
+
+class ShareRecipientsHandler(RBACHandler):
+    @api
+    def get(self) -> None:
+        """Users and groups to share with, whose name contains `q`."""
+        listing = self.listing()
+        self.send_json(
+            self.service.recipients(self.actor, listing.query, min(listing.limit or 20, 50))
+        )
 
 
 class ShareHandler(RBACHandler):

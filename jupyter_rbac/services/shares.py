@@ -24,6 +24,7 @@ from ..errors import Forbidden, InvalidInput, NotFound
 from ..model import IMPLIED_ACTIONS, Scope
 from ..model.paths import PathError, normalize_path
 from ..model.shares import place_glob, place_problem, shared_actions
+from ..policy import Question
 from ..store import KEEP, ShareRecord
 from .rules import Actor, PermissionRules
 
@@ -139,6 +140,59 @@ class ShareAdministration(PermissionRules):
     def _reads_self(self, actor: Actor) -> bool:
         return self.may(actor, "read", "users", user=actor.name)
 
+    def access_to(self, actor: Actor, place: Place) -> dict:
+        """Who may open and who may change `place` (its contents), and through what: a role
+        (held directly, by everyone, through a group) or a share (and who made it). Needs
+        `read:shares` on the place; people the caller may not read are counted, not named."""
+        self.require_may_see_shares(actor, place)
+        people, others = [], 0
+        for user in self.store.list_users():
+            permissions = self.policy.permissions(user.name)
+            if not permissions.allows_path("read", "contents", place.path):
+                continue
+            if not self.may_name(actor, "read", "users", user.name):
+                others += 1
+                continue
+            edits = permissions.allows_path("write", "contents", place.path)
+            question = Question("write" if edits else "read", "contents", place.path)
+            decision = self.policy.explain(user.name, question)
+            people.append(
+                {
+                    "username": user.name,
+                    "display_name": user.display_name or user.name,
+                    "access": "edit" if edits else "view",
+                    "granted_by": decision.granted_by.to_json() if decision.granted_by else None,
+                }
+            )
+        shares = [
+            share.to_json()
+            for share in self.store.list_shares(path=place.path)
+            if self.may_see_share(actor, share)
+        ]
+        return {
+            "path": place.path,
+            "type": "directory" if place.is_folder else "file",
+            "people": people,
+            "others": others,
+            "shares": shares,
+        }
+
+    def recipients(self, actor: Actor, query: str, limit: int = 20) -> dict:
+        """Users and groups whose name (or a user's display name) contains `query`: whom someone
+        who may share somewhere can pick. Names and display names only."""
+        if not actor.permissions.allows_some("write", "shares"):
+            self.require(actor, "write", "shares")
+        users = self.store.page_users(limit, 0, "name", query).items
+        groups = self.store.page_groups(limit, 0, "name", query).items
+        return {
+            "users": [
+                {"username": u.name, "display_name": u.display_name or u.name}
+                for u in users
+                if u.name != actor.name
+            ],
+            "groups": [{"name": g.name, "members": len(g.members)} for g in groups],
+        }
+
     # -- changing ------------------------------------------------------------------------------
 
     def create_share(
@@ -205,6 +259,10 @@ class ShareAdministration(PermissionRules):
         )
 
     # -- the rules -----------------------------------------------------------------------------
+
+    def require_may_see_shares(self, actor: Actor, place: Place) -> None:
+        """`read:shares` on the whole place."""
+        self._require_covered(actor, place.scope("read", "shares"), "seeing who has access")
 
     def require_may_manage(self, actor: Actor, place: Place) -> None:
         """`write:shares` on the whole place."""
