@@ -292,3 +292,18 @@ async def test_whoever_may_share_finds_people_and_groups_by_name(make_user, fold
     assert [g["name"] for g in found["groups"]] == ["bakers"]
     status, body = await viewer.get("api", "rbac", "shares", "recipients", params={"q": "b"})
     assert refusal((status, body))[:2] == (403, "write:shares")
+
+
+async def test_folder_listings_say_what_the_user_may_share(make_user, folders):
+    rita = make_user("rita", roles=["runner"])
+    viewer = make_user("vera", roles=["viewer"])
+    status, home = await rita.get("api", "contents", "home")
+    assert status == 200
+    shareable = {entry["name"]: entry["rbac_shareable"] for entry in home["content"]}
+    assert shareable == {"rita": True, "bob": False}
+    _, own = await rita.get("api", "contents", "home", "rita")
+    assert own["rbac_shareable"] is True
+    assert [e["rbac_shareable"] for e in own["content"]] == [True]  # plan.txt
+    # who may share nowhere is told nothing of it
+    _, seen = await viewer.get("api", "contents", "home")
+    assert all("rbac_shareable" not in entry for entry in seen["content"])

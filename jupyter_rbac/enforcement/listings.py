@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 
 from ..model.paths import PathError, normalize_path
+from ..services.shares import Place, may_share_at
 from .context import context_of
 from .handler_kinds import HandlerKind, kind_of
 from .locations import may_read_path, real_location
@@ -137,7 +138,8 @@ def _contents(handler, policy: Policy, model: JSON) -> JSON:
         if context.guard is not None:
             context.guard.record_denial(handler, missing)
         return {"message": f"Forbidden: you need the scope {missing}", "missing_scope": missing}
-    shaped = _with_writable(permissions, model)
+    shares = permissions.allows_some("write", "shares")
+    shaped = _with_writable(permissions, model, shares)
     entries = model.get("content")
     if model.get("type") != "directory" or not isinstance(entries, list):
         return shaped
@@ -146,7 +148,7 @@ def _contents(handler, policy: Policy, model: JSON) -> JSON:
     if not permissions.is_all:
         root = _root(handler)
         entries = [entry for entry in entries if not _leaves_root(root, entry)]
-    return {**shaped, "content": [_with_writable(permissions, entry) for entry in entries]}
+    return {**shaped, "content": [_with_writable(permissions, e, shares) for e in entries]}
 
 
 def _leaves_root(root: str | None, entry: dict) -> bool:
@@ -172,15 +174,22 @@ def _may_see_entry(permissions, entry: dict) -> bool:
     return entry.get("type") == "directory" and permissions.leads_to_path("contents", path)
 
 
-def _with_writable(permissions, model: dict) -> dict:
-    if not model.get("writable"):
-        return model
+def _with_writable(permissions, model: dict, shares: bool = False) -> dict:
+    """`writable` for this user; with `shares` (they may share somewhere), `rbac_shareable`:
+    may they share this folder or file (JupyterLab offers "Share…" there)."""
     try:
-        if permissions.allows_path("write", "contents", normalize_path(str(model.get("path", "")))):
-            return model
+        path = normalize_path(str(model.get("path", "")))
     except PathError:
-        pass
+        return {**model, "writable": False}
+    if shares:
+        model = {**model, "rbac_shareable": _may_share(permissions, path, model)}
+    if not model.get("writable") or permissions.allows_path("write", "contents", path):
+        return model
     return {**model, "writable": False}
+
+
+def _may_share(permissions, path: str, model: dict) -> bool:
+    return may_share_at(permissions, Place(path, is_folder=model.get("type") == "directory"))
 
 
 # -- resolved paths -------------------------------------------------------------------------------

@@ -50,6 +50,21 @@ class Place:
         return Scope(text, IMPLIED_ACTIONS[action], (resource,), "path", value)
 
 
+# What sharing a place needs there, whatever the role: (action, resource, why).
+PLACE_NEEDS = (
+    ("write", "shares", "sharing it"),
+    ("write", "contents", "nobody shares what they cannot write"),
+)
+
+
+def may_share_at(permissions, place: Place) -> bool:
+    """May these permissions share `place` at all (the role given is judged apart)? What
+    JupyterLab is told to offer "Share…" on."""
+    return place_problem(place.path) is None and all(
+        permissions.covers(place.scope(action, resource)) for action, resource, _ in PLACE_NEEDS
+    )
+
+
 def check_share_path(path: object) -> str:
     """The path a request names, normalised; InvalidInput if no share can be made of it."""
     if not isinstance(path, str):
@@ -271,10 +286,8 @@ class ShareAdministration(PermissionRules):
     def require_may_share(self, actor: Actor, place: Place, role: str) -> None:
         """May `actor` give `role` on `place`? They may write shares and contents there, and hold
         there every scope a share of the role may grant."""
-        self.require_may_manage(actor, place)
-        self._require_covered(
-            actor, place.scope("write", "contents"), "nobody shares what they cannot write"
-        )
+        for action, resource, why in PLACE_NEEDS:
+            self._require_covered(actor, place.scope(action, resource), why)
         role_scopes = self.store.snapshot().roles.get(role, ())
         for action, resource in shared_actions(self.catalog, role_scopes):
             self._require_covered(

@@ -34,6 +34,12 @@ import type {
   IRoleCreate,
   IRolePatch,
   IScopeCatalog,
+  IShare,
+  IShareAccess,
+  IShareCreate,
+  ISharePatch,
+  IShareQuery,
+  IShareRecipients,
   IToken,
   ITokenQuery,
   IUser,
@@ -268,6 +274,40 @@ export class RBACClient {
 
   revokeInvitation(id: number): Promise<void> {
     return this.send<void>('DELETE', `invitations/${id}`);
+  }
+
+  // --- shares --------------------------------------------------------------------------
+
+  /** One page of the shares the reader may see: of a path, given to a user or a group. */
+  shares(query: IShareQuery = {}): Promise<IPage<IShare>> {
+    return this.request<IPage<IShare>>('shares' + queryString(query));
+  }
+
+  /** Share a folder or file with a user or group. */
+  share(share: IShareCreate): Promise<IShare> {
+    return this.send<IShare>('POST', 'shares', share);
+  }
+
+  /** Change a share's role or expiry; with `etag`, refused (412) if it changed since. */
+  updateShare(id: number, change: ISharePatch, etag?: string): Promise<IShare> {
+    return this.send<IShare>('PATCH', `shares/${id}`, change, etag);
+  }
+
+  /** Remove a share: its recipient loses what it gave at their next request. */
+  unshare(id: number): Promise<void> {
+    return this.send<void>('DELETE', `shares/${id}`);
+  }
+
+  /** Who may open and change `path`, and through what. */
+  shareAccess(path: string): Promise<IShareAccess> {
+    return this.request<IShareAccess>('shares/access' + queryString({ path }));
+  }
+
+  /** Users and groups whose name contains `q`: whom to share with. */
+  shareRecipients(q: string): Promise<IShareRecipients> {
+    return this.request<IShareRecipients>(
+      'shares/recipients' + queryString({ q })
+    );
   }
 
   // --- collaborators -------------------------------------------------------------------

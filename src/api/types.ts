@@ -142,3 +142,27 @@ export type IOpenDocument = ICollaborator['documents'][number];
 
 /** The error body of the jupyter-rbac API: `{"message": ..., "missing_scope": ...}`. */
 export type IErrorBody = Partial<Schemas['Error'] & Schemas['ScopeDenied']>;
+
+/** A role given to a user or group on one folder or file. */
+export type IShare = Schemas['Share'];
+
+/** A share as permissions explain it: "editor on projects/x, shared by ann". */
+export type IShareProvenance = Schemas['ShareProvenance'];
+
+/** Share a folder or file: `{path, role, user | group, expires_at?}`. */
+export type IShareCreate = Schemas['ShareCreate'];
+
+/** Change a share's role or expiry. */
+export type ISharePatch = Schemas['SharePatch'];
+
+/** Which shares to list: of one path, given to one user or one group. */
+export type IShareQuery = QueryOf<'listShares'>;
+
+/** Who may open and change a folder or file, and through what. */
+export type IShareAccess = Schemas['ShareAccess'];
+
+/** One person with access to a folder or file. */
+export type IPersonWithAccess = IShareAccess['people'][number];
+
+/** Users and groups to share with. */
+export type IShareRecipients = Schemas['ShareRecipients'];
