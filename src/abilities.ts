@@ -59,6 +59,11 @@ export class Abilities {
     return this._changed;
   }
 
+  /** Emitted when the user's permissions were read anew (the server said they changed). */
+  get refreshed(): ISignal<this, void> {
+    return this._refreshed;
+  }
+
   /** Why the server would refuse `hint`, or null if it would not. */
   refusal(hint: Hint): IRefusal | null {
     if (this._me.can[hint]) {
@@ -104,6 +109,7 @@ export class Abilities {
     this._folders.clear();
     this._asked.clear(); // answers under the old permissions are dropped when they come
     this._changed.emit();
+    this._refreshed.emit();
   }
 
   /**
@@ -153,6 +159,7 @@ export class Abilities {
   private _asked = new Set<string>();
   private _generation = 0;
   private _changed = new Signal<this, void>(this);
+  private _refreshed = new Signal<this, void>(this);
 }
 
 function refusedWrite(scope: string): IRefusal {

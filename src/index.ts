@@ -28,10 +28,17 @@ import { MeStatus } from './components/MeStatus';
 import { withoutKernelStart } from './kernels';
 import { offerOnlyUsableTiles } from './launcherOffers';
 import { offerWhatTheyMay } from './offers';
-import { readOnlyWhereRefused } from './readOnly';
+import { ReadOnlyDocuments } from './readOnly';
 import { offerUploadWhereAllowed } from './uploadOffer';
 import { notifySandboxStops } from './sandboxStops';
-import { createAccessPanel, IPanelPreferences, SectionId } from './panel';
+import {
+  createAccessPanel,
+  IPanelPreferences,
+  SectionId,
+  SharedWithMeWidget
+} from './panel';
+import { addShareCommand, SHARE_COMMAND } from './shareCommand';
+import { SharedMarks } from './sharedMarks';
 import { accessPageOpener, mayOpenAccessPage, PageTab } from './accessPage';
 
 export type { IMe } from './api';
@@ -47,6 +54,7 @@ export const OPEN_ACCESS_PAGE = 'jupyter-rbac:open-access-control';
 /** The panel's commands: id, the section it opens, its label and caption (translated later). */
 const SECTION_COMMANDS: [string, SectionId][] = [
   ['jupyter-rbac:my-permissions', 'my-permissions'],
+  ['jupyter-rbac:shared-with-me', 'shared-with-me'],
   ['jupyter-rbac:collaborators', 'collaborators'],
   ['jupyter-rbac:manage-roles', 'roles'],
   ['jupyter-rbac:manage-members', 'members'],
@@ -168,9 +176,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
         offerUploadWhereAllowed(toolbarRegistry, abilities, describe)
       );
     }
+    // Documents open read-only where the user may not write, and follow their permissions.
+    const readOnly = new ReadOnlyDocuments(
+      async path =>
+        (await app.serviceManager.contents.get(path, { content: false }))
+          .writable === true
+    );
     for (const factory of ['Notebook', 'Editor']) {
-      app.docRegistry.addWidgetExtension(factory, readOnlyWhereRefused());
+      app.docRegistry.addWidgetExtension(factory, readOnly.extension());
     }
+    readOnly.follow(abilities.refreshed);
 
     // Settings apply live: the panel's views read them when they render.
     const activeStateChanged = new Signal<unknown, void>({});
@@ -216,6 +231,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const access = createAccessPanel(client, trans, me, catalog, preferences, {
       openDocument: path =>
         void app.commands.execute('docmanager:open', { path }),
+      openFolder: path =>
+        void app.commands.execute('filebrowser:go-to-path', {
+          path: `/${path}`
+        }),
       openAccessPage: mayOpenPage
         ? () => void app.commands.execute(OPEN_ACCESS_PAGE)
         : undefined
@@ -226,6 +245,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
       'my-permissions': [
         trans.__('Access: My permissions'),
         trans.__('Who you are, your roles, and what you may do')
+      ],
+      'shared-with-me': [
+        trans.__('Access: Shared with me'),
+        trans.__('Folders and files others shared with you')
       ],
       collaborators: [
         trans.__('Access: Collaborators'),
@@ -252,6 +275,40 @@ const plugin: JupyterFrontEndPlugin<void> = {
         trans.__('Policy changes and refused requests')
       ]
     };
+    // Something shared with the user, or taken back: "Shared with me" reads again.
+    abilities.refreshed.connect(() => {
+      const shared = access.sections.get('shared-with-me');
+      if (shared instanceof SharedWithMeWidget) {
+        shared.refresh();
+      }
+    });
+
+    // "Share…" on what the user may share, in the file browser's context menu; the browser
+    // marks what is shared by them or with them.
+    const marks = new SharedMarks(client, () => abilities.me, trans);
+    const browser = () =>
+      browserFactory?.tracker.currentWidget ?? defaultBrowser;
+    addShareCommand(
+      app.commands,
+      client,
+      () => browser()?.selectedItems().next()?.value ?? undefined,
+      trans,
+      () => void marks.refresh()
+    );
+    if (defaultBrowser) {
+      marks.watch(defaultBrowser);
+    }
+    browserFactory?.tracker.widgetAdded.connect((_, added) =>
+      marks.watch(added)
+    );
+    abilities.refreshed.connect(() => void marks.refresh());
+    void marks.refresh();
+    app.contextMenu.addItem({
+      command: SHARE_COMMAND,
+      selector: '.jp-DirListing-item[data-isdir]',
+      rank: 11
+    });
+
     for (const [command, section] of SECTION_COMMANDS) {
       if (!access.sections.has(section)) {
         continue; // not rendered for this user: no command either

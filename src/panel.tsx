@@ -19,6 +19,7 @@ import { nameSearches } from './components/members/props';
 import { MembersView } from './components/MembersView';
 import { MyPermissionsSection } from './components/MyPermissionsSection';
 import { RolesView } from './components/RolesView';
+import { SharedWithMe } from './components/shares/SharedWithMe';
 import { jupyterLabFeedback } from './dialogs';
 import { CatalogCache, LazyView } from './lazyView';
 import { holds, mayAdminister, PanelGrant } from './permissions';
@@ -75,6 +76,51 @@ class MyPermissionsWidget extends ReactWidget {
   private shown = 0;
 }
 
+/**
+ * "Shared with me", read from the server each time it is shown and when `refresh` is called
+ * (the user's permissions changed: something was shared with them, or taken back).
+ */
+export class SharedWithMeWidget extends ReactWidget {
+  constructor(
+    private readonly client: RBACClient,
+    private readonly username: string,
+    private readonly open: (path: string, isFolder: boolean) => void,
+    private readonly trans: TranslationBundle
+  ) {
+    super();
+    this.addClass('jp-RBAC-SharedWithMeWidget');
+    this.title.label = trans.__('Shared with me');
+  }
+
+  /** Read again now if shown (else when next shown). */
+  refresh(): void {
+    if (this.isVisible) {
+      this.generation += 1;
+      this.update();
+    }
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this.generation += 1;
+    this.update();
+  }
+
+  render(): JSX.Element {
+    return (
+      <SharedWithMe
+        client={this.client}
+        username={this.username}
+        generation={this.generation}
+        open={this.open}
+        trans={this.trans}
+      />
+    );
+  }
+
+  private generation = 0;
+}
+
 /** The panel's preferences, from the settings (`schema/plugin.json`). */
 export interface IPanelPreferences {
   /** Items per page in the role, user and group lists and the audit trail. */
@@ -86,6 +132,7 @@ export interface IPanelPreferences {
 /** The sections of the panel; the commands open them by id. */
 export type SectionId =
   | 'my-permissions'
+  | 'shared-with-me'
   | 'collaborators'
   | 'roles'
   | 'members'
@@ -105,6 +152,8 @@ export interface IAccessPanel {
 export interface IPanelActions {
   /** Open a document in the main area. */
   openDocument: (path: string) => void;
+  /** Show a folder in the file browser. */
+  openFolder: (path: string) => void;
   /** Open the Access control page; none for those who may not. */
   openAccessPage?: () => void;
 }
@@ -162,6 +211,16 @@ export function createAccessPanel(
   ) => new LazyView(label, className, prepare, loading);
 
   add('my-permissions', new MyPermissionsWidget(client, trans));
+  add(
+    'shared-with-me',
+    new SharedWithMeWidget(
+      client,
+      me.username,
+      (path, isFolder) =>
+        isFolder ? actions.openFolder(path) : actions.openDocument(path),
+      trans
+    )
+  );
   // "Manage roles of X" from Collaborators opens X in Members.
   const focus: { user: string | null } = { user: null };
   if (may('read_collaborators')) {
