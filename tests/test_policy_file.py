@@ -83,7 +83,8 @@ def build_rich_policy(service: RBACService) -> None:
 def test_the_export_is_the_documented_format_sorted_and_without_tokens(service):
     build_rich_policy(service)
     document = export_policy(service.store)
-    assert list(document) == ["version", "roles", "groups", "users"] and document["version"] == 1
+    assert list(document) == ["version", "roles", "groups", "users", "shares"]
+    assert document["version"] == 1 and document["shares"] == []
     for section in ("roles", "groups", "users"):
         names = [entry["name"] for entry in document[section]]
         assert names == sorted(names)

@@ -307,3 +307,46 @@ async def test_folder_listings_say_what_the_user_may_share(make_user, folders):
     # who may share nowhere is told nothing of it
     _, seen = await viewer.get("api", "contents", "home")
     assert all("rbac_shareable" not in entry for entry in seen["content"])
+
+
+async def test_export_and_import_keep_shares(admin, make_user, folders, rbac):
+    from jupyter_rbac.services.policy_document import export_policy, import_policy
+
+    make_user("bob", groups=["class"])
+    soon = (datetime.now(timezone.utc) + timedelta(days=2)).replace(microsecond=0)
+    await share(admin, path="projects/x", user="bob", role="editor", expires_at=soon.isoformat())
+    await share(admin, path="projects/y/notes.txt", group="class", role="viewer")
+    document = export_policy(rbac.store)
+    assert document["shares"] == [
+        {
+            "path": "projects/x",
+            "type": "directory",
+            "role": "editor",
+            "user": "bob",
+            "shared_by": "admin",
+            "expires_at": soon.isoformat(),
+        },
+        {
+            "path": "projects/y/notes.txt",
+            "type": "file",
+            "role": "viewer",
+            "group": "class",
+            "shared_by": "admin",
+            "expires_at": None,
+        },
+    ]
+    for listed in (await admin.get("api", "rbac", "shares"))[1]["items"]:
+        await admin.delete("api", "rbac", "shares", str(listed["id"]))
+    bob = make_user("bob2")  # a request under the policy without the shares
+    assert await read(bob, "projects/x") == 403
+    plan = import_policy(rbac.store, document, "admin")
+    assert sorted(plan.shares.added) == [
+        "projects/x -> user:bob",
+        "projects/y/notes.txt -> group:class",
+    ]
+    assert export_policy(rbac.store)["shares"] == document["shares"]
+    _, listed = await admin.get("api", "rbac", "shares")
+    assert {(s["path"], s["role"]) for s in listed["items"]} == {
+        ("projects/x", "editor"),
+        ("projects/y/notes.txt", "viewer"),
+    }

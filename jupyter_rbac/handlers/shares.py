@@ -7,7 +7,7 @@ from jupyter_server.utils import ensure_async
 
 from ..errors import InvalidInput
 from ..services.shares import Place, check_share_path
-from ..store import KEEP, Page
+from ..store import KEEP, Page, check_name
 from .base import RBACHandler, api
 
 
@@ -15,11 +15,12 @@ class SharesHandler(RBACHandler):
     @api
     def get(self) -> None:
         listing = self.listing()
+        user, group = self.get_query_argument("user", None), self.get_query_argument("group", None)
+        for kind, name in (("user", user), ("group", group)):
+            if name is not None:
+                check_name(kind, name)
         shares = self.service.list_shares(
-            self.actor,
-            path=self.get_query_argument("path", None),
-            user=self.get_query_argument("user", None),
-            group=self.get_query_argument("group", None),
+            self.actor, path=self.get_query_argument("path", None), user=user, group=group
         )
         end = None if listing.limit is None else listing.offset + listing.limit
         self.send_page(Page(shares[listing.offset : end], len(shares)), listing)
@@ -83,8 +84,7 @@ class ShareRecipientsHandler(RBACHandler):
 class ShareHandler(RBACHandler):
     @api
     def get(self, share_id: str) -> None:
-        share = self.service.get_share(self.actor, share_id)
-        self.send_json(share.to_json())
+        self.send_record(self.service.get_share(self.actor, share_id))
 
     @api
     def patch(self, share_id: str) -> None:

@@ -144,8 +144,14 @@ class Shares(PolicyChanges):
         actor: str = "system",
         expected_revision: int | None = None,
     ) -> ShareRecord:
-        """Change a share's role or expiry (None: it never expires)."""
+        """Change a share's role or expiry (None: it never expires). Nothing to change: nothing
+        is written (no revision, no audit row)."""
         current = self.get_share(share_id)
+        if (role is None or role == current.role) and (
+            expires_at is KEEP or expires_at == current.expires_at
+        ):
+            check_revision(current, f"share {share_id}", expected_revision)
+            return current
         detail = {"id": share_id, **describe_recipient(current.user, current.group)}
         with self._write(actor, "share.update", current.path, **detail) as session:
             share = session.get(Share, share_id)
