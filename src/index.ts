@@ -293,6 +293,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       client,
       () => browser()?.selectedItems().next()?.value ?? undefined,
       trans,
+      () => abilities.me.share_everywhere,
       () => void marks.refresh()
     );
     if (defaultBrowser) {

@@ -5,8 +5,8 @@
  * anyway; this keeps their own copy from drifting from everybody else's. JupyterLab's own
  * toolbar label ("notebook is read-only") says so.
  *
- * When the user's permissions change (a folder shared with them, or taken back), every open
- * document is asked again: one they may now write opens for typing (read again from the disk,
+ * When the user's permissions change (a folder shared with them, or taken back), and when a save
+ * of a document fails, every open document (or that one) is asked again: one they may now write opens for typing (read again from the disk,
  * so JupyterLab saves it as writable), one they may no longer write turns read-only (what they
  * typed stays, and the server refuses to save it).
  */
@@ -55,6 +55,12 @@ export class ReadOnlyDocuments {
           const document = track(widget, context);
           this._open.add(document);
           widget.disposed.connect(() => this._open.delete(document));
+          // a refused save may be the first news of lost permissions: ask at once
+          context.saveState.connect((_, state) => {
+            if (state === 'failed') {
+              void this._recheck(document);
+            }
+          });
           if (context.contentsModel?.writable === false) {
             setLocked(document, true);
           }

@@ -1,7 +1,7 @@
 /**
  * "Share…" in the file browser's context menu, on the folders and files the server says the
- * user may share (`rbac_shareable` in the folder's listing, judged by the server's own rule);
- * it opens the share dialog.
+ * user may share (`rbac_shareable` in the folder's listing, judged by the server's own rule;
+ * everything, for who `share_everywhere`); it opens the share dialog.
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { Contents } from '@jupyterlab/services';
@@ -18,9 +18,19 @@ export const SHARE_COMMAND = 'jupyter-rbac:share';
 /** An entry of a folder listing, with what jupyter-rbac adds to it. */
 export type ListedItem = Contents.IModel & { rbac_shareable?: boolean };
 
-/** May the user share this item, as the server said in its listing? */
-export function isShareable(item: Contents.IModel | undefined): boolean {
-  return (item as ListedItem | undefined)?.rbac_shareable === true;
+/**
+ * May the user share this item, as the server says: in its listing (`rbac_shareable`), or,
+ * for who may share everything (listings then say nothing), anything but a name with `*`.
+ */
+export function isShareable(
+  item: Contents.IModel | undefined,
+  shareEverywhere: boolean
+): boolean {
+  const shareable = (item as ListedItem | undefined)?.rbac_shareable;
+  if (item === undefined || shareable === false) {
+    return false;
+  }
+  return shareable === true || (shareEverywhere && !item.path.includes('*'));
 }
 
 /**
@@ -31,12 +41,13 @@ export function addShareCommand(
   client: RBACClient,
   selected: () => Contents.IModel | undefined,
   trans: TranslationBundle,
+  shareEverywhere: () => boolean,
   afterwards: () => void = () => undefined
 ): void {
   commands.addCommand(SHARE_COMMAND, {
     label: trans.__('Share…'),
     caption: trans.__('Share with people or groups, as Viewer or Editor'),
-    isVisible: () => isShareable(selected()),
+    isVisible: () => isShareable(selected(), shareEverywhere()),
     execute: async args => {
       const path = (args.path as string | undefined) ?? selected()?.path;
       if (path === undefined) {

@@ -147,7 +147,8 @@ WEBSOCKETS = {
     # websocket: roles that may connect (the rest get 403 on the handshake)
     "kernel channels": {"admin", "editor", "runner"},
     "terminal": {"admin", "editor"},
-    "event stream": {"admin", "editor", "runner", "viewer"},
+    # every signed-in user hears what they may read, and that their own permissions changed
+    "event stream": {"admin", "editor", "runner", "viewer", "user"},
 }
 WS_CASES = [
     (ws, role) for ws in WEBSOCKETS for role in ("admin", "editor", "runner", "viewer", "user")

@@ -37,6 +37,8 @@ EXPECTED = {
         "write:lab!user={user}",
         "read:api",
         "read:kernelspecs",
+        # the event stream: a share's recipient hears that their permissions changed (issue 21)
+        "read:events",
     ],
     "viewer": VIEWER,
     "runner": VIEWER
@@ -45,6 +47,8 @@ EXPECTED = {
         "write:sessions",
         "write:contents!path=home/{user}/**",
         "write:contents!path=shared/{group}/**",
+        # everyone may share what is in their own folder (issue 21)
+        "write:shares!path=home/{user}/**",
     ],
     "editor": [
         "write:contents",
@@ -58,6 +62,7 @@ EXPECTED = {
         "write:events",
         "execute:lsp",
         "read:collaborators",
+        "write:shares!path=home/{user}/**",
     ],
     # Nebari's: their own home and their groups' folders, their own kernels; nobody else's files
     "analyst": [
@@ -270,7 +275,7 @@ def test_words_an_earlier_version_shipped_that_are_no_longer_true_are_replaced(t
     try:
         service = RBACService(store, Catalog())
         service.ensure_defaults()
-        store.update_role("analyst", description=EARLIER_DESCRIPTIONS["analyst"], actor="v0.1")
+        store.update_role("analyst", description=EARLIER_DESCRIPTIONS["analyst"][0], actor="v0.1")
         store.update_role("developer", description="Our own words.", actor="alice")
         service.ensure_defaults()  # the next start
         shipped = {role.name: role.description for role in DEFAULT_ROLES}
@@ -279,3 +284,18 @@ def test_words_an_earlier_version_shipped_that_are_no_longer_true_are_replaced(t
         assert store.get_role("developer").description == "Our own words."
     finally:
         store.close()
+
+
+async def test_shipped_roles_of_the_last_version_gain_sharing_and_the_event_stream(rbac):
+    from jupyter_rbac.model.defaults import EARLIER_SCOPES
+
+    for name in ("user", "runner", "editor"):
+        rbac.store.update_role(name, scopes=list(EARLIER_SCOPES[name][-1]), actor="v0.3")
+    rbac.store.update_role("viewer", scopes=[*VIEWER, "read:audit"], actor="admin")  # their own
+    rbac.service.ensure_defaults()
+    roles = {role.name: role.scopes for role in rbac.store.list_roles()}
+    assert roles["user"] == EXPECTED["user"]
+    assert roles["runner"] == EXPECTED["runner"] and roles["editor"] == EXPECTED["editor"]
+    assert roles["viewer"] == [*VIEWER, "read:audit"]  # an administrator's choice stays
+    upgraded = {row.target for row in rbac.store.page_audit(actor=UPGRADE).items}
+    assert {"user", "runner", "editor"} <= upgraded and "viewer" not in upgraded

@@ -294,7 +294,7 @@ async def test_whoever_may_share_finds_people_and_groups_by_name(make_user, fold
     assert refusal((status, body))[:2] == (403, "write:shares")
 
 
-async def test_folder_listings_say_what_the_user_may_share(make_user, folders):
+async def test_folder_listings_say_what_the_user_may_share(admin, make_user, folders):
     rita = make_user("rita", roles=["runner"])
     viewer = make_user("vera", roles=["viewer"])
     status, home = await rita.get("api", "contents", "home")
@@ -304,9 +304,19 @@ async def test_folder_listings_say_what_the_user_may_share(make_user, folders):
     _, own = await rita.get("api", "contents", "home", "rita")
     assert own["rbac_shareable"] is True
     assert [e["rbac_shareable"] for e in own["content"]] == [True]  # plan.txt
-    # who may share nowhere is told nothing of it
+    # who may share nowhere is told nothing of it; who may share everything, once, by /me
     _, seen = await viewer.get("api", "contents", "home")
     assert all("rbac_shareable" not in entry for entry in seen["content"])
+    assert (await viewer.get("api", "rbac", "me"))[1]["share_everywhere"] is False
+    assert (await admin.get("api", "rbac", "me"))[1]["share_everywhere"] is True
+    _, everything = await admin.get("api", "contents", "home")
+    assert all("rbac_shareable" not in entry for entry in everything["content"])
+    # an editor writes everywhere and shares their own home only: the listing says where
+    eddie = make_user("eddie", roles=["editor"])
+    (folders / "home" / "eddie").mkdir()
+    _, home = await eddie.get("api", "contents", "home")
+    shareable = {entry["name"]: entry["rbac_shareable"] for entry in home["content"]}
+    assert shareable == {"rita": False, "bob": False, "eddie": True}
 
 
 async def test_export_and_import_keep_shares(admin, make_user, folders, rbac):

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 
 from ..model.paths import PathError, normalize_path
-from ..services.shares import Place, may_share_at
+from ..services.shares import Place, may_share_at, shares_everywhere
 from .context import context_of
 from .handler_kinds import HandlerKind, kind_of
 from .locations import may_read_path, real_location
@@ -49,6 +49,7 @@ def shape_response(handler: RequestHandler, policy: Policy, chunk: str | bytes) 
         and permissions is not None
         and permissions.allows(*unless_allowed)
         and not context_of(handler).traversal_only
+        and (kind_of(handler) is not HandlerKind.CONTENTS or not _shares_some(permissions))
     ):
         return chunk  # the user sees and may change everything here: nothing to parse
     model = _models(chunk)
@@ -56,6 +57,11 @@ def shape_response(handler: RequestHandler, policy: Policy, chunk: str | bytes) 
         return chunk
     shaped = shaper(handler, policy, model)
     return chunk if shaped is model else json.dumps(shaped)
+
+
+def _shares_some(permissions) -> bool:
+    """Must a listing say what this user may share (they may share some things, not all)?"""
+    return permissions.allows_some("write", "shares") and not shares_everywhere(permissions)
 
 
 def _permissions(handler: RequestHandler):
@@ -138,7 +144,7 @@ def _contents(handler, policy: Policy, model: JSON) -> JSON:
         if context.guard is not None:
             context.guard.record_denial(handler, missing)
         return {"message": f"Forbidden: you need the scope {missing}", "missing_scope": missing}
-    shares = permissions.allows_some("write", "shares")
+    shares = _shares_some(permissions)
     shaped = _with_writable(permissions, model, shares)
     entries = model.get("content")
     if model.get("type") != "directory" or not isinstance(entries, list):

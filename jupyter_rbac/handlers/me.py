@@ -17,6 +17,7 @@ from ..limits import MAX_SCOPE_TEXT, MAX_SCOPES
 from ..model import IMPLIED_ACTIONS, ScopeError
 from ..sandbox.sandboxes import Sandboxes
 from ..services.accounts import WrongPassword
+from ..services.shares import shares_everywhere
 from .base import RBACHandler, api
 
 # What the panel's views need, each a key `ACTION_RESOURCE` of /me's `beyond_self`.
@@ -94,6 +95,7 @@ class MeHandler(RBACHandler):
             "can": can,
             "why_not": why_not,
             "beyond_self": self._beyond_self(permissions, parts, user.username),
+            "share_everywhere": shares_everywhere(permissions),
             "code": self._code(permissions),
             "account": {
                 "editable": list(settings.editable_fields) if changes else [],

@@ -85,8 +85,8 @@ DEFAULT_ROLES: tuple[DefaultRole, ...] = (
     DefaultRole(
         "user",
         "Held by every signed-in user: see yourself, open JupyterLab with your own settings and"
-        " workspaces, see kernel types.",
-        ("self", *OWN_LAB, "read:api", "read:kernelspecs"),
+        " workspaces, see kernel types, hear of what you may read (the event stream).",
+        ("self", *OWN_LAB, "read:api", "read:kernelspecs", "read:events"),
     ),
     DefaultRole("viewer", "Browse, open and export files and notebooks; change nothing.", _VIEWER),
     DefaultRole(
@@ -182,18 +182,31 @@ EARLIER_GROUPS: dict[str, tuple[str, str]] = {
 
 # Descriptions earlier versions gave shipped roles that are no longer true: a role still described
 # so gets the new description at the next start (see RBACService.ensure_defaults).
-EARLIER_DESCRIPTIONS: dict[str, str] = {
-    "user": "Held by every signed-in user: see yourself, open JupyterLab, see kernel types.",
-    "editor": "Work on the server: edit and save files, run kernels and terminals, change settings.",
+EARLIER_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "user": (
+        "Held by every signed-in user: see yourself, open JupyterLab, see kernel types.",
+        (
+            "Held by every signed-in user: see yourself, open JupyterLab with your own settings"
+            " and workspaces, see kernel types."
+        ),
+    ),
+    "editor": (
+        "Work on the server: edit and save files, run kernels and terminals, change settings.",
+    ),
     "analyst": (
-        "Read and write your own home/{user}/ and your groups' shared/{group}/, run notebooks in"
-        " your own kernels, export what you may read; other users' homes stay private. Code in"
-        " kernels runs as the server's user, not yet confined to these folders (SECURITY.md)."
+        (
+            "Read and write your own home/{user}/ and your groups' shared/{group}/, run notebooks"
+            " in your own kernels, export what you may read; other users' homes stay private."
+            " Code in kernels runs as the server's user, not yet confined to these folders"
+            " (SECURITY.md)."
+        ),
     ),
     "developer": (
-        "An analyst who also opens terminals and starts language servers. Terminals, kernels and"
-        " language servers run as the server's user: until they are sandboxed they reach every"
-        " file the server can (SECURITY.md)."
+        (
+            "An analyst who also opens terminals and starts language servers. Terminals, kernels"
+            " and language servers run as the server's user: until they are sandboxed they reach"
+            " every file the server can (SECURITY.md)."
+        ),
     ),
 }
 
@@ -201,7 +214,8 @@ EARLIER_DESCRIPTIONS: dict[str, str] = {
 # Scopes earlier versions gave shipped roles: a role still holding exactly one of these sets gets
 # this version's scopes at the next start (see RBACService.ensure_defaults). Up to 0.1 `read:lab`
 # and `write:lab` were unfiltered (JupyterLab kept one set of settings and workspaces for
-# everyone); up to 0.3 nobody could share (`runner` and `editor` had no OWN_SHARES).
+# everyone); up to 0.3 nobody could share (`runner` and `editor` had no OWN_SHARES) and `user`
+# had no event stream (a share's recipient with no other role heard nothing of it).
 def _with_unfiltered_lab(scopes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple("read:lab" if scope == "read:lab!user={user}" else scope for scope in scopes)
 
@@ -212,7 +226,10 @@ _BEFORE_SHARES = {
 }
 _EDITOR = _BEFORE_SHARES["editor"]
 EARLIER_SCOPES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "user": (("self", "read:lab", "read:api", "read:kernelspecs"),),
+    "user": (
+        ("self", "read:lab", "read:api", "read:kernelspecs"),
+        ("self", *OWN_LAB, "read:api", "read:kernelspecs"),  # up to 0.3: no event stream
+    ),
     **{
         name: (_with_unfiltered_lab(_BEFORE_SHARES[name]),)
         for name in ("viewer", "analyst", "developer")

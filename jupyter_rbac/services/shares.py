@@ -65,6 +65,11 @@ def may_share_at(permissions, place: Place) -> bool:
     )
 
 
+def shares_everywhere(permissions) -> bool:
+    """May these permissions share every folder and file (the role given judged apart)?"""
+    return all(permissions.allows(action, resource) for action, resource, _ in PLACE_NEEDS)
+
+
 def check_share_path(path: object) -> str:
     """The path a request names, normalised; InvalidInput if no share can be made of it."""
     if not isinstance(path, str):

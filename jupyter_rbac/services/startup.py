@@ -93,7 +93,7 @@ class StartUp:
                 " JupyterLab settings and workspaces; %s is each user's own",
                 role.name, " and ".join(f"`{scope}`" for scope in OWN_LAB),
             )  # fmt: skip
-        if current.description == EARLIER_DESCRIPTIONS.get(role.name):
+        if current.description in EARLIER_DESCRIPTIONS.get(role.name, ()):
             # an earlier version's words, no longer true: an administrator's own stay
             self.store.update_role(role.name, description=role.description, actor=UPGRADE_ACTOR)
 

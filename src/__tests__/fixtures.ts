@@ -115,6 +115,7 @@ export const ALICE: IMe = {
   can: { start_kernels: false, open_terminals: false },
   why_not: {},
   beyond_self: NOTHING_BEYOND_SELF,
+  share_everywhere: false,
   code: READS_EVERYTHING
 };
 
