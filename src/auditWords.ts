@@ -32,6 +32,12 @@ function holders(event: IAuditEvent, trans: TranslationBundle): string {
   return users || (groups ? trans.__('groups %1', groups) : trans.__('nobody'));
 }
 
+/** Whom a share was given: "bob", "group class". */
+function recipient(event: IAuditEvent, trans: TranslationBundle): string {
+  const { user, group } = event.detail as { user?: string; group?: string };
+  return user ?? (group ? trans.__('group %1', group) : trans.__('somebody'));
+}
+
 export function auditSentence(
   event: IAuditEvent,
   trans: TranslationBundle
@@ -134,6 +140,28 @@ export function auditSentence(
       );
     case 'invitation.delete':
       return trans.__('%1 revoked the invitation of %2', who, what);
+    case 'share.create':
+      return trans.__(
+        '%1 shared %2 with %3 as %4',
+        who,
+        what || '/',
+        recipient(event, trans),
+        String(detail.role ?? '')
+      );
+    case 'share.update':
+      return trans.__(
+        "%1 changed %3's share of %2",
+        who,
+        what || '/',
+        recipient(event, trans)
+      );
+    case 'share.delete':
+      return trans.__(
+        '%1 stopped sharing %2 with %3',
+        who,
+        what || '/',
+        recipient(event, trans)
+      );
     case 'request.denied':
       return trans.__(
         '%1 was refused %2: it needs %3',

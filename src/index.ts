@@ -33,6 +33,7 @@ import { offerUploadWhereAllowed } from './uploadOffer';
 import { notifySandboxStops } from './sandboxStops';
 import {
   createAccessPanel,
+  MyPermissionsWidget,
   IPanelPreferences,
   SectionId,
   SharedWithMeWidget
@@ -275,11 +276,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
         trans.__('Policy changes and refused requests')
       ]
     };
-    // Something shared with the user, or taken back: "Shared with me" reads again.
+    // Something shared with the user, or taken back: "My permissions" and "Shared with me"
+    // read again.
     abilities.refreshed.connect(() => {
-      const shared = access.sections.get('shared-with-me');
-      if (shared instanceof SharedWithMeWidget) {
-        shared.refresh();
+      for (const section of access.sections.values()) {
+        if (
+          section instanceof SharedWithMeWidget ||
+          section instanceof MyPermissionsWidget
+        ) {
+          section.refresh();
+        }
       }
     });
 

@@ -39,7 +39,7 @@ export const shieldIcon = new LabIcon({
 /**
  * "My permissions", read from the server each time it is shown.
  */
-class MyPermissionsWidget extends ReactWidget {
+export class MyPermissionsWidget extends ReactWidget {
   constructor(
     private readonly client: RBACClient,
     private readonly trans: TranslationBundle
@@ -53,6 +53,14 @@ class MyPermissionsWidget extends ReactWidget {
     super.onAfterShow(msg);
     this.shown += 1;
     this.update();
+  }
+
+  /** Read again now if shown (the user's permissions changed), else when next shown. */
+  refresh(): void {
+    if (this.isVisible) {
+      this.shown += 1;
+      this.update();
+    }
   }
 
   render(): JSX.Element {

@@ -212,6 +212,12 @@ describe('auditSentence', () => {
     expect(say('token.create', 'boss', 'vera')).toBe(
       'boss made a token for vera'
     );
+    expect(
+      say('share.create', 'ann', 'home/ann', { user: 'bob', role: 'editor' })
+    ).toBe('ann shared home/ann with bob as editor');
+    expect(say('share.delete', 'ann', 'home/ann', { group: 'class' })).toBe(
+      'ann stopped sharing home/ann with group class'
+    );
     expect(say('something.new', 'boss', 'x')).toBe('boss something.new x');
   });
 });
