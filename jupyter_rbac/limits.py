@@ -18,3 +18,5 @@ MAX_TOKEN_NOTE = 500  # characters of a token's note
 MAX_AUDIT_TEXT = 512  # characters of an audit row's target and of each text in its detail
 MAX_LAB_STATE_BYTES = 2_000_000  # one JupyterLab settings or workspace document of a user
 MAX_WORKSPACES_PER_USER = 100  # saved JupyterLab workspaces (layouts) of one user
+MAX_SHARES_PER_MAKER = 1_000  # shares one person made (a group share reaches a whole class)
+MAX_SHARE_PATH = 4_096  # characters of a shared path

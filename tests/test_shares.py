@@ -360,3 +360,16 @@ async def test_export_and_import_keep_shares(admin, make_user, folders, rbac):
         ("projects/x", "editor"),
         ("projects/y/notes.txt", "viewer"),
     }
+
+
+async def test_one_person_makes_a_bounded_number_of_shares(make_user, folders, rbac, monkeypatch):
+    from jupyter_rbac.services import shares as share_rules
+
+    monkeypatch.setattr(share_rules, "MAX_SHARES_PER_MAKER", 2)
+    rita = make_user("rita", roles=["runner"])
+    for name in ("bob", "carl", "dan"):
+        make_user(name)
+    assert (await share(rita, path="home/rita", user="bob", role="viewer"))[0] == 201
+    assert (await share(rita, path="home/rita", user="carl", role="viewer"))[0] == 201
+    status, body = await share(rita, path="home/rita", user="dan", role="viewer")
+    assert status == 409 and "the most one person may" in body["message"]

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..limits import MAX_SHARE_PATH, MAX_SHARES_PER_MAKER
 from ..model import IMPLIED_ACTIONS, Scope
 from ..model.paths import PathError, normalize_path
 from ..model.shares import place_glob, place_problem, shared_actions
@@ -74,6 +75,8 @@ def check_share_path(path: object) -> str:
     """The path a request names, normalised; InvalidInput if no share can be made of it."""
     if not isinstance(path, str):
         raise InvalidInput("path: a string (the folder or file to share)")
+    if len(path) > MAX_SHARE_PATH:
+        raise InvalidInput(f"path: at most {MAX_SHARE_PATH} characters")
     try:
         normalized = normalize_path(path)
     except PathError as error:
@@ -234,6 +237,11 @@ class ShareAdministration(PermissionRules):
         else:
             self._check_recipient(actor, "group", group)
         expiry = check_expiry(expires_at)
+        if self.store.count_shares(created_by=actor.name) >= MAX_SHARES_PER_MAKER:
+            raise Conflict(
+                f"you have made {MAX_SHARES_PER_MAKER} shares, the most one person may: remove"
+                " some first, or share with a group"
+            )
         return self.store.create_share(
             place.path,
             place.is_folder,

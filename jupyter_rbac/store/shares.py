@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..errors import Conflict, NotFound
@@ -78,6 +78,16 @@ class Shares(PolicyChanges):
             statement = statement.where(Share.group.has(Group.name == group))
         with self._sessions() as session:
             return read_shares(session, statement)
+
+    def count_shares(self, created_by: str) -> int:
+        """How many shares `created_by` made (and nobody removed)."""
+        with self._sessions() as session:
+            return (
+                session.scalar(
+                    select(func.count()).select_from(Share).where(Share.created_by == created_by)
+                )
+                or 0
+            )
 
     def get_share(self, share_id: int) -> ShareRecord:
         with self._sessions() as session:
