@@ -21,24 +21,32 @@ groups:                     # sorted by name
 users:                      # sorted by name
 - name: vera
   display_name: Vera Rubin  # the name itself when the user has no other
+shares:                     # a role on one folder or file; sorted by path, then recipient
+- path: course/week-1       # an API path, as the Contents API writes it
+  type: directory           # or file (a folder's share reaches everything beneath it)
+  role: editor              # a role declared above, or a default role
+  user: vera                # or `group: lab-a`: exactly one
+  shared_by: ann            # who made it (kept as it was; `import` when left out)
+  expires_at: null          # or an ISO 8601 time with its zone
 ```
 
 Rules:
 - Every entry has a `name`; its other fields may be left out (empty). Unknown fields, an entry or a
   list item written twice and a key written twice are errors that name the entry and the field.
-- Every user and group a role or a group names is declared in its section (`users:`, `groups:`).
-  A policy file may leave sections out; names are then not checked against them.
+- Every user and group a role, a group or a share names is declared in its section (`users:`,
+  `groups:`). A policy file may leave sections out; names are then not checked against them.
+  A share is known by its path and recipient: one of each.
 - Tokens are never exported.
-- `jupyter rbac import` makes the roles, groups, users and assignments exactly the file's, in one
-  transaction. Default roles and config-managed roles that the file leaves out are kept, held by
+- `jupyter rbac import` makes the roles, groups, users, assignments and shares exactly the
+  file's, in one transaction (a file without `shares:` has none). Default roles and config-managed roles that the file leaves out are kept, held by
   nobody; `admin` keeps its scopes and someone must hold it; config-managed roles keep their scopes
   and descriptions; users the file leaves out are deleted with their tokens. Exporting what was
   imported gives the same text, byte for byte.
 - `c.RBAC.policy_file` declares roles as `c.RBAC.load_roles` does: at every start they are created
   or updated, managed by config (read-only through the API), and given to their users and groups,
   which are created if missing. There, `users:` and `groups:` only declare names. Only
-  `jupyter rbac import` applies group members, group descriptions and display names: a policy
-  file that sets them is refused, not half-applied.
+  `jupyter rbac import` applies group members, group descriptions, display names and shares: a
+  policy file that sets them is refused, not half-applied.
 """
 
 from __future__ import annotations
