@@ -145,7 +145,7 @@ def _contents(handler, policy: Policy, model: JSON) -> JSON:
             context.guard.record_denial(handler, missing)
         return {"message": f"Forbidden: you need the scope {missing}", "missing_scope": missing}
     shares = _shares_some(permissions)
-    shaped = _with_writable(permissions, model, shares)
+    shaped = _with_writable(permissions, model, EACH if shares else None)
     entries = model.get("content")
     if model.get("type") != "directory" or not isinstance(entries, list):
         return shaped
@@ -154,7 +154,8 @@ def _contents(handler, policy: Policy, model: JSON) -> JSON:
     if not permissions.is_all:
         root = _root(handler)
         entries = [entry for entry in entries if not _leaves_root(root, entry)]
-    return {**shaped, "content": [_with_writable(permissions, e, shares) for e in entries]}
+    inside = _shareable_inside(permissions, shaped) if shares else None
+    return {**shaped, "content": [_with_writable(permissions, e, inside) for e in entries]}
 
 
 def _leaves_root(root: str | None, entry: dict) -> bool:
@@ -180,18 +181,41 @@ def _may_see_entry(permissions, entry: dict) -> bool:
     return entry.get("type") == "directory" and permissions.leads_to_path("contents", path)
 
 
-def _with_writable(permissions, model: dict, shares: bool = False) -> dict:
-    """`writable` for this user; with `shares` (they may share somewhere), `rbac_shareable`:
-    may they share this folder or file (JupyterLab offers "Share…" there)."""
+# `rbac_shareable` of a listing's entries: judged one by one (EACH), or known for them all.
+EACH = "each"
+
+
+def _with_writable(permissions, model: dict, shareable: bool | str | None = None) -> dict:
+    """`writable` for this user; `rbac_shareable` too unless `shareable` is None (they may share
+    nowhere): may they share this folder or file (JupyterLab offers "Share…" there)."""
     try:
         path = normalize_path(str(model.get("path", "")))
     except PathError:
         return {**model, "writable": False}
-    if shares:
+    if shareable == EACH:
         model = {**model, "rbac_shareable": _may_share(permissions, path, model)}
+    elif shareable is not None:
+        model = {**model, "rbac_shareable": shareable and "*" not in path}
     if not model.get("writable") or permissions.allows_path("write", "contents", path):
         return model
     return {**model, "writable": False}
+
+
+def _shareable_inside(permissions, folder: dict) -> bool | str:
+    """For the entries of a folder: True if the folder is shareable as a whole (then all that
+    is in it is), False if no share may be made anywhere in it, else EACH: a listing of a
+    thousand files is judged once, not a thousand times, where it can be."""
+    if folder.get("rbac_shareable"):
+        return True
+    try:
+        path = normalize_path(str(folder.get("path", "")))
+    except PathError:
+        return False
+    if permissions.allows_path("write", "shares", path) or permissions.leads_to_path(
+        "shares", path
+    ):
+        return EACH
+    return False
 
 
 def _may_share(permissions, path: str, model: dict) -> bool:
