@@ -10,7 +10,9 @@ import sys
 
 import nbformat
 import pytest
+from pycrdt import create_update_message
 
+from .support.raw_websocket import DeafWebsocket
 from .support.ydoc_client import RoomClient
 
 pytestmark = pytest.mark.slow  # a server and collaboration rooms for each test
@@ -271,3 +273,39 @@ async def test_a_room_whose_document_moves_out_of_reach_closes(
         assert room.connection.close_code == 1008
     finally:
         room.close()
+
+
+async def test_a_room_closed_on_its_user_passes_on_nothing_they_still_send(
+    rbac, admin, make_user, notebook, server, jp_root_dir
+):
+    """A client that never reads the server's close frame goes on sending until the close
+    handshake times out: none of it reaches the document once the connection is condemned."""
+    rbac.store.create_role("shared-writer", ["write:contents!path=shared/**"])
+    sue = make_user("sue", roles=["shared-writer"])
+    room = await RoomClient.join(sue, NOTEBOOK, server)
+    before = room.doc.get_state()
+    room._remote = True  # typed here, sent below by the deaf connection, not by this client
+    room.append(" # after the move")
+    room._remote = False
+    update = create_update_message(room.doc.get_update(before))
+    status, session = await sue.put(
+        "api", "collaboration", "session", NOTEBOOK, body={"format": "json", "type": "notebook"}
+    )
+    assert status in (200, 201), session
+    url = f"{server}api/collaboration/room/json:notebook:{session['fileId']}?sessionId={session['sessionId']}"
+    deaf = await DeafWebsocket.connect(url, sue.headers)
+    room.close()
+    try:
+        (jp_root_dir / "private").mkdir()
+        status, _ = await admin.patch(
+            "api", "contents", *NOTEBOOK.split("/"), body={"path": "private/plan.ipynb"}
+        )
+        assert status == 200
+        await asyncio.sleep(2.5 * rbac.rbac.websocket_recheck_seconds)  # the timer closed it
+        for _ in range(3):
+            await deaf.send_binary(update)
+            await asyncio.sleep(0.3)
+        await settle()
+        assert cells_on_disk(jp_root_dir / "private" / "plan.ipynb") == ["a = 1"]
+    finally:
+        deaf.close()

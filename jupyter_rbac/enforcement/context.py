@@ -48,6 +48,9 @@ class RequestContext:
     # permissions that last let it through, and its entry in the presence registry.
     questions: list[tuple[str, str]] = field(default_factory=list)
     judged_with: Permissions | None = None
+    # why a websocket was closed: every message that still arrives before it is gone (a client
+    # may go on sending until the close handshake ends) is dropped
+    withdrawn: str | None = None
     presence_connection: int | None = None
     # the event stream's: the permissions its subscriber was last told of (event_stream.py)
     permissions_told: tuple = ()

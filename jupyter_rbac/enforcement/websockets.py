@@ -92,7 +92,10 @@ def why_not_still_allowed(handler: Any, guard: RouteGuard, thorough: bool = Fals
 
 
 def keep_open(handler: Any, guard: RouteGuard, thorough: bool = False) -> bool:
-    """Judge the connection again before it passes on a message; close it if it must go."""
+    """Judge the connection again before it passes on a message; close it if it must go. Once
+    closed for a reason, it passes nothing on, whatever the client still sends."""
+    if context_of(handler).withdrawn is not None:
+        return False
     try:
         reason = why_not_still_allowed(handler, guard, thorough)
     except SQLAlchemyError as error:
@@ -108,6 +111,7 @@ def keep_open(handler: Any, guard: RouteGuard, thorough: bool = False) -> bool:
         handler.request.path,
         reason,
     )
+    context_of(handler).withdrawn = reason
     handler.close(POLICY_VIOLATION, reason.encode()[:MAX_REASON].decode(errors="ignore"))
     return False
 
