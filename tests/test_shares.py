@@ -26,6 +26,7 @@ def folders(jp_root_dir):
     (jp_root_dir / "projects/x/notes.txt").write_text("x")
     (jp_root_dir / "projects/y/notes.txt").write_text("y")
     (jp_root_dir / "home/rita/plan.txt").write_text("plan")
+    (jp_root_dir / "projects/link").symlink_to(jp_root_dir / "projects/y")
     return jp_root_dir
 
 
@@ -211,6 +212,17 @@ async def test_bad_shares_are_400s_that_name_the_problem(admin, make_user, folde
             "expires_at",
         ),
         ({"path": "a*b", "role": "editor", "user": "bob"}, "'*'"),
+        # a time UTC cannot say (it was a 500; found by the outside tester)
+        (
+            {
+                "path": "projects/x",
+                "role": "editor",
+                "user": "bob",
+                "expires_at": "0001-01-01T00:00:00+14:00",
+            },
+            "expires_at",
+        ),
+        ({"path": "projects/link", "role": "editor", "user": "bob"}, "symbolic link"),
         ({"path": "projects/x", "role": "editor", "user": "admin"}, "yourself"),
     ]:
         status, answer = await share(admin, **body)
@@ -301,9 +313,11 @@ async def test_folder_listings_say_what_the_user_may_share(admin, make_user, fol
     assert status == 200
     shareable = {entry["name"]: entry["rbac_shareable"] for entry in home["content"]}
     assert shareable == {"rita": True, "bob": False}
+    (folders / "home/rita/elsewhere").symlink_to(folders / "projects")
     _, own = await rita.get("api", "contents", "home", "rita")
     assert own["rbac_shareable"] is True
-    assert [e["rbac_shareable"] for e in own["content"]] == [True]  # plan.txt
+    shareable = {entry["name"]: entry["rbac_shareable"] for entry in own["content"]}
+    assert shareable == {"plan.txt": True, "elsewhere": False}  # a link is never shared
     # who may share nowhere is told nothing of it; who may share everything, once, by /me
     _, seen = await viewer.get("api", "contents", "home")
     assert all("rbac_shareable" not in entry for entry in seen["content"])

@@ -155,7 +155,23 @@ def _contents(handler, policy: Policy, model: JSON) -> JSON:
         root = _root(handler)
         entries = [entry for entry in entries if not _leaves_root(root, entry)]
     inside = _shareable_inside(permissions, shaped) if shares else None
-    return {**shaped, "content": [_with_writable(permissions, e, inside) for e in entries]}
+    listed = [_with_writable(permissions, e, inside) for e in entries]
+    if shares:
+        listed = _links_not_shareable(_root(handler), listed)
+    return {**shaped, "content": listed}
+
+
+def _links_not_shareable(root: str | None, entries: list[dict]) -> list[dict]:
+    """A symbolic link is never shared (the server refuses: share where it leads)."""
+    if not root:
+        return entries
+    return [
+        {**entry, "rbac_shareable": False}
+        if entry.get("rbac_shareable")
+        and os.path.islink(os.path.join(root, *str(entry.get("path", "")).split("/")))
+        else entry
+        for entry in entries
+    ]
 
 
 def _leaves_root(root: str | None, entry: dict) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from jupyter_server.utils import ensure_async
 
+from ..enforcement.locations import real_location
 from ..errors import InvalidInput
 from ..services.shares import Place, check_share_path
 from ..store import KEEP, Page, check_name
@@ -52,10 +53,20 @@ async def place_on_disk(handler: RBACHandler, path: str) -> Place:
     whether it exists."""
     contents = handler.contents_manager
     if await ensure_async(contents.dir_exists(path)):
-        return Place(path, is_folder=True)
-    if path and await ensure_async(contents.file_exists(path)):
-        return Place(path, is_folder=False)
-    raise InvalidInput(f"path: no folder or file at {path!r}")
+        place = Place(path, is_folder=True)
+    elif path and await ensure_async(contents.file_exists(path)):
+        place = Place(path, is_folder=False)
+    else:
+        raise InvalidInput(f"path: no folder or file at {path!r}")
+    root = getattr(contents, "root_dir", None)
+    if root:
+        real = real_location(root, path)
+        # a share names what it gives: through a link it would give nothing (the real place is
+        # judged too), and say otherwise
+        if real != path:
+            where = f": share {real!r}, where it leads" if real is not None else ""
+            raise InvalidInput(f"path: {path!r} is a symbolic link or lies beyond one{where}")
+    return place
 
 
 class ShareAccessHandler(RBACHandler):

@@ -260,7 +260,10 @@ def _expiry(value: object, where: str) -> datetime | None:
         raise InvalidInput(f"{where}: an ISO 8601 date and time, or null")
     if moment.tzinfo is None:
         raise InvalidInput(f"{where}: give the time zone (2027-01-31T18:00:00Z)")
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is no time in UTC
+        raise InvalidInput(f"{where}: a time UTC can say") from None
 
 
 def _check_references(contents: PolicyContents, declared: set[str]) -> None:

@@ -101,7 +101,10 @@ def check_expiry(value: object, now: datetime | None = None) -> datetime | None:
         ) from None
     if moment.tzinfo is None:
         raise InvalidInput("expires_at: give the time zone (2027-01-31T18:00:00Z, or +01:00)")
-    moment = moment.astimezone(timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is no time in UTC
+        raise InvalidInput("expires_at: a time in the future") from None
     now = now or datetime.now(timezone.utc)
     if moment <= now:
         raise InvalidInput("expires_at: a time in the future")
