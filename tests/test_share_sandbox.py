@@ -86,3 +86,20 @@ async def test_an_expired_share_stops_the_kernel_started_under_it(runner, admin,
     assert await run_code(runner, kernel, write_plan(folders)) == "written"
     assert await stopped(admin, rbac, kernel)
     assert rbac.store.page_audit(action="sandbox.stopped").items
+
+
+async def test_a_file_shared_alone_is_read_and_written_by_code_too(runner, admin, folders):
+    """What the REST API lets its recipient save, their code may write too (it got EACCES, while
+    /api/rbac/me said the file was theirs to write: an outside tester's finding)."""
+    body = {"path": "projects/x/plan.txt", "user": "rita", "role": "editor"}
+    assert (await admin.post("api", "rbac", "shares", body=body))[0] == 201
+    _, me = await runner.get("api", "rbac", "me")
+    assert me["code"]["write_files"] == ["projects/x/plan.txt"]
+    kernel = await start_kernel(runner)
+    assert await run_code(runner, kernel, write_plan(folders)) == "written"
+    assert (folders / "projects/x/plan.txt").read_text() == "the planmore"
+    beside = f"open({str(folders)!r} + '/projects/x/other.txt', 'w')"
+    code = (
+        f"try:\n    {beside}\n    print('written')\nexcept PermissionError:\n    print('refused')"
+    )
+    assert await run_code(runner, kernel, code) == "refused"

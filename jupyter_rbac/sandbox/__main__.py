@@ -22,6 +22,7 @@ from .landlock import (
     READ_ONLY,
     READ_WRITE,
     SERVED_READ_WRITE,
+    WRITABLE_FILE,
     FileAccess,
     ProgramLayer,
     Sandbox,
@@ -96,6 +97,7 @@ def enter(plan: SandboxPlan, environ: dict[str, str]) -> tuple[int | None, list[
         (plan.read_only, READ_ONLY),
         (plan.read_execute, READ_EXECUTE),
         (plan.files_read, FileAccess.READ_FILE),
+        (plan.files_write, WRITABLE_FILE),
         (plan.devices, DEVICE),
     )
     for paths, access in grants:

@@ -103,6 +103,9 @@ SERVED_READ_WRITE = READ_WRITE & ~FileAccess.MAKE_SYM
 # A terminal's devices (/dev/null, /dev/tty, /dev/pts): open them and set them up (tcsetattr is an
 # ioctl, which ABI 5 governs for a device opened inside the domain).
 DEVICE = FileAccess.READ_FILE | FileAccess.WRITE_FILE | FileAccess.IOCTL_DEV
+# One file code may read and change (a file shared alone): not remove or rename it, which are
+# rights of its folder.
+WRITABLE_FILE = FileAccess.READ_FILE | FileAccess.WRITE_FILE | FileAccess.TRUNCATE
 
 
 class LandlockError(OSError):

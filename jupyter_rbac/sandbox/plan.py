@@ -13,7 +13,7 @@ import os
 
 PLAN_VARIABLE = "JUPYTER_RBAC_SANDBOX"
 
-_PATH_LISTS = ("read_write", "read_only", "read_execute", "files_read", "devices")
+_PATH_LISTS = ("read_write", "read_only", "read_execute", "files_read", "files_write", "devices")
 _FOLDERS = ("home", "tmp")
 MAX_PORT = 65535
 
@@ -23,6 +23,7 @@ class SandboxPlan:
 
     `read_write`: folders to work in (landlock.READ_WRITE); `read_only`: folders to read;
     `read_execute`: folders of software (read and run); `files_read`: single files to read;
+    `files_write`: single files to read and write (not to remove or rename: their folder's);
     `devices`: device files or folders of them to open and set up, such as /dev/null and
     /dev/pts (landlock.DEVICE); `home` and `tmp`: the process's private HOME and TMPDIR, made
     (0700) if missing, read-write; `scope_ipc`: deny signals and abstract unix sockets to
@@ -42,6 +43,7 @@ class SandboxPlan:
         read_only: list[str] | None = None,
         read_execute: list[str] | None = None,
         files_read: list[str] | None = None,
+        files_write: list[str] | None = None,
         devices: list[str] | None = None,
         home: str | None = None,
         tmp: str | None = None,
@@ -53,6 +55,7 @@ class SandboxPlan:
         self.read_only = [] if read_only is None else read_only
         self.read_execute = [] if read_execute is None else read_execute
         self.files_read = [] if files_read is None else files_read
+        self.files_write = [] if files_write is None else files_write
         self.devices = [] if devices is None else devices
         self.home = home
         self.tmp = tmp

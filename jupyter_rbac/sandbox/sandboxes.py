@@ -169,6 +169,7 @@ class Sandboxes:
             read_only=list(rules.read_only),
             read_execute=list(rules.read_execute),
             files_read=list(rules.files_read),
+            files_write=list(rules.files_write),
             devices=list(rules.devices),
             home=rules.home,
             tmp=rules.tmp,
