@@ -335,7 +335,10 @@ OPEN_READS = {
     ("GET", "/api/rbac/scopes/parts"),
 }
 # The query an operation cannot be asked without.
-QUERIES = {("GET", "/api/rbac/scopes/parts"): {"scope": "all"}}
+QUERIES = {
+    ("GET", "/api/rbac/scopes/parts"): {"scope": "all"},
+    ("GET", "/api/rbac/shares/access"): {"path": "planted"},
+}
 # An existing object for each kind of `{name}`, so a refusal is not a 404 for a missing one.
 EXISTING = {"roles": "viewer", "users": "admin", "groups": "developer"}
 # A request body an unlimited administrator's credential would succeed with, per body schema.
