@@ -49,7 +49,7 @@ def shape_response(handler: RequestHandler, policy: Policy, chunk: str | bytes) 
         and permissions is not None
         and permissions.allows(*unless_allowed)
         and not context_of(handler).traversal_only
-        and (kind_of(handler) is not HandlerKind.CONTENTS or not _shares_some(permissions))
+        and not _marks_shareable(handler, permissions)
     ):
         return chunk  # the user sees and may change everything here: nothing to parse
     model = _models(chunk)
@@ -57,6 +57,20 @@ def shape_response(handler: RequestHandler, policy: Policy, chunk: str | bytes) 
         return chunk
     shaped = shaper(handler, policy, model)
     return chunk if shaped is model else json.dumps(shaped)
+
+
+def _marks_shareable(handler: RequestHandler, permissions) -> bool:
+    """Must this answer be read to mark what may be shared in it? Only a folder's listing (a
+    file's model, a notebook of megabytes, is passed on as it is), and only for who may share
+    some things and not all."""
+    if kind_of(handler) is not HandlerKind.CONTENTS or not _shares_some(permissions):
+        return False
+    root = _root(handler)
+    try:
+        path = normalize_path(str(handler.path_kwargs.get("path") or ""))
+    except PathError:
+        return True  # the shaper answers for what it cannot judge
+    return root is None or os.path.isdir(os.path.join(root, *path.split("/")))
 
 
 def _shares_some(permissions) -> bool:
