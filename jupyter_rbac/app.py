@@ -31,6 +31,7 @@ from .enforcement.guard import RouteGuard
 from .enforcement.listings import DepartedOwners
 from .enforcement.route_report import iter_routes
 from .enforcement.routes import ROUTE_TABLE, RouteTable, rules_from_config
+from .enforcement.websockets import judge_rooms_after_moves
 from .events import EventEmitter
 from .handlers import HANDLERS
 from .identity import RBACIdentityProvider
@@ -194,6 +195,7 @@ class RBACExtension(ExtensionApp):
             self._recheck, self.rbac.websocket_recheck_seconds * 1000
         )
         self.websocket_sweeper.start()
+        judge_rooms_after_moves(self.guard, serverapp.event_logger)
         self.settings.update(
             rbac_presence=self.presence,
             rbac_policy=self.policy,

@@ -279,7 +279,8 @@ async def test_a_room_closed_on_its_user_passes_on_nothing_they_still_send(
     rbac, admin, make_user, notebook, server, jp_root_dir
 ):
     """A client that never reads the server's close frame goes on sending until the close
-    handshake times out: none of it reaches the document once the connection is condemned."""
+    handshake times out: none of it reaches the document once its user lost it (found by the
+    outside tester)."""
     rbac.store.create_role("shared-writer", ["write:contents!path=shared/**"])
     sue = make_user("sue", roles=["shared-writer"])
     room = await RoomClient.join(sue, NOTEBOOK, server)
@@ -301,7 +302,7 @@ async def test_a_room_closed_on_its_user_passes_on_nothing_they_still_send(
             "api", "contents", *NOTEBOOK.split("/"), body={"path": "private/plan.ipynb"}
         )
         assert status == 200
-        await asyncio.sleep(2.5 * rbac.rbac.websocket_recheck_seconds)  # the timer closed it
+        await asyncio.sleep(2.5 * rbac.rbac.websocket_recheck_seconds)  # the room was closed
         for _ in range(3):
             await deaf.send_binary(update)
             await asyncio.sleep(0.3)
@@ -309,3 +310,25 @@ async def test_a_room_closed_on_its_user_passes_on_nothing_they_still_send(
         assert cells_on_disk(jp_root_dir / "private" / "plan.ipynb") == ["a = 1"]
     finally:
         deaf.close()
+
+
+@pytest.mark.parametrize("rbac_config", [{"websocket_recheck_seconds": 30}])
+async def test_a_move_judges_the_documents_rooms_at_once(
+    rbac, admin, make_user, notebook, server, jp_root_dir, rbac_config
+):
+    """A room's user kept writing a document moved out of their reach until the timer's next
+    look (up to c.RBAC.websocket_recheck_seconds; the outside tester's second round). The move
+    itself has its rooms judged again: here, long before the timer's 30 s."""
+    rbac.store.create_role("shared-writer", ["write:contents!path=shared/**"])
+    sue = make_user("sue", roles=["shared-writer"])
+    room = await RoomClient.join(sue, NOTEBOOK, server)
+    try:
+        (jp_root_dir / "private").mkdir()
+        status, _ = await admin.patch(
+            "api", "contents", *NOTEBOOK.split("/"), body={"path": "private/plan.ipynb"}
+        )
+        assert status == 200
+        await asyncio.wait_for(room.closed.wait(), 2)
+        assert room.connection.close_code == 1008
+    finally:
+        room.close()

@@ -16,6 +16,7 @@ read).
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,10 +24,15 @@ from tornado import web
 from tornado.log import app_log
 
 from .context import RequestContext, context_of
+from .handler_kinds import HandlerKind, kind_of
 
 if TYPE_CHECKING:
     from .guard import RouteGuard
 
+# The websockets of a document: a move or a delete may take it out of their user's reach.
+ROOM_KINDS = frozenset({HandlerKind.ROOM, HandlerKind.READ_ONLY_ROOM})
+# jupyter_server's event of a change the contents manager made (a rename, a delete, ...)
+CONTENTS_EVENT = "https://events.jupyter.org/jupyter_server/contents_service/v1"
 POLICY_VIOLATION = 1008
 INTERNAL_ERROR = 1011
 MAX_REASON = 123  # bytes a close frame's reason may hold
@@ -116,6 +122,21 @@ def keep_open(handler: Any, guard: RouteGuard, thorough: bool = False) -> bool:
     return False
 
 
+def judge_rooms_after_moves(guard: RouteGuard, event_logger: Any) -> None:
+    """A document moved or deleted through the contents manager: its rooms are judged again at
+    once, not at the timer's next tick (a room's user kept writing a document moved out of
+    their reach until then). The file id manager learns the move from the same event, in a
+    listener of its own: this one lets it run first."""
+
+    async def listener(logger: Any, schema_id: str, data: dict[str, Any]) -> None:
+        if data.get("action") not in ("rename", "delete"):
+            return
+        await asyncio.sleep(0)  # the file id manager's listener, started by the same emit
+        guard.websockets.sweep_rooms(guard)
+
+    event_logger.add_listener(schema_id=CONTENTS_EVENT, listener=listener)
+
+
 class OpenWebsockets:
     """The websockets the guard let through that are open now, to judge again on a timer."""
 
@@ -132,6 +153,16 @@ class OpenWebsockets:
     def discard(self, handler: Any) -> None:
         """It closed."""
         self._handlers.discard(handler)
+
+    def sweep_rooms(self, guard: RouteGuard) -> None:
+        """Judge every open collaboration room again, in full (a document moved or deleted)."""
+        for handler in list(self._handlers):
+            if kind_of(handler) in ROOM_KINDS:
+                try:
+                    keep_open(handler, guard, thorough=True)
+                except Exception:  # noqa: BLE001  # cannot judge it: close it (fail closed)
+                    app_log.exception("jupyter-rbac: could not judge a room again; closing it")
+                    handler.close(INTERNAL_ERROR, "the access policy cannot be read")
 
     def sweep(self, guard: RouteGuard) -> None:
         """Judge every open websocket again, in full; those that must go are closed, the others
