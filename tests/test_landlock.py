@@ -549,6 +549,23 @@ def test_a_confined_process_sets_its_own_limits_never_anothers(folders):
 
 
 @needs_landlock
+def test_a_confined_process_makes_no_hard_link(folders, tmp_path):
+    """A file linked from a shared folder into one's own home stayed one's own, read and written
+    live, once the share was removed (an outside tester's finding): no second name, anywhere.
+    Renames and copies still work."""
+    a = folders / "a"
+    home = tmp_path / "private-home"
+    assert attempt(
+        plan_for(folders, home=str(home)),
+        f"os.link('{a}/mine.txt', '{a}/second-name.txt')",
+        f"os.link('{a}/mine.txt', '{home}/second-name.txt')",
+        f"os.link('{a}/mine.txt', '{a}/third.txt', follow_symlinks=False)",
+        f"import shutil; shutil.copy('{a}/mine.txt', '{home}/copy.txt')",
+        f"os.rename('{a}/mine.txt', '{a}/renamed.txt')",
+    ) == ["PermissionError"] * 3 + ["ok", "ok"]
+
+
+@needs_landlock
 def test_no_symbolic_link_is_made_in_a_served_folder_but_in_the_private_ones(folders, tmp_path):
     """The server follows a link when it opens a file: one made in a served folder could be
     swapped in between the server's check and its open (an outside attack raced renames against

@@ -103,3 +103,19 @@ async def test_a_file_shared_alone_is_read_and_written_by_code_too(runner, admin
         f"try:\n    {beside}\n    print('written')\nexcept PermissionError:\n    print('refused')"
     )
     assert await run_code(runner, kernel, code) == "refused"
+
+
+async def test_code_keeps_no_second_name_of_a_shared_file(runner, admin, folders):
+    """A hard link into one's own home kept a shared file reachable, live, after the share was
+    removed (the outside tester's second round): code makes none."""
+    body = {"path": "projects/x", "user": "rita", "role": "editor"}
+    assert (await admin.post("api", "rbac", "shares", body=body))[0] == 201
+    kernel = await start_kernel(runner)
+    root = str(folders)
+    code = (
+        "import os\ntry:\n"
+        f"    os.link({root!r} + '/projects/x/plan.txt', {root!r} + '/home/rita/kept.txt')\n"
+        "    print('linked')\nexcept PermissionError:\n    print('refused')"
+    )
+    assert await run_code(runner, kernel, code) == "refused"
+    assert not (folders / "home/rita/kept.txt").exists()

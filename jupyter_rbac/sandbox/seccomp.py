@@ -11,6 +11,9 @@
   answers a refused connect. A Multipath TCP socket (`IPPROTO_MPTCP`, which falls back to plain
   TCP on the wire) is not a TCP socket to Landlock: EPROTONOSUPPORT, as on a kernel without
   MPTCP, so programs that try it fall back to TCP, which Landlock governs.
+- **Hard links** (`link`, `linkat`): EPERM. A file linked from a shared folder into the user's
+  home stayed theirs, read and written live, after the share was removed (an outside tester's
+  finding); tools fall back to copying or renaming (git, conda, pip do).
 - io_uring, whose operations no seccomp filter sees, is refused whole (EPERM), and so are the
   system calls of another architecture's ABI (x86's 32-bit calls from a 64-bit process, x32),
   whose numbers differ.
@@ -30,6 +33,10 @@ SECCOMP_MODE_FILTER = 2
 MSG_FASTOPEN = 0x20000000
 IPPROTO_MPTCP = 262
 X32_SYSCALL_BIT = 0x40000000
+# Hard links: a second name for a file, made where its user may write, outlives the rule that
+# let them reach the file (a share removed, a group left, a file moved away), and follows what
+# is written to it. Landlock lets them within and between the folders code was given.
+HARD_LINKS = ("link", "linkat")
 
 # Each architecture's AUDIT_ARCH_* and the numbers of the calls the filter looks at
 # (arch/x86/entry/syscalls/syscall_64.tbl; the generic table of include/uapi/asm-generic).
@@ -43,6 +50,8 @@ _ARCHITECTURES = {
             "socket": 41,
             "io_uring": 425,
             "prlimit64": 302,
+            "link": 86,
+            "linkat": 265,
         },
     ),
     "aarch64": (
@@ -54,6 +63,7 @@ _ARCHITECTURES = {
             "socket": 198,
             "io_uring": 425,
             "prlimit64": 261,
+            "linkat": 37,  # aarch64 has no link(2)
         },
     ),
 }
@@ -104,6 +114,9 @@ def filter_for(machine: str, tcp: bool = True) -> list[tuple[int, int, int, int]
             program.append((_JEQ, f"flags {argument}", 0, numbers[name]))
         program.append((_JEQ, "socket", 0, numbers["socket"]))
     program.append((_JEQ, "prlimit64", 0, numbers["prlimit64"]))
+    for name in HARD_LINKS:
+        if name in numbers:
+            program.append((_JEQ, "refuse EPERM", 0, numbers[name]))
     program.append((_RETURN, 0, 0, _ALLOW))
 
     labels: dict[str, int] = {}
