@@ -223,6 +223,17 @@ async def test_bad_shares_are_400s_that_name_the_problem(admin, make_user, folde
             "expires_at",
         ),
         ({"path": "projects/link", "role": "editor", "user": "bob"}, "symbolic link"),
+        ({"path": "projects/link/notes.txt", "role": "editor", "user": "bob"}, "symbolic link"),
+        # one spelling of a time (Python reads control characters and week dates too)
+        *(
+            ({"path": "projects/x", "role": "editor", "user": "bob", "expires_at": when}, "ISO")
+            for when in (
+                "2030-01-01T00:00:00\u0000Z",
+                "2030-01-01T00:00:00+00:00:00.5",
+                "2030-W01-1T00:00:00Z",
+                "20300101T000000Z",
+            )
+        ),
         ({"path": "projects/x", "role": "editor", "user": "admin"}, "yourself"),
     ]:
         status, answer = await share(admin, **body)
@@ -318,6 +329,10 @@ async def test_folder_listings_say_what_the_user_may_share(admin, make_user, fol
     assert own["rbac_shareable"] is True
     shareable = {entry["name"]: entry["rbac_shareable"] for entry in own["content"]}
     assert shareable == {"plan.txt": True, "elsewhere": False}  # a link is never shared
+    # nor anything reached through one (the outside tester's second round)
+    _, beyond = await rita.get("api", "contents", "home", "rita", "elsewhere")
+    assert beyond["rbac_shareable"] is False
+    assert all(entry["rbac_shareable"] is False for entry in beyond["content"])
     # who may share nowhere is told nothing of it; who may share everything, once, by /me
     _, seen = await viewer.get("api", "contents", "home")
     assert all("rbac_shareable" not in entry for entry in seen["content"])

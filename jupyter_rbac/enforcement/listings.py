@@ -168,11 +168,26 @@ def _contents(handler, policy: Policy, model: JSON) -> JSON:
     if not permissions.is_all:
         root = _root(handler)
         entries = [entry for entry in entries if not _leaves_root(root, entry)]
-    inside = _shareable_inside(permissions, shaped) if shares else None
+    if shares and _through_a_link(_root(handler), shaped):
+        shaped = {**shaped, "rbac_shareable": False}
+        inside: bool | str | None = False  # a folder reached through a link: nothing in it
+    else:
+        inside = _shareable_inside(permissions, shaped) if shares else None
     listed = [_with_writable(permissions, e, inside) for e in entries]
     if shares:
         listed = _links_not_shareable(_root(handler), listed)
     return {**shaped, "content": listed}
+
+
+def _through_a_link(root: str | None, folder: dict) -> bool:
+    """Is the listed folder a link, or beneath one (the server refuses to share through one)?"""
+    if not root:
+        return False
+    try:
+        path = normalize_path(str(folder.get("path", "")))
+    except PathError:
+        return True
+    return real_location(root, path) != path
 
 
 def _links_not_shareable(root: str | None, entries: list[dict]) -> list[dict]:

@@ -41,6 +41,7 @@ from ..store.import_export import (
 )
 from .inputs import at, check_description, check_display_name, check_names
 from .role_specs import ROLE_FIELDS, check_role_spec
+from .shares import ISO_TIME
 
 __all__ = [
     "SECTIONS",
@@ -252,6 +253,10 @@ def _expiry(value: object, where: str) -> datetime | None:
     if isinstance(value, datetime):  # YAML reads an unquoted time as one
         moment = value
     elif isinstance(value, str):
+        if not ISO_TIME.fullmatch(value):
+            raise InvalidInput(
+                f"{where}: an ISO 8601 date and time (2027-01-31T18:00:00Z), or null"
+            )
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
