@@ -1,6 +1,7 @@
 """Sharing a folder from the file browser, as two people do it: Ann shares her project with Bob
 as Editor; Bob finds it under "Shared with me", opens the notebook there and saves; Ann makes
-him a Viewer; Bob's next save is refused and his notebook turns read-only.
+him a Viewer; Bob's next save is refused and his notebook turns read-only; Ann makes him an
+Editor again and his notebook opens for typing without a reload.
 
 With RBAC_SCREENSHOTS set to a folder, the share dialog is saved there (the README shows it)."""
 
@@ -105,6 +106,16 @@ def test_ann_shares_a_folder_with_bob_then_makes_him_a_viewer(browser, lab_serve
         expect(bob.cell_editor(0)).not_to_contain_text("more!")
         on_disk = lab_server.cells_on_disk("home/ann/project/hello.ipynb")[0]
         assert "# Bob was here" in on_disk and "and more" not in on_disk
+
+        # Ann makes him an Editor again: his notebook opens for typing, without a reload, and
+        # what he typed meanwhile saves
+        dialog = share_dialog_of(ann, "project")
+        dialog.get_by_label("Role of bob").select_option("editor")
+        expect(dialog.get_by_label("Role of bob")).to_have_value("editor")
+        ann.close_dialog("Done")
+        expect(bob.notebook).not_to_have_class(re.compile(r"\bjp-RBAC-ReadOnlyDocument\b"))
+        assert bob.save().status == 200
+        assert "and more" in lab_server.cells_on_disk("home/ann/project/hello.ipynb")[0]
     finally:
         ann.page.context.close()
         bob.page.context.close()
