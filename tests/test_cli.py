@@ -435,6 +435,11 @@ def rich_file(tmp_path_factory):
     )
     cli(url, "grant", "course", "--group", "lab-a", "--user", "vera")
     cli(url, "token", "create", "vera")
+    served = path.parent / "served"
+    (served / "course" / "week 1").mkdir(parents=True)
+    shared = cli(url, "share", "course/week 1", "--group", "lab-a", "--role", "viewer",
+                 "--root-dir", str(served)).stdout  # fmt: skip
+    assert shared.startswith("shared course/week 1/ with group lab-a as viewer (share ")
     return path
 
 
@@ -444,6 +449,27 @@ def rich(rich_file, tmp_path):
     copy = tmp_path / "rich.sqlite"
     shutil.copyfile(rich_file, copy)
     return f"sqlite:///{copy}"
+
+
+def test_share_changes_and_takes_back_a_role_on_a_folder(rich, tmp_path):
+    served = tmp_path / "served"
+    (served / "projects" / "x").mkdir(parents=True)
+    where = ("--root-dir", str(served))
+    out = cli(rich, "share", "projects/x", "--user", "vera", "--role", "editor", *where).stdout
+    assert out.startswith("shared projects/x/ with user vera as editor")
+    out = cli(rich, "share", "projects/x", "--user", "vera", *where).stdout  # again: viewer
+    assert out.startswith("user vera now has viewer on projects/x/")
+    listed = json.loads(cli(rich, "shares", "--path", "projects/x", "--json").stdout)
+    assert [(s["user"], s["role"], s["shared_by"]) for s in listed] == [
+        ("vera", "viewer", f"cli:{getpass.getuser()}")
+    ]
+    checked = cli(rich, "check", "vera", "read", "contents", "projects/x/a.txt").stdout
+    assert "shared by cli:" in checked
+    assert "no folder or file" in fails(rich, "share", "projects/none", "--user", "vera", *where)
+    assert cli(rich, "unshare", "projects/x", "--user", "vera").stdout.startswith("unshared")
+    assert "has no share" in fails(rich, "unshare", "projects/x", "--user", "vera")
+    denied = cli(rich, "check", "vera", "read", "contents", "projects/x/a.txt", check=False)
+    assert denied.returncode == 1 and denied.stdout.startswith("denied")
 
 
 def exported(db_url):
@@ -470,6 +496,7 @@ def test_export_import_round_trip_is_exact(rich, tmp_path):
         "  roles: 1 added (course); 1 changed (admin)",
         "  groups: 1 added (lab-a)",
         "  users: 3 added (1, boss, vera); 1 removed (someone-else)",
+        "  shares: 1 added (course/week 1 -> group:lab-a)",
     ]
     assert "someone-else" in exported(fresh)
     imported = cli(fresh, "import", str(tmp_path / "a.yaml")).stdout
@@ -480,6 +507,7 @@ def test_export_import_round_trip_is_exact(rich, tmp_path):
         "  roles: unchanged",
         "  groups: unchanged",
         "  users: unchanged",
+        "  shares: unchanged",
     ]
     with second_store(fresh) as store:
         [event, first] = store.page_audit(kind="policy").items
