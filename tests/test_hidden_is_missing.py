@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover
 # Kinds of objects a parameter can name.
 PATH, KERNEL, SESSION, TERMINAL = "path", "kernel", "session", "terminal"
 ROLE, USER, GROUP, TOKEN, INVITATION, ROOM = "role", "user", "group", "token", "invitation", "room"
+SHARE = "share"
 
 # Handler -> what each of its route's groups is (by name, or by number for unnamed groups): a
 # kind of object, or "=text" for a parameter that is no object (then always that text).
@@ -71,6 +72,7 @@ OBJECT_ROUTES: dict[str, dict[str | int, str]] = {
     "jupyter_rbac.handlers.tokens.TokenHandler": {"name": USER, "token_id": TOKEN},
     "jupyter_rbac.handlers.groups.GroupHandler": {"name": GROUP},
     "jupyter_rbac.handlers.invitations.InvitationHandler": {"invitation_id": INVITATION},
+    "jupyter_rbac.handlers.shares.ShareHandler": {"share_id": SHARE},
     "jupyter_rbac.handlers.lab.UserLabSettingsHandler": {
         "name": USER,
         "plugin": "=jupyter-rbac:plugin",
@@ -103,7 +105,7 @@ NOT_OBJECTS: dict[str, str] = {
 QUERY_OBJECTS: dict[str, dict[str, str]] = {
     "jupyter_server.services.api.handlers.PathResolverHandler": {"path": PATH, "kernel": KERNEL},
 }
-SPEC_QUERY_OBJECTS = {"role": ROLE, "group": GROUP, "user": USER}
+SPEC_QUERY_OBJECTS = {"role": ROLE, "group": GROUP, "user": USER, "path": PATH}
 SPEC_QUERY_NOT_OBJECTS = {
     **dict.fromkeys(("limit", "offset", "sort", "q", "all"), "paging, sorting, searching"),
     **dict.fromkeys(("before", "since", "until", "kind", "action"), "audit filters, not objects"),
@@ -205,6 +207,9 @@ async def make_world(rbac, admin, make_user, root) -> World:
     _, doc = await admin.put(
         "api", "collaboration", "session", path, body={"format": "json", "type": "notebook"}
     )
+    _, share = await admin.post(
+        "api", "rbac", "shares", body={"path": path, "user": "owen", "role": "viewer"}
+    )
     hidden = {
         PATH: path,
         KERNEL: kernel["id"],
@@ -216,6 +221,7 @@ async def make_world(rbac, admin, make_user, root) -> World:
         TOKEN: str(token.id),
         INVITATION: str(invitation["id"]),
         ROOM: f"json:notebook:{doc['fileId']}",
+        SHARE: str(share["id"]),
     }
     missing = {
         PATH: "home/owen/absent.ipynb",
@@ -228,6 +234,7 @@ async def make_world(rbac, admin, make_user, root) -> World:
         TOKEN: "999999",
         INVITATION: "888888",
         ROOM: f"json:notebook:{uuid.uuid4()}",
+        SHARE: "777777",
     }
     return World(hidden, missing)
 
