@@ -99,8 +99,7 @@ def check_expiry(value: object, now: datetime | None = None) -> datetime | None:
         return None
     if not isinstance(value, str) or not ISO_TIME.fullmatch(value):
         raise InvalidInput(
-            "expires_at: an ISO 8601 date and time with its time zone, such as"
-            " 2027-01-31T18:00:00Z"
+            "expires_at: an ISO 8601 date and time with its time zone, such as 2027-01-31T18:00:00Z"
         )
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
