@@ -22,8 +22,6 @@ from typing import TypeVar
 from ..errors import InvalidInput
 from ..model import Catalog
 from ..model.defaults import DEFAULT_ROLE_NAMES
-from ..model.paths import PathError, normalize_path
-from ..model.shares import place_problem
 from ..store import Store, check_name, check_text
 from ..store.import_export import (
     FORMAT_VERSION,
@@ -41,7 +39,7 @@ from ..store.import_export import (
 )
 from .inputs import at, check_description, check_display_name, check_names
 from .role_specs import ROLE_FIELDS, check_role_spec
-from .shares import ISO_TIME
+from .shares import ISO_TIME, check_share_path
 
 __all__ = [
     "SECTIONS",
@@ -206,16 +204,7 @@ def _share_spec(entry: object, where: str) -> ShareSpec:
         raise InvalidInput(
             f"{where}: unknown fields {unknown}; the fields are {', '.join(SHARE_FIELDS)}"
         )
-    path = entry.get("path")
-    if not isinstance(path, str):
-        raise InvalidInput(f"{where}.path: the folder or file shared, an API path")
-    try:
-        path = normalize_path(path)
-    except PathError as error:
-        raise InvalidInput(f"{where}.path: {error}") from None
-    problem = place_problem(path)
-    if problem is not None:
-        raise InvalidInput(f"{where}.path: {problem}")
+    path = check_share_path(entry.get("path"), f"{where}.path")
     kind = entry.get("type", "directory")
     if kind not in ("directory", "file"):
         raise InvalidInput(f"{where}.type: directory or file")

@@ -77,19 +77,20 @@ def shares_everywhere(permissions) -> bool:
     return all(permissions.allows(action, resource) for action, resource, _ in PLACE_NEEDS)
 
 
-def check_share_path(path: object) -> str:
-    """The path a request names, normalised; InvalidInput if no share can be made of it."""
+def check_share_path(path: object, where: str = "path") -> str:
+    """The path a request (or a document's `where`) names, normalised; InvalidInput if no
+    share can be made of it."""
     if not isinstance(path, str):
-        raise InvalidInput("path: a string (the folder or file to share)")
+        raise InvalidInput(f"{where}: a string (the folder or file to share)")
     if len(path) > MAX_SHARE_PATH:
-        raise InvalidInput(f"path: at most {MAX_SHARE_PATH} characters")
+        raise InvalidInput(f"{where}: at most {MAX_SHARE_PATH} characters")
     try:
         normalized = normalize_path(path)
     except PathError as error:
-        raise InvalidInput(f"path: {error}") from None
+        raise InvalidInput(f"{where}: {error}") from None
     problem = place_problem(normalized)
     if problem is not None:
-        raise InvalidInput(f"path: {problem}")
+        raise InvalidInput(f"{where}: {problem}")
     return normalized
 
 
