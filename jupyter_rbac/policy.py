@@ -147,6 +147,8 @@ class Policy:
         # then everything is compiled again, without it.
         self._next_expiry = math.inf
         self._generation = 0
+        # user -> (what their permissions last compiled to, how many times that changed)
+        self._changes: dict[str, tuple[int, int]] = {}
 
     # -- freshness ---------------------------------------------------------------------------
 
@@ -262,6 +264,10 @@ class Policy:
         permissions = self._permissions.get(key)
         if permissions is None:
             permissions = self._compile(username, external)
+            cap = external.cap if external is not None else None
+            permissions.changes = self._count_change(
+                username, hash((permissions.is_all, permissions.scopes, cap))
+            )
             if external is not None and external.cap is not None:
                 bound = compile_permissions(
                     self.catalog,
@@ -272,6 +278,18 @@ class Policy:
                 permissions = TokenLimitedPermissions(permissions, bound)
             self._permissions[key] = permissions
         return permissions
+
+    def _count_change(self, username: str, compiled: int) -> int:
+        """How many times the user's permissions came out otherwise than at the compile before.
+
+        Counted at each compile, not only between two looks of a long-lived connection: a change
+        undone before its next look (made a viewer, then an editor again) still changed what
+        the user met in between (a refused save), and their JupyterLab must hear of it."""
+        last, count = self._changes.get(username, (compiled, 0))
+        if last != compiled:
+            count += 1
+        self._changes[username] = (compiled, count)
+        return count
 
     def _compile(self, username: str, external: ExternalGrants | None) -> Permissions:
         scopes: list[str] = []

@@ -147,6 +147,55 @@ async def test_a_subscriber_hears_of_its_own_permission_changes_and_of_nobody_el
         ottos.close()
 
 
+async def _notices_until(stream, path: str) -> list[str]:
+    """The schemas of the events received up to the contents event about `path`."""
+    return [e["schema_id"] for e in await _events_until(stream, CONTENTS, path)]
+
+
+# the timer looks at no subscription during the test: only the events do
+@pytest.mark.parametrize("rbac_config", [{"websocket_recheck_seconds": 3600}])
+async def test_a_change_undone_before_the_stream_looks_again_is_told_if_its_user_met_it(
+    admin, sam, folders, rbac
+):
+    """sam's JupyterLab learns of a change by itself, from a request it made meanwhile (a refused
+    save turns a notebook read-only): when the change is undone before the stream looks again,
+    the stream still tells sam, or the notebook would stay read-only. The change is made as
+    another process makes it (the `jupyter rbac` command, a server sharing the database): in the
+    store, with no event of its own to wake the stream."""
+    rbac.store.create_role("secret-reader", ["read:contents!path=secret/**"])
+    stream = await sam.websocket("api", "events", "subscribe")
+    try:
+        await _save(admin, "mine/one.txt", "1")
+        assert await _notices_until(stream, "mine/one.txt") == [CONTENTS]
+
+        rbac.store.update_user("sam", roles=["watcher", "secret-reader"])
+        status, me = await sam.get("api", "rbac", "me")  # met: what sam may do now
+        assert status == 200 and "read:contents!path=secret/**" in me["scopes"], me
+        rbac.store.update_user("sam", roles=["watcher"])
+        await _save(admin, "mine/two.txt", "2")
+        assert PERMISSIONS in await _notices_until(stream, "mine/two.txt")
+    finally:
+        stream.close()
+
+
+async def test_a_limited_tokens_stream_hears_that_its_owners_permissions_changed(
+    admin, sam, folders
+):
+    """A token limited to some scopes may do what both it and its owner may: when the owner's
+    permissions change, so do the token's, and its stream hears of it."""
+    body = {"note": "stream", "scopes": ["read:events", "read:contents!path=mine/**"]}
+    status, token = await sam.post("api", "rbac", "users", "sam", "tokens", body=body)
+    assert status == 201, token
+    stream = await sam.as_token(token["token"]).websocket("api", "events", "subscribe")
+    try:
+        # sam keeps read:events (every user holds it), and loses mine/
+        assert (await admin.patch("api", "rbac", "users", "sam", body={"roles": []}))[0] == 200
+        notice = (await _events_until(stream, PERMISSIONS, None))[-1]
+        assert (notice["action"], notice["user"]) == ("permissions.changed", "sam")
+    finally:
+        stream.close()
+
+
 async def test_losing_read_events_ends_the_subscription_at_the_next_event(
     admin, sam, folders, rbac
 ):

@@ -52,8 +52,8 @@ class RequestContext:
     # may go on sending until the close handshake ends) is dropped
     withdrawn: str | None = None
     presence_connection: int | None = None
-    # the event stream's: the permissions its subscriber was last told of (event_stream.py)
-    permissions_told: tuple = ()
+    # the event stream's: its user's permission changes as last told (`Permissions.changes`)
+    permissions_told: int | None = None
 
     finishing_error: bool = False  # an error page is being written: no response filter applies
 

@@ -5,9 +5,17 @@ kernels and the policy. Under jupyter-rbac a subscriber gets an event only if th
 it is about: the audit trail's events (jupyter-rbac's own schemas) with `read:audit`; an event
 naming files (`path`, `source_path`) or a collaboration room (its document) with `read:contents`
 on each, and where their links lead; a kernel's with `read:kernels` on that kernel; any other
-event only with `all` (and a user sees that their own sandboxed process was stopped). Each event first judges the subscription again (`websockets.keep_open`,
-called by the guard's `GuardedEventSubscription`): once its user has lost `read:events`, or its
-token is revoked, the stream closes (1008).
+event only with `all` (and a user sees that their own sandboxed process was stopped). Each event
+first judges the subscription again (`websockets.keep_open`, called by the guard's
+`GuardedEventSubscription`): once its user has lost `read:events`, or its token is revoked, the
+stream closes (1008).
+
+A subscriber also hears, alone, that its user's permissions changed (at the timer's look and
+before any event): every time the policy compiles a user's permissions to something else, their
+count of changes moves on (`Policy`), and the stream compares that count, not the scopes it saw
+at its last look. A change undone between two looks (made a viewer, then an editor again) is
+still told if the user met it in between: their JupyterLab may have turned a document
+read-only on a refused save, and must hear that it may write again.
 """
 
 from __future__ import annotations
@@ -68,13 +76,14 @@ def may_see(handler: Any, guard: RouteGuard, schema_id: str, data: dict[str, Any
     return all(may_read_path(permissions, root, path) for path in paths)
 
 
-def permissions_seen(handler: Any) -> tuple:
-    """What a subscriber's JupyterLab offers depends on: the scopes its user holds now."""
+def permissions_seen(handler: Any) -> int | None:
+    """What a subscriber's JupyterLab offers depends on: how many times its user's permissions
+    had changed when the policy last compiled them."""
     permissions = context_of(handler).permissions
-    return (permissions.is_all, permissions.scopes) if permissions is not None else ()
+    return permissions.changes if permissions is not None else None
 
 
-def tell_of_changed_permissions(handler: Any, seen: tuple) -> tuple:
+def tell_of_changed_permissions(handler: Any, seen: int | None) -> int | None:
     """Tell the subscriber, alone, that its user's permissions changed since `seen` (its
     JupyterLab then asks `/api/rbac/me` what it may offer now); the permissions seen now.
 

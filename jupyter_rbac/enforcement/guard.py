@@ -396,7 +396,7 @@ class GuardedWebsocket(GuardedHandler):
 class GuardedEventSubscription(GuardedWebsocket):
     """jupyter_server's event stream: each event goes out only to a subscriber who may read what
     it is about (event_stream.py), after the subscription is judged again; and the subscriber
-    hears when its user's permissions change (the timer notices it)."""
+    hears when its user's permissions change (at the timer's look, and before any event)."""
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         self.rbac_context.permissions_told = permissions_seen(self)
@@ -408,7 +408,10 @@ class GuardedEventSubscription(GuardedWebsocket):
 
     async def event_listener(self, logger: Any, schema_id: str, data: dict[str, Any]) -> None:
         guard = self.route_guard
-        if keep_open(self, guard) and may_see(self, guard, schema_id, data):
+        if not keep_open(self, guard):
+            return
+        self.judged_again()  # a notice of changed permissions goes before what they decide
+        if may_see(self, guard, schema_id, data):
             await super().event_listener(logger, schema_id, data)  # type: ignore[misc]
 
 

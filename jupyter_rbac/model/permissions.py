@@ -149,6 +149,10 @@ class Permissions:
     is_all: bool = False
     grants: dict[str, dict[str, object]] = field(default_factory=dict)
     scopes: frozenset[str] = frozenset()  # the concrete scopes this was compiled from
+    # How many times its user's permissions had come out otherwise than at the compile before,
+    # in this process, when these were compiled (the Policy counts): what the event stream
+    # compares to tell a user that their permissions changed.
+    changes: int = field(default=0, compare=False)
     # Requests these permissions were found to allow (see RBACAuthorizer): a policy change
     # compiles new permissions, so nothing here outlives the policy it was decided under.
     decisions: dict = field(default_factory=dict, compare=False, repr=False)
@@ -225,6 +229,7 @@ class TokenLimitedPermissions:
         self.decisions: dict = {}
         self.is_all = owner.is_all and token.is_all
         self.scopes = owner.scopes if token.is_all else token.scopes
+        self.changes = owner.changes  # a token's own scopes never change
 
     def allows(self, action: str, resource: str) -> bool:
         return self.owner.allows(action, resource) and self.token.allows(action, resource)
