@@ -35,6 +35,7 @@ interface IOpenDocument {
   widget: Widget;
   context: DocumentRegistry.Context;
   locked: boolean;
+  asked: number; // the questions about it so far: only the last one's answer counts
   apply: () => void;
 }
 
@@ -80,11 +81,15 @@ export class ReadOnlyDocuments {
   }
 
   private async _recheck(document: IOpenDocument): Promise<void> {
+    const asked = ++document.asked;
     let writable: boolean;
     try {
       writable = await this.writableNow(document.context.path);
     } catch {
       return; // gone, or unreadable now: the next request says so
+    }
+    if (asked !== document.asked) {
+      return; // asked again meanwhile (permissions changed twice): that answer decides
     }
     if (writable && document.locked) {
       if (!document.context.model.dirty) {
@@ -107,6 +112,7 @@ function track(
     widget,
     context,
     locked: false,
+    asked: 0,
     apply: () => undefined
   };
   const content = (widget as unknown as { content: unknown }).content;
