@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from .model import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
 from .model.defaults import EVERYONE_ROLE
 from .model.shares import PathGrant, narrowed_grants, place_glob
-from .store import PolicySnapshot, ShareRecord, Store, TokenIdentity, UserRecord, verify_token
+from .store import PolicySnapshot, ShareRecord, Store, TokenIdentity, UserRecord
 
 # Verified tokens remembered per process (a bound, not a cache size anyone should reach).
 MAX_VERIFIED_TOKENS = 100_000
@@ -399,8 +399,8 @@ class Policy:
     def identify_token(self, secret: str) -> TokenIdentity | None:
         """Who a token speaks for (looked up once per policy version; expiry checked every time).
 
-        The slow hash of a token is verified once per process: later requests compare an
-        in-memory digest, so revoking or expiring a token still takes effect at once.
+        A token's hash is verified once per process: later requests compare an in-memory
+        digest, so revoking or expiring a token still takes effect at once.
         """
         digest = hashlib.sha256(secret.encode()).digest()
         if digest in self._tokens:
@@ -414,7 +414,7 @@ class Policy:
         identity, hashed = found
         if self._verified.get(digest) != identity.token_id:
             # wrong secrets for one look-up key are throttled there, not verified each time
-            if not verify_token(hashed, secret, self.store.guesses):
+            if not self.store.verify_token(identity.token_id, hashed, secret):
                 return None
             if len(self._verified) >= MAX_VERIFIED_TOKENS:
                 self._verified.clear()

@@ -116,6 +116,26 @@ async def test_an_invitation_works_once(admin, jp_fetch):
     assert second.code == 409 and b"has been used" in second.body
 
 
+async def test_an_invitation_made_before_the_fast_hash_still_works(admin, rbac, jp_fetch):
+    """Invitation codes are now stored with a fast hash; one stored with argon2 by the
+    previous version is still accepted (and only with its own code)."""
+    from jupyter_rbac.store.hashing import SLOW_RANDOM_SECRETS
+
+    invitation = await invite(admin, roles=["viewer"])
+    code = code_of(invitation)
+    with rbac.store.engine.begin() as connection:
+        (stored,) = connection.execute(
+            Invitation.__table__.select().with_only_columns(Invitation.hashed)
+        ).one()
+        assert stored.startswith("hmac-sha256$")
+        connection.execute(update(Invitation).values(hashed=SLOW_RANDOM_SECRETS.hash(code)))
+    wrong = code[:-1] + ("B" if code[-1] != "B" else "C")
+    page = await BrowserSession(jp_fetch).get("rbac", "invite", params={"code": wrong})
+    assert page.code == 404 and b"not valid" in page.body
+    _, response = await accept(jp_fetch, invitation)
+    assert response.code == 302 and rbac.store.user_exists("ann")
+
+
 async def test_a_wrong_or_missing_code_is_a_clear_error(jp_fetch):
     browser = BrowserSession(jp_fetch)
     for params in ({"code": "rbacinv_0123456789abcdef_" + "x" * 43}, {"code": "nonsense"}):

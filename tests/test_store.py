@@ -81,25 +81,64 @@ def test_deleting_a_user_deletes_their_tokens_and_assignments(store):
     assert store.get_role("r").users == []
 
 
-def test_tokens_are_stored_as_salted_slow_hashes(store, db_url):
+def _stored_hashes(store) -> list[str]:
+    from sqlalchemy import text
+
+    with store.engine.connect() as connection:
+        rows = connection.execute(text("SELECT hashed FROM rbac_tokens ORDER BY id"))
+        return [row[0] for row in rows]
+
+
+def test_tokens_are_stored_as_salted_fast_hashes(store):
+    """256 random bits need no slow hash: HMAC-SHA-256 keyed by a salt of their own."""
     store.create_user("t")
     _, token = store.create_token("t")
     _, other = store.create_token("t")
-    with store.engine.connect() as connection:
-        from sqlalchemy import text
-
-        stored = [
-            row[0] for row in connection.execute(text("SELECT hashed FROM rbac_tokens ORDER BY id"))
-        ]
+    stored = _stored_hashes(store)
     assert token not in " ".join(stored)
-    assert all(hashed.startswith("$argon2id$") for hashed in stored)
-    salts = {hashed.split("$")[4] for hashed in stored}
+    assert all(hashed.startswith("hmac-sha256$") for hashed in stored), stored
+    salts = {hashed.split("$")[1] for hashed in stored}
     assert len(salts) == 2  # a salt per secret
     assert store.identify_token(token).username == "t"
     assert store.identify_token(other).username == "t"
     # The look-up key alone is not the token: the rest must verify.
     forged = token[: token.rindex("_") + 1] + "A" * 43
     assert store.identify_token(forged) is None
+    # nor does a hash of another secret, nor a hash cut short
+    assert store.identify_token(token[:-1] + ("B" if token[-1] != "B" else "C")) is None
+
+
+def test_tokens_hashed_with_argon2_before_still_work_and_get_the_fast_hash(store, db_url):
+    """A database of the previous version holds argon2 hashes of its tokens: each still
+    verifies, and its first use stores its fast hash, with no policy change (no version, no
+    audit row), so every process keeps its compiled policy."""
+    from sqlalchemy import text
+
+    from jupyter_rbac.store.hashing import SLOW_RANDOM_SECRETS
+
+    store.create_user("old")
+    token_id, token = store.create_token("old")
+    with store.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE rbac_tokens SET hashed = :hashed WHERE id = :id"),
+            {"hashed": SLOW_RANDOM_SECRETS.hash(token), "id": token_id},
+        )
+    version, events = store.version(), len(store.audit_events(limit=1000))
+    wrong = token[:-1] + ("B" if token[-1] != "B" else "C")
+    assert store.identify_token(wrong) is None
+    assert _stored_hashes(store)[0].startswith("$argon2id$")  # a wrong secret changes nothing
+
+    assert store.identify_token(token).username == "old"
+    assert _stored_hashes(store)[0].startswith("hmac-sha256$")
+    assert store.identify_token(token).username == "old"  # by its new hash
+    assert store.identify_token(wrong) is None
+    assert (store.version(), len(store.audit_events(limit=1000))) == (version, events)
+    # another process on the same database finds it by the new hash too
+    elsewhere = Store.open(db_url)
+    try:
+        assert elsewhere.identify_token(token).username == "old"
+    finally:
+        elsewhere.close()
 
 
 def test_tokens_from_before_salted_hashes_still_work(store):

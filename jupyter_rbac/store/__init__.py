@@ -25,7 +25,6 @@ from .records import (
     UserRecord,
 )
 from .repository import Store
-from .tokens import verify_token
 
 __all__ = [
     "CONFIGURATION",
@@ -55,5 +54,4 @@ __all__ = [
     "open_engine",
     "verify_password",
     "verify_secret",
-    "verify_token",
 ]

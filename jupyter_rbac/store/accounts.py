@@ -1,7 +1,8 @@
 """The store's accounts part: passwords, profiles, browser sessions and invitations.
 
 A part of `Store` (it uses the store's `_write` transaction, so every change here is audited
-like any other). Secrets are argon2id hashes (see hashing.py); nothing here ever returns one.
+like any other). Secrets are stored as salted hashes (see hashing.py: argon2id for passwords);
+nothing here ever returns one.
 """
 
 from __future__ import annotations

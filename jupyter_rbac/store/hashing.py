@@ -1,17 +1,24 @@
-"""Secrets at rest: passwords, API tokens and invitation codes are stored only as argon2id hashes,
-each with its own salt.
+"""Secrets at rest: passwords, API tokens and invitation codes are stored only as hashes, each
+with its own salt.
+
+Passwords are chosen by people, so they get a slow hash (argon2id) that makes each guess of a
+stolen table costly. Tokens and invitation codes are 256 random bits made here: no table of
+guesses reaches them, so a slow hash only slows the server (tens of milliseconds on each new
+token). They are stored as HMAC-SHA-256 keyed by a salt of their own, one round (as JupyterHub
+stores the tokens it generates), and compared in constant time. Hashes of the argon2 kind, from
+before, still verify (`is_fast_hash` tells them apart: the store writes a token's fast hash on its
+first use).
 
 A token or invitation code carries a public look-up key in front of its secret
-(`rbac_<lookup>_<secret>`), so the database finds the one row to verify without a scan. Verifying
-is deliberately slow (tens of milliseconds); the policy remembers a verified token for the life of
-the process, so a request pays it once, not every time. Wrong secrets for one look-up key are
-throttled (`GuessThrottle`), so that guessing costs the guesser, not the server.
+(`rbac_<lookup>_<secret>`), so the database finds the one row to verify without a scan. Wrong
+secrets for one look-up key are throttled (`GuessThrottle`): guessing costs the guesser.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import re
 import secrets
 import threading
@@ -24,8 +31,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 # Passwords are chosen by people: argon2-cffi's defaults (RFC 9106's low-memory profile).
 PASSWORDS = PasswordHasher()
-# Tokens and invitation codes are 256-bit random: OWASP's minimum argon2id profile is plenty.
-RANDOM_SECRETS = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+# Tokens and invitation codes hashed before the fast hash: OWASP's minimum argon2id profile.
+SLOW_RANDOM_SECRETS = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+# `hmac-sha256$<salt, hex>$<HMAC-SHA-256 of the secret keyed by the salt, hex>`
+FAST_SCHEME = "hmac-sha256"
+_FAST_HASH = re.compile(rf"^{FAST_SCHEME}\$([0-9a-f]{{32}})\$([0-9a-f]{{64}})$")
 
 TOKEN_PREFIX = "rbac_"
 INVITATION_PREFIX = "rbacinv_"
@@ -41,7 +51,21 @@ class IssuedSecret(NamedTuple):
 def issue_secret(prefix: str) -> IssuedSecret:
     lookup = secrets.token_hex(8)
     secret = f"{prefix}{lookup}_{secrets.token_urlsafe(32)}"
-    return IssuedSecret(lookup, secret, RANDOM_SECRETS.hash(secret))
+    return IssuedSecret(lookup, secret, hash_random_secret(secret))
+
+
+def hash_random_secret(secret: str) -> str:
+    """The fast hash of a secret made here (a token, an invitation code): 128 bits of salt."""
+    salt = secrets.token_hex(16)
+    return f"{FAST_SCHEME}${salt}${_keyed(salt, secret)}"
+
+
+def is_fast_hash(hashed: str) -> bool:
+    return _FAST_HASH.match(hashed) is not None
+
+
+def _keyed(salt: str, secret: str) -> str:
+    return hmac.new(salt.encode(), secret.encode(), hashlib.sha256).hexdigest()
 
 
 def lookup_of(prefix: str, secret: str) -> str | None:
@@ -53,7 +77,13 @@ def lookup_of(prefix: str, secret: str) -> str | None:
 
 
 def verify_secret(hashed: str, secret: str) -> bool:
-    return _verify(RANDOM_SECRETS, hashed, secret)
+    """Is `secret` the token or invitation code `hashed` was made from (its fast hash, or the
+    argon2 hash of before)?"""
+    fast = _FAST_HASH.match(hashed)
+    if fast is None:
+        return _verify(SLOW_RANDOM_SECRETS, hashed, secret)
+    salt, digest = fast.groups()
+    return hmac.compare_digest(_keyed(salt, secret), digest)
 
 
 def hash_password(password: str) -> str:
@@ -86,16 +116,17 @@ class GuessThrottle:
 
     The look-up key is public-ish (it finds the row); whoever holds one may send any number of
     secrets with it. Each wrong secret is remembered for the window, and after `allowed`
-    different ones the rest of the window answers "no" without verifying: an argon2 run per
-    guess would cost the server what it should cost the guesser. A secret already verified is
-    remembered by the policy and never reaches this throttle again.
+    different ones the rest of the window answers "no" without verifying: guessing at one
+    token is slowed to `allowed` a window, and a token still hashed with argon2 costs the
+    server nothing more per guess. A secret already verified is remembered by the policy and
+    never reaches this throttle again.
     """
 
     def __init__(self, allowed: int = 10, window: float = 60.0, max_keys: int = 100_000):
         self.allowed = allowed
         self.window = window
         self.max_keys = max_keys
-        self.verifications = 0  # argon2 runs so far: what the throttle saves can be seen
+        self.verifications = 0  # hashes verified so far: what the throttle saves can be seen
         self._failures: dict[str, _Failures] = {}
         self._lock = threading.Lock()
 

@@ -152,7 +152,8 @@ class Token(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("rbac_users.id", ondelete="CASCADE"))
-    # argon2id of the whole secret; before migration 0003, an unsalted SHA-256 (lookup is None)
+    # store/hashing.py's fast hash of the whole secret (argon2id before it, until first used);
+    # before migration 0003, an unsalted SHA-256 (lookup is None)
     hashed: Mapped[str] = mapped_column(String(255), unique=True)
     lookup: Mapped[str | None] = mapped_column(String(16), unique=True, nullable=True)
     prefix: Mapped[str] = mapped_column(String(8))

@@ -1,7 +1,8 @@
 """API tokens: issuing them, finding and verifying the one a secret claims to be, revoking them.
 
 Only a salted hash of a secret is stored; a look-up key finds the row, and wrong guesses per key
-are throttled (hashing.py).
+are throttled (hashing.py). A token hashed with argon2 (before the fast hash) gets its fast hash
+when it is first verified.
 """
 
 from __future__ import annotations
@@ -10,14 +11,21 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import Engine, delete, func, or_, select
+from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from ..errors import InvalidInput, NotFound
 from ..limits import MAX_TOKEN_NOTE, MAX_TOKENS_PER_USER
 from .changes import PolicyChanges
 from .checks import check_text
-from .hashing import TOKEN_PREFIX, GuessThrottle, issue_secret, lookup_of
+from .hashing import (
+    TOKEN_PREFIX,
+    GuessThrottle,
+    hash_random_secret,
+    is_fast_hash,
+    issue_secret,
+    lookup_of,
+)
 from .listing import page
 from .models import Group, Token, User, utcnow
 from .records import Page, TokenIdentity, TokenRecord, aware
@@ -41,11 +49,6 @@ _IDENTITY_COLUMNS = (
 
 def legacy_token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def verify_token(hashed: str, secret: str, throttle: GuessThrottle) -> bool:
-    """Is `secret` the token `hashed` was made of? Wrong guesses per look-up key are throttled."""
-    return hashed == LEGACY_HASH or throttle.verify(lookup_of(TOKEN_PREFIX, secret), hashed, secret)
 
 
 class Tokens(PolicyChanges):
@@ -175,9 +178,32 @@ class Tokens(PolicyChanges):
     def identify_token(self, secret: str) -> TokenIdentity | None:
         """Who `secret` speaks for, or None if it is unknown, wrong or expired (slow: verifies)."""
         found = self.find_token(secret)
-        if found is None or not verify_token(found[1], secret, self.guesses):
+        if found is None or not self.verify_token(found[0].token_id, found[1], secret):
             return None
         return found[0]
+
+    def verify_token(self, token_id: int, hashed: str, secret: str) -> bool:
+        """Is `secret` the token `hashed` was made of (`find_token` gave both)? Wrong guesses per
+        look-up key are throttled. A token still hashed with argon2 gets its fast hash now."""
+        if hashed == LEGACY_HASH:
+            return True  # found by its hash: finding it verified it
+        if not self.guesses.verify(lookup_of(TOKEN_PREFIX, secret), hashed, secret):
+            return False
+        if not is_fast_hash(hashed):
+            self._write_fast_hash(token_id, hashed, secret)
+        return True
+
+    def _write_fast_hash(self, token_id: int, hashed: str, secret: str) -> None:
+        """Not a policy change (no version, no audit row, no revision): the same token, stored
+        otherwise. Only over the hash it was verified against: of two processes verifying it at
+        once, the first one's stays."""
+        tokens = Token.__table__
+        with self._write_sessions.begin() as session:
+            session.execute(
+                update(tokens)
+                .where(tokens.c.id == token_id, tokens.c.hashed == hashed)
+                .values(hashed=hash_random_secret(secret))
+            )
 
     def delete_token(
         self, token_id: int, actor: str = "system", username: str | None = None
