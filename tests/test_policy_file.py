@@ -183,6 +183,47 @@ def test_import_makes_the_policy_exactly_the_files(open_service):
     assert roles["admin"].users == ["boss"] and roles["admin"].groups == []
 
 
+def test_an_import_moves_on_the_etag_of_what_it_changes_and_of_nothing_else(open_service):
+    """An administrator's form holds a record's ETag: an import that changed the record (its
+    fields, or only who holds it) makes that ETag stale; one that left it alone does not."""
+    service = open_service()
+    service.create_user(SOMEONE, "ann", display_name="Ann")
+    service.create_user(SOMEONE, "bob", display_name="Bob")
+    service.create_group(SOMEONE, "team", members=["ann"])
+    service.create_role(SOMEONE, "reader", ["read:contents"], users=["ann"])
+    store = service.store
+    before = {
+        "ann": store.get_user("ann").etag,
+        "bob": store.get_user("bob").etag,
+        "team": store.get_group("team").etag,
+        "reader": store.get_role("reader").etag,
+        "viewer": store.get_role("viewer").etag,
+    }
+    document = export_policy(store)
+    for role in document["roles"]:
+        if role["name"] == "reader":
+            role["users"] = ["bob"]  # only who holds it: the role, ann and bob change
+    for user in document["users"]:
+        if user["name"] == "ann":
+            user["display_name"] = "Ann Lee"
+    plan = import_policy(store, document, "test", "doc")
+    assert (plan.roles.changed, plan.users.changed, plan.groups.changed) == (
+        ("reader",),
+        ("ann", "bob"),
+        (),
+    )
+    after = {
+        "ann": store.get_user("ann").etag,
+        "bob": store.get_user("bob").etag,
+        "team": store.get_group("team").etag,
+        "reader": store.get_role("reader").etag,
+        "viewer": store.get_role("viewer").etag,
+    }
+    assert {name for name in before if before[name] != after[name]} == {"ann", "bob", "reader"}
+    assert store.get_user("ann").display_name == "Ann Lee"
+    assert store.get_role("reader").users == ["bob"]
+
+
 def test_an_import_is_one_audited_change_that_other_processes_see(service, tmp_path):
     other = Store.open(service.store.engine.url.render_as_string(hide_password=False))
     try:

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import Conflict
 from ..model.defaults import FIXED_ROLE, redefined_field
+from .bulk_writes import write_plan
 from .models import CONFIGURATION, Group, Role, Share, User, role_groups, role_users
 from .records import aware
 from .repository import Store
@@ -433,99 +434,9 @@ def _diff(before: dict[str, tuple], after: dict[str, tuple]) -> ChangeSet:
 
 
 def _apply(session: Session, loaded: _Loaded, wanted: PolicyContents, plan: ImportPlan) -> None:
-    """Make the session's rows `wanted`. Assignments are settled (and flushed) before any row is
-    deleted, so that no link between two deleted rows is deleted twice."""
-    users = {
-        name: _upsert_user(session, loaded.users.get(name), spec)
-        for name, spec in wanted.users.items()
-    }
-    groups = {
-        name: _upsert_group(session, loaded.groups.get(name), spec)
-        for name, spec in wanted.groups.items()
-    }
-    roles = {
-        name: _upsert_role(session, loaded.roles.get(name), spec)
-        for name, spec in wanted.roles.items()
-    }
-    for name, role in roles.items():
-        role.users = [users[user] for user in wanted.roles[name].users]
-        role.groups = [groups[group] for group in wanted.roles[name].groups]
-    for name, group in groups.items():
-        group.members = [users[user] for user in wanted.groups[name].members]
-    for name in plan.roles.removed:
-        loaded.roles[name].users, loaded.roles[name].groups = [], []
-    for name in plan.groups.removed:
-        loaded.groups[name].members = []
-    for kind, records in {"roles": roles, "groups": groups, "users": users}.items():
-        for name in getattr(plan, kind).changed:
-            Store._touched(records[name])  # moves its revision on: ETags held elsewhere go stale
-    if wanted.shares is not None:
-        _apply_shares(session, loaded, wanted.shares, plan, (roles, users, groups))
-    session.flush()
-    for kind in SECTIONS:
-        for name in getattr(plan, kind).removed:
-            # a user's tokens go with them (ON DELETE CASCADE)
-            session.delete(getattr(loaded, kind)[name])
-
-
-def _apply_shares(
-    session: Session,
-    loaded: _Loaded,
-    wanted: dict[str, ShareSpec],
-    plan: ImportPlan,
-    records: tuple[dict[str, Role], dict[str, User], dict[str, Group]],
-) -> None:
-    """Make the shares `wanted`: those removed or changed go, those added or changed are made
-    (a changed share is made anew: a new id, as its recipient or role may differ)."""
-    roles, users, groups = records
-    for key in (*plan.shares.removed, *plan.shares.changed):
-        session.delete(loaded.shares[key][0])
-    session.flush()
-    now = datetime.now(timezone.utc)
-    for key in (*plan.shares.added, *plan.shares.changed):
-        spec = wanted[key]
-        session.add(
-            Share(
-                path=spec.path,
-                is_folder=spec.is_folder,
-                role=roles[spec.role],
-                user=users[spec.user] if spec.user is not None else None,
-                group=groups[spec.group] if spec.group is not None else None,
-                created_by=spec.shared_by,
-                created_at=now,
-                updated_at=now,
-                expires_at=spec.expires_at,
-            )
-        )
-
-
-def _upsert_user(session: Session, user: User | None, spec: UserSpec) -> User:
-    if user is None:
-        user = User(name=spec.name)
-        session.add(user)
-    if user.display_name != spec.display_name:
-        user.display_name = spec.display_name
-    return user
-
-
-def _upsert_group(session: Session, group: Group | None, spec: GroupSpec) -> Group:
-    if group is None:
-        group = Group(name=spec.name)
-        session.add(group)
-    if group.description != spec.description:
-        group.description = spec.description
-    return group
-
-
-def _upsert_role(session: Session, role: Role | None, spec: RoleSpec) -> Role:
-    if role is None:
-        role = Role(name=spec.name, builtin=False)
-        session.add(role)
-    if role.description != spec.description:
-        role.description = spec.description
-    if role.scopes != list(spec.scopes):
-        role.scopes = list(spec.scopes)
-    return role
+    """Make the session's rows `wanted` (bulk_writes.py), as `plan` says."""
+    share_ids = {key: share.id for key, (share, _) in loaded.shares.items()}
+    write_plan(session, wanted, plan, share_ids)
 
 
 # -- what configuration manages ----------------------------------------------------------------
