@@ -124,7 +124,7 @@ class RBACExtension(ExtensionApp):
         self._bound_growth()
         self.events = EventEmitter(serverapp.event_logger)
         self.store.listeners.append(self.events.emit)
-        self.policy = Policy(self.store, self.catalog)
+        self.policy = Policy(self.store, self.catalog, cache_size=self.rbac.permissions_cache_size)
         self.service = RBACService(self.store, self.catalog, self.policy)
         under_hub = HubServer.from_environment() is not None
         self.service.ensure_defaults(self.log, groups=not under_hub)

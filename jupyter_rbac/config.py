@@ -244,7 +244,7 @@ class RBAC(LoggingConfigurable):
         config=True,
         help="""Wrong secrets verified for one token look-up key (the part of a token after
         `rbac_` that finds it) within `token_guess_window` seconds; further guesses with that
-        key are answered "no" without the slow hash until the window ends. A secret already
+        key are answered "no" without verifying until the window ends. A secret already
         verified by this process keeps working.""",
     )
 
@@ -254,13 +254,26 @@ class RBAC(LoggingConfigurable):
         help="The window, in seconds, of `token_guesses_per_key`.",
     )
 
+    permissions_cache_size = Integer(
+        1000,
+        config=True,
+        help="""How many users' compiled permissions each server keeps (the most recently active
+        ones): a user beyond them has theirs compiled again at their next request, so memory
+        stays bounded however many users the policy has.""",
+    )
+
     @validate("audit_max_age_days", "audit_max_rows", "audit_coalesce_seconds")
     def _not_negative(self, proposal):
         if proposal["value"] < 0:
             raise TraitError(f"c.RBAC.{proposal['trait'].name} must not be negative")
         return proposal["value"]
 
-    @validate("audit_prune_seconds", "token_guesses_per_key", "token_guess_window")
+    @validate(
+        "audit_prune_seconds",
+        "token_guesses_per_key",
+        "token_guess_window",
+        "permissions_cache_size",
+    )
     def _more_than_zero(self, proposal):
         if proposal["value"] <= 0:
             raise TraitError(f"c.RBAC.{proposal['trait'].name} must be more than 0")

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from .caches import RecentlyUsed
 from .model import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
 from .model.defaults import EVERYONE_ROLE
 from .model.shares import PathGrant, narrowed_grants, place_glob
@@ -22,6 +23,9 @@ from .store import PolicySnapshot, ShareRecord, Store, TokenIdentity, UserRecord
 
 # Verified tokens remembered per process (a bound, not a cache size anyone should reach).
 MAX_VERIFIED_TOKENS = 100_000
+DEFAULT_CACHE_SIZE = (
+    1000  # users whose compiled permissions are kept (c.RBAC.permissions_cache_size)
+)
 
 
 UserIdentity = str  # a user record's random key (store/record_keys.py)
@@ -131,17 +135,28 @@ class Decision:
 class Policy:
     """The policy as this process sees it: a snapshot of the store plus compiled caches."""
 
-    def __init__(self, store: Store, catalog: Catalog, everyone_role: str = EVERYONE_ROLE):
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        everyone_role: str = EVERYONE_ROLE,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+    ):
         self.store = store
         self.catalog = catalog
         self.everyone_role = everyone_role
         store.changed()  # start watching before reading: a change in between is not missed
         self._snapshot: PolicySnapshot = store.snapshot()
-        self._permissions: dict[tuple[str, frozenset[str]], Permissions] = {}
-        self._token_permissions: dict[tuple, TokenLimitedPermissions] = {}
+        # Compiled permissions and user records of the most recently active users (bounded: a
+        # user beyond them is read and compiled again at their next request).
+        self._permissions: RecentlyUsed[tuple, Permissions] = RecentlyUsed(cache_size)
+        self._token_permissions: RecentlyUsed[tuple, TokenLimitedPermissions] = RecentlyUsed(
+            cache_size
+        )
         self._tokens: dict[bytes, tuple[TokenIdentity, str] | None] = {}
         self._verified: dict[bytes, int] = {}  # digest of a secret -> the token it proved to be
-        self._users: dict[str, UserRecord | None] = {}
+        self._users: RecentlyUsed[str, UserRecord | None] = RecentlyUsed(cache_size)
+        self.compiles = 0  # users' permissions compiled so far: what tests and benches can see
         self._owned: dict[tuple[str, str], Owned] = self._read_owners()
         # When the first share these permissions were compiled with expires (time.time()):
         # then everything is compiled again, without it.
@@ -155,6 +170,11 @@ class Policy:
     @property
     def version(self) -> int:
         return self._snapshot.version
+
+    @property
+    def cached_users(self) -> int:
+        """How many users' compiled permissions are kept now (at most the cache's size)."""
+        return len(self._permissions)
 
     @property
     def generation(self) -> int:
@@ -188,11 +208,11 @@ class Policy:
 
     def user(self, username: str) -> UserRecord | None:
         """The user's record (read once per policy version, then from memory)."""
-        try:
-            return self._users[username]
-        except KeyError:
-            record = self._users[username] = self.store.user_record(username)
-            return record
+        if username in self._users:
+            return self._users.get(username)
+        record = self.store.user_record(username)
+        self._users.put(username, record)
+        return record
 
     def knows_user(self, username: str) -> bool:
         return self.user(username) is not None
@@ -263,6 +283,7 @@ class Policy:
         key = (username, external)
         permissions = self._permissions.get(key)
         if permissions is None:
+            self.compiles += 1
             permissions = self._compile(username, external)
             cap = external.cap if external is not None else None
             permissions.changes = self._count_change(
@@ -276,7 +297,7 @@ class Policy:
                     self.groups_with(username, external),
                 )
                 permissions = TokenLimitedPermissions(permissions, bound)
-            self._permissions[key] = permissions
+            self._permissions.put(key, permissions)
         return permissions
 
     def _count_change(self, username: str, compiled: int) -> int:
@@ -344,7 +365,8 @@ class Policy:
             token = compile_permissions(
                 self.catalog, token_scopes, username, self.groups_with(username, external)
             )
-            permissions = self._token_permissions[key] = TokenLimitedPermissions(owner, token)
+            permissions = TokenLimitedPermissions(owner, token)
+            self._token_permissions.put(key, permissions)
         return permissions
 
     # -- explaining ---------------------------------------------------------------------------

@@ -16,7 +16,14 @@ PACKAGE = "jupyter_rbac"
 
 # Lowest first. The names are module prefixes under jupyter_rbac.
 LAYERS: list[tuple[str, ...]] = [
-    ("_version", "errors", "limits", "json_body", "config"),  # foundations, imports nothing of ours
+    (
+        "_version",
+        "errors",
+        "limits",
+        "json_body",
+        "config",
+        "caches",
+    ),  # foundations: nothing of ours
     ("model",),  # the policy's vocabulary, pure
     ("store",),  # the database
     ("events",),  # jupyter_events schemas and the audit trail's emitter
