@@ -6,18 +6,12 @@ A check is a couple of dict look-ups: compile once per policy change, ask many t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .globs import (
-    ancestors_regex,
-    as_match_subject,
-    glob_as_subject,
-    glob_contains_regex,
-    glob_regex,
-)
+from .glob_sets import Glob, GlobSet, glob_of, glob_set
+from .globs import glob_as_subject, glob_contains_regex
 from .grammar import Scope, canonical_text
 from .names import is_plain_name
 from .vocabulary import SELF_SCOPES, ScopeError
@@ -43,64 +37,45 @@ def expand_templates(scope: Scope, user: str, groups: Iterable[str]) -> list[Sco
     ]
 
 
-# Path decisions a grant remembers before it starts over (memory stays bounded per user).
-MAX_REMEMBERED_PATHS = 1024
-
-
 class FilteredGrant:
-    """What filtered scopes allow on one (action, resource): some paths, owners or groups."""
+    """What filtered scopes allow on one (action, resource): some paths, owners or groups.
 
-    __slots__ = ("_ancestors", "_decided", "_globs", "_path", "groups", "users")
+    Its globs are gathered, then compiled into a GlobSet shared with every grant (of this user or
+    another) that has the same ones."""
+
+    __slots__ = ("_globs", "_set", "groups", "users")
 
     def __init__(self) -> None:
-        self._globs: list[tuple[str, ...]] = []
-        self._path: re.Pattern[str] | None = None
-        self._decided: dict[str, bool] = {}
-        self._ancestors: re.Pattern[str] | None = None
+        self._globs: list[Glob] = []
+        self._set: GlobSet | None = None
         self.users: set[str] = set()
         self.groups: set[str] = set()
 
     def add(self, filter_name: str, value: str) -> None:
         if filter_name == "path":
-            self.add_glob(tuple(value.split("/")))
+            self.add_glob(glob_of(value))
         elif filter_name == "user":
             self.users.add(value)
         else:
             self.groups.add(value)
 
-    def add_glob(self, segments: tuple[str, ...]) -> None:
+    def add_glob(self, segments: Glob) -> None:
         if segments not in self._globs:
             self._globs.append(segments)
 
     def compile(self) -> None:
         if self._globs:
-            self._path = re.compile("|".join(f"(?:{glob_regex(g)})" for g in self._globs))
-            ancestors = [ancestors_regex(g) for g in self._globs]
-            if all(a is not None for a in ancestors):
-                self._ancestors = re.compile("|".join(f"(?:{a})" for a in ancestors))
-            else:
-                self._ancestors = self._path  # some glob grants the root: everything is granted
+            self._set = glob_set(tuple(sorted(self._globs)))  # one order: more grants share
+        self._globs = []  # the set holds them now
         self.users = frozenset(self.users)  # type: ignore[assignment]
         self.groups = frozenset(self.groups)  # type: ignore[assignment]
 
     def allows_path(self, path: str) -> bool:
-        # Decisions per path are remembered (bounded): a user opens the same files again and
-        # again, and these grants never change (a policy change compiles new ones).
-        decided = self._decided.get(path)
-        if decided is None:
-            if len(self._decided) >= MAX_REMEMBERED_PATHS:
-                self._decided.clear()
-            decided = (
-                self._path is not None and self._path.fullmatch(as_match_subject(path)) is not None
-            )
-            self._decided[path] = decided
-        return decided
+        return self._set is not None and self._set.allows(path)
 
     def leads_to_path(self, path: str) -> bool:
         """True if `path` is a folder on the way to something the globs grant."""
-        return self._ancestors is not None and (
-            self._ancestors.fullmatch(as_match_subject(path)) is not None
-        )
+        return self._set is not None and self._set.leads_to(path)
 
     def allows_owner(self, owner: str | None, owner_groups: Iterable[str] = ()) -> bool:
         """True if `!user=` names the owner or `!group=` one of `owner_groups` (a group itself,
@@ -118,9 +93,9 @@ class FilteredGrant:
         return self.allows_owner(owner, owner_groups)
 
     @property
-    def path_globs(self) -> tuple[tuple[str, ...], ...]:
+    def path_globs(self) -> tuple[Glob, ...]:
         """The `!path=` globs, as segments (for the sandbox, which turns them into folders)."""
-        return tuple(self._globs)
+        return self._set.globs if self._set is not None else ()
 
     def covers(self, filter_name: str, value: str) -> bool:
         """True if these filters admit everything `!filter_name=value` admits.
@@ -129,7 +104,7 @@ class FilteredGrant:
         """
         if filter_name == "path":
             subject = glob_as_subject(value)
-            return any(glob_contains_regex(g).fullmatch(subject) for g in self._globs)
+            return any(glob_contains_regex(g).fullmatch(subject) for g in self.path_globs)
         if "{" in value:
             return False
         return value in (self.users if filter_name == "user" else self.groups)
