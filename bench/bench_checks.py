@@ -76,7 +76,7 @@ def fill_policy(db_url: str, users: int, roles: int, groups: int) -> None:
     store.close()
 
 
-def make_server(root: Path, db_url: str):
+def make_server(root: Path, db_url: str, cached_users: int = 1000):
     from jupyter_server.serverapp import ServerApp
     from traitlets.config import Config
 
@@ -84,6 +84,7 @@ def make_server(root: Path, db_url: str):
     config.ServerApp.jpserver_extensions = {"jupyter_rbac": True}
     config.RBAC.db_url = db_url
     config.RBAC.initial_admin = "user0"
+    config.RBAC.permissions_cache_size = cached_users
     server = ServerApp(config=config)
     server.initialize(
         argv=["--allow-root", "--ServerApp.open_browser=False", f"--ServerApp.root_dir={root}"],
@@ -162,7 +163,8 @@ def main() -> int:
         f"policy: {args.users} users, {args.roles} roles, {args.groups} groups "
         f"(loaded in {time.perf_counter() - started:.1f} s); python {sys.version.split()[0]}"
     )
-    server = make_server(workdir, db_url)
+    # with --memory every user stays cached: memory per cached user is measured
+    server = make_server(workdir, db_url, args.users if args.memory else 1000)
     extension = server.extension_manager.extension_points["jupyter_rbac"].app
     authorizer, policy, store = server.authorizer, extension.policy, extension.store
 

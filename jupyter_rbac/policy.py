@@ -18,14 +18,16 @@ from datetime import datetime, timezone
 from .caches import RecentlyUsed
 from .model import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
 from .model.defaults import EVERYONE_ROLE
+from .model.permissions import Bundle, compile_bundle, permissions_of
 from .model.shares import PathGrant, narrowed_grants, place_glob
 from .store import PolicySnapshot, ShareRecord, Store, TokenIdentity, UserRecord
 
 # Verified tokens remembered per process (a bound, not a cache size anyone should reach).
 MAX_VERIFIED_TOKENS = 100_000
-DEFAULT_CACHE_SIZE = (
-    1000  # users whose compiled permissions are kept (c.RBAC.permissions_cache_size)
-)
+# Users whose compiled permissions are kept (c.RBAC.permissions_cache_size).
+DEFAULT_CACHE_SIZE = 1000
+# Compiled sources kept (a group's roles, a set of roles held directly), shared by their holders.
+MAX_BUNDLES = 4096
 
 
 UserIdentity = str  # a user record's random key (store/record_keys.py)
@@ -157,6 +159,7 @@ class Policy:
         self._verified: dict[bytes, int] = {}  # digest of a secret -> the token it proved to be
         self._users: RecentlyUsed[str, UserRecord | None] = RecentlyUsed(cache_size)
         self.compiles = 0  # users' permissions compiled so far: what tests and benches can see
+        self._bundles: RecentlyUsed[tuple, Bundle] = RecentlyUsed(MAX_BUNDLES)
         self._owned: dict[tuple[str, str], Owned] = self._read_owners()
         # When the first share these permissions were compiled with expires (time.time()):
         # then everything is compiled again, without it.
@@ -286,9 +289,7 @@ class Policy:
             self.compiles += 1
             permissions = self._compile(username, external)
             cap = external.cap if external is not None else None
-            permissions.changes = self._count_change(
-                username, hash((permissions.is_all, permissions.scopes, cap))
-            )
+            permissions.changes = self._count_change(username, hash((permissions.fingerprint, cap)))
             if external is not None and external.cap is not None:
                 bound = compile_permissions(
                     self.catalog,
@@ -313,18 +314,40 @@ class Policy:
         return count
 
     def _compile(self, username: str, external: ExternalGrants | None) -> Permissions:
-        scopes: list[str] = []
-        for role in self.roles_of(username, external):
-            scopes.extend(self._snapshot.roles.get(role, ()))
+        """The user's permissions from the bundles of their sources: the roles they hold
+        themselves (everyone's role, their own, the identity source's, with its scopes), and
+        each of their groups' roles. A bundle is compiled once for everyone who holds it."""
+        snapshot = self._snapshot
+        record = self.user(username)
+        own = set(record.roles if record else ())
+        if self.everyone_role in snapshot.roles:
+            own.add(self.everyone_role)
         if external is not None:
-            scopes.extend(sorted(external.scopes))
+            own |= external.roles & snapshot.roles.keys()
+        sources = [[scope for role in own for scope in snapshot.roles.get(role, ())]]
+        if external is not None:
+            sources[0].extend(external.scopes)
         groups = self.groups_with(username, external)
+        for group in sorted(groups):
+            roles = snapshot.group_roles.get(group, ())
+            sources.append([scope for role in roles for scope in snapshot.roles.get(role, ())])
         shared = [
             path_grant
             for share in self.shares_of(username, external)
             for path_grant in self.share_grants(share, username, groups)
         ]
-        return compile_permissions(self.catalog, scopes, username, groups, shared)
+        bundles = [self._bundle(texts) for texts in sources if texts]
+        return permissions_of(bundles, username, groups, shared)
+
+    def _bundle(self, texts: list[str]) -> Bundle:
+        """The compiled bundle of these scope texts, shared by every user who holds them (and
+        kept across policy versions: the same texts compile the same)."""
+        key = (self.catalog.generation, tuple(sorted(set(texts))))
+        bundle = self._bundles.get(key)
+        if bundle is None:
+            bundle = compile_bundle(self.catalog, key[1])
+            self._bundles.put(key, bundle)
+        return bundle
 
     # -- shares ------------------------------------------------------------------------------
 

@@ -235,11 +235,13 @@ class Catalog:
     def __init__(self, resources: Iterable[Resource] = BUILTIN_RESOURCES):
         self.resources: dict[str, Resource] = {r.name: r for r in resources}
         self._parsed: dict[str, Scope] = {}
+        self.generation = 0  # moves on with each resource added: what was parsed may differ
 
     def add(self, resource: Resource) -> None:
         if resource.name not in self.resources:
             self.resources[resource.name] = resource
             self._parsed.clear()
+            self.generation += 1
 
     def server_resources(self) -> tuple[str, ...]:
         """Resources covered by `custom:jupyter_server:{action}:*`: all but policy administration."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from .paths import glob_parts
 from .vocabulary import TEMPLATE, ScopeError
@@ -39,12 +40,20 @@ def _segment_regex(segment: str) -> str:
     return "/" + "[^/]*".join(re.escape(piece) for piece in segment.split("*"))
 
 
-def glob_regex(segments: list[str] | tuple[str, ...]) -> str:
-    """Regex source matching '/'-prefixed normalised paths: `*` is one segment, `**` any depth (also none)."""
-    return "".join("(?:/[^/]+)*" if s == "**" else _segment_regex(s) for s in segments)
+SegmentRegex = Callable[[str], str]
 
 
-def ancestors_regex(segments: list[str] | tuple[str, ...]) -> str | None:
+def glob_regex(
+    segments: list[str] | tuple[str, ...], segment_regex: SegmentRegex = _segment_regex
+) -> str:
+    """Regex source matching '/'-prefixed normalised paths: `*` is one segment, `**` any depth
+    (also none). `segment_regex` writes the others (glob_sets writes templates its own way)."""
+    return "".join("(?:/[^/]+)*" if s == "**" else segment_regex(s) for s in segments)
+
+
+def ancestors_regex(
+    segments: list[str] | tuple[str, ...], segment_regex: SegmentRegex = _segment_regex
+) -> str | None:
     """Regex source matching the strict ancestor folders of what the glob grants (the way there)."""
     alternatives = [""]
     prefix = ""
@@ -52,7 +61,7 @@ def ancestors_regex(segments: list[str] | tuple[str, ...]) -> str | None:
         if segment == "**":
             # below a `**` every folder is itself granted; ancestors end here
             break
-        prefix += _segment_regex(segment)
+        prefix += segment_regex(segment)
         alternatives.append(prefix)
     if segments and segments[0] == "**":
         return None  # the glob grants the root and everything under it

@@ -1,16 +1,20 @@
-"""Compiled permissions: what a user's set of scopes allows, with `{user}` and `{group}`
-templates filled in for that user, and the checks the authorizer asks of them. Pure: no I/O.
+"""Compiled permissions: what a user's scopes allow, and the checks the authorizer asks of them.
+Pure: no I/O.
 
-A check is a couple of dict look-ups: compile once per policy change, ask many times.
+The scopes of one source (the roles a user holds directly, each group's roles, a token's scopes)
+are compiled once into a `Bundle` that every holder shares, templates kept: `{user}` and
+`{group}` are filled with the asker's names when a path is matched (glob_sets.py). A user's
+`Permissions` are their bundles and their names, so memory per user stays small however many
+scopes they hold. A check is a few dict look-ups and a regex or two: compile once per policy
+change, ask many times.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .glob_sets import Glob, GlobSet, glob_of, glob_set
+from .glob_sets import Glob, GlobSet, Holder, glob_of, glob_set
 from .globs import glob_as_subject, glob_contains_regex
 from .grammar import Scope, canonical_text
 from .names import is_plain_name
@@ -37,45 +41,133 @@ def expand_templates(scope: Scope, user: str, groups: Iterable[str]) -> list[Sco
     ]
 
 
+# The marker for a grant with no filter: everything of that (action, resource).
+UNRESTRICTED = object()
+
+
+class SourceGrant:
+    """What one source's filtered scopes allow on one (action, resource), templates kept: some
+    path globs, owners or groups. Shared by every holder of the source."""
+
+    __slots__ = ("globs", "groups", "users")
+
+    def __init__(self, globs: GlobSet | None, users: frozenset[str], groups: frozenset[str]):
+        self.globs = globs
+        self.users = users
+        self.groups = groups
+
+
+class Bundle:
+    """The scopes of one source (the roles a user holds directly, a group's roles, a token's
+    scopes), compiled once for everyone who holds them: `grants[resource][action]` is
+    UNRESTRICTED or a SourceGrant. A user's permissions are a few bundles and their name."""
+
+    __slots__ = ("grants", "is_all", "scopes", "texts")
+
+    def __init__(self, texts: tuple[str, ...]):
+        self.texts = texts
+        self.is_all = False
+        self.grants: dict[str, dict[str, object]] = {}
+        self.scopes: tuple[Scope, ...] = ()  # parsed, templates kept (for Permissions.scopes)
+
+
+def compile_bundle(catalog: Catalog, texts: Iterable[str]) -> Bundle:
+    """Compile scope texts into a bundle. Scopes that no longer parse (say, an extension's
+    resource that is gone) grant nothing."""
+    bundle = Bundle(tuple(texts))
+    scopes: list[Scope] = []
+    filters: dict[tuple[str, str], tuple[list[Glob], set[str], set[str]]] = {}
+    pending = list(bundle.texts)
+    while pending:
+        text = pending.pop()
+        try:
+            scope = catalog.parse(text)
+        except ScopeError:
+            continue
+        if scope.is_all:
+            bundle.is_all = True
+            scopes.append(scope)
+            continue
+        if text == "self":
+            pending.extend(SELF_SCOPES)
+            continue
+        scopes.append(scope)
+        for resource in scope.resources:
+            for action in scope.actions:
+                if scope.filter is None:
+                    bundle.grants.setdefault(resource, {})[action] = UNRESTRICTED
+                    continue
+                globs, users, groups = filters.setdefault((resource, action), ([], set(), set()))
+                assert scope.value is not None
+                if scope.filter == "path":
+                    globs.append(glob_of(scope.value))
+                else:
+                    (users if scope.filter == "user" else groups).add(scope.value)
+    for (resource, action), (globs, users, groups) in filters.items():
+        if bundle.grants.get(resource, {}).get(action) is UNRESTRICTED:
+            continue
+        compiled = glob_set(tuple(sorted(set(globs)))) if globs else None
+        bundle.grants.setdefault(resource, {})[action] = SourceGrant(
+            compiled, frozenset(users), frozenset(groups)
+        )
+    bundle.scopes = tuple(scopes)
+    return bundle
+
+
+def shares_bundle(path_grants: Iterable[PathGrant]) -> Bundle:
+    """What a user's shares grant: literal paths (braces in them are only braces), one user's
+    own (Permissions.scopes writes them from the grants themselves)."""
+    bundle = Bundle(())
+    globs: dict[tuple[str, str], list[Glob]] = {}
+    for path_grant in path_grants:
+        globs.setdefault((path_grant.resource, path_grant.action), []).append(path_grant.glob)
+    for (resource, action), found in globs.items():
+        compiled = glob_set(tuple(sorted(set(found))), literal=True)
+        bundle.grants.setdefault(resource, {})[action] = SourceGrant(
+            compiled, frozenset(), frozenset()
+        )
+    return bundle
+
+
+def _filled(values: Iterable[str], holder: Holder) -> set[str]:
+    """Filter values (`!user=`, `!group=`) with their templates filled for `holder`."""
+    filled: set[str] = set()
+    for value in values:
+        found = [value]
+        if "{user}" in value:
+            found = [v.replace("{user}", holder.user) for v in found] if holder.user else []
+        if "{group}" in value:
+            found = [v.replace("{group}", g) for v in found for g in holder.groups]
+        filled.update(found)
+    return filled
+
+
 class FilteredGrant:
-    """What filtered scopes allow on one (action, resource): some paths, owners or groups.
+    """What a user's filtered scopes allow on one (action, resource), all their sources
+    together: some paths, owners or groups. Made when first asked for, from shared parts."""
 
-    Its globs are gathered, then compiled into a GlobSet shared with every grant (of this user or
-    another) that has the same ones."""
+    __slots__ = ("_holder", "_sources", "groups", "users")
 
-    __slots__ = ("_globs", "_set", "groups", "users")
+    def __init__(self, sources: tuple[SourceGrant, ...], holder: Holder):
+        # only the sources whose globs grant this holder something (templates it can fill)
+        self._sources = tuple(s for s in sources if s.globs and s.globs.grants_some(holder))
+        self._holder = holder
+        self.users = frozenset(_filled((v for s in sources for v in s.users), holder))
+        self.groups = frozenset(_filled((v for s in sources for v in s.groups), holder))
 
-    def __init__(self) -> None:
-        self._globs: list[Glob] = []
-        self._set: GlobSet | None = None
-        self.users: set[str] = set()
-        self.groups: set[str] = set()
-
-    def add(self, filter_name: str, value: str) -> None:
-        if filter_name == "path":
-            self.add_glob(glob_of(value))
-        elif filter_name == "user":
-            self.users.add(value)
-        else:
-            self.groups.add(value)
-
-    def add_glob(self, segments: Glob) -> None:
-        if segments not in self._globs:
-            self._globs.append(segments)
-
-    def compile(self) -> None:
-        if self._globs:
-            self._set = glob_set(tuple(sorted(self._globs)))  # one order: more grants share
-        self._globs = []  # the set holds them now
-        self.users = frozenset(self.users)  # type: ignore[assignment]
-        self.groups = frozenset(self.groups)  # type: ignore[assignment]
+    @property
+    def grants_nothing(self) -> bool:
+        """No filter here can be filled for its holder: the grant is no grant."""
+        return not (self._sources or self.users or self.groups)
 
     def allows_path(self, path: str) -> bool:
-        return self._set is not None and self._set.allows(path)
+        holder = self._holder
+        return any(s.globs.allows(holder, path) for s in self._sources)  # type: ignore[union-attr]
 
     def leads_to_path(self, path: str) -> bool:
         """True if `path` is a folder on the way to something the globs grant."""
-        return self._set is not None and self._set.leads_to(path)
+        holder = self._holder
+        return any(s.globs.leads_to(holder, path) for s in self._sources)  # type: ignore[union-attr]
 
     def allows_owner(self, owner: str | None, owner_groups: Iterable[str] = ()) -> bool:
         """True if `!user=` names the owner or `!group=` one of `owner_groups` (a group itself,
@@ -94,8 +186,12 @@ class FilteredGrant:
 
     @property
     def path_globs(self) -> tuple[Glob, ...]:
-        """The `!path=` globs, as segments (for the sandbox, which turns them into folders)."""
-        return self._set.globs if self._set is not None else ()
+        """The `!path=` globs, templates filled, as segments (for the sandbox, which turns them
+        into folders)."""
+        found: dict[Glob, None] = {}
+        for source in self._sources:
+            found.update(dict.fromkeys(source.globs.filled(self._holder)))  # type: ignore[union-attr]
+        return tuple(found)
 
     def covers(self, filter_name: str, value: str) -> bool:
         """True if these filters admit everything `!filter_name=value` admits.
@@ -110,36 +206,89 @@ class FilteredGrant:
         return value in (self.users if filter_name == "user" else self.groups)
 
 
-# The marker for a grant with no filter: everything of that (action, resource).
-UNRESTRICTED = object()
-
-
-@dataclass
 class Permissions:
-    """A user's effective permissions, compiled: a check is a couple of dict look-ups.
+    """A user's effective permissions: the bundles of their sources, and who they are (what
+    the bundles' templates are filled with). Checks ask the bundles; the grant of an (action,
+    resource), all bundles together, is put together when first asked for and kept."""
 
-    `grants[resource][action]` is UNRESTRICTED, a FilteredGrant, or absent (denied).
-    """
+    def __init__(
+        self,
+        bundles: Iterable[Bundle] = (),
+        user: str = "",
+        groups: Iterable[str] = (),
+        shares: Iterable[PathGrant] = (),
+    ):
+        self.bundles = tuple(bundles)
+        self.user = user
+        self.groups = tuple(groups)
+        self.holder = Holder(
+            user if is_plain_name(user) else None,
+            tuple(sorted(g for g in self.groups if is_plain_name(g))),
+        )
+        self.shares = tuple(shares)
+        self.is_all = any(bundle.is_all for bundle in self.bundles)
+        # How many times its user's permissions had come out otherwise than at the compile
+        # before, in this process, when these were compiled (the Policy counts): what the event
+        # stream compares to tell a user that their permissions changed.
+        self.changes = 0
+        # Requests these permissions were found to allow (see RBACAuthorizer): a policy change
+        # compiles new permissions, so nothing here outlives the policy it was decided under.
+        self.decisions: dict = {}
+        self._grants: dict[tuple[str, str], object] = {}
 
-    is_all: bool = False
-    grants: dict[str, dict[str, object]] = field(default_factory=dict)
-    scopes: frozenset[str] = frozenset()  # the concrete scopes this was compiled from
-    # How many times its user's permissions had come out otherwise than at the compile before,
-    # in this process, when these were compiled (the Policy counts): what the event stream
-    # compares to tell a user that their permissions changed.
-    changes: int = field(default=0, compare=False)
-    # Requests these permissions were found to allow (see RBACAuthorizer): a policy change
-    # compiles new permissions, so nothing here outlives the policy it was decided under.
-    decisions: dict = field(default_factory=dict, compare=False, repr=False)
+    @classmethod
+    def everything(cls, user: str = "") -> Permissions:
+        """`all`: what the system itself acts with."""
+        bundle = Bundle(("all",))
+        bundle.is_all = True
+        bundle.scopes = (Scope("all", (), (), is_all=True),)
+        return cls([bundle], user)
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        """The concrete scopes these were compiled from (templates filled), with what shares
+        grant. Written out when asked (people read them; checks never do)."""
+        concrete: set[str] = set()
+        for bundle in self.bundles:
+            for scope in bundle.scopes:
+                if scope.is_all:
+                    concrete.add("all")
+                    continue
+                for filled in expand_templates(scope, self.user, self.groups):
+                    concrete.add(canonical_text(filled))
+        concrete.update(path_grant.scope for path_grant in self.shares)
+        return frozenset(concrete)
+
+    @property
+    def fingerprint(self) -> int:
+        """Equal for two compiles from the same sources for the same user: a cheap way to see
+        that permissions may have changed (scopes of another text may grant the same)."""
+        texts = tuple(bundle.texts for bundle in self.bundles)
+        return hash((texts, self.user, self.groups, self.shares))
 
     def grant(self, action: str, resource: str) -> object | None:
         """UNRESTRICTED, a FilteredGrant, or None. `all` grants every resource, known or not."""
         if self.is_all:
             return UNRESTRICTED
-        by_action = self.grants.get(resource)
-        if by_action is None:
-            return None
-        return by_action.get(action)
+        key = (action, resource)
+        try:
+            return self._grants[key]
+        except KeyError:
+            pass
+        sources = []
+        found: object | None = None
+        for bundle in self.bundles:
+            part = bundle.grants.get(resource, {}).get(action)
+            if part is UNRESTRICTED:
+                found = UNRESTRICTED
+                break
+            if part is not None:
+                sources.append(part)
+        if found is None and sources:
+            filtered = FilteredGrant(tuple(sources), self.holder)  # type: ignore[arg-type]
+            found = None if filtered.grants_nothing else filtered
+        self._grants[key] = found
+        return found
 
     def allows(self, action: str, resource: str) -> bool:
         """True if the user may do `action` on every object of `resource`."""
@@ -203,8 +352,11 @@ class TokenLimitedPermissions:
         self.token = token
         self.decisions: dict = {}
         self.is_all = owner.is_all and token.is_all
-        self.scopes = owner.scopes if token.is_all else token.scopes
         self.changes = owner.changes  # a token's own scopes never change
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        return self.owner.scopes if self.token.is_all else self.token.scopes
 
     def allows(self, action: str, resource: str) -> bool:
         return self.owner.allows(action, resource) and self.token.allows(action, resource)
@@ -243,64 +395,21 @@ def compile_permissions(
     groups: Iterable[str],
     path_grants: Iterable[PathGrant] = (),
 ) -> Permissions:
-    """Compile the union of scopes for one user (templates filled in, hierarchy expanded), and
-    of `path_grants` (what shares give them: literal paths, which no scope text may spell).
-
-    Scopes that no longer parse (say, an extension's resource that is gone) grant nothing.
-    """
-    groups = tuple(groups)
-    perms = Permissions()
-    concrete: set[str] = set()
-    pending = list(scope_texts)
-    while pending:
-        text = pending.pop()
-        try:
-            scope = catalog.parse(text)
-        except ScopeError:
-            continue
-        if scope.is_all:
-            perms.is_all = True
-            concrete.add("all")
-            continue
-        if text == "self":
-            pending.extend(SELF_SCOPES)
-            continue
-        for concrete_scope in expand_templates(scope, user, groups):
-            _add_scope(perms, concrete_scope)
-            concrete.add(canonical_text(concrete_scope))
-    for path_grant in path_grants:
-        _add_path_grant(perms, path_grant)
-        concrete.add(path_grant.scope)
-    for by_action in perms.grants.values():
-        for grant in by_action.values():
-            if isinstance(grant, FilteredGrant):
-                grant.compile()
-    perms.scopes = frozenset(concrete)
-    return perms
+    """Compile the union of scopes for one user (hierarchy expanded; templates filled when
+    asked), and of `path_grants` (what shares give them: literal paths, which no scope text may
+    spell). A policy compiles each source's bundle once for all its holders (permissions_of)."""
+    return permissions_of([compile_bundle(catalog, scope_texts)], user, groups, path_grants)
 
 
-def _add_path_grant(perms: Permissions, path_grant: PathGrant) -> None:
-    by_action = perms.grants.setdefault(path_grant.resource, {})
-    current = by_action.get(path_grant.action)
-    if current is UNRESTRICTED:
-        return
-    if current is None:
-        current = by_action[path_grant.action] = FilteredGrant()
-    assert isinstance(current, FilteredGrant)
-    current.add_glob(path_grant.glob)
-
-
-def _add_scope(perms: Permissions, scope: Scope) -> None:
-    for resource in scope.resources:
-        by_action = perms.grants.setdefault(resource, {})
-        for action in scope.actions:
-            current = by_action.get(action)
-            if current is UNRESTRICTED:
-                continue
-            if scope.filter is None:
-                by_action[action] = UNRESTRICTED
-                continue
-            if current is None:
-                current = by_action[action] = FilteredGrant()
-            assert isinstance(current, FilteredGrant) and scope.value is not None
-            current.add(scope.filter, scope.value)
+def permissions_of(
+    bundles: Iterable[Bundle],
+    user: str,
+    groups: Iterable[str],
+    path_grants: Iterable[PathGrant] = (),
+) -> Permissions:
+    """A user's permissions from the bundles of their sources and their shares."""
+    bundles = list(bundles)
+    path_grants = tuple(path_grants)
+    if path_grants:
+        bundles.append(shares_bundle(path_grants))
+    return Permissions(bundles, user, groups, path_grants)

@@ -36,7 +36,7 @@ class Actor:
     @classmethod
     def system(cls, name: str = "system") -> Actor:
         """Someone with every permission: start-up, config, and the shell (which owns the database)."""
-        return cls(name, Permissions(is_all=True, scopes=frozenset({"all"})))
+        return cls(name, Permissions.everything(name))
 
 
 @dataclass(frozen=True)
