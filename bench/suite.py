@@ -58,6 +58,7 @@ def steps(quick: bool) -> list[tuple[str, list[str]]]:
             ["bench_requests.py", "--seconds", "1" if q else "2", "--blocks", "2" if q else "3"],
         ),
         ("administration at scale", ["bench_admin.py", "--rounds", "20" if q else "100"]),
+        ("tokens", ["bench_tokens.py", "--tokens", "30" if q else "90"]),
         (
             "access control page in the browser",
             ["bench_access_page.py", "--rounds", "2" if q else "5"],
