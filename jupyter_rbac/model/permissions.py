@@ -43,6 +43,9 @@ def expand_templates(scope: Scope, user: str, groups: Iterable[str]) -> list[Sco
 
 # The marker for a grant with no filter: everything of that (action, resource).
 UNRESTRICTED = object()
+_NOT_YET = object()  # a grant not put together yet
+# Path decisions a user's grant remembers before it starts over (memory stays bounded per user).
+MAX_REMEMBERED_PATHS = 256
 
 
 class SourceGrant:
@@ -146,12 +149,13 @@ class FilteredGrant:
     """What a user's filtered scopes allow on one (action, resource), all their sources
     together: some paths, owners or groups. Made when first asked for, from shared parts."""
 
-    __slots__ = ("_holder", "_sources", "groups", "users")
+    __slots__ = ("_decided", "_holder", "_sources", "groups", "users")
 
     def __init__(self, sources: tuple[SourceGrant, ...], holder: Holder):
         # only the sources whose globs grant this holder something (templates it can fill)
         self._sources = tuple(s for s in sources if s.globs and s.globs.grants_some(holder))
         self._holder = holder
+        self._decided: dict[str, bool] = {}
         self.users = frozenset(_filled((v for s in sources for v in s.users), holder))
         self.groups = frozenset(_filled((v for s in sources for v in s.groups), holder))
 
@@ -161,8 +165,16 @@ class FilteredGrant:
         return not (self._sources or self.users or self.groups)
 
     def allows_path(self, path: str) -> bool:
-        holder = self._holder
-        return any(s.globs.allows(holder, path) for s in self._sources)  # type: ignore[union-attr]
+        # Decisions per path are remembered (bounded): a user opens the same files again and
+        # again, and a grant never changes (a policy change compiles new permissions).
+        decided = self._decided.get(path)
+        if decided is None:
+            if len(self._decided) >= MAX_REMEMBERED_PATHS:
+                self._decided.clear()
+            holder = self._holder
+            decided = any(s.globs.allows(holder, path) for s in self._sources)  # type: ignore[union-attr]
+            self._decided[path] = decided
+        return decided
 
     def leads_to_path(self, path: str) -> bool:
         """True if `path` is a folder on the way to something the globs grant."""
@@ -234,7 +246,7 @@ class Permissions:
         # Requests these permissions were found to allow (see RBACAuthorizer): a policy change
         # compiles new permissions, so nothing here outlives the policy it was decided under.
         self.decisions: dict = {}
-        self._grants: dict[tuple[str, str], object] = {}
+        self._grants: dict[str, dict[str, object]] = {}  # resource -> action -> grant
 
     @classmethod
     def everything(cls, user: str = "") -> Permissions:
@@ -270,11 +282,15 @@ class Permissions:
         """UNRESTRICTED, a FilteredGrant, or None. `all` grants every resource, known or not."""
         if self.is_all:
             return UNRESTRICTED
-        key = (action, resource)
-        try:
-            return self._grants[key]
-        except KeyError:
-            pass
+        by_action = self._grants.get(resource)
+        if by_action is not None:
+            found = by_action.get(action, _NOT_YET)
+            if found is not _NOT_YET:
+                return found
+        return self._put_together(action, resource)
+
+    def _put_together(self, action: str, resource: str) -> object | None:
+        """The grant of (action, resource), all bundles together; kept for the next ask."""
         sources = []
         found: object | None = None
         for bundle in self.bundles:
@@ -287,7 +303,7 @@ class Permissions:
         if found is None and sources:
             filtered = FilteredGrant(tuple(sources), self.holder)  # type: ignore[arg-type]
             found = None if filtered.grants_nothing else filtered
-        self._grants[key] = found
+        self._grants.setdefault(resource, {})[action] = found
         return found
 
     def allows(self, action: str, resource: str) -> bool:
