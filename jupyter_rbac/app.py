@@ -280,11 +280,12 @@ class RBACExtension(ExtensionApp):
 
     def _recheck(self) -> None:
         """The timer: judge open websockets again; stop what deleted users left running, and
-        what runs in a sandbox its user outgrew."""
+        what runs in a sandbox its user outgrew; close pooled connections left idle."""
         self.guard.websockets.sweep(self.guard)
         self.departed_owners.check()  # refreshes the policy
         self.sandbox_watch.check()
         self.activity.flush()
+        self.store.release_idle_connections()
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(HANDLERS)

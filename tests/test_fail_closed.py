@@ -35,7 +35,7 @@ def test_a_lost_policy_database_refuses_everything_until_it_is_back(cluster, tmp
         cluster.halt()
         _until(
             lambda: server.request("GET", "/api/contents", tokens["bob"])[0] == 503
-        )  # within a heartbeat
+        )  # at the next look: the stopped server closed the listener's socket
         for token in (tokens["bob"], tokens["boss"]):  # the administrator too: nothing is decided
             for path in PATHS:
                 status, body = server.request("GET", path, token)
@@ -57,6 +57,42 @@ def test_a_lost_policy_database_refuses_everything_until_it_is_back(cluster, tmp
             server.request("GET", "/api/rbac/roles", tokens["bob"])[0] == 403
         )  # decided as before
         assert "reads the access policy again" in server.log.read_text()
+    finally:
+        server.stop()
+
+
+def test_an_idle_server_holds_only_its_listener_and_sends_nothing(cluster, tmp_path):
+    """Many servers on one policy: an idle one keeps a single connection (its LISTEN), on which
+    it sends nothing (no heartbeat queries: TCP keepalives watch it), and its pooled connections
+    are closed; a request opens one again."""
+    import psycopg
+
+    from jupyter_rbac.store.engine import IDLE_POOL_SECONDS
+
+    db_url = cluster.create_database("rbac_idle")
+    tokens = admin_and_viewer(db_url)
+    server = start_server(tmp_path, "s", db_url, tokens["boss"], isolated_env(tmp_path))
+
+    def ours() -> list[tuple]:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={cluster.port} user=postgres dbname=postgres", autocommit=True
+        ) as connection:
+            return connection.execute(
+                "SELECT pid, query, query_start FROM pg_stat_activity"
+                " WHERE datname = 'rbac_idle' AND application_name = 'jupyter-rbac'"
+            ).fetchall()
+
+    try:
+        assert server.request("GET", "/api/rbac/users", tokens["boss"])[0] == 200  # reads the store
+        assert len(ours()) == 2  # the listener, and the pool's connection
+        _until(lambda: len(ours()) == 1, timeout=IDLE_POOL_SECONDS + 10)
+        (listener,) = ours()
+        assert listener[1].startswith("LISTEN"), listener
+        time.sleep(3)  # three ticks of the server's timer, each looking for changes
+        assert ours() == [listener]  # the same connection, and no query since LISTEN
+
+        assert server.request("GET", "/api/rbac/users", tokens["boss"])[0] == 200
+        assert len(ours()) == 2
     finally:
         server.stop()
 

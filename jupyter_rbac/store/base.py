@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import InvalidInput, NotFound, PreconditionFailed
-from .engine import WRITE_OPTION, open_engine, upgrade_schema
+from .engine import WRITE_OPTION, IdleConnections, open_engine, upgrade_schema
 from .models import Group, Role, User, utcnow
 
 if TYPE_CHECKING:
@@ -55,6 +55,15 @@ class StoreBase:
         self._write_sessions = sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+        # a server (PostgreSQL) keeps no pooled connection while it is idle
+        self.idle_connections = (
+            IdleConnections(engine) if engine.dialect.name == "postgresql" else None
+        )
+
+    def release_idle_connections(self) -> bool:
+        """Close the pool's connections if none was used for a while (the server's timer
+        asks). True if it did."""
+        return self.idle_connections is not None and self.idle_connections.release()
 
     @classmethod
     def open(cls, url: str, migrate: bool = True) -> Self:

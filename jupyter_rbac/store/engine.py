@@ -1,4 +1,10 @@
-"""Opening the policy database: engine, SQLite pragmas, migrations, and noticing other writers."""
+"""Opening the policy database: engine, SQLite pragmas, migrations, and noticing other writers.
+
+On PostgreSQL an idle server holds one connection and sends nothing: its change listener
+(LISTEN), whose socket has TCP keepalives, so that a database gone silent (a host down, a
+network cut) breaks it within `DEAD_WITHIN_SECONDS`, and a stopped one at once; pooled
+connections are closed once none has been used for `IDLE_POOL_SECONDS` (IdleConnections).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,19 @@ from sqlalchemy.engine import make_url
 from .file_modes import make_private
 
 log = logging.getLogger(__name__)
+# A silent peer is found dead after KEEPALIVE_IDLE seconds without traffic and
+# KEEPALIVE_COUNT unanswered probes KEEPALIVE_INTERVAL apart (libpq's parameters).
+KEEPALIVE_IDLE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT = 4, 1, 3
+DEAD_WITHIN_SECONDS = 10  # what the keepalives above promise, with room for the timer's tick
+POSTGRES_CONNECTION = {
+    "application_name": "jupyter-rbac",
+    "keepalives": 1,
+    "keepalives_idle": KEEPALIVE_IDLE,
+    "keepalives_interval": KEEPALIVE_INTERVAL,
+    "keepalives_count": KEEPALIVE_COUNT,
+}
+# Pooled connections unused this long are closed (the listener stays).
+IDLE_POOL_SECONDS = 10.0
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Execution option marking connections that will write (see _sqlite_begin).
 WRITE_OPTION = "rbac_write"
@@ -24,8 +43,10 @@ def open_engine(url: str) -> Engine:
     """An engine for `url`; SQLite files are their owner's alone (file_modes.py) and get WAL
     mode, foreign keys and a busy timeout."""
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "psycopg":
+        return create_engine(url, pool_pre_ping=True, connect_args=POSTGRES_CONNECTION)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, future=True)
+        return create_engine(url, pool_pre_ping=True)
     if (
         parsed.database
         and parsed.database != ":memory:"
@@ -89,10 +110,6 @@ class ChangeWatcher:
         """Release the watcher's own connection, if it has one."""
 
 
-# How often a quiet PostgreSQL listener checks that its database is still there.
-HEARTBEAT_SECONDS = 1.0
-
-
 def watch_changes(engine: Engine) -> ChangeWatcher:
     if engine.dialect.name == "sqlite":
         return SQLiteWatcher(engine)
@@ -142,21 +159,14 @@ class SQLiteWatcher(_CounterWatcher):
 
 class PostgresWatcher(ChangeWatcher):
     """LISTENs on POLICY_CHANNEL on a dedicated connection; `changed` polls the socket for
-    notifications without a round trip to the server."""
+    notifications without a round trip to the server. Nothing is sent while nothing changes: a
+    stopped server closes the socket (the next poll finds it), a silent one fails the socket's
+    keepalives (within DEAD_WITHIN_SECONDS); either way the listener reports a change and
+    listens anew, and the caller's read of the version fails while the database is away."""
 
-    def __init__(self, engine: Engine, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, engine: Engine):
         self._engine = engine
-        self._clock = clock
         self._connection = self._listen()
-        self._beat = clock()
-
-    def _heartbeat(self) -> None:
-        """A quiet listener may be a dead one (a stopped server says nothing to an idle socket):
-        once a second, one round trip on it; it raises if the database is gone."""
-        now = self._clock()
-        if now - self._beat >= HEARTBEAT_SECONDS:
-            self._beat = now
-            self._connection.execute("SELECT 1")
 
     def _listen(self):
         pooled = self._engine.raw_connection()
@@ -169,7 +179,8 @@ class PostgresWatcher(ChangeWatcher):
     def changed(self) -> bool:
         if self._connection is not None:
             try:
-                self._heartbeat()
+                if self._connection.closed:
+                    raise ConnectionError("the listener's connection is closed")
                 return any(True for _ in self._connection.notifies(timeout=0))
             except Exception as error:  # noqa: BLE001  # whatever broke it, listen anew
                 log.warning(
@@ -189,6 +200,39 @@ class PostgresWatcher(ChangeWatcher):
                 self._connection.close()
             finally:
                 self._connection = None
+
+
+class IdleConnections:
+    """Closes a pool's connections once none has been checked out for `idle_seconds`: an idle
+    server keeps no connection but its listener (the next request opens one again)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        idle_seconds: float = IDLE_POOL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self._engine = engine
+        self._idle_seconds = idle_seconds
+        self._clock = clock
+        self._last_used = clock()
+        self.released = 0  # times the pool was emptied: what tests and benches can see
+        event.listen(engine, "checkin", self._returned)
+
+    def _returned(self, *_args) -> None:
+        self._last_used = self._clock()
+
+    def release(self) -> bool:
+        """Close the pool's connections if they have been idle long enough. True if it did."""
+        pool = self._engine.pool
+        checked_in = getattr(pool, "checkedin", lambda: 0)()
+        if pool.checkedout() or not checked_in:  # type: ignore[attr-defined]
+            return False
+        if self._clock() - self._last_used < self._idle_seconds:
+            return False
+        pool.dispose()
+        self.released += 1
+        return True
 
 
 class VersionWatcher(_CounterWatcher):
