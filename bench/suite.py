@@ -64,6 +64,10 @@ def steps(quick: bool) -> list[tuple[str, list[str]]]:
             ["bench_access_page.py", "--rounds", "2" if q else "5"],
         ),
         ("propagation", ["bench_propagation.py", "--samples", "10" if q else "30"]),
+        (
+            "many servers, one policy",
+            ["bench_scaleout.py", "--servers", "5,10" if q else "5,10,20", "--changes", "10"],
+        ),
         ("read-only collaborators", ["bench_rtc.py", "--messages", "5000" if q else "20000"]),
         (
             "sandbox",

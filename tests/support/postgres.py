@@ -53,7 +53,7 @@ class PostgresCluster:
         env.pop("PGDATA", None)
         subprocess.run(command, check=True, cwd=self.base, env=env, capture_output=True, text=True)
 
-    def start(self) -> PostgresCluster:
+    def start(self, max_connections: int = 60) -> PostgresCluster:
         self._run(
             "initdb",
             "-D",
@@ -69,7 +69,8 @@ class PostgresCluster:
         )
         self._options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.base} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            f" -c max_connections={max_connections}"
         )
         self._run(
             "pg_ctl",
