@@ -126,7 +126,11 @@ def table(figures: list[dict]) -> list[str]:
     ]
     for f in figures:
         ratio = f"{f['ratio']:.2f}x" if f.get("ratio") is not None else ""
-        baseline = f"{f['baseline']}: {f['baseline_value']:,.3f}" if f.get("baseline") else ""
+        baseline = (
+            f"{f['baseline']}: {f['baseline_value']:,.3f}"
+            if f.get("baseline") and f.get("baseline_value") is not None
+            else ""
+        )
         target = f"{f['target']}: **{'met' if f['met'] else 'missed'}**" if f.get("target") else ""
         note = f" ({f['note']})" if f.get("note") else ""
         lines.append(
