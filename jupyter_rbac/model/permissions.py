@@ -149,13 +149,14 @@ class FilteredGrant:
     """What a user's filtered scopes allow on one (action, resource), all their sources
     together: some paths, owners or groups. Made when first asked for, from shared parts."""
 
-    __slots__ = ("_decided", "_holder", "_sources", "groups", "users")
+    __slots__ = ("_decided", "_holder", "_path_globs", "_sources", "groups", "users")
 
     def __init__(self, sources: tuple[SourceGrant, ...], holder: Holder):
         # only the sources whose globs grant this holder something (templates it can fill)
         self._sources = tuple(s for s in sources if s.globs and s.globs.grants_some(holder))
         self._holder = holder
         self._decided: dict[str, bool] = {}
+        self._path_globs: tuple[Glob, ...] | None = None
         self.users = frozenset(_filled((v for s in sources for v in s.users), holder))
         self.groups = frozenset(_filled((v for s in sources for v in s.groups), holder))
 
@@ -199,11 +200,13 @@ class FilteredGrant:
     @property
     def path_globs(self) -> tuple[Glob, ...]:
         """The `!path=` globs, templates filled, as segments (for the sandbox, which turns them
-        into folders)."""
-        found: dict[Glob, None] = {}
-        for source in self._sources:
-            found.update(dict.fromkeys(source.globs.filled(self._holder)))  # type: ignore[union-attr]
-        return tuple(found)
+        into folders). Filled once, when first asked (listings ask for every entry)."""
+        if self._path_globs is None:
+            found: dict[Glob, None] = {}
+            for source in self._sources:
+                found.update(dict.fromkeys(source.globs.filled(self._holder)))  # type: ignore[union-attr]
+            self._path_globs = tuple(found)
+        return self._path_globs
 
     def covers(self, filter_name: str, value: str) -> bool:
         """True if these filters admit everything `!filter_name=value` admits.

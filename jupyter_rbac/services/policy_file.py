@@ -68,7 +68,7 @@ def dump(document: dict) -> str:
     )
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: 10x faster
     """PyYAML keeps the last of a key written twice: a section of a policy would vanish silently."""
 
 
