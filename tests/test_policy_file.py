@@ -183,6 +183,13 @@ def test_import_makes_the_policy_exactly_the_files(open_service):
     assert roles["admin"].users == ["boss"] and roles["admin"].groups == []
 
 
+def etags(store: Store) -> dict[str, str]:
+    """The ETags of the records the test below looks at."""
+    users = {name: store.get_user(name).etag for name in ("ann", "bob")}
+    roles = {name: store.get_role(name).etag for name in ("reader", "viewer")}
+    return {**users, "team": store.get_group("team").etag, **roles}
+
+
 def test_an_import_moves_on_the_etag_of_what_it_changes_and_of_nothing_else(open_service):
     """An administrator's form holds a record's ETag: an import that changed the record (its
     fields, or only who holds it) makes that ETag stale; one that left it alone does not."""
@@ -192,13 +199,7 @@ def test_an_import_moves_on_the_etag_of_what_it_changes_and_of_nothing_else(open
     service.create_group(SOMEONE, "team", members=["ann"])
     service.create_role(SOMEONE, "reader", ["read:contents"], users=["ann"])
     store = service.store
-    before = {
-        "ann": store.get_user("ann").etag,
-        "bob": store.get_user("bob").etag,
-        "team": store.get_group("team").etag,
-        "reader": store.get_role("reader").etag,
-        "viewer": store.get_role("viewer").etag,
-    }
+    before = etags(store)
     document = export_policy(store)
     for role in document["roles"]:
         if role["name"] == "reader":
@@ -212,13 +213,7 @@ def test_an_import_moves_on_the_etag_of_what_it_changes_and_of_nothing_else(open
         ("ann", "bob"),
         (),
     )
-    after = {
-        "ann": store.get_user("ann").etag,
-        "bob": store.get_user("bob").etag,
-        "team": store.get_group("team").etag,
-        "reader": store.get_role("reader").etag,
-        "viewer": store.get_role("viewer").etag,
-    }
+    after = etags(store)
     assert {name for name in before if before[name] != after[name]} == {"ann", "bob", "reader"}
     assert store.get_user("ann").display_name == "Ann Lee"
     assert store.get_role("reader").users == ["bob"]
