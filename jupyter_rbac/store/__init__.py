@@ -10,6 +10,7 @@ from .engine import MIGRATIONS, open_engine
 from .hashing import TOKEN_PREFIX, GuessThrottle, hash_password, verify_password, verify_secret
 from .listing import SORTABLE
 from .models import CONFIGURATION
+from .presence import PresenceEntry
 from .record_keys import RecordKeys, new_record_key
 from .records import (
     AuditRecord,
@@ -39,6 +40,7 @@ __all__ = [
     "InvitationRecord",
     "Page",
     "PolicySnapshot",
+    "PresenceEntry",
     "RecordKeys",
     "RoleRecord",
     "ShareRecord",

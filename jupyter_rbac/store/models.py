@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -265,3 +266,24 @@ class PolicyState(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PresenceRow(Base):
+    """Who is present on one server (store/presence.py): a row per server process and user, so
+    that servers sharing this database show one collaborators list. Not policy: written outside
+    the versioned, audited transactions. Times are epoch seconds, as the presence registry keeps
+    them; a row past `expires_at` counts for nobody (its server stopped refreshing it)."""
+
+    __tablename__ = "rbac_presence"
+
+    server: Mapped[str] = mapped_column(String(32), primary_key=True)
+    username: Mapped[str] = mapped_column(String(255), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(255), default="")
+    initials: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    color: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    avatar_url: Mapped[str | None] = mapped_column(String(2048), nullable=True)
+    # open websockets: [{"kind", "since", "document", "mode"}]
+    connections: Mapped[list] = mapped_column(JSON)
+    first_seen: Mapped[float] = mapped_column(Float)
+    last_seen: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
