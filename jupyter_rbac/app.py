@@ -23,6 +23,7 @@ from traitlets.config import Config
 
 from .collaboration import room_handler_substitutes
 from .collaboration.presence import Presence
+from .collaboration.shared_presence import SharedPresence
 from .config import RBAC
 from .enforcement import contents_check
 from .enforcement.activity import Activity
@@ -84,6 +85,7 @@ class RBACExtension(ExtensionApp):
     hub_owner_watch: PeriodicCallback | None = None
     activity: Activity | None = None
     port_layers: PortLayers | None = None  # confined kernels' TCP rules, built ahead
+    shared_presence: SharedPresence | None = None  # one collaborators list for every server
     # None until loading opens it (a refused start may stop before)
     store: Store | None = None
 
@@ -164,6 +166,10 @@ class RBACExtension(ExtensionApp):
         extra = rules_from_config(self.rbac.extra_routes)
         self.route_table = RouteTable(extra + ROUTE_TABLE, serverapp.base_url)
         self.presence = Presence(idle_after=self.rbac.presence_idle_seconds)
+        # servers on one policy database list each other's visitors (collaboration/shared_presence)
+        self.shared_presence = SharedPresence(
+            self.presence, self.store, self.rbac.presence_expiry_seconds, self.log
+        )
         # each user's own JupyterLab settings and workspaces (labstate/), in Jupyter's data folder
         self.lab_state = LabState(
             str(Path(jupyter_data_dir()) / "rbac-lab"),
@@ -323,6 +329,8 @@ class RBACExtension(ExtensionApp):
             self.port_layers.close()
         if self.activity is not None:
             self.activity.flush()
+        if self.shared_presence is not None:
+            self.shared_presence.stop()  # this server's rows go from the others' lists
         if self.store is not None:
             self.store.close()
             self.store = None

@@ -140,6 +140,22 @@ class RBAC(LoggingConfigurable):
         after their last request.""",
     )
 
+    presence_expiry_seconds = Float(
+        30.0,
+        config=True,
+        help="""Servers sharing one policy database show one collaborators list: each writes who is
+        connected to it into the database, refreshed every third of this while anyone is, and
+        reads the others'. A server stopped without a word (killed, or cut off) drops out of the
+        others' lists this many seconds after its last refresh; one stopped cleanly at once. A
+        server with nobody connected writes nothing.""",
+    )
+
+    @validate("presence_expiry_seconds")
+    def _positive_expiry(self, proposal):
+        if proposal["value"] <= 0:
+            raise TraitError("c.RBAC.presence_expiry_seconds must be more than 0")
+        return proposal["value"]
+
     websocket_recheck_seconds = Float(
         1.0,
         config=True,
