@@ -1,7 +1,8 @@
 """How a policy change is made and noticed: the write transaction, the version, change watching.
 
 Every write runs in one transaction that also bumps the policy version and records an audit
-event, so a change is all-or-nothing and every process notices it. Roles, users and groups carry
+event, so a change is all-or-nothing and every process notices it; it also records what it
+touched (touched.py), so the others reload only that. Roles, users and groups carry
 a revision (SQLAlchemy's version counter): a write naming the revision it read fails with
 PreconditionFailed if anyone changed the record since, in this process or another.
 """
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,11 +22,22 @@ from ..errors import Conflict, PreconditionFailed
 from ..model.defaults import FIXED_ROLE
 from .base import StoreBase
 from .engine import ChangeWatcher, announce_change, watch_changes
-from .models import PolicyState, Role, User, group_members, role_groups, role_users
+from .models import PolicyChange, PolicyState, Role, User, group_members, role_groups, role_users
 from .records import AuditRecord
 from .rows import audit_event, audit_record
+from .touched import Touched, listen, start_tracking, stop_tracking
 
 ChangeListener = Callable[[AuditRecord], None]
+# Versions whose change records are kept: a server further behind reads the whole policy again.
+KEPT_CHANGES = 500
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed from a version a server saw up to `version`."""
+
+    version: int
+    touched: Touched
 
 
 class PolicyChanges(StoreBase):
@@ -32,6 +45,7 @@ class PolicyChanges(StoreBase):
 
     def __init__(self, engine: Engine):
         super().__init__(engine)
+        listen(engine)
         self._watcher: ChangeWatcher | None = None
         self._wrote = False  # a change committed by this Store since the last `changed()`
         # Called after each committed change, in this process (the server emits events here).
@@ -80,6 +94,7 @@ class PolicyChanges(StoreBase):
             session.info["detail"] = detail
             had_admin = self._administrators(session) > 0
             actor_was_admin = self._administrators(session, actor) > 0
+            touched = start_tracking(session)
             try:
                 yield session
                 session.flush()
@@ -89,6 +104,8 @@ class PolicyChanges(StoreBase):
                 raise PreconditionFailed(
                     f"{target} was changed by someone else; reload it and try again"
                 ) from error
+            finally:
+                stop_tracking(session, touched)
             if had_admin and self._administrators(session) == 0:
                 raise Conflict(
                     f"{action} {target}: refused, it would leave nobody with the {FIXED_ROLE!r} role"
@@ -103,6 +120,7 @@ class PolicyChanges(StoreBase):
                 .where(PolicyState.id == 1)
                 .values(version=PolicyState.version + 1)
             )
+            self._log_change(session, touched)
             target = session.info.get("target", target)
             event = audit_event(actor, action, target, detail)
             session.add(event)
@@ -111,6 +129,41 @@ class PolicyChanges(StoreBase):
             record = audit_record(event)
         self._wrote = True
         self._notify(record)
+
+    @staticmethod
+    def _log_change(session: Session, touched: Touched) -> None:
+        """Record what the new version touched, and forget the oldest records."""
+        touched.name_share_recipients(session)
+        version = session.execute(
+            select(PolicyState.version).where(PolicyState.id == 1)
+        ).scalar_one()
+        session.add(PolicyChange(version=version, touched=touched.to_json()))
+        session.execute(delete(PolicyChange).where(PolicyChange.version <= version - KEPT_CHANGES))
+
+    def changes_since(self, version: int) -> Changes | None:
+        """What the versions after `version` touched, together; None if the log no longer
+        reaches back that far (or a writer kept none): then everything must be read again."""
+        with self._sessions() as session, session.begin():
+            current = session.execute(
+                select(PolicyState.version).where(PolicyState.id == 1)
+            ).scalar_one()
+            if current == version:
+                return Changes(version, Touched())
+            rows = session.execute(
+                select(PolicyChange.version, PolicyChange.touched)
+                .where(PolicyChange.version > version)
+                .order_by(PolicyChange.version)
+            ).all()
+        # under PostgreSQL's READ COMMITTED the log may be newer than the version read: fine,
+        # as long as it has every version from ours on
+        if [row.version for row in rows] != list(range(version + 1, version + 1 + len(rows))):
+            return None
+        if not rows or rows[-1].version < current:
+            return None
+        touched = Touched()
+        for row in rows:
+            touched.add(Touched.from_json(row.touched))
+        return Changes(rows[-1].version, touched)
 
     @staticmethod
     def _administrators(session: Session, only: str | None = None) -> int:

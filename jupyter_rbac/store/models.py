@@ -268,6 +268,16 @@ class PolicyState(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class PolicyChange(Base):
+    """What one policy version touched (store/touched.py): a server that saw the version before
+    reloads only that. The newest few hundred are kept; a server further behind reloads all."""
+
+    __tablename__ = "rbac_policy_changes"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    touched: Mapped[dict] = mapped_column(JSON)
+
+
 class PresenceRow(Base):
     """Who is present on one server (store/presence.py): a row per server process and user, so
     that servers sharing this database show one collaborators list. Not policy: written outside

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Generic, TypeVar
 
@@ -34,6 +35,71 @@ class PolicySnapshot:
     group_roles: dict[str, frozenset[str]]
     # every group's shares (a user's own are in their UserRecord)
     group_shares: dict[str, tuple[ShareRecord, ...]] = field(default_factory=dict)
+    # role -> the groups that hold it: group_roles the other way round
+    role_groups: dict[str, set[str]] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.role_groups:
+            return  # carried over by `patched`
+        for group, roles in self.group_roles.items():
+            for role in roles:
+                self.role_groups.setdefault(role, set()).add(group)
+
+    def groups_holding(self, roles: Iterable[str]) -> set[str]:
+        return {group for role in roles for group in self.role_groups.get(role, ())}
+
+    def groups_sharing(self, roles: Iterable[str]) -> set[str]:
+        """The groups given one of `roles` by a share (read through the groups with shares)."""
+        roles = set(roles)
+        return {
+            group
+            for group, shares in self.group_shares.items()
+            if any(share.role in roles for share in shares)
+        }
+
+    def patched(self, part: PolicyPart, version: int) -> PolicySnapshot:
+        """This snapshot with what `part` read anew (its roles and groups, as they are now) at
+        `version`. Its work grows with the part, not the policy: the dictionaries are changed in
+        place and shared with the result (the policy keeps one snapshot and drops the old)."""
+        for role in part.touched_roles:
+            if role in part.roles:
+                self.roles[role] = part.roles[role]
+            else:
+                self.roles.pop(role, None)
+            for group in self.role_groups.pop(role, set()):
+                self._set_group_roles(group, self.group_roles.get(group, frozenset()) - {role})
+            for group in part.role_groups.get(role, ()):
+                self._set_group_roles(group, self.group_roles.get(group, frozenset()) | {role})
+        for group in part.touched_groups:
+            self._set_group_roles(group, part.group_roles.get(group, frozenset()))
+            if part.group_shares.get(group):
+                self.group_shares[group] = part.group_shares[group]
+            else:
+                self.group_shares.pop(group, None)
+        return replace(self, version=version)
+
+    def _set_group_roles(self, group: str, roles: frozenset[str]) -> None:
+        for role in self.group_roles.get(group, frozenset()) - roles:
+            self.role_groups.get(role, set()).discard(group)
+        for role in roles:
+            self.role_groups.setdefault(role, set()).add(group)
+        if roles:
+            self.group_roles[group] = roles
+        else:
+            self.group_roles.pop(group, None)
+
+
+@dataclass(frozen=True)
+class PolicyPart:
+    """Some roles and groups of the policy, read anew: those a change touched."""
+
+    touched_roles: frozenset[str]
+    touched_groups: frozenset[str]
+    roles: dict[str, tuple[str, ...]]  # what each touched role that exists grants
+    role_groups: dict[str, frozenset[str]]  # which groups hold each touched role
+    group_roles: dict[str, frozenset[str]]  # each touched group's roles
+    group_shares: dict[str, tuple[ShareRecord, ...]]  # each touched group's shares
+    existing_groups: frozenset[str] = frozenset()  # the touched groups that exist
 
 
 @dataclass(frozen=True)

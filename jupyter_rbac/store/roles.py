@@ -16,7 +16,7 @@ from .base import KEEP, note_change, unique
 from .checks import check_name
 from .listing import names_by, page
 from .models import Group, PolicyState, Role, User, role_groups, role_users
-from .records import Page, PolicySnapshot, RoleRecord
+from .records import Page, PolicyPart, PolicySnapshot, RoleRecord
 from .rows import role_record
 from .shares import Shares
 
@@ -40,6 +40,50 @@ class Roles(Shares):
             )
             group_shares = self._shares_of_groups(session)
         return PolicySnapshot(version, roles, group_roles, group_shares)
+
+    def policy_part(self, roles: Iterable[str], groups: Iterable[str]) -> PolicyPart:
+        """What these roles grant and which groups hold them; these groups' roles and shares:
+        what a server reads after a change that touched them (PolicySnapshot.patched)."""
+        roles, groups = frozenset(roles), frozenset(groups)
+        with self._sessions() as session, session.begin():
+            scopes = {}
+            holders: list[tuple[str, str]] = []
+            if roles:
+                scopes = {
+                    name: tuple(granted)
+                    for name, granted in session.execute(
+                        select(Role.name, Role.scopes).where(Role.name.in_(roles))
+                    )
+                }
+                holders = (
+                    session.execute(
+                        select(Role.name, Group.name)
+                        .join_from(role_groups, Group)
+                        .join_from(role_groups, Role)
+                        .where(Role.name.in_(roles))
+                    )
+                    .tuples()
+                    .all()
+                )
+            held: list[tuple[str, str]] = []
+            shares = {}
+            existing: frozenset[str] = frozenset()
+            if groups:
+                existing = frozenset(
+                    session.scalars(select(Group.name).where(Group.name.in_(groups)))
+                )
+                held = (
+                    session.execute(
+                        select(Group.name, Role.name)
+                        .join_from(role_groups, Group)
+                        .join_from(role_groups, Role)
+                        .where(Group.name.in_(groups))
+                    )
+                    .tuples()
+                    .all()
+                )
+                shares = self._shares_of_groups(session, groups)
+        return PolicyPart(roles, groups, scopes, _pairs(holders), _pairs(held), shares, existing)
 
     def get_role(self, name: str) -> RoleRecord:
         with self._sessions() as session:

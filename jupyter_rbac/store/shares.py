@@ -205,8 +205,14 @@ class Shares(PolicyChanges):
         return tuple(read_shares(session, share_rows().where(Share.user_id == user_id)))
 
     @staticmethod
-    def _shares_of_groups(session: Session) -> dict[str, tuple[ShareRecord, ...]]:
+    def _shares_of_groups(
+        session: Session, only: Iterable[str] | None = None
+    ) -> dict[str, tuple[ShareRecord, ...]]:
+        """Every group's shares, or those of the groups named `only`."""
+        statement = share_rows().where(Share.group_id.is_not(None))
+        if only is not None:
+            statement = statement.where(Share.group.has(Group.name.in_(sorted(only))))
         by_group: dict[str, list[ShareRecord]] = {}
-        for share in read_shares(session, share_rows().where(Share.group_id.is_not(None))):
+        for share in read_shares(session, statement):
             by_group.setdefault(share.group or "", []).append(share)
         return {group: tuple(shares) for group, shares in by_group.items()}
