@@ -4,7 +4,7 @@ compiled permissions) must not grow with the number of users it has ever seen.""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 Key = TypeVar("Key", bound=Hashable)
@@ -15,10 +15,11 @@ class RecentlyUsed(Generic[Key, Value]):
     """At most `size` entries; adding one more forgets the one used longest ago. Not
     thread-safe: a server's policy is used from its event loop."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, forgotten: Callable[[Key, Value], None] | None = None):
         if size < 1:
             raise ValueError("a cache holds at least one entry")
         self.size = size
+        self._forgotten = forgotten  # told of each entry forgotten to make room
         self.evictions = 0  # entries forgotten to make room: what a test or a bench can see
         self._entries: OrderedDict[Key, Value] = OrderedDict()
 
@@ -36,15 +37,24 @@ class RecentlyUsed(Generic[Key, Value]):
             return None
         return self._entries[key]
 
+    def peek(self, key: Key) -> Value | None:
+        """The entry, leaving its place as it is; None if there is none."""
+        return self._entries.get(key)
+
     def put(self, key: Key, value: Value) -> None:
         self._entries[key] = value
         self._entries.move_to_end(key)
         while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+            old_key, old_value = self._entries.popitem(last=False)
             self.evictions += 1
+            if self._forgotten is not None:
+                self._forgotten(old_key, old_value)
 
     def pop(self, key: Key) -> Value | None:
         return self._entries.pop(key, None)
 
     def clear(self) -> None:
         self._entries.clear()
+
+    def values(self):
+        return self._entries.values()

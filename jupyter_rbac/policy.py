@@ -1,9 +1,11 @@
 """Effective permissions: the union of a user's roles, their groups' roles and the shares given to
 them or their groups, compiled and cached.
 
-A user's permissions are compiled once per (user, groups, policy version). `refresh()` (called
-once per request, by the route guard) notices changes made by any process sharing the database,
-and a share's expiry; everything else here is in-memory look-ups.
+A user's permissions are compiled once, then kept until a change concerns them. `refresh()`
+(called once per request, by the route guard) notices changes made by any process sharing the
+database, reads anew only the roles and groups a change touched (the store's change log says
+which) and forgets only the users they concern; a share's expiry, or a change the log cannot
+describe, reloads everything. Everything else here is in-memory look-ups.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .caches import RecentlyUsed
+from .known_users import KnownUser, KnownUsers, group_key, role_key
 from .model import Catalog, Permissions, TokenLimitedPermissions, compile_permissions, object_scope
 from .model.defaults import EVERYONE_ROLE
 from .model.permissions import Bundle, compile_bundle, permissions_of
 from .model.shares import PathGrant, narrowed_grants, place_glob
 from .store import PolicySnapshot, ShareRecord, Store, TokenIdentity, UserRecord
+from .store.changes import Changes
 
 # Verified tokens remembered per process (a bound, not a cache size anyone should reach).
 MAX_VERIFIED_TOKENS = 100_000
@@ -149,16 +153,17 @@ class Policy:
         self.everyone_role = everyone_role
         store.changed()  # start watching before reading: a change in between is not missed
         self._snapshot: PolicySnapshot = store.snapshot()
-        # Compiled permissions and user records of the most recently active users (bounded: a
-        # user beyond them is read and compiled again at their next request).
-        self._permissions: RecentlyUsed[tuple, Permissions] = RecentlyUsed(cache_size)
-        self._token_permissions: RecentlyUsed[tuple, TokenLimitedPermissions] = RecentlyUsed(
-            cache_size
-        )
+        # Records and compiled permissions of the most recently active users (bounded: a user
+        # beyond them is read and compiled again at their next request).
+        self._known = KnownUsers(cache_size)
         self._tokens: dict[bytes, tuple[TokenIdentity, str] | None] = {}
         self._verified: dict[bytes, int] = {}  # digest of a secret -> the token it proved to be
-        self._users: RecentlyUsed[str, UserRecord | None] = RecentlyUsed(cache_size)
-        self.compiles = 0  # users' permissions compiled so far: what tests and benches can see
+        # What tests and benches can see: users' permissions compiled, user records read, and
+        # changes taken in part (the roles and groups they touched) or in whole.
+        self.compiles = 0
+        self.user_reads = 0
+        self.partial_reloads = 0
+        self.full_reloads = 0
         self._bundles: RecentlyUsed[tuple, Bundle] = RecentlyUsed(MAX_BUNDLES)
         self._owned: dict[tuple[str, str], Owned] = self._read_owners()
         # When the first share these permissions were compiled with expires (time.time()):
@@ -177,7 +182,7 @@ class Policy:
     @property
     def cached_users(self) -> int:
         """How many users' compiled permissions are kept now (at most the cache's size)."""
-        return len(self._permissions)
+        return self._known.compiled
 
     @property
     def generation(self) -> int:
@@ -193,29 +198,75 @@ class Policy:
             return True
         if not self.store.changed():
             return False
-        if self.store.version() == self._snapshot.version:
+        changes = self.store.changes_since(self._snapshot.version)
+        if changes is None or changes.touched.everything:
+            self.reload()
+            return True
+        if changes.version == self._snapshot.version:
             return False  # a write that was not a policy change (e.g. a kernel's owner)
-        self.reload()
+        self._take(changes)
         return True
 
     def reload(self) -> None:
+        """Read the whole policy again and forget every user."""
+        self.full_reloads += 1
         self._generation += 1
         self._next_expiry = math.inf
         self._snapshot = self.store.snapshot()
-        self._permissions.clear()
-        self._token_permissions.clear()
+        self._known.clear()
         self._tokens.clear()
-        self._users.clear()
+
+    def _take(self, changes: Changes) -> None:
+        """Read anew what `changes` touched, and forget what it concerns: the permissions of the
+        users holding a touched role (directly, through a group, or through a share) or in a
+        touched group; the records of touched users and of those naming a role or group that is
+        gone (deleted, renamed)."""
+        self.partial_reloads += 1
+        self._generation += 1
+        touched = changes.touched
+        granted_before = {role: self._snapshot.roles.get(role) for role in touched.roles}
+        held_before = self._snapshot.groups_holding(touched.roles)
+        # groups given a touched role by a share: their shares are read again (a role's
+        # deletion deletes its shares)
+        groups = touched.groups | self._snapshot.groups_sharing(touched.roles)
+        part = self.store.policy_part(touched.roles, groups)
+        self._snapshot = snapshot = self._snapshot.patched(part, changes.version)
+        # A role whose scopes are as they were changes nobody through them: who gained or lost
+        # it is touched too (both sides of a holding are)
+        regranted = {r for r, scopes in granted_before.items() if snapshot.roles.get(r) != scopes}
+        if self.everyone_role in regranted:
+            self._known.clear()  # everyone holds it
+        holders = held_before | snapshot.groups_holding(regranted) | groups
+        self._known.drop_compiled(
+            self._known.depending_on([*map(role_key, regranted), *map(group_key, holders)])
+        )
+        gone = [role_key(r) for r in touched.roles if r not in snapshot.roles]
+        gone += [group_key(g) for g in touched.groups if g not in part.existing_groups]
+        for name in touched.users | self._known.depending_on(gone):
+            self._known.forget(name)
+        if touched.tokens:
+            self._tokens.clear()
+        elif touched.users:
+            self._forget_tokens_of(touched.users)
+
+    def _forget_tokens_of(self, usernames: set[str]) -> None:
+        """Look the tokens of these users up again (one deleted or renamed takes theirs along)."""
+        for digest, found in list(self._tokens.items()):
+            if found is not None and found[0].username in usernames:
+                del self._tokens[digest]
 
     # -- who is who --------------------------------------------------------------------------
 
     def user(self, username: str) -> UserRecord | None:
-        """The user's record (read once per policy version, then from memory)."""
-        if username in self._users:
-            return self._users.get(username)
-        record = self.store.user_record(username)
-        self._users.put(username, record)
-        return record
+        """The user's record (read once, then from memory until a change concerns it)."""
+        return self._known_user(username).record
+
+    def _known_user(self, username: str) -> KnownUser:
+        known = self._known.get(username)
+        if known is None:
+            self.user_reads += 1
+            known = self._known.remember(username, self.store.user_record(username))
+        return known
 
     def knows_user(self, username: str) -> bool:
         return self.user(username) is not None
@@ -283,11 +334,17 @@ class Policy:
     def permissions(self, username: str, external: ExternalGrants | None = None) -> Permissions:
         """The user's compiled permissions (cached until the policy changes), within the
         identity source's bound when it sets one."""
-        key = (username, external)
-        permissions = self._permissions.get(key)
+        known = self._known_user(username)
+        permissions = known.permissions.get(external)
         if permissions is None:
             self.compiles += 1
             permissions = self._compile(username, external)
+            if external is not None:
+                self._known.depend(
+                    username,
+                    known,
+                    [*map(role_key, external.roles), *map(group_key, external.groups)],
+                )
             cap = external.cap if external is not None else None
             permissions.changes = self._count_change(username, hash((permissions.fingerprint, cap)))
             if external is not None and external.cap is not None:
@@ -298,7 +355,7 @@ class Policy:
                     self.groups_with(username, external),
                 )
                 permissions = TokenLimitedPermissions(permissions, bound)
-            self._permissions.put(key, permissions)
+            known.permissions[external] = permissions
         return permissions
 
     def _count_change(self, username: str, compiled: int) -> int:
@@ -381,15 +438,16 @@ class Policy:
         self, username: str, token_scopes: tuple[str, ...], external: ExternalGrants | None = None
     ) -> TokenLimitedPermissions:
         """What a token limited to `token_scopes` may do: its scopes, within its owner's."""
-        key = (username, token_scopes, external)
-        permissions = self._token_permissions.get(key)
+        known = self._known_user(username)
+        key = (token_scopes, external)
+        permissions = known.token_permissions.get(key)
         if permissions is None:
             owner = self.permissions(username, external)
             token = compile_permissions(
                 self.catalog, token_scopes, username, self.groups_with(username, external)
             )
             permissions = TokenLimitedPermissions(owner, token)
-            self._token_permissions.put(key, permissions)
+            known.token_permissions[key] = permissions
         return permissions
 
     # -- explaining ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("model",),  # the policy's vocabulary, pure
     ("store",),  # the database
     ("events",),  # jupyter_events schemas and the audit trail's emitter
-    ("policy",),  # effective permissions, compiled and cached
+    ("policy", "known_users"),  # effective permissions, compiled and cached
     ("services",),  # use cases and their rules
     ("collaboration",),  # presence and read-only rooms
     ("enforcement",),  # the request path, and each request's context

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event
 
+from jupyter_rbac.errors import Conflict, InvalidInput, NotFound
 from jupyter_rbac.model import Catalog
 from jupyter_rbac.policy import Policy
 from jupyter_rbac.store import Store
@@ -387,5 +388,134 @@ def test_adding_a_share_only_adds_in_its_place_and_removing_it_restores_what_was
         store.delete_share(share_id)
         policy.refresh()
         assert [engine_allows(policy, request) for request in asked] == before
+    finally:
+        store.close()
+
+
+# -- taking changes in part ---------------------------------------------------------------------
+
+ROLE_CHOICES = ("r0", "r1", "s0", "user", "new")  # "user": the role everyone holds
+SOME_USERS = st.lists(st.sampled_from(USERS), unique=True, max_size=3)
+SOME_GROUPS = st.lists(st.sampled_from(GROUPS), unique=True, max_size=3)
+SOME_ROLES = st.lists(st.sampled_from(ROLE_CHOICES), unique=True, max_size=3)
+A_ROLE = st.sampled_from(ROLE_CHOICES)
+CHANGES = st.one_of(
+    st.tuples(st.just("role_scopes"), A_ROLE, st.lists(scopes(), max_size=3)),
+    st.tuples(st.just("role_holders"), A_ROLE, SOME_USERS, SOME_GROUPS),
+    st.tuples(st.just("assign_role"), A_ROLE, SOME_USERS, SOME_GROUPS),
+    st.tuples(st.just("unassign_role"), A_ROLE, SOME_USERS, SOME_GROUPS),
+    st.tuples(st.just("delete_role"), A_ROLE),
+    st.tuples(st.just("user_holdings"), st.sampled_from(USERS), SOME_ROLES, SOME_GROUPS),
+    st.tuples(st.just("delete_user"), st.sampled_from(USERS)),
+    st.tuples(st.just("create_user"), st.sampled_from(USERS), SOME_ROLES, SOME_GROUPS),
+    st.tuples(st.just("add_members"), st.sampled_from(GROUPS), SOME_USERS),
+    st.tuples(st.just("remove_members"), st.sampled_from(GROUPS), SOME_USERS),
+    st.tuples(st.just("group_roles"), st.sampled_from(GROUPS), SOME_ROLES),
+    st.tuples(st.just("delete_group"), st.sampled_from(GROUPS)),
+    st.tuples(st.just("create_group"), st.sampled_from(GROUPS), SOME_USERS, SOME_ROLES),
+    st.tuples(st.just("share"), shares(list(ROLE_CHOICES))),
+    st.tuples(st.just("share_role"), st.integers(0, 7), A_ROLE),
+    st.tuples(st.just("unshare"), st.integers(0, 7)),
+    st.tuples(
+        st.just("create_role"), A_ROLE, st.lists(scopes(), max_size=3), SOME_USERS, SOME_GROUPS
+    ),
+)
+
+
+def make_change(store: Store, change: tuple) -> None:
+    """One write of `change`, or none where the store refuses it (a name taken or missing)."""
+    kind, *args = change
+    shares = store.list_shares()
+    writes = {
+        "create_role": lambda name, scopes, users, groups: store.create_role(
+            name, scopes, users=users, groups=groups
+        ),
+        "role_scopes": lambda name, scopes: store.update_role(name, scopes=scopes),
+        "role_holders": lambda name, users, groups: store.update_role(
+            name, users=users, groups=groups
+        ),
+        "assign_role": lambda name, users, groups: store.assign_role(name, users, groups),
+        "unassign_role": lambda name, users, groups: store.unassign_role(name, users, groups),
+        "delete_role": store.delete_role,
+        "user_holdings": lambda name, roles, groups: store.update_user(
+            name, roles=roles, groups=groups
+        ),
+        "delete_user": store.delete_user,
+        "create_user": lambda name, roles, groups: store.create_user(
+            name, roles=roles, groups=groups
+        ),
+        "add_members": store.add_members,
+        "remove_members": store.remove_members,
+        "group_roles": lambda name, roles: store.update_group(name, roles=roles),
+        "delete_group": store.delete_group,
+        "create_group": lambda name, members, roles: store.create_group(
+            name, members=members, roles=roles
+        ),
+        "share": lambda share: create_share(store, share, None),
+        "share_role": lambda n, role: (
+            shares and store.update_share(shares[n % len(shares)].id, role=role)
+        ),
+        "unshare": lambda n: shares and store.delete_share(shares[n % len(shares)].id),
+    }
+    try:
+        writes[kind](*args)
+    except (Conflict, NotFound, InvalidInput):
+        pass
+
+
+def everything_judged(policy: Policy, asked: list[tuple]) -> list:
+    """What the policy answers to each request, and how each user holds their roles and grants."""
+    people = [*USERS, STRANGER]
+    return [
+        [engine_allows(policy, request) for request in asked],
+        [policy.roles_of(user) for user in people],
+        [
+            sorted(grant.to_json().items().__repr__() for grant in policy.grants_of(user))
+            for user in people
+        ],
+        [policy.groups_of(user) for user in people],
+    ]
+
+
+@st.composite
+def held_policies_and_requests(draw, count: int) -> tuple[Model, list[tuple]]:
+    """A model where the roles changes name exist and are held, directly, through groups and
+    shares (what a change must reach), and requests."""
+    held = ["r0", "r1"]
+    model = Model(roles={name: draw(st.lists(scopes(), min_size=1, max_size=3)) for name in held})
+    model.roles["s0"] = draw(st.lists(scopes(PATH_RESOURCES, FOLDER_GLOBS), min_size=1, max_size=2))
+    for user in USERS:
+        model.user_roles[user] = draw(st.sets(st.sampled_from(held), min_size=user == "ann"))
+    for group in GROUPS:
+        model.group_roles[group] = draw(st.sets(st.sampled_from(held), min_size=group == "g1"))
+        model.members[group] = draw(st.sets(st.sampled_from(USERS), min_size=group == "g1"))
+    model.shares = draw(
+        st.lists(shares(["s0", "r1"]), min_size=1, max_size=2, unique_by=place_and_recipient)
+    )
+    model.shares = [replace(share, expired=False) for share in model.shares]
+    places = sorted({share.path for share in model.shares})
+    return model, draw(st.lists(requests(places), min_size=count, max_size=count))
+
+
+@FEWER_EXAMPLES
+@given(
+    case=held_policies_and_requests(30),
+    changes=st.lists(CHANGES, min_size=3, max_size=8),
+)
+def test_a_policy_taking_changes_in_part_agrees_with_one_read_whole(template, case, changes):
+    """After each change, a policy that read only what the change touched (and kept every user
+    it does not concern) answers every request as one that read everything."""
+    model, asked = case
+    store = fresh_store(template)
+    try:
+        build(store, model)
+        policy = Policy(store, Catalog())  # every user stays cached: changes must meet them
+        everything_judged(policy, asked)
+        for change in changes:
+            make_change(store, change)
+            policy.refresh()
+            whole = Policy(store, Catalog())
+            assert everything_judged(policy, asked) == everything_judged(whole, asked), change
+        assert policy.full_reloads == 0, "every change was taken in part"
     finally:
         store.close()
