@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from .caches import RecentlyUsed
 from .known_users import KnownUser, KnownUsers, group_key, role_key
@@ -25,6 +26,9 @@ from .model.permissions import Bundle, compile_bundle, permissions_of
 from .model.shares import PathGrant, narrowed_grants, place_glob
 from .store import PolicySnapshot, ShareRecord, Store, TokenIdentity, UserRecord
 from .store.changes import Changes
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 # Verified tokens remembered per process (a bound, not a cache size anyone should reach).
 MAX_VERIFIED_TOKENS = 100_000
@@ -198,13 +202,14 @@ class Policy:
             return True
         if not self.store.changed():
             return False
-        changes = self.store.changes_since(self._snapshot.version)
-        if changes is None or changes.touched.everything:
-            self.reload()
-            return True
-        if changes.version == self._snapshot.version:
-            return False  # a write that was not a policy change (e.g. a kernel's owner)
-        self._take(changes)
+        with self.store.reading() as connection:  # one connection for both reads
+            changes = self.store.changes_since(self._snapshot.version, connection)
+            if changes is not None and not changes.touched.everything:
+                if changes.version == self._snapshot.version:
+                    return False  # a write that was not a policy change (e.g. a kernel's owner)
+                self._take(changes, connection)
+                return True
+        self.reload()
         return True
 
     def reload(self) -> None:
@@ -216,7 +221,7 @@ class Policy:
         self._known.clear()
         self._tokens.clear()
 
-    def _take(self, changes: Changes) -> None:
+    def _take(self, changes: Changes, connection: Connection) -> None:
         """Read anew what `changes` touched, and forget what it concerns: the permissions of the
         users holding a touched role (directly, through a group, or through a share) or in a
         touched group; the records of touched users and of those naming a role or group that is
@@ -229,7 +234,7 @@ class Policy:
         # groups given a touched role by a share: their shares are read again (a role's
         # deletion deletes its shares)
         groups = touched.groups | self._snapshot.groups_sharing(touched.roles)
-        part = self.store.policy_part(touched.roles, groups)
+        part = self.store.policy_part(touched.roles, groups, connection)
         self._snapshot = snapshot = self._snapshot.patched(part, changes.version)
         # A role whose scopes are as they were changes nobody through them: who gained or lost
         # it is touched too (both sides of a holding are)

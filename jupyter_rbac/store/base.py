@@ -7,10 +7,11 @@ ones several parts share.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import InvalidInput, NotFound, PreconditionFailed
@@ -46,6 +47,17 @@ def check_revision(record, what: str, expected: int | None) -> None:
         raise PreconditionFailed(f"{what} was changed by someone else; reload it and try again")
 
 
+@contextmanager
+def plain_connection(engine: Engine, given: Connection | None) -> Iterator[Connection]:
+    """`given`, or a connection of `engine`'s for the block: reads that run at the first
+    request after every change share one (Store.reading), without the ORM's session."""
+    if given is not None:
+        yield given
+        return
+    with engine.connect() as connection:
+        yield connection
+
+
 class StoreBase:
     """The policy database's engine and sessions. Open with `Store.open(url)`."""
 
@@ -71,6 +83,11 @@ class StoreBase:
         if migrate:
             upgrade_schema(engine)
         return cls(engine)
+
+    def reading(self) -> AbstractContextManager[Connection]:
+        """One plain connection, without the ORM's session, for quick reads at the first request
+        after a change (Store.changes_since, then policy_part)."""
+        return self.engine.connect()
 
     def close(self) -> None:
         self.engine.dispose()

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, PreconditionFailed
 from ..model.defaults import FIXED_ROLE
-from .base import StoreBase
+from .base import StoreBase, plain_connection
 from .engine import ChangeWatcher, announce_change, watch_changes
 from .models import PolicyChange, PolicyState, Role, User, group_members, role_groups, role_users
 from .records import AuditRecord
@@ -30,6 +30,20 @@ from .touched import Touched, listen, start_tracking, stop_tracking
 ChangeListener = Callable[[AuditRecord], None]
 # Versions whose change records are kept: a server further behind reads the whole policy again.
 KEPT_CHANGES = 500
+
+
+# The version now, and what each version after `since` touched (one row with NULLs: none).
+_CHANGES_SINCE = (
+    select(
+        PolicyState.version.label("current"),
+        PolicyChange.version,
+        PolicyChange.touched,
+    )
+    .select_from(PolicyState)
+    .outerjoin(PolicyChange, PolicyChange.version > bindparam("since"))
+    .where(PolicyState.id == 1)
+    .order_by(PolicyChange.version)
+)
 
 
 @dataclass(frozen=True)
@@ -140,30 +154,24 @@ class PolicyChanges(StoreBase):
         session.add(PolicyChange(version=version, touched=touched.to_json()))
         session.execute(delete(PolicyChange).where(PolicyChange.version <= version - KEPT_CHANGES))
 
-    def changes_since(self, version: int) -> Changes | None:
+    def changes_since(self, version: int, connection: Connection | None = None) -> Changes | None:
         """What the versions after `version` touched, together; None if the log no longer
-        reaches back that far (or a writer kept none): then everything must be read again."""
-        with self._sessions() as session, session.begin():
-            current = session.execute(
-                select(PolicyState.version).where(PolicyState.id == 1)
-            ).scalar_one()
-            if current == version:
-                return Changes(version, Touched())
-            rows = session.execute(
-                select(PolicyChange.version, PolicyChange.touched)
-                .where(PolicyChange.version > version)
-                .order_by(PolicyChange.version)
-            ).all()
-        # under PostgreSQL's READ COMMITTED the log may be newer than the version read: fine,
-        # as long as it has every version from ours on
-        if [row.version for row in rows] != list(range(version + 1, version + 1 + len(rows))):
-            return None
-        if not rows or rows[-1].version < current:
+        reaches back that far (or a writer kept none): then everything must be read again.
+
+        One statement on a plain connection: it runs at the first request after every change."""
+        with plain_connection(self.engine, connection) as reads:
+            rows = reads.execute(_CHANGES_SINCE, {"since": version}).all()
+        current = rows[0].current
+        logged = [row for row in rows if row.version is not None]
+        if current == version:
+            return Changes(version, Touched())
+        # under PostgreSQL's READ COMMITTED nothing here is newer than `current`: one statement
+        if [row.version for row in logged] != list(range(version + 1, current + 1)):
             return None
         touched = Touched()
-        for row in rows:
+        for row in logged:
             touched.add(Touched.from_json(row.touched))
-        return Changes(rows[-1].version, touched)
+        return Changes(current, touched)
 
     @staticmethod
     def _administrators(session: Session, only: str | None = None) -> int:

@@ -9,16 +9,38 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, bindparam, or_, select, update
 
 from ..errors import Conflict
-from .base import KEEP, note_change, unique
+from .base import KEEP, note_change, plain_connection, unique
 from .checks import check_name
 from .listing import names_by, page
-from .models import Group, PolicyState, Role, User, role_groups, role_users
-from .records import Page, PolicyPart, PolicySnapshot, RoleRecord
+from .models import Group, PolicyState, Role, Share, User, role_groups, role_users
+from .records import Page, PolicyPart, PolicySnapshot, RoleRecord, ShareRecord
 from .rows import role_record
-from .shares import Shares
+from .shares import PLAIN_SHARE_ROWS, Shares, plain_share_records
+
+# (role, its scopes, a group holding it or None) for the roles named
+_ROLES_AND_HOLDERS = (
+    select(Role.name, Role.scopes, Group.name)
+    .select_from(Role)
+    .outerjoin(role_groups, role_groups.c.role_id == Role.id)
+    .outerjoin(Group, Group.id == role_groups.c.group_id)
+    .where(Role.name.in_(bindparam("names", expanding=True)))
+)
+# (group, a role it holds or None) for the groups named
+_GROUPS_AND_ROLES = (
+    select(Group.name, Role.name)
+    .select_from(Group)
+    .outerjoin(role_groups, role_groups.c.group_id == Group.id)
+    .outerjoin(Role, Role.id == role_groups.c.role_id)
+    .where(Group.name.in_(bindparam("names", expanding=True)))
+)
+
+# the shares of the groups named
+_GROUPS_SHARES = PLAIN_SHARE_ROWS.where(
+    Share.group_id.in_(select(Group.id).where(Group.name.in_(bindparam("names", expanding=True))))
+).order_by(Share.id)
 
 
 class Roles(Shares):
@@ -41,49 +63,43 @@ class Roles(Shares):
             group_shares = self._shares_of_groups(session)
         return PolicySnapshot(version, roles, group_roles, group_shares)
 
-    def policy_part(self, roles: Iterable[str], groups: Iterable[str]) -> PolicyPart:
+    def policy_part(
+        self, roles: Iterable[str], groups: Iterable[str], connection: Connection | None = None
+    ) -> PolicyPart:
         """What these roles grant and which groups hold them; these groups' roles and shares:
-        what a server reads after a change that touched them (PolicySnapshot.patched)."""
+        what a server reads after a change that touched them (PolicySnapshot.patched). Plain
+        statements on one connection: this runs at the first request after every change."""
         roles, groups = frozenset(roles), frozenset(groups)
-        with self._sessions() as session, session.begin():
-            scopes = {}
-            holders: list[tuple[str, str]] = []
+        scopes: dict[str, tuple[str, ...]] = {}
+        holders: list[tuple[str, str]] = []
+        held: list[tuple[str, str]] = []
+        existing: set[str] = set()
+        with plain_connection(self.engine, connection) as reads:
             if roles:
-                scopes = {
-                    name: tuple(granted)
-                    for name, granted in session.execute(
-                        select(Role.name, Role.scopes).where(Role.name.in_(roles))
-                    )
-                }
-                holders = (
-                    session.execute(
-                        select(Role.name, Group.name)
-                        .join_from(role_groups, Group)
-                        .join_from(role_groups, Role)
-                        .where(Role.name.in_(roles))
-                    )
-                    .tuples()
-                    .all()
-                )
-            held: list[tuple[str, str]] = []
-            shares = {}
-            existing: frozenset[str] = frozenset()
+                for name, granted, group in reads.execute(
+                    _ROLES_AND_HOLDERS, {"names": sorted(roles)}
+                ):
+                    scopes[name] = tuple(granted)
+                    if group is not None:
+                        holders.append((name, group))
+            shares: dict[str, list[ShareRecord]] = {}
             if groups:
-                existing = frozenset(
-                    session.scalars(select(Group.name).where(Group.name.in_(groups)))
-                )
-                held = (
-                    session.execute(
-                        select(Group.name, Role.name)
-                        .join_from(role_groups, Group)
-                        .join_from(role_groups, Role)
-                        .where(Group.name.in_(groups))
-                    )
-                    .tuples()
-                    .all()
-                )
-                shares = self._shares_of_groups(session, groups)
-        return PolicyPart(roles, groups, scopes, _pairs(holders), _pairs(held), shares, existing)
+                for group, role in reads.execute(_GROUPS_AND_ROLES, {"names": sorted(groups)}):
+                    existing.add(group)
+                    if role is not None:
+                        held.append((group, role))
+                rows = reads.execute(_GROUPS_SHARES, {"names": sorted(groups)})
+                for share in plain_share_records(rows):
+                    shares.setdefault(share.group or "", []).append(share)
+        return PolicyPart(
+            roles,
+            groups,
+            scopes,
+            _pairs(holders),
+            _pairs(held),
+            {group: tuple(found) for group, found in shares.items()},
+            frozenset(existing),
+        )
 
     def get_role(self, name: str) -> RoleRecord:
         with self._sessions() as session:

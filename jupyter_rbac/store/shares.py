@@ -45,6 +45,40 @@ def share_record(share: Share, role: str, user: str | None, group: str | None) -
     )
 
 
+def _plain_share_rows() -> Select:
+    """share_rows() as plain columns, read without the ORM (on the first request after a
+    change): each row has a share's fields, and `role`, `user`, `group` names."""
+    recipient_user, recipient_group = aliased(User), aliased(Group)
+    return (
+        select(
+            *(Share.__table__.c[name] for name in _SHARE_FIELDS),
+            Role.name.label("role"),
+            recipient_user.name.label("user"),
+            recipient_group.name.label("group"),
+        )
+        .join(Role, Role.id == Share.role_id)
+        .outerjoin(recipient_user, recipient_user.id == Share.user_id)
+        .outerjoin(recipient_group, recipient_group.id == Share.group_id)
+    )
+
+
+_SHARE_FIELDS = (
+    "id",
+    "path",
+    "is_folder",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "expires_at",
+    "revision",
+)
+PLAIN_SHARE_ROWS = _plain_share_rows()
+
+
+def plain_share_records(rows) -> list[ShareRecord]:
+    return [share_record(row, row.role, row.user, row.group) for row in rows]
+
+
 def read_shares(session: Session, statement: Select) -> list[ShareRecord]:
     return [share_record(*row) for row in session.execute(statement)]
 
@@ -201,15 +235,11 @@ class Shares(PolicyChanges):
     # -- for the policy ----------------------------------------------------------------------
 
     @staticmethod
-    def _shares_of_user(session: Session, user_id: int) -> tuple[ShareRecord, ...]:
-        return tuple(read_shares(session, share_rows().where(Share.user_id == user_id)))
-
-    @staticmethod
     def _shares_of_groups(
         session: Session, only: Iterable[str] | None = None
     ) -> dict[str, tuple[ShareRecord, ...]]:
         """Every group's shares, or those of the groups named `only`."""
-        statement = share_rows().where(Share.group_id.is_not(None))
+        statement = share_rows().where(Share.group_id.is_not(None)).order_by(Share.id)
         if only is not None:
             statement = statement.where(Share.group.has(Group.name.in_(sorted(only))))
         by_group: dict[str, list[ShareRecord]] = {}

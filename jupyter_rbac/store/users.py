@@ -7,51 +7,58 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, literal, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from ..errors import Conflict
 from .base import unique
 from .checks import check_name
 from .listing import names_by, page
-from .models import Group, Role, User, group_members, role_users
+from .models import Group, Role, Share, User, group_members, role_users
 from .records import Page, UserEntry, UserRecord
 from .rows import user_entry
-from .shares import Shares
+from .shares import PLAIN_SHARE_ROWS, Shares, plain_share_records
+
+_USER_ROW = select(
+    User.id, User.display_name, User.avatar_url, User.color, User.session_epoch
+).where(User.name == bindparam("name"))
+# ("role", name) for each role the user holds directly, ("group", name) for each of their groups
+_USER_HOLDINGS = union_all(
+    select(literal("role"), Role.name)
+    .join_from(role_users, Role)
+    .where(role_users.c.user_id == bindparam("user_id")),
+    select(literal("group"), Group.name)
+    .join_from(group_members, Group)
+    .where(group_members.c.user_id == bindparam("user_id")),
+)
+_USER_SHARES = PLAIN_SHARE_ROWS.where(Share.user_id == bindparam("user_id")).order_by(Share.id)
 
 
 class Users(Shares):
     """The users part of `Store`."""
 
     def user_record(self, name: str) -> UserRecord | None:
-        """One user's display name, direct roles and groups; None if there is no such user."""
-        with self._sessions() as session, session.begin():
-            row = session.execute(
-                select(
-                    User.id, User.display_name, User.avatar_url, User.color, User.session_epoch
-                ).where(User.name == name)
-            ).first()
+        """One user's display name, direct roles, groups and shares; None if there is no such
+        user. Plain statements on one connection: a user's first request after a change that
+        concerned them reads this."""
+        with self.engine.connect() as connection:
+            row = connection.execute(_USER_ROW, {"name": name}).first()
             if row is None:
                 return None
-            roles = session.scalars(
-                select(Role.name).join_from(role_users, Role).where(role_users.c.user_id == row.id)
-            )
-            role_names = frozenset(roles)
-            groups = session.scalars(
-                select(Group.name)
-                .join_from(group_members, Group)
-                .where(group_members.c.user_id == row.id)
-            )
-            return UserRecord(
-                name,
-                row.display_name,
-                role_names,
-                frozenset(groups),
-                avatar_url=row.avatar_url or "",
-                color=row.color or "",
-                session_epoch=row.session_epoch or 0,
-                shares=self._shares_of_user(session, row.id),
-            )
+            holdings: dict[str, set[str]] = {"role": set(), "group": set()}
+            for kind, held in connection.execute(_USER_HOLDINGS, {"user_id": row.id}):
+                holdings[kind].add(held)
+            shares = plain_share_records(connection.execute(_USER_SHARES, {"user_id": row.id}))
+        return UserRecord(
+            name,
+            row.display_name,
+            frozenset(holdings["role"]),
+            frozenset(holdings["group"]),
+            avatar_url=row.avatar_url or "",
+            color=row.color or "",
+            session_epoch=row.session_epoch or 0,
+            shares=tuple(shares),
+        )
 
     def list_users(self) -> list[UserRecord]:
         with self._sessions() as session:
