@@ -280,6 +280,24 @@ def main() -> int:
 
     if args.memory:
         memory = Report("memory")
+        from jupyter_rbac.policy import DEFAULT_CACHE_SIZE, Policy
+
+        # every user seen once by a server keeping the default number of them
+        before = rss_mb()
+        seen = Policy(store, policy.catalog)
+        for i in range(args.users):
+            seen.permissions(f"user{i}")
+        seen_rss = rss_mb()
+        memory.add(
+            f"server process RSS, {size} seen ({DEFAULT_CACHE_SIZE:,} kept)",
+            seen_rss,
+            "MB",
+            baseline="RSS before",
+            baseline_value=before,
+            target="<= baseline + 100 MB",
+            met=seen_rss <= before + 100,
+        )
+        del seen
         before = rss_mb()
         started = time.perf_counter()
         for i in range(args.users):
