@@ -11,7 +11,12 @@ parallel, until it enforces it: change-to-enforcement p50 and p99 over all serve
 Baselines, in the same run: the first N's figures (the curve should be flat), and one request's
 round trip to a server.
 
-    python bench/bench_scaleout.py [--servers 5,10,20] [--changes 10] [--idle-window 20]
+With `--pooler`, the servers reach the database through PgBouncer in transaction mode (their
+pooled connections) while each one's change listener connects directly (`c.RBAC.db_listen_url`):
+the deployment README.md describes for a thousand servers; it adds PostgreSQL's connections in
+all, right after the changes, against N listeners and the pooler's pool.
+
+    python bench/bench_scaleout.py [--servers 5,10,20] [--changes 10] [--idle-window 20] [--pooler]
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.pgbouncer import PgBouncer
 from tests.support.postgres import PostgresCluster, server_bindir
 from tests.support.servers import Server, admin_and_viewer, isolated_env, start_server
 
@@ -41,6 +47,7 @@ PROBE = "/api/contents"  # bob reads it as a viewer (200), and not without the r
 # Each server is asked this often after a change: at N = 20 that is 800 requests a second, which
 # two cores share with the servers (asking faster measures the asking more than the servers).
 POLL_SECONDS = 0.025
+POOL_SIZE = 10  # PgBouncer's connections to PostgreSQL, with --pooler
 
 
 def observe(cluster: PostgresCluster, sql: str) -> list[tuple]:
@@ -59,6 +66,13 @@ def connections(cluster: PostgresCluster) -> int:
         "SELECT count(*) FROM pg_stat_activity"
         f" WHERE datname = '{DATABASE}' AND application_name = 'jupyter-rbac'",
     )[0][0]
+
+
+def all_connections(cluster: PostgresCluster) -> int:
+    """Every connection to the policy database: the servers', the pooler's, the bench's."""
+    return observe(cluster, f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{DATABASE}'")[
+        0
+    ][0]
 
 
 def transactions(cluster: PostgresCluster) -> int:
@@ -123,6 +137,7 @@ def measure(
             committed = time.perf_counter()
             expected = 403 if revoke else 200
             latencies += pool.map(Asker.until, askers, [expected] * n, [committed] * n)
+        in_all = all_connections(cluster)
         if args.changes % 2:  # bob is a viewer again for the next N
             store.update_role("viewer", users=["bob"], actor="bench")
     for asker in askers:
@@ -148,6 +163,16 @@ def measure(
         met=idle == 0,
         note=f"over {args.idle_window:.0f} s",
     )
+    if args.pooler:
+        report.add(
+            f"N={n}: PostgreSQL connections in all, through PgBouncer",
+            in_all,
+            "",
+            baseline="N listeners + the pool + the bench's 1",
+            baseline_value=n + POOL_SIZE + 1,
+            target="<= baseline",
+            met=in_all <= n + POOL_SIZE + 1,
+        )
     p50, p99 = statistics.median(latencies), percentile(latencies, 0.99)
     report.add(
         f"N={n}: change to enforcement on every server, p50",
@@ -172,6 +197,9 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=10)
     parser.add_argument("--idle-window", type=float, default=20.0)
     parser.add_argument("--json", help="save the figures here (for bench/suite.py)")
+    parser.add_argument(
+        "--pooler", action="store_true", help="servers through PgBouncer, listeners direct"
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.servers.split(",")]
     bindir = server_bindir()
@@ -182,21 +210,29 @@ def main() -> int:
     cluster = PostgresCluster(bindir).start(max_connections=max(counts) * 3 + 20)
     work = Path(tempfile.mkdtemp(prefix="rbac-bench-scaleout-"))
     servers: list[Server] = []
+    bouncer = None
     try:
         db_url = cluster.create_database(DATABASE)
         tokens = admin_and_viewer(db_url)
         env = isolated_env(work)
         store = Store.open(db_url)
+        server_url, options = db_url, []
+        if args.pooler:
+            bouncer = PgBouncer(cluster, DATABASE, pool_size=POOL_SIZE).start()
+            server_url, options = bouncer.url, [f"--RBAC.db_listen_url={db_url}"]
         first: dict = {"n": counts[0]}
         for n in counts:
             while len(servers) < n:
-                servers.append(start_server(work, f"s{len(servers)}", db_url, tokens["boss"], env))
+                name = f"s{len(servers)}"
+                servers.append(start_server(work, name, server_url, tokens["boss"], env, options))
             print(f"  {n} servers running", flush=True)
             measure(cluster, store, servers, tokens["bob"], args, report, first)
         store.close()
     finally:
         for server in servers:
             server.stop()
+        if bouncer is not None:
+            bouncer.stop()
         cluster.stop()
     report.save(args.json)
     return 0

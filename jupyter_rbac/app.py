@@ -122,7 +122,7 @@ class RBACExtension(ExtensionApp):
             )
         self.rbac = RBAC(parent=serverapp, log=self.log)
         self.catalog = Catalog()
-        self.store = Store.open(self.rbac.db_url)
+        self.store = Store.open(self.rbac.db_url, listen_url=self.rbac.db_listen_url or None)
         self._bound_growth()
         self.events = EventEmitter(serverapp.event_logger)
         self.store.listeners.append(self.events.emit)

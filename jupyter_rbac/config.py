@@ -23,6 +23,16 @@ class RBAC(LoggingConfigurable):
         (postgresql+psycopg://...) to share one policy.""",
     )
 
+    db_listen_url = Unicode(
+        "",
+        config=True,
+        help="""PostgreSQL only: the URL the change listener connects to, directly to the
+        database, when db_url goes through a pooler in transaction mode (PgBouncer), which
+        cannot pass LISTEN through. Setting it also turns off psycopg's server-side prepared
+        statements on db_url's connections (a pooler in transaction mode cannot keep them).
+        Empty: the listener uses db_url.""",
+    )
+
     @default("db_url")
     def _default_db_url(self) -> str:
         return f"sqlite:///{Path(jupyter_data_dir()) / 'rbac.sqlite'}"

@@ -5,11 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1  # the browser tests use Debian's chromium, never a download
 
-# System packages: chromium for the browser tests, a PostgreSQL server for the shared-policy tests,
+# System packages: chromium for the browser tests, a PostgreSQL server (and PgBouncer in front of
+# it) for the shared-policy tests,
 # libfuse2 for the case-insensitive disk the containment tests mount (tests/support/case_insensitive_fs.py).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+[ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
 ldconfig -p | grep -q 'libfuse\.so\.2' || missing+=(libfuse2)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root=(); [ "$(id -u)" = 0 ] || as_root=(sudo)

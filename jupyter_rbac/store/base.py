@@ -63,6 +63,7 @@ class StoreBase:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self.listen_url: str | None = None  # see `open`
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
@@ -78,11 +79,15 @@ class StoreBase:
         return self.idle_connections is not None and self.idle_connections.release()
 
     @classmethod
-    def open(cls, url: str, migrate: bool = True) -> Self:
-        engine = open_engine(url)
+    def open(cls, url: str, migrate: bool = True, listen_url: str | None = None) -> Self:
+        """The store of the database at `url`; `listen_url`: where the change listener connects
+        when `url` goes through a pooler in transaction mode (PostgreSQL)."""
+        engine = open_engine(url, through_pooler=listen_url is not None)
         if migrate:
             upgrade_schema(engine)
-        return cls(engine)
+        store = cls(engine)
+        store.listen_url = listen_url
+        return store
 
     def reading(self) -> AbstractContextManager[Connection]:
         """One plain connection, without the ORM's session, for quick reads at the first request

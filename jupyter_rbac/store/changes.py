@@ -77,7 +77,7 @@ class PolicyChanges(StoreBase):
         (PostgreSQL: shortly after their commit) or at once (SQLite).
         """
         if self._watcher is None:
-            self._watcher = watch_changes(self.engine)
+            self._watcher = watch_changes(self.engine, self.listen_url)
             return True
         own, self._wrote = self._wrote, False
         return self._watcher.changed() or own

@@ -39,12 +39,16 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE_OPTION = "rbac_write"
 
 
-def open_engine(url: str) -> Engine:
+def open_engine(url: str, through_pooler: bool = False) -> Engine:
     """An engine for `url`; SQLite files are their owner's alone (file_modes.py) and get WAL
-    mode, foreign keys and a busy timeout."""
+    mode, foreign keys and a busy timeout. `through_pooler`: `url` is a pooler in transaction
+    mode (PgBouncer), where a session's prepared statements do not follow its transactions."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "psycopg":
-        return create_engine(url, pool_pre_ping=True, connect_args=POSTGRES_CONNECTION)
+        connect_args: dict = dict(POSTGRES_CONNECTION)
+        if through_pooler:
+            connect_args["prepare_threshold"] = None
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if (
@@ -110,12 +114,15 @@ class ChangeWatcher:
         """Release the watcher's own connection, if it has one."""
 
 
-def watch_changes(engine: Engine) -> ChangeWatcher:
+def watch_changes(engine: Engine, listen_url: str | None = None) -> ChangeWatcher:
+    """The cheapest watcher `engine`'s database allows; on PostgreSQL the listener connects to
+    `listen_url` if given (directly, where `engine` goes through a pooler)."""
     if engine.dialect.name == "sqlite":
         return SQLiteWatcher(engine)
     if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
         try:
-            return PostgresWatcher(engine)
+            listener = open_engine(listen_url) if listen_url else engine
+            return PostgresWatcher(listener)
         except Exception as error:  # noqa: BLE001  # e.g. a pooler that does not pass LISTEN through
             log.warning(
                 "jupyter-rbac: cannot LISTEN for policy changes (%s); reading the version instead",

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,8 +75,16 @@ class Server:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def start_server(work: Path, name: str, db_url: str, token: str, env: dict[str, str]) -> Server:
-    """A jupyter server with jupyter-rbac on `db_url`; returns once `token` gets 200 from it."""
+def start_server(
+    work: Path,
+    name: str,
+    db_url: str,
+    token: str,
+    env: dict[str, str],
+    options: Sequence[str] = (),
+) -> Server:
+    """A jupyter server with jupyter-rbac on `db_url` (and more command-line `options`);
+    returns once `token` gets 200 from it."""
     port = free_port()
     root = work / f"{name}-root"
     root.mkdir(exist_ok=True)
@@ -84,7 +93,7 @@ def start_server(work: Path, name: str, db_url: str, token: str, env: dict[str, 
         sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={root}", "--ServerApp.jpserver_extensions=jupyter_rbac=True",
-        f"--RBAC.db_url={db_url}",
+        f"--RBAC.db_url={db_url}", *options,
     ]  # fmt: skip
     with log.open("wb") as output:
         process = subprocess.Popen(
