@@ -332,3 +332,32 @@ async def test_a_move_judges_the_documents_rooms_at_once(
         assert room.connection.close_code == 1008
     finally:
         room.close()
+
+
+async def test_a_room_follows_its_document_where_it_moves(
+    rbac, admin, make_user, notebook, server, jp_root_dir
+):
+    """A document moved where its room's user may read but not write: their edits are judged
+    at its new path (dropped), and the collaborators list shows it there, as a viewer's (the
+    outside tester's round on issue 22: both stayed at the path the room opened with)."""
+    rbac.store.create_role("shared-writer", ["write:contents!path=shared/**"])
+    rbac.store.create_role("reader", ["read:contents"])
+    sue = make_user("sue", roles=["shared-writer", "reader"])
+    room = await RoomClient.join(sue, NOTEBOOK, server)
+    try:
+        (jp_root_dir / "archive").mkdir()
+        status, _ = await admin.patch(
+            "api", "contents", *NOTEBOOK.split("/"), body={"path": "archive/plan.ipynb"}
+        )
+        assert status == 200
+        await settle(0.3)  # the move's rooms judged again
+        room.append("\n# dropped")
+        await settle()
+        assert cells_on_disk(jp_root_dir / "archive" / "plan.ipynb") == ["a = 1"]
+        _, body = await admin.get("api", "rbac", "collaborators")
+        people = {person["name"]: person for person in body["collaborators"]}
+        assert [(d["path"], d["mode"]) for d in people["sue"]["documents"]] == [
+            ("archive/plan.ipynb", "viewer")
+        ]
+    finally:
+        room.close()

@@ -121,6 +121,15 @@ class Presence:
                 self._changed()
                 return
 
+    def move(self, connection_id: int, document: str) -> None:
+        """A document connection's document is at another path now (moved)."""
+        for visitor in self._visitors.values():
+            connection = visitor.connections.get(connection_id)
+            if connection is not None and connection.document != document:
+                connection.document = document
+                self._changed()
+                return
+
     def disconnect(self, connection_id: int) -> None:
         for visitor in self._visitors.values():
             if visitor.connections.pop(connection_id, None) is not None:

@@ -21,6 +21,7 @@ class CollaborationRoomHandler(YDocWebSocketHandler):
 
     # This handler registers its own connection in the presence registry (with its document).
     tracks_own_presence = True
+    _room_id = ""
     _document_path: str | None = None
     _edit_gate: EditGate | None = None
     _presence_connection: int | None = None
@@ -42,6 +43,7 @@ class CollaborationRoomHandler(YDocWebSocketHandler):
 
     async def open(self, room_id: str) -> None:
         # the guard already resolved this room to a document the user may read (or none: awareness)
+        self._room_id = room_id
         self._document_path = document_of_room(self.settings, room_id)
         if self._document_path is not None and self.authorizer.policy is not None:
             self._edit_gate = EditGate(
@@ -76,6 +78,23 @@ class CollaborationRoomHandler(YDocWebSocketHandler):
                 )
             return None
         return await super().on_message(message)
+
+    def judged_again(self) -> None:
+        """The guard judged this room again and kept it (a document moved, or its timer): the
+        room follows its document where it is now, so edits are judged, and collaborators shown,
+        at the path it has now, not the one it had when the room opened."""
+        if self._document_path is None:
+            return
+        now = document_of_room(self.settings, self._room_id)
+        if now is None or now == self._document_path:
+            return
+        self._document_path = now
+        if self._edit_gate is not None:
+            self._edit_gate.document = now
+        presence = self.settings.get("rbac_presence")
+        if presence is not None and self._presence_connection is not None:
+            presence.move(self._presence_connection, now)
+            self._may_edit()  # and its mode there
 
     def on_close(self) -> None:
         presence = self.settings.get("rbac_presence")

@@ -388,7 +388,11 @@ class GuardedWebsocket(GuardedHandler):
         return super().on_message(message)  # type: ignore[misc]
 
     def judged_again(self) -> None:
-        """The guard's timer judged the connection again and kept it open."""
+        """The guard judged the connection again (its timer, or a document moved) and kept it
+        open: the handler below may follow what changed (a room, its document's new path)."""
+        follow = getattr(super(), "judged_again", None)
+        if follow is not None:
+            follow()
 
     def on_close(self) -> Any:
         guard, context = self.route_guard, self.rbac_context

@@ -159,7 +159,8 @@ class OpenWebsockets:
         for handler in list(self._handlers):
             if kind_of(handler) in ROOM_KINDS:
                 try:
-                    keep_open(handler, guard, thorough=True)
+                    if keep_open(handler, guard, thorough=True):
+                        handler.judged_again()  # the room follows its document
                 except Exception:  # noqa: BLE001  # cannot judge it: close it (fail closed)
                     app_log.exception("jupyter-rbac: could not judge a room again; closing it")
                     handler.close(INTERNAL_ERROR, "the access policy cannot be read")
