@@ -66,7 +66,11 @@ def steps(quick: bool) -> list[tuple[str, list[str]]]:
         ("propagation", ["bench_propagation.py", "--samples", "10" if q else "30"]),
         (
             "many servers, one policy",
-            ["bench_scaleout.py", "--servers", "5,10" if q else "5,10,20", "--changes", "10"],
+            ["bench_scaleout.py", "--servers", "5,10" if q else "5,10,20,50", "--changes", "10"],
+        ),
+        (
+            "many servers through PgBouncer",
+            ["bench_scaleout.py", "--servers", "5" if q else "5,20", "--changes", "10", "--pooler"],
         ),
         ("read-only collaborators", ["bench_rtc.py", "--messages", "5000" if q else "20000"]),
         (
