@@ -76,10 +76,7 @@ async def test_scopes_with_control_characters_are_refused(admin, value):
     status, error = await admin.post(*RBAC, "roles", body={"name": "r", "scopes": [scope]})
     assert refused(status, error, "scopes"), (status, error)
     status, answer = await admin.get(*RBAC, "scopes", "parts", params={"scope": scope})
-    if status == 400:  # C0 controls in a URL are refused before any handler reads it
-        assert "control characters" in answer["message"], answer
-    else:  # the draft's parts say what is wrong
-        assert status == 200 and "control characters" in answer["parts"][0]["error"], answer
+    assert status == 200 and "control characters" in answer["parts"][0]["error"], answer
 
 
 async def test_emoji_and_joiners_are_text(admin):
@@ -167,43 +164,3 @@ def test_the_shell_prints_user_given_text_escaped(shell_db):
     assert "fine\\x1b]0;pwned\\x07\\u202e" in cli(shell_db, "roles", "show", "viewer").stdout
     listed = json.loads(cli(shell_db, "users", "list", "--json").stdout)  # JSON: escaped by json
     assert {user["name"]: user["display_name"] for user in listed}["boss"] == CLEAR_SCREEN + "Boss"
-
-
-# -- URLs -----------------------------------------------------------------------------------------
-
-
-def spec_paths() -> list[str]:
-    """Every path of openapi.yaml that answers GET, its parameters filled with a plain name."""
-    import re
-
-    from .support.openapi_check import load_spec
-
-    return sorted(
-        "/" + re.sub(r"\{[^}]+\}", "x", path).strip("/")
-        for path, item in load_spec()["paths"].items()
-        if "get" in item
-    )
-
-
-CORE_PATHS = ["/api/contents", "/api/kernels", "/api/sessions", "/lab/api/workspaces"]
-
-
-@pytest.mark.parametrize("path", [*spec_paths(), *CORE_PATHS])
-async def test_a_query_with_control_characters_is_refused_on_every_route(admin, path):
-    """tornado would turn them into spaces (`?path=%00` would read as the root folder)."""
-    status, error = await admin.get(*path.strip("/").split("/"), params={"path": "a\x00b"})
-    assert status == 400 and "control characters" in str(error), (path, status, error)
-
-
-@pytest.mark.parametrize(
-    "method, parts",
-    [
-        ("DELETE", ("api", "rbac", "users", "vera", "lab", "workspaces", "\x00")),
-        ("GET", ("api", "rbac", "roles", "a\x01b")),
-        ("GET", ("api", "contents", "a\x00b")),
-        ("DELETE", ("lab", "api", "workspaces", "\x00")),
-    ],
-)
-async def test_a_url_path_with_control_characters_is_refused(admin, method, parts):
-    status, error = await admin.request(method, *parts)
-    assert status == 400 and "control characters" in error["message"], (parts, status, error)

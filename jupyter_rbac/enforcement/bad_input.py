@@ -5,7 +5,6 @@ handler lets an error escape (`bad_input_answer`)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from jupyter_client.kernelspec import NoSuchKernel
@@ -63,22 +62,6 @@ def bad_input_answer(exception: BaseException | None, on_files: bool) -> web.HTT
             400, f"The model to save is not valid: {type(exception).__name__} {exception}"
         )
     return None
-
-
-# What tornado silently turns into spaces in query arguments (a different name, or none: "%00"
-# would read as the root folder); no name or path the policy judges holds them.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f]")
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
-
-
-def refuse_control_characters(handler: Any) -> None:
-    """A request whose URL holds control characters, in its path or its query, is a 400."""
-    for name, values in handler.request.query_arguments.items():
-        if _CONTROL_CHARACTERS.search(name) or any(_CONTROL_BYTES.search(v) for v in values):
-            raise web.HTTPError(400, f"query argument {name!r} may not hold control characters")
-    for value in (*handler.path_args, *handler.path_kwargs.values()):
-        if isinstance(value, str) and _CONTROL_CHARACTERS.search(value):
-            raise web.HTTPError(400, "the URL's path may not hold control characters")
 
 
 def require_json_object(handler: Any) -> None:

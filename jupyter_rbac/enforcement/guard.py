@@ -28,12 +28,7 @@ from tornado.log import app_log
 from tornado.websocket import WebSocketHandler
 
 from .activity import Activity
-from .bad_input import (
-    FILE_RESOURCES,
-    bad_input_answer,
-    refuse_control_characters,
-    require_json_object,
-)
+from .bad_input import FILE_RESOURCES, bad_input_answer, require_json_object
 from .contents_check import begin_request
 from .context import RequestContext
 from .core_bodies import require_body_shape
@@ -257,7 +252,6 @@ class GuardedHandler:
         if upgrade and not _same_origin(self):
             raise CrossOriginWebsocket(self)
         guard.check(self)  # type: ignore[arg-type]
-        refuse_control_characters(self)
         require_json_object(self)
         require_body_shape(self)  # core and extension routes: core_bodies.BODY_SHAPES
         refuse_forged_events(self)
