@@ -235,13 +235,8 @@ class Shares(PolicyChanges):
     # -- for the policy ----------------------------------------------------------------------
 
     @staticmethod
-    def _shares_of_groups(
-        session: Session, only: Iterable[str] | None = None
-    ) -> dict[str, tuple[ShareRecord, ...]]:
-        """Every group's shares, or those of the groups named `only`."""
+    def _shares_of_groups(session: Session) -> dict[str, tuple[ShareRecord, ...]]:
         statement = share_rows().where(Share.group_id.is_not(None)).order_by(Share.id)
-        if only is not None:
-            statement = statement.where(Share.group.has(Group.name.in_(sorted(only))))
         by_group: dict[str, list[ShareRecord]] = {}
         for share in read_shares(session, statement):
             by_group.setdefault(share.group or "", []).append(share)
